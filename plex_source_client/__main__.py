@@ -1,0 +1,7 @@
+"""``python -m plex_source_client``: the same as the ``plex-source`` command."""
+
+import sys
+
+from ._cli import main
+
+sys.exit(main())

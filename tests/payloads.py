@@ -1,0 +1,49 @@
+"""Realistic authentik 2024.8.2 payloads for the Plex source endpoint, shared by the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SLUG = "my-plex"
+TOKEN = "test-api-token-4f1c9d"  # noqa: S105 - a fake secret the tests hunt for in output
+PLEX_TOKEN = "plex-secret-7b2e0a"  # noqa: S105
+FLOW_UUID = "5e8a9f7c-1d2b-4c3a-9e8f-7a6b5c4d3e2f"
+MAPPING_UUID = "0b6f0c1e-3e0a-4d7b-8a4f-2c1d9e8f7a6b"
+SOURCE_PK = "c0ffee00-1234-4abc-8def-0123456789ab"
+
+
+def plex_source(**overrides: Any) -> dict[str, Any]:
+    """A full PlexSource response body as authentik 2024.8.2 returns it."""
+    body: dict[str, Any] = {
+        "pk": SOURCE_PK,
+        "name": "Plex",
+        "slug": SLUG,
+        "enabled": True,
+        "authentication_flow": FLOW_UUID,
+        "enrollment_flow": None,
+        "user_property_mappings": [MAPPING_UUID],
+        "group_property_mappings": [],
+        "component": "ak-source-plex-form",
+        "verbose_name": "Plex Source",
+        "verbose_name_plural": "Plex Sources",
+        "meta_model_name": "authentik_sources_plex.plexsource",
+        "policy_engine_mode": "any",
+        "user_matching_mode": "identifier",
+        "managed": None,
+        "user_path_template": "goauthentik.io/sources/%(slug)s",
+        "icon": "/static/authentik/sources/plex.svg",
+        "group_matching_mode": "identifier",
+        "client_id": "plex-client-id",
+        "allowed_servers": ["abc123"],
+        "allow_friends": True,
+        "plex_token": PLEX_TOKEN,
+    }
+    body.update(overrides)
+    return body
+
+
+VALIDATION_ERROR = {
+    "slug": ['Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'],
+    "non_field_errors": ["Something about the whole object."],
+}
+PERMISSION_DENIED = {"detail": "You do not have permission to perform this action."}
