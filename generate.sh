@@ -64,7 +64,7 @@ out="$work/_generated"
 
 # The generator prints its warnings to stdout; keep them for when it fails.
 if ! openapi-python-client generate --path openapi.yaml --meta none --output-path "$out" \
-    --config codegen/openapi-python-client.yaml \
+    --config codegen/openapi-python-client.yaml --custom-template-path codegen/templates \
     >"$work/generator.log" 2>&1; then
   cat "$work/generator.log" >&2
   echo "generate.sh: openapi-python-client failed" >&2

@@ -1,0 +1,241 @@
+"""The writable fields of a Plex source, their validation, and the JSON body they become.
+
+Pure logic, no I/O: shared by the sync and async clients. Each field's constraints are those of
+``PatchedPlexSourceRequest`` in openapi.yaml (tests/test_changes.py checks the table against the
+spec, so the two cannot drift). A change has three states: absent (not sent), ``None`` (sent as
+JSON null; only the two nullable flow fields accept it) and a value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import Any, Final, Literal
+from uuid import UUID
+
+import attrs
+
+from ._errors import InvalidRequest
+from ._generated.models import (
+    GroupMatchingModeEnum,
+    PatchedPlexSourceRequest,
+    PolicyEngineMode,
+    UserMatchingModeEnum,
+)
+
+Kind = Literal["str", "bool", "uuid", "uuid_list", "str_list", "enum"]
+
+#: Django's slug validator, as authentik applies it to ``slug``.
+SLUG_PATTERN: Final = re.compile(r"^[-a-zA-Z0-9_]+$")
+SLUG_MESSAGE: Final = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
+BLANK_MESSAGE: Final = "This field may not be blank."
+
+
+@attrs.frozen
+class Field:
+    """One writable field: its keyword name, its JSON name and its constraints."""
+
+    name: str
+    wire: str
+    kind: Kind
+    nullable: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: re.Pattern[str] | None = None
+    enum: type[StrEnum] | None = None
+    secret: bool = False
+
+
+FIELDS: Final[tuple[Field, ...]] = (
+    Field("name", "name", "str", min_length=1),
+    Field("new_slug", "slug", "str", min_length=1, max_length=50, pattern=SLUG_PATTERN),
+    Field("enabled", "enabled", "bool"),
+    Field("authentication_flow", "authentication_flow", "uuid", nullable=True),
+    Field("enrollment_flow", "enrollment_flow", "uuid", nullable=True),
+    Field("user_property_mappings", "user_property_mappings", "uuid_list"),
+    Field("group_property_mappings", "group_property_mappings", "uuid_list"),
+    Field("policy_engine_mode", "policy_engine_mode", "enum", enum=PolicyEngineMode),
+    Field("user_matching_mode", "user_matching_mode", "enum", enum=UserMatchingModeEnum),
+    Field("user_path_template", "user_path_template", "str", min_length=1),
+    Field("group_matching_mode", "group_matching_mode", "enum", enum=GroupMatchingModeEnum),
+    Field("client_id", "client_id", "str", min_length=1),
+    Field("allowed_servers", "allowed_servers", "str_list", min_length=1),
+    Field("allow_friends", "allow_friends", "bool"),
+    Field("plex_token", "plex_token", "str", min_length=1, secret=True),
+)
+FIELDS_BY_NAME: Final = {field.name: field for field in FIELDS}
+FIELD_NAMES: Final = tuple(FIELDS_BY_NAME)
+NULLABLE_NAMES: Final = tuple(field.name for field in FIELDS if field.nullable)
+
+
+def _describe(value: object) -> str:
+    """A short, safe description of a bad value for an error message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+def _check_string(field: Field, value: object) -> list[str]:
+    if not isinstance(value, str):
+        return [f"Must be a string, got {_type_name(value)}."]
+    # authentik (DRF) trims surrounding whitespace before checking, so "  " is blank too.
+    if field.min_length and len(value.strip()) < field.min_length:
+        return [BLANK_MESSAGE]
+    problems: list[str] = []
+    if field.max_length is not None and len(value) > field.max_length:
+        problems.append(f"Ensure this field has no more than {field.max_length} characters.")
+    if field.pattern is not None and not field.pattern.fullmatch(value):
+        problems.append(SLUG_MESSAGE)
+    return problems
+
+
+def _check_uuid(value: object) -> list[str]:
+    if isinstance(value, UUID):
+        return []
+    if not isinstance(value, str):
+        return [f"Must be a UUID (uuid.UUID or its string), got {_type_name(value)}."]
+    try:
+        UUID(value)
+    except ValueError:
+        return [f"{_describe(value)} is not a valid UUID."]
+    return []
+
+
+def _check_list(field: Field, value: object) -> list[str]:
+    if isinstance(value, str):
+        return [f"Must be a list, got a single string; wrap it in a list: [{_describe(value)}]."]
+    if not isinstance(value, Sequence) or isinstance(value, bytes | bytearray):
+        return [f"Must be a list, got {_type_name(value)}."]
+    problems: list[str] = []
+    for index, item in enumerate(value):
+        if field.kind == "uuid_list":
+            item_problems = _check_uuid(item)
+        else:
+            item_problems = _check_string(field, item)
+        problems.extend(f"Item {index}: {problem}" for problem in item_problems)
+    return problems
+
+
+def _check_enum(field: Field, value: object) -> list[str]:
+    assert field.enum is not None  # noqa: S101 - guaranteed by FIELDS
+    choices = [member.value for member in field.enum]
+    if isinstance(value, field.enum) and value.value in choices:
+        return []
+    if isinstance(value, str) and value in choices:
+        return []
+    return [f"{_describe(str(value))} is not a valid choice. Choose one of: {', '.join(choices)}."]
+
+
+def check_field(field: Field, value: object) -> list[str]:
+    """Every problem with ``value`` for ``field`` (empty when valid).
+
+    Messages quote bad UUIDs and choices, never a string field's value: ``plex_token`` is one.
+    """
+    if value is None:
+        if field.nullable:
+            return []
+        clearable = " and ".join(NULLABLE_NAMES)
+        return [f"May not be None: only {clearable} can be cleared with None."]
+    if field.kind == "bool":
+        if isinstance(value, bool):
+            return []
+        return [f"Must be True or False, got {_type_name(value)}."]
+    if field.kind == "str":
+        problems = _check_string(field, value)
+    elif field.kind == "uuid":
+        problems = _check_uuid(value)
+    elif field.kind == "enum":
+        problems = _check_enum(field, value)
+    else:
+        problems = _check_list(field, value)
+    return problems
+
+
+def _model_value(field: Field, value: Any) -> Any:
+    """Convert a (checked) value into what the generated request model expects."""
+    if value is None:
+        return None
+    if field.kind == "enum" and isinstance(value, str):
+        assert field.enum is not None  # noqa: S101 - guaranteed by FIELDS
+        return field.enum(value)  # an unlisted value (validate=False) survives, see codegen/
+    if field.kind == "uuid" and isinstance(value, str):
+        try:
+            return UUID(value)
+        except ValueError:
+            return value  # validate=False: sent as given
+    if field.kind in ("uuid_list", "str_list") and isinstance(value, Sequence):
+        return list(value)
+    return value
+
+
+def suggest(name: str, candidates: tuple[str, ...] = FIELD_NAMES) -> str | None:
+    """A "did you mean" hint for a near miss among ``candidates``, if there is one."""
+    if name == "slug":
+        return "did you mean 'new_slug'? (the source to change is the first argument)"
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def unknown_field_errors(changes: Mapping[str, object]) -> dict[str, list[str]]:
+    """An error for every key of ``changes`` that is not a writable field."""
+    errors = {}
+    for key in changes:
+        if key not in FIELDS_BY_NAME:
+            hint = suggest(str(key))
+            errors[str(key)] = [f"Unknown field; {hint}" if hint else "Unknown field."]
+    return errors
+
+
+def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -> bytes:
+    """The JSON body for changing source ``slug``, or :class:`InvalidRequest` naming every
+    problem at once.
+
+    The path ``slug`` and unknown field names are always checked; with ``validate`` every
+    spec constraint on the values is too. Without it, values are sent as given (for servers
+    newer than the spec).
+    """
+    errors = {}
+    slug_problems = path_slug_problems(slug)
+    if slug_problems:
+        errors["slug"] = slug_problems
+    errors.update(unknown_field_errors(changes))
+    if validate:
+        for name, value in changes.items():
+            if name in FIELDS_BY_NAME:
+                problems = check_field(FIELDS_BY_NAME[name], value)
+                if problems:
+                    errors[name] = problems
+    if errors:
+        raise InvalidRequest(errors)
+    model = PatchedPlexSourceRequest(
+        **{
+            FIELDS_BY_NAME[name].wire: _model_value(FIELDS_BY_NAME[name], value)
+            for name, value in changes.items()
+        }
+    )
+    try:
+        return json.dumps(model.to_dict(), separators=(",", ":"), allow_nan=False).encode()
+    except (TypeError, ValueError) as exc:  # only reachable with validate=False
+        raise InvalidRequest({"body": [f"Cannot be encoded as JSON: {exc}"]}) from None
+
+
+def path_slug_problems(slug: object) -> list[str]:
+    """Why ``slug`` cannot name a source in the URL path (checked even with validate=False).
+
+    The path must stay ``/sources/plex/<slug>/``: ``..`` would reach ``/api/v3/sources/``,
+    ``.`` the list endpoint, ``""`` a double slash. Only letters, digits, ``-`` and ``_``
+    can name a source. No length limit: newer servers allow longer slugs.
+    """
+    if not isinstance(slug, str):
+        return [f"Must be a string, got {_type_name(slug)}."]
+    if not slug:
+        return [BLANK_MESSAGE]
+    if not SLUG_PATTERN.fullmatch(slug):
+        return [SLUG_MESSAGE]
+    return []

@@ -1,0 +1,200 @@
+"""The exceptions this package raises; every one derives from :class:`PlexSourceError`.
+
+::
+
+    PlexSourceError
+    ├── ConfigurationError (also ValueError)   bad url, token or option; nothing was sent
+    ├── InvalidRequest (also ValueError)       a change failed validation; nothing was sent
+    ├── APIError                               the server answered with a non-2xx status
+    │   ├── BadRequest                         400: the server rejected fields (.errors)
+    │   ├── PermissionDenied                   403: bad, expired or unprivileged token
+    │   ├── NotFound                           404: no Plex source with that slug
+    │   ├── RateLimited                        429 after every retry (.retry_after)
+    │   ├── ServerError                        5xx after every retry
+    │   └── UnexpectedStatus                   anything else: a redirect, 405, 415, ...
+    ├── UnexpectedResponse                     2xx, but the body is not a PlexSource
+    └── TransportError                         no answer after every retry
+        └── RequestTimeout                     ... because the request timed out
+
+Errors that come from the network carry ``method``, ``url``, ``attempts`` and, when the server
+answered, ``status_code``, ``request_id`` (authentik's ``X-Authentik-Id`` header) and ``body``.
+No message, attribute or repr ever contains the API token or a Plex token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "APIError",
+    "BadRequest",
+    "ConfigurationError",
+    "InvalidRequest",
+    "NotFound",
+    "PermissionDenied",
+    "PlexSourceError",
+    "RateLimited",
+    "RequestTimeout",
+    "ServerError",
+    "TransportError",
+    "UnexpectedResponse",
+    "UnexpectedStatus",
+]
+
+
+class PlexSourceError(Exception):
+    """Base class of every error this package raises."""
+
+
+class ConfigurationError(PlexSourceError, ValueError):
+    """The client was configured wrongly (URL, token, option); no request was sent."""
+
+
+def _format_field_errors(errors: Mapping[str, list[str]]) -> str:
+    return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items())
+
+
+class InvalidRequest(PlexSourceError, ValueError):
+    """A requested change failed client-side validation; no request was sent.
+
+    ``errors`` maps each bad field (by the keyword name you used) to its problems, all of them
+    at once: fix everything in one go.
+    """
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        self.errors: dict[str, list[str]] = {field: list(msgs) for field, msgs in errors.items()}
+        super().__init__(f"invalid request, nothing was sent: {_format_field_errors(self.errors)}")
+
+
+class _HTTPErrorMixin:
+    """Where a network error happened: set by the client for every error after a request."""
+
+    method: str
+    url: str
+    attempts: int
+
+    def _describe(self) -> str:
+        return f"{self.method} {self.url}"
+
+
+class APIError(_HTTPErrorMixin, PlexSourceError):
+    """The server answered with a status other than 2xx.
+
+    ``body`` is the parsed JSON body (a dict for authentik's own errors) or, when the body is not
+    JSON, its text. ``request_id`` is authentik's ``X-Authentik-Id`` header, to quote in a report.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        status_code: int,
+        request_id: str | None,
+        body: Any,
+        attempts: int = 1,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body
+        self.attempts = attempts
+        suffix = f" (request id {request_id})" if request_id else ""
+        super().__init__(f"{method} {url} -> {status_code}: {message}{suffix}")
+
+
+class BadRequest(APIError):
+    """400: the server rejected the change.
+
+    ``errors`` has the same shape as :class:`InvalidRequest`'s, keyed by authentik's field names
+    (``slug`` for ``new_slug``); ``non_field_errors`` and ``detail`` are kept as keys too.
+    """
+
+    def __init__(self, message: str, *, errors: Mapping[str, list[str]], **kwargs: Any) -> None:
+        self.errors: dict[str, list[str]] = dict(errors)
+        super().__init__(message, **kwargs)
+
+
+class PermissionDenied(APIError):
+    """403: authentik refused the token (invalid or expired) or its permissions.
+
+    authentik answers 403 for both a bad token and a token without permission on sources; the
+    server's ``detail`` (in the message and ``body``) tells them apart.
+    """
+
+
+class NotFound(APIError):
+    """404: no Plex source has this slug (or the token may not see it)."""
+
+
+class RateLimited(APIError):
+    """429 on every attempt. ``retry_after`` is the server's last Retry-After, in seconds."""
+
+    def __init__(self, message: str, *, retry_after: float | None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class ServerError(APIError):
+    """5xx: the server failed (after every retry, for 502, 503 and 504)."""
+
+
+class UnexpectedStatus(APIError):
+    """A status this API does not use: a redirect (never followed: the request carries your
+    token), 405, 415, ... ``location`` holds a redirect's target.
+    """
+
+    def __init__(self, message: str, *, location: str | None = None, **kwargs: Any) -> None:
+        self.location = location
+        super().__init__(message, **kwargs)
+
+
+class UnexpectedResponse(_HTTPErrorMixin, PlexSourceError):
+    """The server answered 2xx but the body is not a PlexSource (HTML from a proxy, truncated
+    JSON, a missing field). The server reported success: the change was probably applied.
+
+    ``body`` holds the raw body as text.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        method: str,
+        url: str,
+        status_code: int,
+        request_id: str | None,
+        body: str,
+        attempts: int = 1,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body
+        self.attempts = attempts
+        suffix = f" (request id {request_id})" if request_id else ""
+        super().__init__(
+            f"{method} {url} -> {status_code}: the server reported success, so the change was "
+            f"probably applied, but its response is not a Plex source: {reason}{suffix}"
+        )
+
+
+class TransportError(_HTTPErrorMixin, PlexSourceError):
+    """No answer from the server after every attempt (connection refused, reset, TLS, ...)."""
+
+    def __init__(self, message: str, *, method: str, url: str, attempts: int) -> None:
+        self.method = method
+        self.url = url
+        self.attempts = attempts
+        self.status_code = None
+        self.request_id = None
+        plural = "s" if attempts != 1 else ""
+        super().__init__(f"{method} {url} failed after {attempts} attempt{plural}: {message}")
+
+
+class RequestTimeout(TransportError):
+    """The request timed out on every attempt (see the client's ``timeout``)."""

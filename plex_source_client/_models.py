@@ -1,0 +1,55 @@
+"""What the clients return: :class:`PlexSource` and, for power users, :class:`RawResponse`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import httpx
+
+from ._generated.models import PlexSource as _GeneratedPlexSource
+from ._secrets import MASK, is_secret_name
+
+
+class PlexSource(_GeneratedPlexSource):
+    """A Plex source as authentik returns it (``PlexSource`` in the API schema).
+
+    Every field of authentik 2024.8.2 is a typed attribute; fields a newer server adds are kept
+    in ``additional_properties`` (and ``source["name"]``), and enum values it adds parse as
+    ``UNKNOWN`` members that keep their string. ``to_dict()`` gives the JSON back unchanged.
+    ``repr()`` masks ``plex_token`` and any other secret-named field.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        parts = []
+        for field in attrs.fields(type(self)):
+            value = getattr(self, field.name)
+            if field.name == "additional_properties":
+                value = {k: MASK if is_secret_name(k) else v for k, v in value.items()}
+            elif is_secret_name(field.name):
+                value = MASK
+            parts.append(f"{field.name}={value!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+
+@attrs.frozen
+class RawResponse:
+    """The parsed source plus what the HTTP exchange looked like, for power users.
+
+    ``elapsed`` is in seconds, over every attempt; ``http_response`` is the final
+    :class:`httpx.Response` (its request's headers mask the token when printed).
+    """
+
+    source: PlexSource
+    status_code: int
+    request_id: str | None
+    attempts: int
+    elapsed: float
+    headers: httpx.Headers = attrs.field(repr=False)
+    http_response: httpx.Response = attrs.field(repr=False)
+
+    def json(self) -> Any:
+        """The response body as JSON, secrets included: handle with care."""
+        return self.http_response.json()
