@@ -351,11 +351,12 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         self.max_retries = max_retries
         self.validate = bool(validate)
         explicit_timeout = _check_timeout(timeout)
+        self._verify = _ssl_verify(verify)
         if http_client is None:
             self.timeout: httpx.Timeout | None = explicit_timeout or DEFAULT_TIMEOUT
             self._http = self._create_http_client(
                 timeout=self.timeout,
-                verify=_ssl_verify(verify),
+                verify=self._verify,
                 follow_redirects=False,
                 headers={"User-Agent": USER_AGENT},
             )

@@ -1,8 +1,84 @@
-"""Shared pytest configuration: async tests run on asyncio through anyio's bundled plugin."""
+"""Shared fixtures. ``twin`` runs each facade behaviour test on the sync and the async client."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+import respx
+
+from plex_source_client import AsyncPlexSourceClient, PlexSourceClient
+
+from .payloads import TOKEN
+
+URL = "https://auth.example.com"
+API = f"{URL}/api/v3"
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+class Twin:
+    """Runs the same call through :class:`PlexSourceClient` or :class:`AsyncPlexSourceClient`.
+
+    Each call opens a client with ``options`` (default: the test URL and token), runs one
+    method, and closes it; the async one inside its own event loop. Backoff waits are recorded
+    in ``sleeps`` instead of slept, unless the twin was made with ``real_sleep``.
+    """
+
+    def __init__(self, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.kind = kind
+        self.sleeps: list[float] = []
+        self._monkeypatch = monkeypatch
+        self.fake_sleep(True)
+
+    def fake_sleep(self, enabled: bool) -> None:
+        if not enabled:
+            self._monkeypatch.undo()
+            return
+
+        def record(seconds: float) -> None:
+            self.sleeps.append(seconds)
+
+        async def record_async(seconds: float) -> None:
+            self.sleeps.append(seconds)
+
+        self._monkeypatch.setattr(PlexSourceClient, "_sleep", staticmethod(record))
+        self._monkeypatch.setattr(AsyncPlexSourceClient, "_sleep", staticmethod(record_async))
+
+    @property
+    def client_class(self) -> type[PlexSourceClient] | type[AsyncPlexSourceClient]:
+        return PlexSourceClient if self.kind == "sync" else AsyncPlexSourceClient
+
+    def call(
+        self, method: str, *args: Any, options: dict[str, Any] | None = None, **kw: Any
+    ) -> Any:
+        settings = {"url": URL, "token": TOKEN, **(options or {})}
+        if self.kind == "sync":
+            with PlexSourceClient(**settings) as client:
+                return getattr(client, method)(*args, **kw)
+
+        async def run() -> Any:
+            async with AsyncPlexSourceClient(**settings) as client:
+                return await getattr(client, method)(*args, **kw)
+
+        return asyncio.run(run())
+
+    def update(self, slug: str, options: dict[str, Any] | None = None, **changes: Any) -> Any:
+        return self.call("update", slug, options=options, **changes)
+
+
+@pytest.fixture(params=["sync", "async"])
+def twin(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Twin:
+    return Twin(request.param, monkeypatch)
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    """respx mocking every request; nothing reaches the network, unmatched requests fail."""
+    with respx.mock(base_url=API, assert_all_called=False, assert_all_mocked=True) as router:
+        yield router

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 SLUG = "my-plex"
-TOKEN = "test-api-token-4f1c9d"  # noqa: S105 - a fake secret the tests hunt for in output
-PLEX_TOKEN = "plex-secret-7b2e0a"  # noqa: S105
+TOKEN = "test-api-token-4f1c9d"
+PLEX_TOKEN = "plex-secret-7b2e0a"
 FLOW_UUID = "5e8a9f7c-1d2b-4c3a-9e8f-7a6b5c4d3e2f"
 MAPPING_UUID = "0b6f0c1e-3e0a-4d7b-8a4f-2c1d9e8f7a6b"
 SOURCE_PK = "c0ffee00-1234-4abc-8def-0123456789ab"

@@ -1,0 +1,137 @@
+"""A real HTTP/1.1 server on 127.0.0.1 that answers from a script: for end-to-end tests over
+sockets (keep-alive, timeouts, dropped connections, real Retry-After waits).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+import attrs
+
+from .payloads import plex_source
+
+
+@attrs.frozen
+class Reply:
+    """Answer with this status, headers and body (JSON if ``json`` is given), after ``delay``."""
+
+    status: int = 200
+    json: Any = None
+    body: bytes = b""
+    headers: dict[str, str] = attrs.field(factory=dict)
+    delay: float = 0.0
+
+
+@attrs.frozen
+class Drop:
+    """Close the connection without answering."""
+
+
+@attrs.frozen
+class Hang:
+    """Read the request, then answer nothing for ``seconds`` (then close)."""
+
+    seconds: float = 30.0
+
+
+Action = Reply | Drop | Hang
+
+
+@attrs.frozen
+class Received:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    peer: tuple[str, int]  # the client's address: one per connection
+
+
+class ScriptedServer:
+    """Serves ``script`` in order, then ``default`` (a 200 with a PlexSource) forever."""
+
+    def __init__(self, *script: Action) -> None:
+        self.script: deque[Action] = deque(script)
+        self.default: Action = Reply(200, json=plex_source(), headers={"X-Authentik-Id": "rid-1"})
+        self.received: list[Received] = []
+        self._stop = threading.Event()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def push(self, *actions: Action) -> None:
+        self.script.extend(actions)
+
+    def __enter__(self) -> ScriptedServer:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def _next(self) -> Action:
+        try:
+            return self.script.popleft()
+        except IndexError:
+            return self.default
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_PATCH(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                server.received.append(
+                    Received(
+                        self.command,
+                        self.path,
+                        dict(self.headers.items()),
+                        body,
+                        (str(self.client_address[0]), int(self.client_address[1])),
+                    )
+                )
+                action = server._next()
+                if isinstance(action, Drop):
+                    self.close_connection = True
+                    return
+                if isinstance(action, Hang):
+                    server._stop.wait(action.seconds)
+                    self.close_connection = True
+                    return
+                if action.delay:
+                    time.sleep(action.delay)
+                content = action.body if action.json is None else json.dumps(action.json).encode()
+                self.send_response(action.status)
+                headers = {"Content-Type": "application/json", **action.headers}
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+        return Handler

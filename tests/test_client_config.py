@@ -1,0 +1,193 @@
+"""Configuration: URL rules, plain-HTTP refusal, environment, timeouts, TLS, own http client."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from plex_source_client import (
+    DEFAULT_TIMEOUT,
+    AsyncPlexSourceClient,
+    ConfigurationError,
+    PlexSourceClient,
+)
+
+from .conftest import API, URL, Twin
+from .payloads import SLUG, TOKEN, plex_source
+
+ENDPOINT = f"/sources/plex/{SLUG}/"
+Client = PlexSourceClient | AsyncPlexSourceClient
+
+
+def make(twin: Twin, **options: Any) -> Client:
+    settings: dict[str, Any] = {"url": URL, "token": TOKEN, **options}
+    return twin.client_class(**settings)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://auth.example.com",
+        "http://10.0.0.5:9000",
+        "http://auth.example.com/api/v3",
+    ],
+)
+def test_plain_http_to_a_remote_host_is_refused(twin: Twin, url: str) -> None:
+    with pytest.raises(ConfigurationError, match="allow_insecure_http=True") as caught:
+        make(twin, url=url)
+    assert "clear text" in str(caught.value)
+
+
+def test_plain_http_is_allowed_when_asked(twin: Twin) -> None:
+    client = make(twin, url="http://auth.internal", allow_insecure_http=True)
+    assert client.base_url == "http://auth.internal/api/v3"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://localhost:9000", "http://127.0.0.1:9000", "http://[::1]:9000", "http://a.localhost"],
+)
+def test_plain_http_to_this_machine_is_allowed(twin: Twin, url: str) -> None:
+    assert make(twin, url=url).base_url == url + "/api/v3"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("", "url must be the authentik URL"),
+        ("auth.example.com", "must start with https://"),
+        ("ftp://auth.example.com", "must start with https://"),
+        ("https://user:pw@auth.example.com", "must not contain credentials"),
+        ("https://auth.example.com/?x=1", "query or fragment"),
+    ],
+)
+def test_bad_urls(twin: Twin, url: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        make(twin, url=url)
+
+
+@pytest.mark.parametrize("token", ["", "   ", "two words", "line\nbreak", None])
+def test_bad_tokens(twin: Twin, token: Any) -> None:
+    with pytest.raises(ConfigurationError, match="token"):
+        make(twin, token=token)
+
+
+@pytest.mark.parametrize("timeout", [0, -1, None, "5", httpx.Timeout(None)])
+def test_timeouts_must_be_finite(twin: Twin, timeout: Any) -> None:
+    with pytest.raises(ConfigurationError, match="timeout"):
+        make(twin, timeout=timeout)
+
+
+@pytest.mark.parametrize("max_retries", [-1, 1.5, True])
+def test_bad_max_retries(twin: Twin, max_retries: Any) -> None:
+    with pytest.raises(ConfigurationError, match="max_retries"):
+        make(twin, max_retries=max_retries)
+
+
+def sent_timeout(route: respx.Route) -> dict[str, float]:
+    timeout: dict[str, float] = route.calls.last.request.extensions["timeout"]
+    return timeout
+
+
+def test_default_timeout_is_finite(twin: Twin, api: respx.MockRouter) -> None:
+    route = api.patch(ENDPOINT).respond(200, json=plex_source())
+    twin.update(SLUG, enabled=True)
+    assert sent_timeout(route) == {"connect": 5.0, "read": 30.0, "write": 30.0, "pool": 30.0}
+    assert httpx.Timeout(30.0, connect=5.0) == DEFAULT_TIMEOUT
+
+
+def test_client_timeout_and_per_call_override(twin: Twin, api: respx.MockRouter) -> None:
+    route = api.patch(ENDPOINT).respond(200, json=plex_source())
+    twin.update(SLUG, options={"timeout": 7}, enabled=True)
+    assert sent_timeout(route) == {"connect": 7.0, "read": 7.0, "write": 7.0, "pool": 7.0}
+    twin.update(SLUG, options={"timeout": 7}, enabled=True, timeout=1.5)
+    assert sent_timeout(route) == {"connect": 1.5, "read": 1.5, "write": 1.5, "pool": 1.5}
+
+
+def test_callers_http_client_keeps_its_own_timeout(twin: Twin, api: respx.MockRouter) -> None:
+    route = api.patch(ENDPOINT).respond(200, json=plex_source())
+    own: Any = (httpx.Client if twin.kind == "sync" else httpx.AsyncClient)(timeout=12.0)
+    twin.update(SLUG, options={"http_client": own}, enabled=True)
+    assert sent_timeout(route) == {"connect": 12.0, "read": 12.0, "write": 12.0, "pool": 12.0}
+    assert not own.is_closed
+
+
+def test_async_callers_http_client_is_used_and_not_closed(api: respx.MockRouter) -> None:
+    route = api.patch(ENDPOINT).respond(200, json=plex_source())
+
+    async def run() -> bool:
+        async with httpx.AsyncClient(headers={"X-Team": "infra"}) as own:
+            async with AsyncPlexSourceClient(url=API, token=TOKEN, http_client=own) as client:
+                await client.update(SLUG, enabled=True)
+            return own.is_closed
+
+    assert asyncio.run(run()) is False
+    assert route.calls.last.request.headers["X-Team"] == "infra"
+
+
+def test_verify_options(twin: Twin, tmp_path: Path) -> None:
+    assert make(twin)._verify is True
+    assert make(twin, verify=False)._verify is False
+    bundle = Path(ssl.get_default_verify_paths().cafile or "/etc/ssl/certs/ca-certificates.crt")
+    if not bundle.exists():
+        pytest.skip("no system CA bundle to load")
+    context = make(twin, verify=str(bundle))._verify
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    with pytest.raises(ConfigurationError, match="cannot load CA bundle"):
+        make(twin, verify=str(tmp_path / "missing.pem"))
+
+
+def test_from_env(twin: Twin, tmp_path: Path) -> None:
+    client = twin.client_class.from_env(
+        environ={"AUTHENTIK_URL": "https://auth.example.com/", "AUTHENTIK_TOKEN": TOKEN}
+    )
+    assert client.base_url == API
+    assert client._verify is True
+    insecure = twin.client_class.from_env(
+        environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN": TOKEN, "AUTHENTIK_INSECURE": "true"},
+        max_retries=5,
+    )
+    assert insecure._verify is False
+    assert insecure.max_retries == 5
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN + "\n")
+    from_file = twin.client_class.from_env(
+        environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN_FILE": str(token_file)}
+    )
+    assert from_file._token.reveal() == TOKEN
+    overridden = twin.client_class.from_env(environ={}, url=URL, token=TOKEN)
+    assert overridden.base_url == API
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"AUTHENTIK_TOKEN": TOKEN}, "AUTHENTIK_URL is not set"),
+        ({"AUTHENTIK_URL": URL}, "AUTHENTIK_TOKEN"),
+        ({"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN_FILE": "/nonexistent/t"}, "cannot read"),
+        (
+            {"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN": TOKEN, "AUTHENTIK_INSECURE": "maybe"},
+            "AUTHENTIK_INSECURE must be true or false",
+        ),
+    ],
+)
+def test_from_env_errors(twin: Twin, environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        twin.client_class.from_env(environ=environ)
+
+
+def test_from_env_reads_os_environ(twin: Twin, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUTHENTIK_URL", URL)
+    monkeypatch.setenv("AUTHENTIK_TOKEN", TOKEN)
+    assert twin.client_class.from_env().base_url == API
+
+
+def test_configuration_error_is_a_value_error() -> None:
+    assert issubclass(ConfigurationError, ValueError)

@@ -1,0 +1,164 @@
+"""Validation before I/O: every spec constraint, every problem at once, nothing sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import respx
+
+from plex_source_client import InvalidRequest
+
+from .conftest import Twin
+from .payloads import PLEX_TOKEN, SLUG, plex_source
+
+SLUG_MESSAGE = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
+BLANK = "This field may not be blank."
+
+BAD_VALUES: list[tuple[str, Any, str]] = [
+    ("name", "", BLANK),
+    ("name", "   ", BLANK),
+    ("name", 5, "Must be a string, got int."),
+    ("name", None, "May not be None: only authentication_flow and enrollment_flow can be"),
+    ("new_slug", "", BLANK),
+    ("new_slug", "has space", SLUG_MESSAGE),
+    ("new_slug", "x" * 51, "Ensure this field has no more than 50 characters."),
+    ("new_slug", "ok\n", SLUG_MESSAGE),
+    ("new_slug", "ünïcode", SLUG_MESSAGE),
+    ("enabled", "false", "Must be True or False, got str."),
+    ("enabled", 0, "Must be True or False, got int."),
+    ("enabled", None, "May not be None"),
+    ("authentication_flow", "not-a-uuid", "'not-a-uuid' is not a valid UUID."),
+    ("authentication_flow", 42, "Must be a UUID (uuid.UUID or its string), got int."),
+    ("enrollment_flow", "", "'' is not a valid UUID."),
+    ("user_property_mappings", "abc", "Must be a list, got a single string"),
+    ("user_property_mappings", ["nope"], "Item 0: 'nope' is not a valid UUID."),
+    ("group_property_mappings", {"a"}, "Must be a list, got set."),
+    ("group_property_mappings", None, "May not be None"),
+    ("policy_engine_mode", "bogus", "'bogus' is not a valid choice. Choose one of: all, any."),
+    ("policy_engine_mode", 1, "'1' is not a valid choice."),
+    ("user_matching_mode", "name_link", "'name_link' is not a valid choice."),
+    ("group_matching_mode", "email_link", "'email_link' is not a valid choice."),
+    ("user_path_template", "", BLANK),
+    ("client_id", "", BLANK),
+    ("allowed_servers", "abc123", "Must be a list, got a single string"),
+    ("allowed_servers", ["ok", ""], "Item 1: " + BLANK),
+    ("allowed_servers", [1], "Item 0: Must be a string, got int."),
+    ("allow_friends", "yes", "Must be True or False, got str."),
+    ("plex_token", "", BLANK),
+    ("plex_token", None, "May not be None"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), BAD_VALUES)
+def test_bad_value_is_rejected_before_io(
+    twin: Twin, api: respx.MockRouter, field: str, value: Any, message: str
+) -> None:
+    route = api.patch(f"/sources/plex/{SLUG}/").respond(200, json=plex_source())
+    with pytest.raises(InvalidRequest) as caught:
+        twin.update(SLUG, **{field: value})
+    assert list(caught.value.errors) == [field]
+    assert caught.value.errors[field][0].startswith(message)
+    assert isinstance(caught.value, ValueError)
+    assert route.call_count == 0
+
+
+def test_every_problem_is_reported_at_once(twin: Twin, api: respx.MockRouter) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        twin.update("..", name="", enabled="no", allowed_servers=["", "x", ""], new_slug="a b")
+    assert caught.value.errors == {
+        "slug": [SLUG_MESSAGE],
+        "name": [BLANK],
+        "enabled": ["Must be True or False, got str."],
+        "allowed_servers": [f"Item 0: {BLANK}", f"Item 2: {BLANK}"],
+        "new_slug": [SLUG_MESSAGE],
+    }
+    assert "nothing was sent" in str(caught.value)
+    assert not api.calls
+
+
+@pytest.mark.parametrize(
+    "slug", ["..", ".", "", "a/b", "a?b", "a#b", "../users", "%2e%2e", "a b", "ok\n", "é", 7]
+)
+@pytest.mark.parametrize("validate", [True, False])
+def test_path_slug_can_never_leave_the_endpoint(
+    twin: Twin, api: respx.MockRouter, slug: Any, validate: bool
+) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        twin.update(slug, options={"validate": validate}, enabled=True)
+    assert list(caught.value.errors) == ["slug"]
+    assert not api.calls
+
+
+def test_long_path_slug_is_allowed(twin: Twin, api: respx.MockRouter) -> None:
+    """Only the pattern guards the path; a newer server's longer slug still names a source."""
+    long_slug = "s" * 80
+    route = api.patch(f"/sources/plex/{long_slug}/").respond(200, json=plex_source())
+    twin.update(long_slug, enabled=True)
+    assert route.call_count == 1
+
+
+def test_validate_false_sends_what_a_newer_server_accepts(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    route = api.patch(f"/sources/plex/{SLUG}/").respond(200, json=plex_source())
+    long_slug = "a" * 80
+    twin.update(
+        SLUG,
+        options={"validate": False},
+        new_slug=long_slug,
+        policy_engine_mode="first_match",
+        user_property_mappings=["not-a-uuid-yet"],
+    )
+    assert route.calls.last.request.content == (
+        b'{"slug":"' + long_slug.encode() + b'","user_property_mappings":["not-a-uuid-yet"],'
+        b'"policy_engine_mode":"first_match"}'
+    )
+
+
+def test_validate_false_still_rejects_unknown_fields(twin: Twin, api: respx.MockRouter) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        twin.call("update_from_mapping", SLUG, {"enabeld": False}, options={"validate": False})
+    assert caught.value.errors == {"enabeld": ["Unknown field; did you mean 'enabled'?"]}
+
+
+def test_validate_false_reports_values_json_cannot_encode(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        twin.update(SLUG, options={"validate": False}, name=object())
+    assert list(caught.value.errors) == ["body"]
+    assert not api.calls
+
+
+def test_typo_keyword_is_a_type_error(twin: Twin, api: respx.MockRouter) -> None:
+    with pytest.raises(TypeError, match="enabeld"):
+        twin.update(SLUG, enabeld=False)
+    assert not api.calls
+
+
+def test_mapping_unknown_keys_get_suggestions(twin: Twin, api: respx.MockRouter) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        twin.call(
+            "update_from_mapping",
+            SLUG,
+            {"enabeld": True, "slug": "new", "alowed_servers": [], "zzz": 1, "name": "ok"},
+        )
+    assert caught.value.errors == {
+        "enabeld": ["Unknown field; did you mean 'enabled'?"],
+        "slug": [
+            "Unknown field; did you mean 'new_slug'? (the source to change is the first argument)"
+        ],
+        "alowed_servers": ["Unknown field; did you mean 'allowed_servers'?"],
+        "zzz": ["Unknown field."],
+    }
+    assert not api.calls
+
+
+@pytest.mark.parametrize("bad_token", [[PLEX_TOKEN], {"t": PLEX_TOKEN}, b"x" + PLEX_TOKEN.encode()])
+def test_plex_token_value_never_appears_in_validation_errors(twin: Twin, bad_token: Any) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        twin.update(SLUG, plex_token=bad_token)
+    assert caught.value.errors["plex_token"][0].startswith("Must be a string, got ")
+    assert PLEX_TOKEN not in str(caught.value)
+    assert PLEX_TOKEN not in repr(caught.value.errors)

@@ -1,0 +1,67 @@
+"""How a user's typed code uses the public API: `mypy --strict` (scripts/check) must accept it.
+
+Never run; tests/test_typing.py also shows that mistakes in such code fail to type-check.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+
+from plex_source_client import (
+    APIError,
+    AsyncPlexSourceClient,
+    BadRequest,
+    InvalidRequest,
+    PlexSource,
+    PlexSourceClient,
+    PolicyEngineMode,
+    RawResponse,
+    UserMatchingModeEnum,
+)
+
+
+def script() -> PlexSource:
+    with PlexSourceClient(url="https://auth.example.com", token="t0ken", timeout=10) as client:
+        try:
+            return client.update(
+                "my-plex",
+                name="Plex",
+                new_slug="plex",
+                enabled=False,
+                authentication_flow=None,
+                enrollment_flow=uuid.uuid4(),
+                user_property_mappings=[uuid.uuid4(), "0b6f0c1e-3e0a-4d7b-8a4f-2c1d9e8f7a6b"],
+                group_property_mappings=[],
+                policy_engine_mode=PolicyEngineMode.ANY,
+                user_matching_mode="email_link",
+                user_path_template="goauthentik.io/sources/%(slug)s",
+                group_matching_mode="name_link",
+                client_id="id",
+                allowed_servers=["abc"],
+                allow_friends=True,
+                plex_token="plex",
+                timeout=httpx.Timeout(5.0),
+            )
+        except InvalidRequest as error:
+            problems: dict[str, list[str]] = error.errors
+            raise SystemExit(str(problems)) from error
+        except BadRequest as error:
+            raise SystemExit(f"{error.status_code} {error.request_id} {error.errors}") from error
+
+
+async def notebook() -> tuple[PlexSource, RawResponse]:
+    async with AsyncPlexSourceClient.from_env(max_retries=5) as client:
+        source = await client.update("my-plex", user_matching_mode=UserMatchingModeEnum.IDENTIFIER)
+        raw = await client.update_raw("my-plex", {"enabled": True})
+        return source, raw
+
+
+def config_driven(changes: dict[str, object]) -> str | None:
+    with PlexSourceClient.from_env() as client:
+        try:
+            source = client.update_from_mapping("my-plex", changes)
+        except APIError as error:
+            return f"{error.method} {error.url}: {error.status_code}"
+        return source.name
