@@ -1,0 +1,88 @@
+"""The facade's field table and signatures agree with openapi.yaml, so they cannot drift."""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import pytest
+import yaml
+
+from plex_source_client import PlexSourceClient
+from plex_source_client._base import _REQUIRED_RESPONSE_FIELDS, BaseClient, NotGiven
+from plex_source_client._changes import FIELDS, FIELDS_BY_NAME, Field
+
+SPEC = yaml.safe_load((Path(__file__).resolve().parents[1] / "openapi.yaml").read_text())
+SCHEMAS = SPEC["components"]["schemas"]
+REQUEST = SCHEMAS["PatchedPlexSourceRequest"]["properties"]
+
+
+def enum_of(prop: dict[str, Any]) -> list[str] | None:
+    ref = prop.get("$ref") or (prop.get("allOf") or [{}])[0].get("$ref")
+    return SCHEMAS[ref.rsplit("/", 1)[1]]["enum"] if ref else None
+
+
+def expected_kind(prop: dict[str, Any]) -> str:
+    if enum_of(prop):
+        return "enum"
+    if prop["type"] == "boolean":
+        return "bool"
+    if prop["type"] == "array":
+        return "uuid_list" if prop["items"].get("format") == "uuid" else "str_list"
+    return "uuid" if prop.get("format") == "uuid" else "str"
+
+
+def test_every_request_property_has_exactly_one_field() -> None:
+    assert sorted(field.wire for field in FIELDS) == sorted(REQUEST)
+
+
+@pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)
+def test_field_constraints_match_the_spec(field: Field) -> None:
+    prop = REQUEST[field.wire]
+    assert field.kind == expected_kind(prop)
+    assert field.nullable == prop.get("nullable", False)
+    constrained = prop["items"] if prop.get("type") == "array" else prop
+    assert field.min_length == constrained.get("minLength")
+    assert field.max_length == constrained.get("maxLength")
+    assert (field.pattern.pattern if field.pattern else None) == constrained.get("pattern")
+    choices = enum_of(prop)
+    assert (sorted(m.value for m in field.enum) if field.enum else None) == (
+        sorted(choices) if choices else None
+    )
+
+
+def test_update_has_one_typed_keyword_per_field() -> None:
+    parameters = inspect.signature(BaseClient.update).parameters
+    keywords = [name for name, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert keywords == [field.name for field in FIELDS] + ["timeout"]
+    assert all(parameters[name].default is not inspect.Parameter.empty for name in keywords)
+
+
+def literal_values(annotation: Any) -> set[str]:
+    values: set[str] = set()
+    for arg in get_args(annotation):
+        if get_origin(arg) is Literal:
+            values.update(get_args(arg))
+        else:
+            values |= literal_values(arg)
+    return values
+
+
+@pytest.mark.parametrize("field", [f for f in FIELDS if f.enum], ids=lambda f: f.name)
+def test_enum_keywords_accept_exactly_the_spec_strings(field: Field) -> None:
+    hints = typing.get_type_hints(PlexSourceClient.update)
+    assert field.enum is not None
+    assert literal_values(hints[field.name]) == {m.value for m in field.enum}
+
+
+def test_only_nullable_fields_accept_none_statically() -> None:
+    hints = typing.get_type_hints(PlexSourceClient.update)
+    for name, field in FIELDS_BY_NAME.items():
+        assert (type(None) in get_args(hints[name])) == field.nullable, name
+        assert NotGiven in get_args(hints[name])
+
+
+def test_required_response_fields_match_the_spec() -> None:
+    assert sorted(_REQUIRED_RESPONSE_FIELDS) == sorted(SCHEMAS["PlexSource"]["required"])

@@ -1,0 +1,28 @@
+"""The README tells the truth about the things it copies from the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from plex_source_client import _errors
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def test_error_tree_matches_the_errors_module() -> None:
+    tree = re.search(r"```\n(PlexSourceError\n.*?)```", README, re.DOTALL)
+    assert tree, "README has no error tree"
+    docstring = _errors.__doc__ or ""
+    documented = [line.strip() for line in docstring.splitlines() if line.startswith("    ")]
+    assert [line.strip() for line in tree.group(1).splitlines()] == documented
+
+
+def test_every_public_name_is_exported() -> None:
+    import plex_source_client
+
+    for name in plex_source_client.__all__:
+        assert hasattr(plex_source_client, name), name
+    for name in re.findall(r"from plex_source_client import ([\w, ]+)", README):
+        for imported in name.split(","):
+            assert imported.strip() in plex_source_client.__all__, imported
