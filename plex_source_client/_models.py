@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 import httpx
 
+from ._display import html_table
 from ._generated.models import PlexSource as _GeneratedPlexSource
 from ._secrets import MASK, is_secret_name
 
@@ -32,6 +33,10 @@ class PlexSource(_GeneratedPlexSource):
                 value = MASK
             parts.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+    def _repr_html_(self) -> str:
+        """A compact table in Jupyter, secrets masked."""
+        return html_table(self.to_dict())
 
 
 @attrs.frozen

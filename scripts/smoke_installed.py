@@ -38,6 +38,12 @@ def main() -> None:
     )
     expected = f"plex-source-client {plex_source_client.__version__} (authentik API 2024.8.2)"
     assert cli.stdout.strip() == expected, cli.stdout
+    demo = subprocess.run(
+        [str(venv / "bin" / "plex-source"), "demo"], capture_output=True, text=True, check=True
+    )
+    assert "5 fields changed" in demo.stdout, demo.stdout
+    plugins = [ep.value for ep in metadata.entry_points(group="pytest11")]
+    assert "plex_source_client.testing.pytest_plugin" in plugins, plugins
     print(f"installed wheel OK: {location.parent}")
 
 

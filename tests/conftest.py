@@ -13,6 +13,8 @@ from plex_source_client import AsyncPlexSourceClient, PlexSourceClient
 
 from .payloads import TOKEN
 
+pytest_plugins = ["pytester"]
+
 URL = "https://auth.example.com"
 API = f"{URL}/api/v3"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from plex_source_client import _errors
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -26,3 +28,23 @@ def test_every_public_name_is_exported() -> None:
     for name in re.findall(r"from plex_source_client import ([\w, ]+)", README):
         for imported in name.split(","):
             assert imported.strip() in plex_source_client.__all__, imported
+
+
+def test_the_readme_user_test_passes(pytester: pytest.Pytester) -> None:
+    """The 'test your script' example in the README, run as a user would, with the fixtures
+    our pytest plugin (entry point pytest11) provides.
+    """
+    block = re.search(r"<!-- user-test[^>]*-->\n```python\n(.*?)```", README, re.DOTALL)
+    assert block, "README has no user-test block"
+    assert len(block.group(1).strip().splitlines()) <= 13
+    pytester.makepyfile(test_user_script=block.group(1))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_the_user_test_fails_when_the_script_is_wrong(pytester: pytest.Pytester) -> None:
+    block = re.search(r"<!-- user-test[^>]*-->\n```python\n(.*?)```", README, re.DOTALL)
+    assert block
+    broken = block.group(1).replace("enabled=False", "enabled=True")
+    pytester.makepyfile(test_user_script=broken)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(failed=1)

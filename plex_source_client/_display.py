@@ -1,0 +1,39 @@
+"""Showing a Plex source to people (terminal and notebook), secrets masked."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from ._secrets import MASK, is_secret_name
+
+
+def display_rows(source: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(field, value)`` pairs for a source's JSON, values as compact JSON, secrets masked."""
+    rows = []
+    for name, value in source.items():
+        shown = MASK if is_secret_name(name) and value else value
+        rows.append((name, shown if shown is MASK else json.dumps(shown, ensure_ascii=False)))
+    return rows
+
+
+def text_table(source: Mapping[str, Any], *, changed: Collection[str] = ()) -> str:
+    """The source as aligned text lines; fields in ``changed`` are marked with ``*``."""
+    rows = display_rows(source)
+    width = max((len(name) for name, _ in rows), default=0)
+    return "\n".join(
+        f"  {'*' if name in changed else ' '} {name.ljust(width)}  {value}" for name, value in rows
+    )
+
+
+def html_table(source: Mapping[str, Any]) -> str:
+    """The source as a compact HTML table (for Jupyter)."""
+    title = f"PlexSource {source.get('slug', '')!s}"
+    cells = "".join(
+        f"<tr><th style='text-align:left'>{html.escape(name)}</th>"
+        f"<td style='text-align:left'><code>{html.escape(value)}</code></td></tr>"
+        for name, value in display_rows(source)
+    )
+    return f"<table><caption>{html.escape(title)}</caption>{cells}</table>"

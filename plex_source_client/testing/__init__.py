@@ -1,0 +1,33 @@
+"""Test helpers: a fake authentik to test your scripts against (public API).
+
+::
+
+    from plex_source_client.testing import FakeAuthentik
+
+    with FakeAuthentik() as fake:             # serving on 127.0.0.1:<free port>
+        fake.add_source(slug="plex-test", name="Plex Test")
+        with fake.client() as client:         # a PlexSourceClient with the admin token
+            client.update("plex-test", enabled=False)
+        assert fake.sources["plex-test"]["enabled"] is False
+
+It is stateful (sources by slug, flows and property mappings that PATCHes may reference),
+faithful to authentik 2024.8 (status codes, DRF error messages, ``X-Authentik-Id``) and
+injects faults (``fail_next``, ``drop_next``, ``corrupt_next``, ``latency``). With pytest, the
+``fake_authentik`` fixture gives a running one (see :mod:`.pytest_plugin`).
+"""
+
+from ._fake import (
+    DEFAULT_AUTHENTICATION_FLOW,
+    DEFAULT_ENROLLMENT_FLOW,
+    FakeAuthentik,
+    RecordedRequest,
+)
+from ._server import Answer
+
+__all__ = [
+    "DEFAULT_AUTHENTICATION_FLOW",
+    "DEFAULT_ENROLLMENT_FLOW",
+    "Answer",
+    "FakeAuthentik",
+    "RecordedRequest",
+]

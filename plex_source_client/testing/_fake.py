@@ -1,0 +1,434 @@
+"""The behaviour of the fake authentik: state, authentication, PATCH semantics, faults.
+
+One implementation, no sockets: :meth:`FakeAuthentik.handle` turns a request into an answer.
+The socket server and the in-process httpx transport (:mod:`._server`) both call it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import secrets
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from typing import Any, Final
+
+import attrs
+import httpx
+
+from .. import _base
+from .._async_client import AsyncPlexSourceClient
+from .._client import PlexSourceClient
+from .._secrets import MASK, is_secret_name
+from . import _drf
+from ._server import DROP, Answer, SocketServer, Transport
+
+API_PREFIX: Final = "/api/v3"
+SOURCE_PREFIX: Final = f"{API_PREFIX}/sources/plex/"
+DEFAULT_AUTHENTICATION_FLOW: Final = "default-source-authentication"
+DEFAULT_ENROLLMENT_FLOW: Final = "default-source-enrollment"
+
+#: What authentik fills in for every Plex source (read-only or defaulted fields).
+_SOURCE_DEFAULTS: Final[dict[str, Any]] = {
+    "enabled": True,
+    "user_property_mappings": [],
+    "group_property_mappings": [],
+    "component": "ak-source-plex-form",
+    "verbose_name": "Plex Source",
+    "verbose_name_plural": "Plex Sources",
+    "meta_model_name": "authentik_sources_plex.plexsource",
+    "policy_engine_mode": "any",
+    "user_matching_mode": "identifier",
+    "managed": None,
+    "user_path_template": "goauthentik.io/sources/%(slug)s",
+    "icon": "/static/authentik/sources/plex.svg",
+    "group_matching_mode": "identifier",
+    "allowed_servers": [],
+    "allow_friends": True,
+}
+_FIELD_ORDER: Final = (
+    "pk", "name", "slug", "enabled", "authentication_flow", "enrollment_flow",
+    "user_property_mappings", "group_property_mappings", "component", "verbose_name",
+    "verbose_name_plural", "meta_model_name", "policy_engine_mode", "user_matching_mode",
+    "managed", "user_path_template", "icon", "group_matching_mode", "client_id",
+    "allowed_servers", "allow_friends", "plex_token",
+)  # fmt: skip
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: MASK if is_secret_name(str(k)) else _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
+
+
+@attrs.frozen
+class RecordedRequest:
+    """A request the fake received. ``headers`` are lower-cased, the token masked; ``json`` is
+    the parsed body (None if absent or not JSON), shown masked in ``repr()``.
+    """
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    json: Any = attrs.field(repr=_masked)
+    body: bytes = attrs.field(repr=False)
+
+
+@attrs.define
+class _Fault:
+    kind: str  # "fail", "drop" or "corrupt"
+    status: int = 200
+    headers: dict[str, str] = attrs.field(factory=dict)
+    body: bytes = b""
+
+
+def _json_answer(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Answer:
+    return Answer(
+        status=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+        body=json.dumps(body).encode(),
+    )
+
+
+def _detail(status: int, detail: str, headers: Mapping[str, str] | None = None) -> Answer:
+    return _json_answer(status, {"detail": detail}, headers)
+
+
+class FakeAuthentik:
+    """A stateful, fault-injecting fake of authentik 2024.8's Plex source endpoint.
+
+    ::
+
+        with FakeAuthentik() as fake:            # serving on 127.0.0.1:<free port>
+            client = fake.client()               # a PlexSourceClient pointed at it
+            client.update("plex", enabled=False)
+            assert fake.sources["plex"]["enabled"] is False
+
+    It keeps Plex sources by slug and applies real PATCH semantics (only sent fields change;
+    a body ``slug`` renames; read-only and unknown fields are ignored; slugs are unique),
+    answers with authentik's own status codes and DRF messages, and records every request.
+    Without ``with`` (or :meth:`start`) it serves only in process, through :meth:`transport`.
+
+    ``sources``: the Plex sources to start with (dicts of fields, ``slug`` required); by
+    default one, ``plex``. Thread-safe.
+    """
+
+    def __init__(self, sources: Iterable[Mapping[str, Any]] | None = None) -> None:
+        self._lock = threading.RLock()
+        self._sources: dict[str, dict[str, Any]] = {}
+        self._faults: deque[_Fault] = deque()
+        self._requests: list[RecordedRequest] = []
+        #: The admin API token: may change sources.
+        self.token: str = "ak-fake-admin-" + secrets.token_urlsafe(24)
+        #: A valid API token whose user has no permission on sources.
+        self.unprivileged_token: str = "ak-fake-user-" + secrets.token_urlsafe(24)
+        #: Seconds added before every answer.
+        self.latency: float = 0.0
+        self._flows: dict[str, str] = {}
+        self._property_mappings: set[str] = set()
+        self.default_authentication_flow = self.add_flow(slug=DEFAULT_AUTHENTICATION_FLOW)
+        self.default_enrollment_flow = self.add_flow(slug=DEFAULT_ENROLLMENT_FLOW)
+        self._server: Any = None
+        for source in [{"slug": "plex", "name": "Plex"}] if sources is None else sources:
+            self.add_source(**source)
+
+    # -- serving ------------------------------------------------------------------------------
+
+    #: The URL an in-process client uses (``.invalid`` never resolves: nothing leaves the process).
+    IN_PROCESS_URL: Final = "https://authentik.invalid"
+
+    def start(self) -> FakeAuthentik:
+        """Serve on 127.0.0.1 at a free port, in a background thread (``with`` does this)."""
+        with self._lock:
+            if self._server is None:
+                self._server = SocketServer(self.handle)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving (the state stays)."""
+        with self._lock:
+            server, self._server = self._server, None
+        if server is not None:
+            server.close()
+
+    def __enter__(self) -> FakeAuthentik:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """The root URL to give a client: the socket server's, or :attr:`IN_PROCESS_URL`
+        when not serving (for use with :meth:`transport`).
+        """
+        server = self._server
+        return server.url if server is not None else self.IN_PROCESS_URL
+
+    def transport(self) -> Transport:
+        """An httpx transport (sync and async) that answers in process, with no sockets."""
+        return Transport(self.handle)
+
+    def client(self, **options: Any) -> PlexSourceClient:
+        """A :class:`PlexSourceClient` for this fake, with its admin token: over the socket
+        while serving, else in process. ``options`` go to the client (``max_retries``, ...).
+        """
+        settings: dict[str, Any] = {"url": self.url, "token": self.token, **options}
+        if self._server is None and "http_client" not in settings:
+            settings["http_client"] = httpx.Client(
+                transport=self.transport(), timeout=_base.DEFAULT_TIMEOUT
+            )
+        return PlexSourceClient(**settings)
+
+    def async_client(self, **options: Any) -> AsyncPlexSourceClient:
+        """:meth:`client`'s async twin."""
+        settings: dict[str, Any] = {"url": self.url, "token": self.token, **options}
+        if self._server is None and "http_client" not in settings:
+            settings["http_client"] = httpx.AsyncClient(
+                transport=self.transport(), timeout=_base.DEFAULT_TIMEOUT
+            )
+        return AsyncPlexSourceClient(**settings)
+
+    def __repr__(self) -> str:
+        serving = f"serving at {self.url}" if self._server is not None else "in process"
+        return f"<FakeAuthentik {serving}, {len(self._sources)} source(s), token='***'>"
+
+    # -- state --------------------------------------------------------------------------------
+
+    def add_source(self, *, slug: str, name: str | None = None, **fields: Any) -> dict[str, Any]:
+        """Create a Plex source, filling every read-only and defaulted field as authentik
+        does; returns its JSON. ``fields`` may set any PlexSource field (``pk`` included);
+        ``client_id`` and ``plex_token`` default to random values, the flows to authentik's
+        default source flows.
+        """
+        with self._lock:
+            if slug in self._sources:
+                raise ValueError(f"a source with slug {slug!r} already exists")
+            unknown = set(fields) - set(_FIELD_ORDER)
+            if unknown:
+                raise TypeError(f"unknown PlexSource field(s): {', '.join(sorted(unknown))}")
+            values = {
+                **copy.deepcopy(_SOURCE_DEFAULTS),
+                "pk": str(uuid.uuid4()),
+                "name": name if name is not None else slug,
+                "slug": slug,
+                "authentication_flow": str(self.default_authentication_flow),
+                "enrollment_flow": str(self.default_enrollment_flow),
+                "client_id": secrets.token_hex(12),
+                "plex_token": "fake-plex-" + secrets.token_urlsafe(15),
+                **fields,
+            }
+            source = {key: values[key] for key in _FIELD_ORDER}
+            self._sources[slug] = source
+            return copy.deepcopy(source)
+
+    def add_flow(self, pk: uuid.UUID | str | None = None, *, slug: str | None = None) -> uuid.UUID:
+        """Register a flow that PATCHes may reference; returns its pk."""
+        flow_pk = uuid.UUID(str(pk)) if pk is not None else uuid.uuid4()
+        with self._lock:
+            self._flows[str(flow_pk)] = slug or f"flow-{flow_pk.hex[:8]}"
+        return flow_pk
+
+    def add_property_mapping(self, pk: uuid.UUID | str | None = None) -> uuid.UUID:
+        """Register a property mapping that PATCHes may reference; returns its pk."""
+        mapping_pk = uuid.UUID(str(pk)) if pk is not None else uuid.uuid4()
+        with self._lock:
+            self._property_mappings.add(str(mapping_pk))
+        return mapping_pk
+
+    @property
+    def sources(self) -> dict[str, dict[str, Any]]:
+        """A snapshot of every source's JSON, by slug (a copy: changing it changes nothing)."""
+        with self._lock:
+            return copy.deepcopy(self._sources)
+
+    @property
+    def flows(self) -> dict[uuid.UUID, str]:
+        """The flows PATCHes may reference: pk to slug (two default source flows at first)."""
+        with self._lock:
+            return {uuid.UUID(pk): slug for pk, slug in self._flows.items()}
+
+    @property
+    def property_mappings(self) -> set[uuid.UUID]:
+        """The property mappings PATCHes may reference."""
+        with self._lock:
+            return {uuid.UUID(pk) for pk in self._property_mappings}
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received so far, oldest first."""
+        with self._lock:
+            return list(self._requests)
+
+    # -- faults -------------------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        count: int = 1,
+        *,
+        status: int = 503,
+        retry_after: float | None = None,
+        body: str | bytes | None = None,
+    ) -> None:
+        """Answer the next ``count`` PATCHes with ``status`` without applying them.
+
+        ``retry_after`` sets a ``Retry-After`` header (for 429). ``body`` replaces the JSON
+        ``{"detail": ...}`` body: HTML (a proxy's error page) if it starts with ``<``, text
+        otherwise.
+        """
+        headers: dict[str, str] = {}
+        if retry_after is not None:
+            headers["Retry-After"] = f"{retry_after:g}"
+        if body is None:
+            content = json.dumps({"detail": HTTPStatus(status).phrase}).encode()
+            headers["Content-Type"] = "application/json"
+        else:
+            content = body.encode() if isinstance(body, str) else body
+            is_html = content.lstrip().startswith(b"<")
+            headers["Content-Type"] = "text/html" if is_html else "text/plain"
+        self._queue(count, _Fault("fail", status, headers, content))
+
+    def drop_next(self, count: int = 1) -> None:
+        """Close the connection of the next ``count`` PATCHes without answering (not applied)."""
+        self._queue(count, _Fault("drop"))
+
+    def corrupt_next(
+        self, count: int = 1, *, body: str | bytes = "<html><body>OK</body></html>"
+    ) -> None:
+        """Apply the next ``count`` PATCHes, then answer 200 with ``body`` instead of the source
+        (a proxy that mangles responses).
+        """
+        content = body.encode() if isinstance(body, str) else body
+        self._queue(count, _Fault("corrupt", 200, {"Content-Type": "text/html"}, content))
+
+    def _queue(self, count: int, fault: _Fault) -> None:
+        if count < 1:
+            raise ValueError(f"count must be at least 1, got {count}")
+        with self._lock:
+            self._faults.extend([fault] * count)
+
+    # -- the server's behaviour ---------------------------------------------------------------
+
+    def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        """Answer one HTTP request as authentik 2024.8 would; :data:`DROP` for no answer."""
+        if self.latency > 0:
+            time.sleep(self.latency)
+        answer = self._answer(
+            method.upper(), path, {k.lower(): v for k, v in headers.items()}, body
+        )
+        if answer is DROP:
+            return answer
+        return attrs.evolve(answer, headers={**answer.headers, "X-Authentik-Id": uuid.uuid4().hex})
+
+    def _answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        with self._lock:
+            self._record(method, path, headers, body)
+            path = path.split("?", 1)[0]
+            if not path.startswith(SOURCE_PREFIX):
+                return _detail(404, "Not found.")
+            slug = path[len(SOURCE_PREFIX) :]
+            if slug == "":
+                allowed = "GET, POST, HEAD, OPTIONS"
+                if method in ("GET", "HEAD"):
+                    return self._authorize(headers) or _json_answer(200, self._list_body())
+                return _detail(405, f'Method "{method}" not allowed.', {"Allow": allowed})
+            if not slug.endswith("/") or "/" in slug[:-1]:
+                return _detail(404, "Not found.")
+            slug = slug[:-1]
+            if method == "PATCH":
+                fault = self._faults.popleft() if self._faults else None
+                if fault is not None and fault.kind != "corrupt":
+                    if fault.kind == "drop":
+                        return DROP
+                    return Answer(fault.status, fault.headers, fault.body)
+                answer = self._patch(slug, headers, body)
+                if fault is not None and answer.status == 200:
+                    return Answer(fault.status, fault.headers, fault.body)
+                return answer
+            if method in ("GET", "HEAD"):
+                denied = self._authorize(headers)
+                if denied:
+                    return denied
+                if slug not in self._sources:
+                    return _detail(404, "Not found.")
+                return _json_answer(200, self._sources[slug])
+            return _detail(
+                405, f'Method "{method}" not allowed.', {"Allow": "GET, PATCH, HEAD, OPTIONS"}
+            )
+
+    def _record(self, method: str, path: str, headers: dict[str, str], body: bytes) -> None:
+        try:
+            parsed = json.loads(body) if body else None
+        except ValueError:
+            parsed = None
+        shown = dict(headers)
+        if "authorization" in shown:
+            scheme = shown["authorization"].partition(" ")[0]
+            shown["authorization"] = f"{scheme} {MASK}"
+        self._requests.append(RecordedRequest(method, path, shown, parsed, body))
+
+    def _authorize(self, headers: Mapping[str, str]) -> Answer | None:
+        """None if the request may change sources, else authentik's 403."""
+        header = headers.get("authorization", "").strip()
+        if not header or " " not in header:
+            return _detail(403, "You do not have permission to perform this action.")
+        scheme, _, credentials = header.partition(" ")
+        if scheme.lower() != "bearer":
+            return _detail(403, "Unsupported authentication type")
+        if credentials == self.unprivileged_token:
+            return _detail(403, "You do not have permission to perform this action.")
+        if credentials != self.token:
+            return _detail(403, "Token invalid/expired")
+        return None
+
+    def _patch(self, slug: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        denied = self._authorize(headers)
+        if denied:
+            return denied
+        if slug not in self._sources:
+            return _detail(404, "Not found.")
+        if body:
+            media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if media_type != "application/json":
+                return _detail(415, f'Unsupported media type "{media_type}" in request.')
+            try:
+                data = json.loads(body)
+            except ValueError as exc:
+                return _detail(400, f"JSON parse error - {exc}")
+        else:
+            data = {}
+        try:
+            changes = _drf.validate_patch(
+                data,
+                current_slug=slug,
+                taken_slugs=self._sources.keys(),
+                flows=self._flows.keys(),
+                property_mappings=self._property_mappings,
+            )
+        except _drf.ValidationFailed as failed:
+            return _json_answer(400, failed.body)
+        source = self._sources.pop(slug)
+        source.update(changes)
+        self._sources[source["slug"]] = source
+        return _json_answer(200, source)
+
+    def _list_body(self) -> dict[str, Any]:
+        results = [self._sources[slug] for slug in sorted(self._sources)]
+        return {
+            "pagination": {
+                "next": 0,
+                "previous": 0,
+                "count": len(results),
+                "current": 1,
+                "total_pages": 1,
+                "start_index": 1 if results else 0,
+                "end_index": len(results),
+            },
+            "results": results,
+        }
