@@ -51,6 +51,9 @@ API_PATH: Final = "/api/v3"
 #: official one wait forever by default: a dead server would hang a CI job.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_MAX_RETRIES: Final = 2
+#: Keep every connection the pool opens alive (httpx keeps 20 of 100), so concurrent updates
+#: reuse connections instead of reconnecting.
+DEFAULT_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 USER_AGENT: Final = (
     f"plex-source-client/{__version__} httpx/{httpx.__version__} python/{platform.python_version()}"
 )
@@ -342,6 +345,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         verify: Verify = True,
         validate: bool = True,
         allow_insecure_http: bool = False,
+        limits: httpx.Limits = DEFAULT_LIMITS,
         http_client: _HttpT | None = None,
     ) -> None:
         self.base_url = api_base_url(url, allow_insecure_http=allow_insecure_http)
@@ -359,6 +363,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
                 verify=self._verify,
                 follow_redirects=False,
                 headers={"User-Agent": USER_AGENT},
+                limits=limits,
             )
             self._owns_http = True
         else:

@@ -1,18 +1,160 @@
-"""The ``plex-source`` command line (also ``python -m plex_source_client``)."""
+"""The ``plex-source`` command line (also ``python -m plex_source_client``).
+
+``update`` changes one source, ``apply`` many from a file, ``demo`` shows it all on an
+embedded fake authentik. Configured like authentik's Terraform provider; the token is read
+from the environment or a file, never from the argument list. Heavy imports (the clients,
+httpx, the fake server) happen only in the command that needs them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from ._version import AUTHENTIK_API_VERSION, __version__
 
+if TYPE_CHECKING:
+    from ._bulk import ItemResult
+    from ._plan import PlanItem
+
+EXIT_OK: Final = 0
+EXIT_REJECTED: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_FAILED: Final = 3
+EXIT_DRIFT: Final = 4
+
+EXIT_CODES_HELP: Final = """\
+exit codes:
+  0  every update was applied
+  1  the server rejected at least one update (invalid field, unknown slug, no permission)
+  2  usage error or client-side validation failure: nothing was sent
+  3  transport failure or unexpected response (unreachable, timeout, 5xx after retries)
+  4  --check: the server did not take every requested field as given
+
+environment:
+  AUTHENTIK_URL         authentik's URL, e.g. https://auth.example.com (or --url)
+  AUTHENTIK_TOKEN       an API token; or AUTHENTIK_TOKEN_FILE, a file holding it (or
+                        --token-file). There is no --token option: a token in the argument
+                        list is visible to every user of the machine.
+  AUTHENTIK_INSECURE    true: do not verify TLS certificates
+"""
+
+DEFAULT_CONCURRENCY: Final = 8
+_CHOICES: Final = {
+    "policy_engine_mode": ("all", "any"),
+    "user_matching_mode": (
+        "identifier",
+        "email_link",
+        "email_deny",
+        "username_link",
+        "username_deny",
+    ),
+    "group_matching_mode": ("identifier", "name_link", "name_deny"),
+}
+
+
+class UsageError(Exception):
+    """Bad command-line input: exit code 2, nothing sent."""
+
+
+def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection and behaviour")
+    group.add_argument("--url", help="authentik's URL (default: $AUTHENTIK_URL)")
+    group.add_argument(
+        "--token-file",
+        metavar="PATH",
+        help="read the API token from PATH (default: $AUTHENTIK_TOKEN_FILE or $AUTHENTIK_TOKEN)",
+    )
+    group.add_argument(
+        "--output", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    group.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="validate and print the exact requests (secrets masked); send nothing",
+    )
+    group.add_argument(
+        "--check",
+        action="store_true",
+        help="compare each returned source with the request; exit 4 on any difference",
+    )
+    group.add_argument("--timeout", type=float, metavar="SECONDS", help="per-request timeout")
+    group.add_argument(
+        "--max-retries", type=int, metavar="N", help="retries per request (default: 2)"
+    )
+    group.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="send values unchecked (for servers newer than authentik 2024.8)",
+    )
+
+
+def _add_field_options(parser: argparse.ArgumentParser) -> None:
+    fields = parser.add_argument_group("fields to change (only those given are sent)")
+    S = argparse.SUPPRESS  # noqa: N806 - short, for the long list below
+    fields.add_argument("--name", default=S, help="display name")
+    fields.add_argument("--new-slug", default=S, metavar="SLUG", help="rename the source")
+    toggle = fields.add_mutually_exclusive_group()
+    toggle.add_argument("--enabled", dest="enabled", action="store_const", const=True, default=S)
+    toggle.add_argument("--disabled", dest="enabled", action="store_const", const=False, default=S)
+    for flow in ("authentication_flow", "enrollment_flow"):
+        option = flow.replace("_", "-")
+        group = fields.add_mutually_exclusive_group()
+        group.add_argument(f"--{option}", dest=flow, metavar="UUID", default=S)
+        group.add_argument(
+            f"--clear-{option}", dest=flow, action="store_const", const=None, default=S,
+            help="set to null",
+        )  # fmt: skip
+    for mappings in ("user_property_mappings", "group_property_mappings"):
+        option = mappings.replace("_", "-")
+        fields.add_argument(
+            f"--{option[:-1]}", dest=mappings, action="append", metavar="UUID", default=S,
+            help="repeat for several; replaces the list",
+        )  # fmt: skip
+        fields.add_argument(
+            f"--clear-{option}", dest=mappings, action="store_const", const=[], default=S,
+            help="empty it",
+        )  # fmt: skip
+    for name, choices in _CHOICES.items():
+        fields.add_argument(f"--{name.replace('_', '-')}", choices=choices, default=S)
+    fields.add_argument("--user-path-template", default=S, metavar="TEMPLATE")
+    fields.add_argument("--client-id", default=S, metavar="ID")
+    fields.add_argument(
+        "--allowed-server", dest="allowed_servers", action="append", metavar="ID", default=S,
+        help="repeat for several; replaces the list",
+    )  # fmt: skip
+    fields.add_argument(
+        "--clear-allowed-servers", dest="allowed_servers", action="store_const", const=[],
+        default=S, help="empty list: every server is allowed",
+    )  # fmt: skip
+    friends = fields.add_mutually_exclusive_group()
+    friends.add_argument(
+        "--allow-friends", dest="allow_friends", action="store_const", const=True, default=S
+    )
+    friends.add_argument(
+        "--no-allow-friends", dest="allow_friends", action="store_const", const=False, default=S
+    )
+    fields.add_argument(
+        "--plex-token-file", metavar="PATH", default=S,
+        help="read the Plex token from PATH ('-': standard input)",
+    )  # fmt: skip
+    fields.add_argument(
+        "--from-file", metavar="FILE", default=S,
+        help="a JSON or TOML mapping of changes (keys as in PlexSourceClient.update)",
+    )  # fmt: skip
+
 
 def _parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="plex-source",
-        description="Change an authentik Plex source: PATCH /api/v3/sources/plex/{slug}/.",
+        description="Change authentik Plex sources: PATCH /api/v3/sources/plex/{slug}/.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=formatter,
     )
     parser.add_argument(
         "--version",
@@ -21,6 +163,38 @@ def _parser() -> argparse.ArgumentParser:
         help="print the package version and the authentik API version of the bundled spec",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    update = commands.add_parser(
+        "update",
+        help="change one Plex source",
+        description="Change the Plex source SLUG. Only the fields given are sent.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=formatter,
+    )
+    update.add_argument("slug", metavar="SLUG", help="the slug of the source to change")
+    _add_field_options(update)
+    _add_connection_options(update)
+    apply = commands.add_parser(
+        "apply",
+        help="apply many updates from a file",
+        description="Apply a plan: a JSON, TOML or YAML list of {slug, changes} items "
+        "(TOML: [[items]] tables). The whole file is validated first; then the items run "
+        "concurrently, and each ends in one outcome: applied, rejected, not_found, failed or "
+        "skipped. Re-running a plan is safe.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=formatter,
+    )
+    apply.add_argument("file", metavar="FILE", help="the plan")
+    apply.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help=f"updates in flight at once (default: {DEFAULT_CONCURRENCY})",
+    )
+    apply.add_argument(
+        "--fail-fast", action="store_true", help="stop sending after the first failed item"
+    )
+    _add_connection_options(apply)
     commands.add_parser(
         "demo",
         help="change a source on an embedded fake authentik and show before and after",
@@ -28,6 +202,236 @@ def _parser() -> argparse.ArgumentParser:
         "client and print the source before and after (secrets masked).",
     )
     return parser
+
+
+# -- turning arguments into a plan ---------------------------------------------------------------
+
+_NOT_FIELDS: Final = frozenset(
+    {"command", "slug", "url", "token_file", "output", "dry_run", "check", "timeout",
+     "max_retries", "no_validate", "from_file", "plex_token_file", "file", "concurrency",
+     "fail_fast"}
+)  # fmt: skip
+
+
+def _read_secret_file(path: str, what: str) -> str:
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"{what}: cannot read {path}: {exc.strerror or exc}") from None
+    value = text.strip()
+    if not value:
+        raise UsageError(f"{what}: {path} is empty")
+    return value
+
+
+def _update_changes(args: argparse.Namespace) -> dict[str, Any]:
+    from ._plan import PlanError, load_changes
+
+    given = {k: v for k, v in vars(args).items() if k not in _NOT_FIELDS}
+    if hasattr(args, "plex_token_file"):
+        given["plex_token"] = _read_secret_file(args.plex_token_file, "--plex-token-file")
+    if not hasattr(args, "from_file"):
+        return given
+    try:
+        changes = load_changes(args.from_file)
+    except PlanError as error:
+        raise UsageError(str(error)) from None
+    both = sorted(set(changes) & set(given))
+    if both:
+        raise UsageError(f"given both in {args.from_file} and as options: {', '.join(both)}")
+    return {**changes, **given}
+
+
+def _plan(args: argparse.Namespace) -> list[PlanItem]:
+    from ._plan import PlanError, PlanItem, load_document, parse_plan
+
+    validate = not args.no_validate
+    try:
+        if args.command == "update":
+            changes = _update_changes(args)
+            data: Any = [{"slug": args.slug, "changes": changes}]
+            return parse_plan(data, validate=validate, source="arguments")
+        items = parse_plan(load_document(args.file), validate=validate, source=args.file)
+    except PlanError as error:
+        raise _Invalid(error.problems) from None
+    if not isinstance(items, list) or not all(isinstance(i, PlanItem) for i in items):
+        raise UsageError("internal: plan did not parse")  # pragma: no cover
+    return items
+
+
+class _Invalid(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+# -- running -------------------------------------------------------------------------------------
+
+
+def _client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:
+    from ._base import settings_from_env
+
+    given: dict[str, Any] = {}
+    if args.url:
+        given["url"] = args.url
+    token_file = args.token_file or environ.get("AUTHENTIK_TOKEN_FILE", "").strip()
+    if token_file:
+        given["token"] = _read_secret_file(token_file, "API token file")
+    settings = {**settings_from_env(environ, given=given), **given}
+    if args.timeout is not None:
+        settings["timeout"] = args.timeout
+    if args.max_retries is not None:
+        settings["max_retries"] = args.max_retries
+    settings["validate"] = not args.no_validate
+    return settings
+
+
+def _dry_run(items: list[PlanItem], args: argparse.Namespace, out: TextIO) -> int:
+    from . import _changes
+    from ._base import api_base_url
+    from ._generated.api.sources import sources_plex_partial_update as operation
+    from ._secrets import MASK, redact_json
+
+    url = args.url or os.environ.get("AUTHENTIK_URL", "").strip()
+    base = api_base_url(url, allow_insecure_http=True) if url else "$AUTHENTIK_URL/api/v3"
+    for item in items:
+        body = _changes.build_body(item.slug, item.changes, validate=not args.no_validate)
+        request = {
+            "method": "PATCH",
+            "url": base + operation._get_kwargs(slug=item.slug)["url"],
+            "headers": {"Authorization": f"Bearer {MASK}", "Content-Type": "application/json"},
+            "json": redact_json(json.loads(body), ()),
+        }
+        if args.output == "json":
+            out.write(json.dumps(request) + "\n")
+        else:
+            out.write(f"PATCH {request['url']}\n")
+            for name, value in request["headers"].items():
+                out.write(f"{name}: {value}\n")
+            out.write(f"\n{json.dumps(request['json'])}\n\n")
+    if args.output == "text":
+        out.write(f"dry run: {len(items)} request(s) shown, none sent\n")
+    return EXIT_OK
+
+
+def _run(
+    items: list[PlanItem], args: argparse.Namespace, settings: dict[str, Any]
+) -> list[ItemResult]:
+    import asyncio
+
+    import httpx
+
+    from ._async_client import AsyncPlexSourceClient
+    from ._bulk import Progress, run_plan
+
+    concurrency = getattr(args, "concurrency", 1)
+    progress = None
+    if args.command == "apply" and sys.stderr.isatty():
+        progress = Progress(len(items), sys.stderr.write)
+
+    async def go() -> list[ItemResult]:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with AsyncPlexSourceClient(**settings, limits=limits) as client:
+            return await run_plan(
+                items,
+                client,
+                concurrency=concurrency,
+                fail_fast=getattr(args, "fail_fast", False),
+                check=args.check,
+                keep_sources=args.command == "update",
+                progress=progress,
+            )
+
+    return asyncio.run(go())
+
+
+def _exit_code(results: list[ItemResult]) -> int:
+    from ._bulk import REJECTED
+
+    if any(r.outcome == "failed" for r in results):
+        return EXIT_FAILED
+    if any(r.outcome in REJECTED for r in results):
+        return EXIT_REJECTED
+    if any(r.drift for r in results):
+        return EXIT_DRIFT
+    return EXIT_OK
+
+
+def _problem_lines(result: ItemResult) -> list[str]:
+    """One stderr line per problem, naming the slug and the field."""
+    if result.outcome == "applied":
+        return [f"{result.slug}: {field}: drift: {what}" for field, what in result.drift.items()]
+    if result.errors:
+        return [
+            f"{result.slug}: {field}: {message}"
+            for field, messages in result.errors.items()
+            for message in messages
+        ]
+    if result.outcome == "not_found":
+        return [f"{result.slug}: not found: no Plex source has this slug"]
+    return [f"{result.slug}: {result.outcome}: {result.message}"]
+
+
+def _report(results: list[ItemResult], args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    from ._display import text_table
+
+    for result in results:
+        for line in _problem_lines(result):
+            err.write(f"plex-source: {line}\n")
+    if args.output == "json":
+        for result in results:
+            out.write(json.dumps(result.as_json()) + "\n")
+        return
+    if args.command == "update":
+        [result] = results
+        if result.source is not None:
+            slug = result.source.get("slug", result.slug)
+            out.write(f'Plex source "{slug}" (request id {result.request_id}):\n')
+            out.write(text_table(result.source, changed=_changed_wire_names(args)) + "\n")
+        return
+    width = max([len(r.slug) for r in results] + [4])
+    out.write(f"{'#':>5}  {'slug'.ljust(width)}  {'outcome':<9}  status  detail\n")
+    for r in results:
+        detail = _problem_lines(r)[0].split(": ", 1)[1] if _problem_lines(r) else ""
+        status = str(r.status_code or "-")
+        out.write(
+            f"{r.index + 1:>5}  {r.slug.ljust(width)}  {r.outcome:<9}  {status:<6}  {detail}\n"
+        )
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    order = ("applied", "rejected", "not_found", "failed", "skipped")
+    summary = ", ".join(f"{counts[o]} {o.replace('_', ' ')}" for o in order if o in counts)
+    drifted = sum(1 for r in results if r.drift)
+    out.write(
+        f"{len(results)} items: {summary}" + (f"; {drifted} drifted" if drifted else "") + "\n"
+    )
+
+
+def _changed_wire_names(args: argparse.Namespace) -> set[str]:
+    from ._changes import FIELDS_BY_NAME
+
+    given = {k for k in vars(args) if k in FIELDS_BY_NAME}
+    if hasattr(args, "plex_token_file"):
+        given.add("plex_token")
+    return {FIELDS_BY_NAME[name].wire for name in given}
+
+
+def _command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._errors import ConfigurationError
+
+    if args.command == "apply" and args.concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    items = _plan(args)
+    if args.dry_run:
+        return _dry_run(items, args, out)
+    try:
+        settings = _client_settings(args, os.environ)
+        results = _run(items, args, settings)
+    except ConfigurationError as error:
+        raise UsageError(str(error)) from None
+    _report(results, args, out, err)
+    return _exit_code(results)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,5 +442,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ._demo import run_demo
 
         return run_demo(sys.stdout)
-    parser.print_help()
-    return 0
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return _command(args, sys.stdout, sys.stderr)
+    except _Invalid as invalid:
+        for problem in invalid.problems:
+            sys.stderr.write(f"plex-source: invalid: {problem}\n")
+        sys.stderr.write("plex-source: nothing was sent\n")
+        return EXIT_USAGE
+    except UsageError as error:
+        sys.stderr.write(f"plex-source: {error}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("plex-source: interrupted\n")
+        return 130

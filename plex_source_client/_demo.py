@@ -40,8 +40,7 @@ def run_demo(out: TextIO) -> int:
             f"  got:  {raw.status_code} in {raw.elapsed * 1000:.1f} ms, "
             f"request id {raw.request_id}\n\n"
         )
-        returned = raw.source.to_dict()
-        after = {name: returned[name] for name in before if name in returned} | returned
+        after = raw.source.to_dict()
         changed = {name for name in after if after[name] != before.get(name)}
         out.write(f'Plex source "{slug}" after (* = changed):\n')
         out.write(f"{text_table(after, changed=changed)}\n\n")

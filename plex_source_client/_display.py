@@ -5,15 +5,30 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, Final
 
 from ._secrets import MASK, is_secret_name
+
+#: PlexSource's fields in the order authentik's schema lists them.
+FIELD_ORDER: Final = (
+    "pk", "name", "slug", "enabled", "authentication_flow", "enrollment_flow",
+    "user_property_mappings", "group_property_mappings", "component", "verbose_name",
+    "verbose_name_plural", "meta_model_name", "policy_engine_mode", "user_matching_mode",
+    "managed", "user_path_template", "icon", "group_matching_mode", "client_id",
+    "allowed_servers", "allow_friends", "plex_token",
+)  # fmt: skip
+
+
+def in_schema_order(source: Mapping[str, Any]) -> dict[str, Any]:
+    """``source`` with authentik's fields first, in schema order, then any others."""
+    known = {name: source[name] for name in FIELD_ORDER if name in source}
+    return known | {name: value for name, value in source.items() if name not in known}
 
 
 def display_rows(source: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(field, value)`` pairs for a source's JSON, values as compact JSON, secrets masked."""
     rows = []
-    for name, value in source.items():
+    for name, value in in_schema_order(source).items():
         shown = MASK if is_secret_name(name) and value else value
         rows.append((name, shown if shown is MASK else json.dumps(shown, ensure_ascii=False)))
     return rows

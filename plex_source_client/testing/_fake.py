@@ -23,6 +23,7 @@ import httpx
 from .. import _base
 from .._async_client import AsyncPlexSourceClient
 from .._client import PlexSourceClient
+from .._display import FIELD_ORDER
 from .._secrets import MASK, is_secret_name
 from . import _drf
 from ._server import DROP, Answer, SocketServer, Transport
@@ -50,13 +51,6 @@ _SOURCE_DEFAULTS: Final[dict[str, Any]] = {
     "allowed_servers": [],
     "allow_friends": True,
 }
-_FIELD_ORDER: Final = (
-    "pk", "name", "slug", "enabled", "authentication_flow", "enrollment_flow",
-    "user_property_mappings", "group_property_mappings", "component", "verbose_name",
-    "verbose_name_plural", "meta_model_name", "policy_engine_mode", "user_matching_mode",
-    "managed", "user_path_template", "icon", "group_matching_mode", "client_id",
-    "allowed_servers", "allow_friends", "plex_token",
-)  # fmt: skip
 
 
 def _masked(value: Any) -> Any:
@@ -210,7 +204,7 @@ class FakeAuthentik:
         with self._lock:
             if slug in self._sources:
                 raise ValueError(f"a source with slug {slug!r} already exists")
-            unknown = set(fields) - set(_FIELD_ORDER)
+            unknown = set(fields) - set(FIELD_ORDER)
             if unknown:
                 raise TypeError(f"unknown PlexSource field(s): {', '.join(sorted(unknown))}")
             values = {
@@ -224,7 +218,7 @@ class FakeAuthentik:
                 "plex_token": "fake-plex-" + secrets.token_urlsafe(15),
                 **fields,
             }
-            source = {key: values[key] for key in _FIELD_ORDER}
+            source = {key: values[key] for key in FIELD_ORDER}
             self._sources[slug] = source
             return copy.deepcopy(source)
 
