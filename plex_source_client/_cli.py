@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from ._version import AUTHENTIK_API_VERSION, __version__
@@ -61,7 +62,25 @@ class UsageError(Exception):
     """Bad command-line input: exit code 2, nothing sent."""
 
 
+class _RefuseSecretInArgv(argparse.Action):
+    """``--token VALUE`` / ``--plex-token VALUE``: refused, without echoing the value."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        option = kwargs.get("option_string") or (args[2] if len(args) > 2 else "--token")
+        instead = (
+            "--plex-token-file" if "plex" in str(option) else "AUTHENTIK_TOKEN or --token-file"
+        )
+        sys.stderr.write(
+            f"plex-source: {option} is not supported: a secret in the argument list is visible "
+            f"to every user of this machine and stays in shell history; use {instead}\n"
+        )
+        parser.exit(EXIT_USAGE)
+
+
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--token", action=_RefuseSecretInArgv, default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     group = parser.add_argument_group("connection and behaviour")
     group.add_argument("--url", help="authentik's URL (default: $AUTHENTIK_URL)")
     group.add_argument(
@@ -139,6 +158,9 @@ def _add_field_options(parser: argparse.ArgumentParser) -> None:
         "--no-allow-friends", dest="allow_friends", action="store_const", const=False, default=S
     )
     fields.add_argument(
+        "--plex-token", action=_RefuseSecretInArgv, default=S, help=argparse.SUPPRESS
+    )
+    fields.add_argument(
         "--plex-token-file", metavar="PATH", default=S,
         help="read the Plex token from PATH ('-': standard input)",
     )  # fmt: skip
@@ -152,6 +174,7 @@ def _parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="plex-source",
+        allow_abbrev=False,  # --token must never be read as --token-file
         description="Change authentik Plex sources: PATCH /api/v3/sources/plex/{slug}/.",
         epilog=EXIT_CODES_HELP,
         formatter_class=formatter,
@@ -165,6 +188,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     update = commands.add_parser(
         "update",
+        allow_abbrev=False,
         help="change one Plex source",
         description="Change the Plex source SLUG. Only the fields given are sent.",
         epilog=EXIT_CODES_HELP,
@@ -175,6 +199,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_connection_options(update)
     apply = commands.add_parser(
         "apply",
+        allow_abbrev=False,
         help="apply many updates from a file",
         description="Apply a plan: a JSON, TOML or YAML list of {slug, changes} items "
         "(TOML: [[items]] tables). The whole file is validated first; then the items run "
@@ -206,16 +231,10 @@ def _parser() -> argparse.ArgumentParser:
 
 # -- turning arguments into a plan ---------------------------------------------------------------
 
-_NOT_FIELDS: Final = frozenset(
-    {"command", "slug", "url", "token_file", "output", "dry_run", "check", "timeout",
-     "max_retries", "no_validate", "from_file", "plex_token_file", "file", "concurrency",
-     "fail_fast"}
-)  # fmt: skip
-
 
 def _read_secret_file(path: str, what: str) -> str:
     try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"{what}: cannot read {path}: {exc.strerror or exc}") from None
     value = text.strip()
@@ -225,9 +244,10 @@ def _read_secret_file(path: str, what: str) -> str:
 
 
 def _update_changes(args: argparse.Namespace) -> dict[str, Any]:
+    from ._changes import FIELDS_BY_NAME
     from ._plan import PlanError, load_changes
 
-    given = {k: v for k, v in vars(args).items() if k not in _NOT_FIELDS}
+    given = {k: v for k, v in vars(args).items() if k in FIELDS_BY_NAME}
     if hasattr(args, "plex_token_file"):
         given["plex_token"] = _read_secret_file(args.plex_token_file, "--plex-token-file")
     if not hasattr(args, "from_file"):

@@ -1,0 +1,405 @@
+"""``plex-source update`` and ``apply`` in process, against the fake over sockets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plex_source_client._bulk import ItemResult, Progress
+from plex_source_client._cli import main
+from plex_source_client._plan import PlanItem, group_items
+from plex_source_client.testing import FakeAuthentik
+
+Capture = pytest.CaptureFixture[str]
+
+
+def run(capsys: Capture, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def write_plan(tmp_path: Path, items: Any, name: str = "plan.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(items) if name.endswith(".json") else items)
+    return str(path)
+
+
+def test_update_sends_only_the_options_given(authentik_env: FakeAuthentik, capsys: Capture) -> None:
+    code, out, err = run(
+        capsys, "update", "plex", "--disabled", "--allowed-server", "a", "--allowed-server", "b",
+        "--clear-enrollment-flow", "--policy-engine-mode", "all",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert authentik_env.requests[-1].json == {
+        "enabled": False,
+        "allowed_servers": ["a", "b"],
+        "enrollment_flow": None,
+        "policy_engine_mode": "all",
+    }
+    assert "  * enabled                  false" in out
+    assert "plex_token               ***" in out
+
+
+@pytest.mark.parametrize(
+    ("options", "sent"),
+    [
+        (["--enabled"], {"enabled": True}),
+        (["--name", "New"], {"name": "New"}),
+        (["--new-slug", "plex-2"], {"slug": "plex-2"}),
+        (["--clear-authentication-flow"], {"authentication_flow": None}),
+        (["--clear-user-property-mappings"], {"user_property_mappings": []}),
+        (["--clear-group-property-mappings"], {"group_property_mappings": []}),
+        (["--clear-allowed-servers"], {"allowed_servers": []}),
+        (["--user-matching-mode", "email_link"], {"user_matching_mode": "email_link"}),
+        (["--group-matching-mode", "name_deny"], {"group_matching_mode": "name_deny"}),
+        (["--user-path-template", "x/%(slug)s"], {"user_path_template": "x/%(slug)s"}),
+        (["--client-id", "cid"], {"client_id": "cid"}),
+        (["--no-allow-friends"], {"allow_friends": False}),
+        (["--allow-friends"], {"allow_friends": True}),
+    ],
+)
+def test_each_option(
+    authentik_env: FakeAuthentik, capsys: Capture, options: list[str], sent: dict[str, Any]
+) -> None:
+    code, _, err = run(capsys, "update", "plex", *options)
+    assert (code, err) == (0, "")
+    assert authentik_env.requests[-1].json == sent
+
+
+def test_uuid_options(authentik_env: FakeAuthentik, capsys: Capture) -> None:
+    flow = authentik_env.add_flow()
+    mapping = authentik_env.add_property_mapping()
+    code, _, err = run(
+        capsys, "update", "plex", "--authentication-flow", str(flow), "--enrollment-flow",
+        str(flow), "--user-property-mapping", str(mapping), "--group-property-mapping",
+        str(mapping),
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    source = authentik_env.sources["plex"]
+    assert source["authentication_flow"] == source["enrollment_flow"] == str(flow)
+    assert source["group_property_mappings"] == [str(mapping)]
+
+
+def test_plex_token_from_a_file_or_stdin(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "plex"
+    secret.write_text("plex-token-from-file\n")
+    code, out, err = run(capsys, "update", "plex", "--plex-token-file", str(secret))
+    assert code == 0
+    assert authentik_env.sources["plex"]["plex_token"] == "plex-token-from-file"
+    assert "plex-token-from-file" not in out + err
+
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("plex-token-from-stdin\n"))
+    assert run(capsys, "update", "plex", "--plex-token-file", "-")[0] == 0
+    assert authentik_env.sources["plex"]["plex_token"] == "plex-token-from-stdin"
+
+
+@pytest.mark.parametrize("suffix", [".json", ".toml"])
+def test_update_from_file(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path, suffix: str
+) -> None:
+    changes = tmp_path / f"changes{suffix}"
+    if suffix == ".json":
+        changes.write_text(json.dumps({"name": "From file", "allowed_servers": ["x"]}))
+    else:
+        changes.write_text('name = "From file"\nallowed_servers = ["x"]\n')
+    code, _, err = run(capsys, "update", "plex", "--from-file", str(changes), "--disabled")
+    assert (code, err) == (0, "")
+    assert authentik_env.requests[-1].json == {
+        "name": "From file",
+        "allowed_servers": ["x"],
+        "enabled": False,
+    }
+
+
+def test_update_from_file_conflicting_with_an_option(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path
+) -> None:
+    changes = tmp_path / "c.json"
+    changes.write_text(json.dumps({"name": "A"}))
+    code, _, err = run(capsys, "update", "plex", "--from-file", str(changes), "--name", "B")
+    assert code == 2
+    assert "given both" in err
+    assert authentik_env.requests == []
+
+
+def test_json_output(authentik_env: FakeAuthentik, capsys: Capture) -> None:
+    code, out, _ = run(capsys, "update", "plex", "--name", "J", "--output", "json")
+    record = json.loads(out)
+    assert code == 0
+    assert record["outcome"] == "applied"
+    assert record["source"]["name"] == "J"
+    assert record["source"]["plex_token"] == "***"
+    assert record["request_id"]
+
+
+def test_exit_1_rejected_and_not_found(authentik_env: FakeAuthentik, capsys: Capture) -> None:
+    authentik_env.add_source(slug="taken")
+    code, _, err = run(capsys, "update", "plex", "--new-slug", "taken")
+    assert code == 1
+    assert err == "plex-source: plex: slug: source with this slug already exists.\n"
+    code, _, err = run(capsys, "update", "missing", "--enabled")
+    assert code == 1
+    assert "missing: not found" in err
+
+
+def test_exit_1_permission_denied(
+    authentik_env: FakeAuthentik, capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTHENTIK_TOKEN", authentik_env.unprivileged_token)
+    code, _, err = run(capsys, "update", "plex", "--enabled")
+    assert code == 1
+    assert "You do not have permission" in err
+
+
+def test_exit_2_invalid_nothing_sent(authentik_env: FakeAuthentik, capsys: Capture) -> None:
+    code, _, err = run(capsys, "update", "plex", "--new-slug", "a b", "--name", "")
+    assert code == 2
+    assert err.splitlines() == [
+        'plex-source: invalid: item 1 (plex): new_slug: Enter a valid "slug" consisting of '
+        "letters, numbers, underscores or hyphens.",
+        "plex-source: invalid: item 1 (plex): name: This field may not be blank.",
+        "plex-source: nothing was sent",
+    ]
+    assert authentik_env.requests == []
+
+
+def test_exit_2_usage(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AUTHENTIK_URL", raising=False)
+    monkeypatch.delenv("AUTHENTIK_TOKEN", raising=False)
+    code, _, err = run(capsys, "update", "plex", "--enabled")
+    assert code == 2
+    assert "AUTHENTIK_URL is not set" in err
+    with pytest.raises(SystemExit):
+        main(["update", "plex", "--enabled", "--disabled"])
+
+
+@pytest.mark.parametrize("option", ["--token", "--plex-token", "--token=", "--plex-token="])
+def test_secrets_on_the_command_line_are_refused_without_echo(capsys: Capture, option: str) -> None:
+    argv = (
+        ["update", "plex", option + "s3cret-value"]
+        if option.endswith("=")
+        else ["update", "plex", option, "s3cret-value"]
+    )
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "is not supported" in err
+    assert "s3cret-value" not in err
+
+
+def test_exit_3_server_failure(authentik_env: FakeAuthentik, capsys: Capture) -> None:
+    authentik_env.fail_next(3, status=503)
+    code, _, err = run(capsys, "update", "plex", "--enabled", "--max-retries", "2")
+    assert code == 3
+    assert "plex: failed:" in err
+    assert "503" in err
+
+
+def test_exit_3_unreachable(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeAuthentik()
+    with fake:
+        url = fake.url
+    monkeypatch.setenv("AUTHENTIK_URL", url)
+    monkeypatch.setenv("AUTHENTIK_TOKEN", fake.token)
+    code, _, err = run(capsys, "update", "plex", "--enabled", "--max-retries", "0")
+    assert code == 3
+    assert "ConnectError" in err
+
+
+def test_exit_4_drift(authentik_env: FakeAuthentik, capsys: Capture) -> None:
+    code, _, err = run(capsys, "update", "plex", "--name", "  padded ", "--check")
+    assert code == 4
+    assert err == 'plex-source: plex: name: drift: requested "  padded ", server has "padded"\n'
+    assert run(capsys, "update", "plex", "--name", "exact", "--check")[0] == 0
+
+
+def test_dry_run_sends_nothing(authentik_env: FakeAuthentik, capsys: Capture) -> None:
+    code, out, _ = run(capsys, "update", "plex", "--disabled", "--dry-run", "--output", "json")
+    assert code == 0
+    assert json.loads(out) == {
+        "method": "PATCH",
+        "url": f"{authentik_env.url}/api/v3/sources/plex/plex/",
+        "headers": {"Authorization": "Bearer ***", "Content-Type": "application/json"},
+        "json": {"enabled": False},
+    }
+    assert authentik_env.requests == []
+
+
+def test_dry_run_needs_no_token(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AUTHENTIK_URL", raising=False)
+    monkeypatch.delenv("AUTHENTIK_TOKEN", raising=False)
+    code, out, _ = run(capsys, "update", "plex", "--enabled", "--dry-run")
+    assert code == 0
+    assert "PATCH $AUTHENTIK_URL/api/v3/sources/plex/plex/" in out
+
+
+def test_token_file(capsys: Capture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with FakeAuthentik() as fake:
+        token = tmp_path / "token"
+        token.write_text(fake.token + "\n")
+        monkeypatch.setenv("AUTHENTIK_URL", fake.url)
+        monkeypatch.delenv("AUTHENTIK_TOKEN", raising=False)
+        assert run(capsys, "update", "plex", "--enabled", "--token-file", str(token))[0] == 0
+        monkeypatch.setenv("AUTHENTIK_TOKEN_FILE", str(token))
+        assert run(capsys, "update", "plex", "--disabled")[0] == 0
+        assert fake.sources["plex"]["enabled"] is False
+
+
+# -- apply ----------------------------------------------------------------------------------------
+
+
+def test_apply_text_summary(authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path) -> None:
+    authentik_env.add_source(slug="b")
+    plan = write_plan(
+        tmp_path,
+        [
+            {"slug": "plex", "changes": {"enabled": False}},
+            {"slug": "zzz", "changes": {"name": "x"}},
+            {"slug": "b", "changes": {"new_slug": "plex"}},
+        ],
+    )
+    code, out, err = run(capsys, "apply", plan)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[1].split()[:4] == ["1", "plex", "applied", "200"]
+    assert lines[2].split()[:4] == ["2", "zzz", "not_found", "404"]
+    assert lines[3].split()[:4] == ["3", "b", "rejected", "400"]
+    assert lines[-1] == "3 items: 1 applied, 1 rejected, 1 not found"
+    assert err.splitlines() == [
+        "plex-source: zzz: not found: no Plex source has this slug",
+        "plex-source: b: slug: source with this slug already exists.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("plan.toml", '[[items]]\nslug = "plex"\n[items.changes]\nenabled = false\n'),
+        ("plan.yaml", "- slug: plex\n  changes:\n    enabled: false\n"),
+        ("plan.json", {"items": [{"slug": "plex", "changes": {"enabled": False}}]}),
+    ],
+)
+def test_apply_file_formats(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path, name: str, content: Any
+) -> None:
+    plan = write_plan(tmp_path, content, name)
+    assert run(capsys, "apply", plan)[0] == 0
+    assert authentik_env.sources["plex"]["enabled"] is False
+
+
+def test_apply_invalid_plan_sends_nothing(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path
+) -> None:
+    plan = write_plan(
+        tmp_path,
+        [
+            {"slug": "plex", "changes": {"enabled": False}},
+            {"slug": "..", "changes": {"enabeld": True}},
+            {"slug": "ok", "changes": {"allowed_servers": "abc"}, "extra": 1},
+            "not an item",
+        ],
+    )
+    code, _, err = run(capsys, "apply", plan)
+    assert code == 2
+    assert authentik_env.requests == []
+    assert err.splitlines() == [
+        'plex-source: invalid: item 2 (..): slug: Enter a valid "slug" consisting of letters, '
+        "numbers, underscores or hyphens.",
+        "plex-source: invalid: item 2 (..): enabeld: Unknown field; did you mean 'enabled'?",
+        "plex-source: invalid: item 3 (ok): extra: unknown key (items have slug and changes)",
+        "plex-source: invalid: item 3 (ok): allowed_servers: Must be a list, got a single "
+        "string; wrap it in a list: ['abc'].",
+        "plex-source: invalid: item 4: expected a mapping with slug and changes",
+        "plex-source: nothing was sent",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{not json", "not valid json"), ('{"a": 1}', "expected a list")],
+)
+def test_apply_unreadable_plan(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path, content: str, message: str
+) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(content)
+    code, _, err = run(capsys, "apply", str(plan))
+    assert code == 2
+    assert message in err
+    assert run(capsys, "apply", str(tmp_path / "missing.json"))[0] == 2
+
+
+def test_apply_fail_fast(authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path) -> None:
+    for n in range(5):
+        authentik_env.add_source(slug=f"s{n}")
+    items = [{"slug": "missing", "changes": {"enabled": False}}]
+    items += [{"slug": f"s{n}", "changes": {"enabled": False}} for n in range(5)]
+    plan = write_plan(tmp_path, items)
+    code, out, _ = run(
+        capsys, "apply", plan, "--fail-fast", "--concurrency", "1", "--output", "json"
+    )
+    outcomes = [json.loads(line)["outcome"] for line in out.splitlines()]
+    assert code == 1
+    assert outcomes == ["not_found"] + ["skipped"] * 5
+    assert len(authentik_env.requests) == 1
+
+
+def test_apply_orders_items_on_the_same_slug(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path
+) -> None:
+    plan = write_plan(
+        tmp_path,
+        [
+            {"slug": "plex", "changes": {"new_slug": "renamed"}},
+            {"slug": "renamed", "changes": {"name": "After rename"}},
+            {"slug": "renamed", "changes": {"enabled": False}},
+        ],
+    )
+    code, out, _ = run(capsys, "apply", plan, "--concurrency", "8", "--output", "json")
+    assert code == 0
+    assert [json.loads(line)["outcome"] for line in out.splitlines()] == ["applied"] * 3
+    assert authentik_env.sources["renamed"]["name"] == "After rename"
+
+
+def test_apply_concurrency_must_be_positive(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path
+) -> None:
+    plan = write_plan(tmp_path, [])
+    assert run(capsys, "apply", plan, "--concurrency", "0")[0] == 2
+
+
+def test_group_items() -> None:
+    items = [
+        PlanItem(0, "a", {"new_slug": "b"}),
+        PlanItem(1, "c", {}),
+        PlanItem(2, "b", {}),
+        PlanItem(3, "d", {"new_slug": "c"}),
+        PlanItem(4, "e", {}),
+    ]
+    groups = [[item.index for item in group] for group in group_items(items)]
+    assert groups == [[0, 2], [1, 3], [4]]
+
+
+def test_progress_writes_only_when_asked_and_when_long() -> None:
+    lines: list[str] = []
+    progress = Progress(3, lines.append)
+    result = ItemResult(index=0, slug="a", outcome="applied")
+    progress.advance(result)
+    assert lines == []  # a short run shows nothing until the end
+    progress.advance(result, final=True)
+    assert lines == ["\r1/3 (1 applied)\n"]
+    Progress(3, None).advance(result, final=True)  # no terminal: nothing to write to
+
+
+def test_no_command_prints_help(capsys: Capture) -> None:
+    assert main([]) == 2
+    assert "exit codes:" in capsys.readouterr().out

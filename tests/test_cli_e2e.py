@@ -1,0 +1,168 @@
+"""The real ``plex-source`` console script in a subprocess, against FakeAuthentik over sockets."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plex_source_client.testing import FakeAuthentik
+
+SCRIPT = str(Path(sys.executable).parent / "plex-source")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeAuthentik]:
+    with FakeAuthentik() as running:
+        yield running
+
+
+def cli(fake: FakeAuthentik, tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run the console script the way a CI job does: URL and token file in the environment."""
+    token_file = tmp_path / "authentik-token"
+    token_file.write_text(fake.token)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUTHENTIK_")}
+    env |= {"AUTHENTIK_URL": fake.url, "AUTHENTIK_TOKEN_FILE": str(token_file)}
+    args = [SCRIPT, *argv]
+    result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300, check=False)
+    for text in (result.stdout, result.stderr, " ".join(args)):
+        assert fake.token not in text
+    return result
+
+
+def build_plan(fake: FakeAuthentik) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """200 items: 180 the server applies, 20 it rejects; returns the plan and why each fails."""
+    items: list[dict[str, Any]] = []
+    expected_failure: dict[int, str] = {}
+    for n in range(180):
+        fake.add_source(slug=f"s{n:03}", name=f"Source {n}")
+        items.append(
+            {
+                "slug": f"s{n:03}",
+                "changes": {
+                    "name": f"Renamed {n}",
+                    "enabled": n % 2 == 0,
+                    "allowed_servers": [f"srv{n}"],
+                },
+            }
+        )
+    for n in range(7):
+        items.append({"slug": f"ghost-{n}", "changes": {"enabled": False}})
+    for n in range(7):
+        fake.add_source(slug=f"badflow-{n}")
+        items.append(
+            {"slug": f"badflow-{n}", "changes": {"authentication_flow": str(uuid.uuid4())}}
+        )
+    for n in range(6):
+        fake.add_source(slug=f"mover-{n}")
+        fake.add_source(slug=f"taken-{n}")
+        items.append({"slug": f"mover-{n}", "changes": {"new_slug": f"taken-{n}"}})
+    random.Random(7).shuffle(items)
+    for index, item in enumerate(items):
+        prefix = item["slug"].split("-")[0]
+        if prefix in ("ghost", "badflow", "mover"):
+            expected_failure[index] = prefix
+    return items, expected_failure
+
+
+def test_apply_200_items_with_faults(fake: FakeAuthentik, tmp_path: Path) -> None:
+    items, expected_failure = build_plan(fake)
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(items))
+    fake.fail_next(4, status=503)
+    fake.drop_next(4)
+
+    result = cli(fake, tmp_path, "apply", str(plan), "--output", "json", "--max-retries", "8")
+
+    assert result.returncode == 1, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["index"] for r in records] == list(range(200))  # every item, in input order
+    assert [r["slug"] for r in records] == [item["slug"] for item in items]
+    outcomes = [r["outcome"] for r in records]
+    assert outcomes.count("applied") == 180
+    assert outcomes.count("rejected") + outcomes.count("not_found") == 20
+    for index, why in expected_failure.items():
+        record = records[index]
+        if why == "ghost":
+            assert record["outcome"] == "not_found"
+        elif why == "badflow":
+            assert record["outcome"] == "rejected"
+            assert list(record["errors"]) == ["authentication_flow"]
+            assert "object does not exist" in record["errors"]["authentication_flow"][0]
+        else:
+            assert record["outcome"] == "rejected"
+            assert record["errors"] == {"slug": ["source with this slug already exists."]}
+    # The server's state has every applied change, once; nothing else changed.
+    state = fake.sources
+    for item, record in zip(items, records, strict=True):
+        if record["outcome"] == "applied":
+            for field, value in item["changes"].items():
+                assert state[item["slug"]][field] == value
+    assert all(f"mover-{n}" in state for n in range(6))
+    patches = [r for r in fake.requests if r.method == "PATCH"]
+    assert len(patches) == 200 + 8  # one request per item, plus one retry per injected fault
+    assert sum(r["attempts"] for r in records) == 208
+    # One stderr line per problem, naming slug and field.
+    assert len(result.stderr.splitlines()) == 20
+
+
+def test_an_invalid_item_stops_the_whole_plan(fake: FakeAuthentik, tmp_path: Path) -> None:
+    items, _ = build_plan(fake)
+    items.insert(57, {"slug": "s001", "changes": {"new_slug": "not a slug"}})
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(items))
+    result = cli(fake, tmp_path, "apply", str(plan))
+    assert result.returncode == 2
+    assert fake.requests == []
+    assert result.stderr.splitlines() == [
+        'plex-source: invalid: item 58 (s001): new_slug: Enter a valid "slug" consisting of '
+        "letters, numbers, underscores or hyphens.",
+        "plex-source: nothing was sent",
+    ]
+
+
+def test_dry_run_sends_nothing(fake: FakeAuthentik, tmp_path: Path) -> None:
+    items, _ = build_plan(fake)
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(items))
+    result = cli(fake, tmp_path, "apply", str(plan), "--dry-run", "--output", "json")
+    assert result.returncode == 0
+    requests = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(requests) == 200
+    assert requests[0]["headers"]["Authorization"] == "Bearer ***"
+    assert requests[0]["url"] == f"{fake.url}/api/v3/sources/plex/{items[0]['slug']}/"
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    ("setup", "argv", "code"),
+    [
+        (None, ["update", "plex", "--disabled"], 0),
+        (None, ["update", "missing", "--disabled"], 1),
+        (None, ["update", "plex", "--new-slug", "not valid"], 2),
+        ("fail", ["update", "plex", "--disabled", "--max-retries", "2"], 3),
+        (None, ["update", "plex", "--name", " padded", "--check"], 4),
+    ],
+)
+def test_every_exit_code(
+    fake: FakeAuthentik, tmp_path: Path, setup: str | None, argv: list[str], code: int
+) -> None:
+    if setup == "fail":
+        fake.fail_next(3, status=503)
+    result = cli(fake, tmp_path, *argv, "--output", "json")
+    assert result.returncode == code, result.stderr
+    if code != 2:
+        [record] = [json.loads(line) for line in result.stdout.splitlines()]
+        assert record["slug"] == argv[1]
+    if code == 0:
+        assert record["source"]["enabled"] is False
+        assert record["source"]["plex_token"] == "***"
+        assert fake.sources["plex"]["plex_token"] not in result.stdout
