@@ -48,3 +48,26 @@ def test_the_user_test_fails_when_the_script_is_wrong(pytester: pytest.Pytester)
     broken = block.group(1).replace("enabled=False", "enabled=True")
     pytester.makepyfile(test_user_script=broken)
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(failed=1)
+
+
+def test_the_readme_plan_is_valid() -> None:
+    import tomllib
+
+    from plex_source_client._plan import parse_plan
+
+    block = re.search(r"```toml\n# plex-sources.toml\n(.*?)```", README, re.DOTALL)
+    assert block
+    items = parse_plan(tomllib.loads(block.group(1)))
+    assert [item.slug for item in items] == ["plex-eu", "plex-us"]
+
+
+def test_the_readme_exit_codes_match_the_cli() -> None:
+    from plex_source_client import _cli
+
+    table = dict(re.findall(r"^\| (\d) \| (.+?) \|$", README, re.MULTILINE))
+    assert sorted(table) == ["0", "1", "2", "3", "4"]
+    for code, meaning in table.items():
+        line = next(
+            line for line in _cli.EXIT_CODES_HELP.splitlines() if line.startswith(f"  {code}  ")
+        )
+        assert line.split(maxsplit=1)[1] == meaning.replace("`", "")
