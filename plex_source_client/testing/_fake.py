@@ -296,10 +296,12 @@ class FakeAuthentik:
         self, count: int = 1, *, body: str | bytes = "<html><body>OK</body></html>"
     ) -> None:
         """Apply the next ``count`` PATCHes, then answer 200 with ``body`` instead of the source
-        (a proxy that mangles responses).
+        (a proxy that mangles responses): as HTML if it starts with ``<``, else as JSON.
         """
         content = body.encode() if isinstance(body, str) else body
-        self._queue(count, _Fault("corrupt", 200, {"Content-Type": "text/html"}, content))
+        is_html = content.lstrip().startswith(b"<")
+        content_type = "text/html" if is_html else "application/json"
+        self._queue(count, _Fault("corrupt", 200, {"Content-Type": content_type}, content))
 
     def _queue(self, count: int, fault: _Fault) -> None:
         if count < 1:
