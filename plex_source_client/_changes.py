@@ -157,6 +157,16 @@ def check_field(field: Field, value: object) -> list[str]:
     return problems
 
 
+def _as_uuid(value: Any) -> Any:
+    """A UUID string as a UUID (sent in canonical form); anything else unchanged."""
+    if isinstance(value, str):
+        try:
+            return UUID(value)
+        except ValueError:
+            return value  # validate=False: sent as given
+    return value
+
+
 def _model_value(field: Field, value: Any) -> Any:
     """Convert a (checked) value into what the generated request model expects."""
     if value is None:
@@ -164,12 +174,11 @@ def _model_value(field: Field, value: Any) -> Any:
     if field.kind == "enum" and isinstance(value, str):
         assert field.enum is not None  # noqa: S101 - guaranteed by FIELDS
         return field.enum(value)  # an unlisted value (validate=False) survives, see codegen/
-    if field.kind == "uuid" and isinstance(value, str):
-        try:
-            return UUID(value)
-        except ValueError:
-            return value  # validate=False: sent as given
-    if field.kind in ("uuid_list", "str_list") and isinstance(value, Sequence):
+    if field.kind == "uuid":
+        return _as_uuid(value)
+    if field.kind == "uuid_list" and isinstance(value, Sequence):
+        return [_as_uuid(item) for item in value]
+    if field.kind == "str_list" and isinstance(value, Sequence):
         return list(value)
     return value
 

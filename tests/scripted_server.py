@@ -5,6 +5,9 @@ sockets (keep-alive, timeouts, dropped connections, real Retry-After waits).
 from __future__ import annotations
 
 import json
+import socket
+import struct
+import sys
 import threading
 import time
 from collections import deque
@@ -34,13 +37,35 @@ class Drop:
 
 
 @attrs.frozen
+class Reset:
+    """Reset the connection (TCP RST) without answering."""
+
+
+@attrs.frozen
+class Partial:
+    """Send the status line, headers and the start of the body, then reset the connection."""
+
+    status: int = 200
+    body: bytes = b'{"pk": "'
+    declared_length: int = 1000
+
+
+@attrs.frozen
+class SlowBody:
+    """Send the headers at once, then the body one byte every ``delay`` seconds."""
+
+    body: bytes = b'{"detail": "slow"}'
+    delay: float = 1.0
+
+
+@attrs.frozen
 class Hang:
     """Read the request, then answer nothing for ``seconds`` (then close)."""
 
     seconds: float = 30.0
 
 
-Action = Reply | Drop | Hang
+Action = Reply | Drop | Reset | Partial | SlowBody | Hang
 
 
 @attrs.frozen
@@ -52,6 +77,15 @@ class Received:
     peer: tuple[str, int]  # the client's address: one per connection
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients hanging up mid-answer is what these tests provoke; stay quiet about it."""
+        if not isinstance(sys.exc_info()[1], ConnectionError | OSError):
+            super().handle_error(request, client_address)
+
+
 class ScriptedServer:
     """Serves ``script`` in order, then ``default`` (a 200 with a PlexSource) forever."""
 
@@ -60,8 +94,7 @@ class ScriptedServer:
         self.default: Action = Reply(200, json=plex_source(), headers={"X-Authentik-Id": "rid-1"})
         self.received: list[Received] = []
         self._stop = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -103,6 +136,13 @@ class ScriptedServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
+            def _reset(self) -> None:
+                """Close with SO_LINGER 0: the peer sees a reset, not an orderly close."""
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.close_connection = True
+
             def do_PATCH(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
@@ -121,6 +161,34 @@ class ScriptedServer:
                     return
                 if isinstance(action, Hang):
                     server._stop.wait(action.seconds)
+                    self.close_connection = True
+                    return
+                if isinstance(action, Reset):
+                    self._reset()
+                    return
+                if isinstance(action, Partial):
+                    self.send_response(action.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(action.declared_length))
+                    self.end_headers()
+                    self.wfile.write(action.body)
+                    self.wfile.flush()
+                    self._reset()
+                    return
+                if isinstance(action, SlowBody):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(action.body)))
+                    self.end_headers()
+                    self.wfile.flush()
+                    for byte in action.body:
+                        if server._stop.wait(action.delay):
+                            break
+                        try:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                        except OSError:
+                            break
                     self.close_connection = True
                     return
                 if action.delay:

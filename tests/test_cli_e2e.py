@@ -33,8 +33,10 @@ def cli(fake: FakeAuthentik, tmp_path: Path, *argv: str) -> subprocess.Completed
     env |= {"AUTHENTIK_URL": fake.url, "AUTHENTIK_TOKEN_FILE": str(token_file)}
     args = [SCRIPT, *argv]
     result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300, check=False)
+    plex_tokens = [source["plex_token"] for source in fake.sources.values()]
     for text in (result.stdout, result.stderr, " ".join(args)):
         assert fake.token not in text
+        assert not [token for token in plex_tokens if token in text]
     return result
 
 

@@ -1,0 +1,175 @@
+"""Fault injection over real sockets: every way a network or server can misbehave.
+
+Each scenario asserts the outcome, the number of attempts, that the time taken respects the
+timeouts and backoff caps, that the token went nowhere but the original host, and (the secret
+sweep) that neither the API token nor the Plex token shows in any log record, exception or repr.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import traceback
+from typing import Any
+
+import attrs
+import pytest
+
+from plex_source_client import (
+    PlexSource,
+    PlexSourceError,
+    RateLimited,
+    RequestTimeout,
+    ServerError,
+    TransportError,
+    UnexpectedResponse,
+    UnexpectedStatus,
+)
+
+from .conftest import Twin
+from .payloads import PLEX_TOKEN, SLUG, TOKEN, plex_source
+from .scripted_server import (
+    Action,
+    Drop,
+    Hang,
+    Partial,
+    Reply,
+    Reset,
+    ScriptedServer,
+    SlowBody,
+)
+
+pytestmark = pytest.mark.faults
+
+OK = Reply(200, json=plex_source(), headers={"X-Authentik-Id": "rid-ok"})
+BUSY = Reply(503, json={"detail": "Service Unavailable"})
+
+
+@attrs.frozen
+class Scenario:
+    script: tuple[Action, ...]
+    outcome: type[Any]
+    attempts: int
+    max_seconds: float  # generous: an upper bound that proves nothing hung
+    options: dict[str, Any] = attrs.field(factory=dict)
+    min_seconds: float = 0.0
+    real_sleep: bool = False
+    redirect_elsewhere: bool = False
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "connection refused": Scenario((), TransportError, 3, 10),
+    "reset before the response": Scenario((Reset(), Reset(), Reset()), TransportError, 3, 10),
+    "reset then success": Scenario((Reset(), OK), PlexSource, 2, 10),
+    "reset during the response": Scenario((Partial(), Partial(), Partial()), TransportError, 3, 10),
+    "dropped then success": Scenario((Drop(), OK), PlexSource, 2, 10),
+    "accepts and never answers": Scenario(
+        (Hang(), Hang()), RequestTimeout, 2, 8, {"timeout": 0.5, "max_retries": 1}, 1.0
+    ),
+    "slow body": Scenario(
+        (SlowBody(), SlowBody()), RequestTimeout, 2, 8, {"timeout": 0.3, "max_retries": 1}, 0.6
+    ),
+    "429 retry-after 1 then success": Scenario(
+        (Reply(429, headers={"Retry-After": "1"}), OK), PlexSource, 2, 10, {}, 1.0, True
+    ),
+    "503 x3 then success": Scenario(
+        (BUSY, BUSY, BUSY, OK), PlexSource, 4, 30, {"max_retries": 3}, 0.5 * (0.5 + 1 + 2) / 2, True
+    ),
+    "503 every time": Scenario((BUSY, BUSY, BUSY), ServerError, 3, 10),
+    "5xx html page": Scenario(
+        (
+            Reply(
+                500,
+                body=b"<html><h1>Internal Server Error</h1></html>",
+                headers={"Content-Type": "text/html"},
+            ),
+        ),
+        ServerError,
+        1,
+        10,
+    ),
+    "truncated json": Scenario(
+        (Reply(200, body=json.dumps(plex_source()).encode()[:-30]),), UnexpectedResponse, 1, 10
+    ),
+    "wrong content type": Scenario(
+        (
+            Reply(
+                200, body=json.dumps(plex_source()).encode(), headers={"Content-Type": "text/html"}
+            ),
+        ),
+        PlexSource,
+        1,
+        10,
+    ),
+    "html instead of json": Scenario(
+        (Reply(200, body=b"<html>Welcome to nginx</html>", headers={"Content-Type": "text/html"}),),
+        UnexpectedResponse,
+        1,
+        10,
+    ),
+    "redirect to another host": Scenario((), UnexpectedStatus, 1, 10, redirect_elsewhere=True),
+}
+
+
+def secrets_in(texts: list[str]) -> list[str]:
+    return [text[:200] for text in texts if TOKEN in text or PLEX_TOKEN in text]
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_fault(twin: Twin, caplog: pytest.LogCaptureFixture, name: str) -> None:
+    scenario = SCENARIOS[name]
+    if scenario.real_sleep:
+        twin.fake_sleep(False)
+    with ScriptedServer(*scenario.script) as server, ScriptedServer() as elsewhere:
+        if scenario.redirect_elsewhere:
+            server.push(Reply(302, headers={"Location": f"{elsewhere.url}/steal"}))
+        url = server.url
+        if name == "connection refused":
+            server_gone = ScriptedServer()
+            with server_gone:
+                url = server_gone.url
+        started = time.monotonic()
+        with caplog.at_level(logging.DEBUG):
+            outcome = call(twin, url, scenario.options)
+        elapsed = time.monotonic() - started
+        received_here, received_elsewhere = list(server.received), list(elsewhere.received)
+
+    assert isinstance(outcome, scenario.outcome), repr(outcome)
+    attempts = getattr(outcome, "attempts", None)
+    if isinstance(outcome, PlexSource):
+        attempts = len(received_here)
+    assert attempts == scenario.attempts
+    if name != "connection refused" and name != "redirect to another host":
+        assert len(received_here) == scenario.attempts
+    assert scenario.min_seconds <= elapsed <= scenario.max_seconds, elapsed
+    # The token went to the original host only, on every attempt.
+    assert received_elsewhere == []
+    assert all(r.headers["Authorization"] == f"Bearer {TOKEN}" for r in received_here)
+    # The secret sweep: nothing the user (or their log) can see holds a secret.
+    seen = [repr(outcome), str(outcome)]
+    if isinstance(outcome, BaseException):
+        seen.append("".join(traceback.format_exception(outcome)))
+        seen.append(repr(getattr(outcome, "body", None)))
+    seen += [record.getMessage() for record in caplog.records]
+    seen += [logging.Formatter().format(record) for record in caplog.records]
+    assert caplog.records
+    assert secrets_in(seen) == []
+
+
+def call(twin: Twin, url: str, options: dict[str, Any]) -> Any:
+    try:
+        return twin.update(
+            SLUG, options={"url": url, **options}, enabled=False, plex_token=PLEX_TOKEN
+        )
+    except PlexSourceError as error:
+        return error
+
+
+def test_rate_limit_beyond_the_cap_fails_at_once(twin: Twin) -> None:
+    with ScriptedServer(Reply(429, headers={"Retry-After": "600"})) as server:
+        started = time.monotonic()
+        with pytest.raises(RateLimited) as caught:
+            twin.update(SLUG, options={"url": server.url}, enabled=False)
+    assert time.monotonic() - started < 5
+    assert caught.value.retry_after == 600
