@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
 import httpx
 
-from ._base import BaseClient, Flow, Outcome, Send, _Prepared
+from ._base import (
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_RETRIES,
+    NOT_GIVEN,
+    BaseClient,
+    Flow,
+    NotGiven,
+    Outcome,
+    Send,
+    Timeout,
+    Verify,
+    _Prepared,
+)
+from ._errors import ConfigurationError
 from ._models import PlexSource, RawResponse
+from ._transports import Backend, async_transport
+
+
+async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio  # here, not at import: a script using only the sync client never pays for it
+
+    await asyncio.sleep(seconds)
 
 
 class AsyncPlexSourceClient(
@@ -26,10 +45,47 @@ class AsyncPlexSourceClient(
     In Jupyter, use top-level ``await``. Calls may run concurrently on one client.
     """
 
-    _sleep: Callable[[float], Awaitable[None]] = staticmethod(asyncio.sleep)
+    _sleep: Callable[[float], Awaitable[None]] = staticmethod(_asyncio_sleep)
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        token: str,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        verify: Verify = True,
+        validate: bool = True,
+        allow_insecure_http: bool = False,
+        limits: httpx.Limits = DEFAULT_LIMITS,
+        http_client: httpx.AsyncClient | None = None,
+        backend: Backend = "auto",
+    ) -> None:
+        """:class:`PlexSourceClient`'s options, plus ``backend``: how requests travel when
+        the client makes its own connection pool. ``"auto"`` (default): aiohttp if the
+        ``speed`` extra is installed, else httpx over sharded pools; or ``"httpx"`` or
+        ``"aiohttp"``. Not used with ``http_client``.
+        """
+        if backend not in ("auto", "httpx", "aiohttp"):
+            raise ConfigurationError(f"backend must be auto, httpx or aiohttp, got {backend!r}")
+        self.backend = backend
+        super().__init__(
+            url=url,
+            token=token,
+            timeout=timeout,
+            max_retries=max_retries,
+            verify=verify,
+            validate=validate,
+            allow_insecure_http=allow_insecure_http,
+            limits=limits,
+            http_client=http_client,
+        )
 
     def _create_http_client(self, **settings: Any) -> httpx.AsyncClient:
-        return httpx.AsyncClient(**settings)
+        transport = async_transport(
+            self.backend, verify=settings.pop("verify"), limits=settings.pop("limits")
+        )
+        return httpx.AsyncClient(transport=transport, **settings)
 
     async def _run_for_raw(self, prepare: Callable[[], _Prepared]) -> RawResponse:
         # Prepared inside the coroutine: a validation error surfaces where it is awaited.

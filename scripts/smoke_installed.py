@@ -31,7 +31,7 @@ def main() -> None:
     assert metadata.version("plex-source-client") == plex_source_client.__version__
     runtime = [r for r in metadata.requires("plex-source-client") or [] if "extra ==" not in r]
     requires = sorted(re.split(r"[\s<>=!~;\[]", r, maxsplit=1)[0] for r in runtime)
-    assert requires == ["attrs", "httpx"], f"runtime dependencies are {requires}"
+    assert requires == ["attrs", "httpx", "sniffio"], f"runtime dependencies are {requires}"
 
     cli = subprocess.run(
         [str(venv / "bin" / "plex-source"), "--version"], capture_output=True, text=True, check=True

@@ -10,6 +10,7 @@ import pytest
 import respx
 
 from plex_source_client import AsyncPlexSourceClient, PlexSourceClient
+from plex_source_client._transports import aiohttp_available
 
 from .payloads import TOKEN
 
@@ -60,6 +61,8 @@ class Twin:
         self, method: str, *args: Any, options: dict[str, Any] | None = None, **kw: Any
     ) -> Any:
         settings = {"url": URL, "token": TOKEN, **(options or {})}
+        if self.kind != "sync" and "http_client" not in settings:
+            settings["backend"] = "aiohttp" if self.kind == "async-aiohttp" else "httpx"
         if self.kind == "sync":
             with PlexSourceClient(**settings) as client:
                 return getattr(client, method)(*args, **kw)
@@ -76,6 +79,16 @@ class Twin:
 
 @pytest.fixture(params=["sync", "async"])
 def twin(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Twin:
+    """The sync client and the async one over httpx (what respx can mock)."""
+    return Twin(request.param, monkeypatch)
+
+
+SOCKET_TWINS = ["sync", "async"] + (["async-aiohttp"] if aiohttp_available() else [])
+
+
+@pytest.fixture(params=SOCKET_TWINS)
+def socket_twin(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Twin:
+    """For tests over real sockets: also the async client over aiohttp (the ``speed`` extra)."""
     return Twin(request.param, monkeypatch)
 
 

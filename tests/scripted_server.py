@@ -150,7 +150,7 @@ class ScriptedServer:
                     Received(
                         self.command,
                         self.path,
-                        dict(self.headers.items()),
+                        {name.lower(): value for name, value in self.headers.items()},
                         body,
                         (str(self.client_address[0]), int(self.client_address[1])),
                     )

@@ -33,9 +33,9 @@ def opts(fake: FakeAuthentik, **more: object) -> dict[str, object]:
     return {"url": fake.url, "token": fake.token, **more}
 
 
-def test_update_changes_the_servers_state(twin: Twin, fake: FakeAuthentik) -> None:
+def test_update_changes_the_servers_state(socket_twin: Twin, fake: FakeAuthentik) -> None:
     mapping = fake.add_property_mapping()
-    source = twin.update(
+    source = socket_twin.update(
         "plex",
         options=opts(fake),
         enabled=False,
@@ -55,23 +55,23 @@ def test_update_changes_the_servers_state(twin: Twin, fake: FakeAuthentik) -> No
     }
 
 
-def test_rename(twin: Twin, fake: FakeAuthentik) -> None:
-    twin.update("plex", options=opts(fake), new_slug="plex-2")
+def test_rename(socket_twin: Twin, fake: FakeAuthentik) -> None:
+    socket_twin.update("plex", options=opts(fake), new_slug="plex-2")
     assert list(fake.sources) == ["plex-2"]
     with pytest.raises(NotFound):
-        twin.update("plex", options=opts(fake), enabled=True)
+        socket_twin.update("plex", options=opts(fake), enabled=True)
 
 
-def test_server_side_errors(twin: Twin, fake: FakeAuthentik) -> None:
+def test_server_side_errors(socket_twin: Twin, fake: FakeAuthentik) -> None:
     fake.add_source(slug="taken")
     with pytest.raises(BadRequest) as caught:
-        twin.update("plex", options=opts(fake), new_slug="taken")
+        socket_twin.update("plex", options=opts(fake), new_slug="taken")
     assert caught.value.errors == {"slug": ["source with this slug already exists."]}
     assert caught.value.request_id
 
     missing_flow = uuid.uuid4()
     with pytest.raises(BadRequest) as caught:
-        twin.update("plex", options=opts(fake), authentication_flow=missing_flow)
+        socket_twin.update("plex", options=opts(fake), authentication_flow=missing_flow)
     assert caught.value.errors == {
         "authentication_flow": [f'Invalid pk "{missing_flow}" - object does not exist.']
     }
@@ -81,62 +81,62 @@ def test_server_side_errors(twin: Twin, fake: FakeAuthentik) -> None:
     ("token", "detail"),
     [("wrong-token", "Token invalid/expired"), ("unprivileged", "You do not have permission")],
 )
-def test_permission_denied(twin: Twin, fake: FakeAuthentik, token: str, detail: str) -> None:
+def test_permission_denied(socket_twin: Twin, fake: FakeAuthentik, token: str, detail: str) -> None:
     if token == "unprivileged":
         token = fake.unprivileged_token
     with pytest.raises(PermissionDenied, match=detail):
-        twin.update("plex", options=opts(fake, token=token), enabled=False)
+        socket_twin.update("plex", options=opts(fake, token=token), enabled=False)
     assert fake.sources["plex"]["enabled"] is True
 
 
-def test_503_twice_then_success(twin: Twin, fake: FakeAuthentik) -> None:
+def test_503_twice_then_success(socket_twin: Twin, fake: FakeAuthentik) -> None:
     fake.fail_next(2, status=503)
-    raw = twin.call("update_raw", "plex", {"enabled": False}, options=opts(fake))
+    raw = socket_twin.call("update_raw", "plex", {"enabled": False}, options=opts(fake))
     assert raw.attempts == 3
     assert fake.sources["plex"]["enabled"] is False
-    assert len(twin.sleeps) == 2
+    assert len(socket_twin.sleeps) == 2
 
 
-def test_500_html_page(twin: Twin, fake: FakeAuthentik) -> None:
+def test_500_html_page(socket_twin: Twin, fake: FakeAuthentik) -> None:
     fake.fail_next(status=500, body="<html><h1>Internal Server Error</h1></html>")
     with pytest.raises(ServerError, match="Internal Server Error"):
-        twin.update("plex", options=opts(fake), enabled=False)
+        socket_twin.update("plex", options=opts(fake), enabled=False)
 
 
-def test_429_with_retry_after_waits_then_succeeds(twin: Twin, fake: FakeAuthentik) -> None:
-    twin.fake_sleep(False)
+def test_429_with_retry_after_waits_then_succeeds(socket_twin: Twin, fake: FakeAuthentik) -> None:
+    socket_twin.fake_sleep(False)
     fake.fail_next(status=429, retry_after=1)
     started = time.monotonic()
-    raw = twin.call("update_raw", "plex", {"enabled": False}, options=opts(fake))
+    raw = socket_twin.call("update_raw", "plex", {"enabled": False}, options=opts(fake))
     assert raw.attempts == 2
     assert time.monotonic() - started >= 1.0
 
 
-def test_429_every_time(twin: Twin, fake: FakeAuthentik) -> None:
+def test_429_every_time(socket_twin: Twin, fake: FakeAuthentik) -> None:
     fake.fail_next(3, status=429, retry_after=0)
     with pytest.raises(RateLimited):
-        twin.update("plex", options=opts(fake), enabled=False)
+        socket_twin.update("plex", options=opts(fake), enabled=False)
     assert fake.sources["plex"]["enabled"] is True
 
 
-def test_dropped_connection_is_retried(twin: Twin, fake: FakeAuthentik) -> None:
+def test_dropped_connection_is_retried(socket_twin: Twin, fake: FakeAuthentik) -> None:
     fake.drop_next(1)
-    raw = twin.call("update_raw", "plex", {"name": "After drop"}, options=opts(fake))
+    raw = socket_twin.call("update_raw", "plex", {"name": "After drop"}, options=opts(fake))
     assert raw.attempts == 2
     assert fake.sources["plex"]["name"] == "After drop"
 
 
-def test_latency_beyond_the_timeout(twin: Twin, fake: FakeAuthentik) -> None:
+def test_latency_beyond_the_timeout(socket_twin: Twin, fake: FakeAuthentik) -> None:
     fake.latency = 0.5
     with pytest.raises(RequestTimeout) as caught:
-        twin.update("plex", options=opts(fake, timeout=0.1, max_retries=1), enabled=False)
+        socket_twin.update("plex", options=opts(fake, timeout=0.1, max_retries=1), enabled=False)
     assert caught.value.attempts == 2
 
 
-def test_corrupted_success(twin: Twin, fake: FakeAuthentik) -> None:
+def test_corrupted_success(socket_twin: Twin, fake: FakeAuthentik) -> None:
     fake.corrupt_next(body="<html>proxy</html>")
     with pytest.raises(UnexpectedResponse, match="probably applied"):
-        twin.update("plex", options=opts(fake), enabled=False)
+        socket_twin.update("plex", options=opts(fake), enabled=False)
     assert fake.sources["plex"]["enabled"] is False
 
 

@@ -117,10 +117,10 @@ def secrets_in(texts: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_fault(twin: Twin, caplog: pytest.LogCaptureFixture, name: str) -> None:
+def test_fault(socket_twin: Twin, caplog: pytest.LogCaptureFixture, name: str) -> None:
     scenario = SCENARIOS[name]
     if scenario.real_sleep:
-        twin.fake_sleep(False)
+        socket_twin.fake_sleep(False)
     with ScriptedServer(*scenario.script) as server, ScriptedServer() as elsewhere:
         if scenario.redirect_elsewhere:
             server.push(Reply(302, headers={"Location": f"{elsewhere.url}/steal"}))
@@ -131,7 +131,7 @@ def test_fault(twin: Twin, caplog: pytest.LogCaptureFixture, name: str) -> None:
                 url = server_gone.url
         started = time.monotonic()
         with caplog.at_level(logging.DEBUG):
-            outcome = call(twin, url, scenario.options)
+            outcome = call(socket_twin, url, scenario.options)
         elapsed = time.monotonic() - started
         received_here, received_elsewhere = list(server.received), list(elsewhere.received)
 
@@ -145,7 +145,7 @@ def test_fault(twin: Twin, caplog: pytest.LogCaptureFixture, name: str) -> None:
     assert scenario.min_seconds <= elapsed <= scenario.max_seconds, elapsed
     # The token went to the original host only, on every attempt.
     assert received_elsewhere == []
-    assert all(r.headers["Authorization"] == f"Bearer {TOKEN}" for r in received_here)
+    assert all(r.headers["authorization"] == f"Bearer {TOKEN}" for r in received_here)
     # The secret sweep: nothing the user (or their log) can see holds a secret.
     seen = [repr(outcome), str(outcome)]
     if isinstance(outcome, BaseException):
@@ -157,19 +157,19 @@ def test_fault(twin: Twin, caplog: pytest.LogCaptureFixture, name: str) -> None:
     assert secrets_in(seen) == []
 
 
-def call(twin: Twin, url: str, options: dict[str, Any]) -> Any:
+def call(socket_twin: Twin, url: str, options: dict[str, Any]) -> Any:
     try:
-        return twin.update(
+        return socket_twin.update(
             SLUG, options={"url": url, **options}, enabled=False, plex_token=PLEX_TOKEN
         )
     except PlexSourceError as error:
         return error
 
 
-def test_rate_limit_beyond_the_cap_fails_at_once(twin: Twin) -> None:
+def test_rate_limit_beyond_the_cap_fails_at_once(socket_twin: Twin) -> None:
     with ScriptedServer(Reply(429, headers={"Retry-After": "600"})) as server:
         started = time.monotonic()
         with pytest.raises(RateLimited) as caught:
-            twin.update(SLUG, options={"url": server.url}, enabled=False)
+            socket_twin.update(SLUG, options={"url": server.url}, enabled=False)
     assert time.monotonic() - started < 5
     assert caught.value.retry_after == 600

@@ -1,0 +1,1 @@
+"""Benchmarks for plex-source-client: run ``python -m benchmarks`` (see README, "Performance")."""
