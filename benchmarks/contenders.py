@@ -135,9 +135,7 @@ def bulk_apply(url: str, n: int, concurrency: int, *, aiohttp: bool = False) -> 
 
     async def run() -> float:
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        options: dict[str, Any] = {"limits": limits}
-        if aiohttp:
-            options["transport"] = "aiohttp"
+        options: dict[str, Any] = {"limits": limits, "backend": "aiohttp" if aiohttp else "httpx"}
         started = time.perf_counter()
         async with AsyncPlexSourceClient(url=url, token=TOKEN, **options) as client:
             results = await run_plan(items, client, concurrency=concurrency)

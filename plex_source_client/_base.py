@@ -12,15 +12,14 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
-import platform
 import ssl
+import sys
 import time
 from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import Any, Final, Generic, Literal, Self, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
-import attrs
 import httpx
 
 from . import _changes, _retry
@@ -37,7 +36,6 @@ from ._errors import (
     UnexpectedResponse,
     UnexpectedStatus,
 )
-from ._generated.api.sources import sources_plex_partial_update as _operation
 from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
 from ._models import PlexSource, RawResponse
 from ._secrets import Secret, redact, redact_json
@@ -54,9 +52,8 @@ DEFAULT_MAX_RETRIES: Final = 2
 #: Keep every connection the pool opens alive (httpx keeps 20 of 100), so concurrent updates
 #: reuse connections instead of reconnecting.
 DEFAULT_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-USER_AGENT: Final = (
-    f"plex-source-client/{__version__} httpx/{httpx.__version__} python/{platform.python_version()}"
-)
+_PYTHON: Final = ".".join(map(str, sys.version_info[:3]))
+USER_AGENT: Final = f"plex-source-client/{__version__} httpx/{httpx.__version__} python/{_PYTHON}"
 REQUEST_ID_HEADER: Final = "X-Authentik-Id"
 _TRUE_WORDS: Final = frozenset({"1", "true", "yes", "on"})
 _FALSE_WORDS: Final = frozenset({"", "0", "false", "no", "off"})
@@ -217,18 +214,22 @@ def _token_from_env(env: Mapping[str, str]) -> str:
 # --- the sans-I/O update flow -----------------------------------------------------------------
 
 
-@attrs.frozen
 class Send:
     """Step: send ``request``; the outcome is the response (body read) or the httpx error."""
 
-    request: httpx.Request
+    __slots__ = ("request",)
+
+    def __init__(self, request: httpx.Request) -> None:
+        self.request = request
 
 
-@attrs.frozen
 class Sleep:
     """Step: wait ``seconds`` before the next attempt; the outcome is None."""
 
-    seconds: float
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
 
 
 Step = Send | Sleep
@@ -313,17 +314,19 @@ _REQUIRED_RESPONSE_FIELDS: Final = (
 )
 
 
-@attrs.frozen
 class _Prepared:
-    """A validated update, ready to send (and resend)."""
+    """A validated update, ready to send (and resend). Plain slots: made on every call."""
 
-    request: httpx.Request
-    fields: tuple[str, ...]
-    secrets: tuple[str, ...]
+    __slots__ = ("fields", "method", "request", "secrets", "url")
 
-    @property
-    def url(self) -> str:
-        return str(self.request.url)
+    def __init__(
+        self, request: httpx.Request, url: str, fields: tuple[str, ...], secrets: tuple[str, ...]
+    ) -> None:
+        self.request = request
+        self.method = request.method
+        self.url = url
+        self.fields = fields
+        self.secrets = secrets
 
 
 class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
@@ -350,6 +353,14 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
     ) -> None:
         self.base_url = api_base_url(url, allow_insecure_http=allow_insecure_http)
         self._token = _check_token(token)
+        # Built once; httpx.Headers masks the Authorization header in its repr.
+        self._headers = httpx.Headers(
+            {
+                "Authorization": f"Bearer {self._token.reveal()}",
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+            }
+        )
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise ConfigurationError(f"max_retries must be 0 or more, got {max_retries!r}")
         self.max_retries = max_retries
@@ -473,46 +484,42 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
     ) -> _Prepared:
         """Validate and build the request, or raise before anything is sent."""
         content = _changes.build_body(slug, changes, validate=self.validate)
-        call_timeout = _check_timeout(timeout) or self.timeout
-        path = _operation._get_kwargs(slug=slug)["url"]  # the spec's path, slug percent-quoted
+        call_timeout = self.timeout if isinstance(timeout, NotGiven) else _check_timeout(timeout)
+        url = self.base_url + _changes.source_path(slug)
         request = self._http.build_request(
             "PATCH",
-            self.base_url + path,
+            url,
             content=content,
-            headers={
-                "Authorization": f"Bearer {self._token.reveal()}",
-                "Content-Type": "application/json",
-                "Accept": "application/json",
-            },
+            headers=self._headers,
             timeout=call_timeout if call_timeout is not None else httpx.USE_CLIENT_DEFAULT,
         )
-        secrets = [self._token.reveal()]
         plex_token = changes.get("plex_token")
-        if isinstance(plex_token, str):
-            secrets.append(plex_token)
-        return _Prepared(request=request, fields=tuple(changes), secrets=tuple(secrets))
+        secrets = (self._token.reveal(), plex_token if isinstance(plex_token, str) else "")
+        return _Prepared(request, url, tuple(changes), secrets)
 
     # -- the retry loop (pure: yields steps, the subclass performs them) --
 
     def _update_flow(self, prepared: _Prepared) -> Flow:
-        method, url = prepared.request.method, prepared.url
+        method, url = prepared.method, prepared.url
         started = time.monotonic()
-        logger.debug("%s %s: sending fields %s", method, url, ", ".join(prepared.fields) or "-")
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if debug:
+            logger.debug("%s %s: sending fields %s", method, url, ", ".join(prepared.fields) or "-")
         attempt = 0
         while True:
             attempt += 1
             attempt_started = time.monotonic()
             outcome = yield Send(prepared.request)
             assert outcome is not None  # noqa: S101 - a Send always gets an outcome
-            status = outcome.status_code if isinstance(outcome, httpx.Response) else None
-            retry_after = (
-                _retry.parse_retry_after(outcome.headers.get("Retry-After"))
-                if isinstance(outcome, httpx.Response)
-                else None
-            )
-            self._log_attempt(prepared, outcome, attempt, time.monotonic() - attempt_started)
-            if isinstance(outcome, httpx.Response) and outcome.is_success:
-                break
+            if debug:
+                self._log_attempt(prepared, outcome, attempt, time.monotonic() - attempt_started)
+            status: int | None = None
+            retry_after: float | None = None
+            if isinstance(outcome, httpx.Response):
+                if outcome.is_success:
+                    break
+                status = outcome.status_code
+                retry_after = _retry.parse_retry_after(outcome.headers.get("Retry-After"))
             delay = None
             if attempt <= self.max_retries:
                 delay = _retry.retry_delay(
@@ -538,7 +545,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         if isinstance(outcome, httpx.Response):
             logger.debug(
                 "%s %s -> %d in %.3fs (attempt %d of %d, request id %s)",
-                prepared.request.method,
+                prepared.method,
                 prepared.url,
                 outcome.status_code,
                 elapsed,
@@ -549,7 +556,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         else:
             logger.debug(
                 "%s %s -> no answer in %.3fs (attempt %d of %d): %s",
-                prepared.request.method,
+                prepared.method,
                 prepared.url,
                 elapsed,
                 attempt,
@@ -561,7 +568,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         self, prepared: _Prepared, outcome: Outcome, attempts: int, elapsed: float
     ) -> RawResponse:
         """The final outcome as a RawResponse, or the typed error it stands for."""
-        method, url = prepared.request.method, prepared.url
+        method, url = prepared.method, prepared.url
         if not isinstance(outcome, httpx.Response):
             reason = _transport_reason(outcome, prepared.secrets)
             kind = RequestTimeout if isinstance(outcome, httpx.TimeoutException) else TransportError

@@ -8,15 +8,13 @@ JSON null; only the two nullable flow fields accept it) and a value.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
+from urllib.parse import quote
 from uuid import UUID
-
-import attrs
 
 from ._errors import InvalidRequest
 from ._generated.models import (
@@ -34,8 +32,7 @@ SLUG_MESSAGE: Final = 'Enter a valid "slug" consisting of letters, numbers, unde
 BLANK_MESSAGE: Final = "This field may not be blank."
 
 
-@attrs.frozen
-class Field:
+class Field(NamedTuple):
     """One writable field: its keyword name, its JSON name and its constraints."""
 
     name: str
@@ -187,6 +184,8 @@ def suggest(name: str, candidates: tuple[str, ...] = FIELD_NAMES) -> str | None:
     """A "did you mean" hint for a near miss among ``candidates``, if there is one."""
     if name == "slug":
         return "did you mean 'new_slug'? (the source to change is the first argument)"
+    import difflib  # only on this error path: it is slow to import
+
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else None
 
@@ -232,6 +231,18 @@ def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -
         return json.dumps(model.to_dict(), separators=(",", ":"), allow_nan=False).encode()
     except (TypeError, ValueError) as exc:  # only reachable with validate=False
         raise InvalidRequest({"body": [f"Cannot be encoded as JSON: {exc}"]}) from None
+
+
+#: The operation's path below the API root (``paths`` in openapi.yaml; tests/test_changes.py
+#: checks they agree).
+PATH_TEMPLATE: Final = "/sources/plex/{slug}/"
+
+
+def source_path(slug: str) -> str:
+    """The path of source ``slug`` below the API root. Percent-quoting, as the generated
+    client does, changes nothing in a slug :func:`path_slug_problems` accepts; it is skipped.
+    """
+    return PATH_TEMPLATE.format(slug=slug if SLUG_PATTERN.fullmatch(slug) else quote(slug, safe=""))
 
 
 def path_slug_problems(slug: object) -> list[str]:

@@ -309,7 +309,6 @@ def _client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> di
 def _dry_run(items: list[PlanItem], args: argparse.Namespace, out: TextIO) -> int:
     from . import _changes
     from ._base import api_base_url
-    from ._generated.api.sources import sources_plex_partial_update as operation
     from ._secrets import MASK, redact_json
 
     url = args.url or os.environ.get("AUTHENTIK_URL", "").strip()
@@ -318,7 +317,7 @@ def _dry_run(items: list[PlanItem], args: argparse.Namespace, out: TextIO) -> in
         body = _changes.build_body(item.slug, item.changes, validate=not args.no_validate)
         request = {
             "method": "PATCH",
-            "url": base + operation._get_kwargs(slug=item.slug)["url"],
+            "url": base + _changes.source_path(item.slug),
             "headers": {"Authorization": f"Bearer {MASK}", "Content-Type": "application/json"},
             "json": redact_json(json.loads(body), ()),
         }

@@ -7,7 +7,6 @@ from typing import Any
 import attrs
 import httpx
 
-from ._display import html_table
 from ._generated.models import PlexSource as _GeneratedPlexSource
 from ._secrets import MASK, is_secret_name
 
@@ -36,6 +35,8 @@ class PlexSource(_GeneratedPlexSource):
 
     def _repr_html_(self) -> str:
         """A compact table in Jupyter, secrets masked."""
+        from ._display import html_table
+
         return html_table(self.to_dict())
 
 

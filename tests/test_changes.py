@@ -86,3 +86,12 @@ def test_only_nullable_fields_accept_none_statically() -> None:
 
 def test_required_response_fields_match_the_spec() -> None:
     assert sorted(_REQUIRED_RESPONSE_FIELDS) == sorted(SCHEMAS["PlexSource"]["required"])
+
+
+def test_the_path_is_the_specs() -> None:
+    from plex_source_client._changes import PATH_TEMPLATE, source_path
+    from plex_source_client._generated.api.sources import sources_plex_partial_update as op
+
+    assert list(SPEC["paths"]) == [PATH_TEMPLATE]
+    for slug in ["my-plex", "a/b", "x y", "ä"]:
+        assert source_path(slug) == op._get_kwargs(slug=slug)["url"]

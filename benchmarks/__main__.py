@@ -1,0 +1,221 @@
+"""``python -m benchmarks``: measure plex-source-client against raw httpx and the official client.
+
+Starts a near-zero-cost local HTTP/1.1 server (``benchmarks/server.py``, its own process), then
+measures, interleaving the contenders in rotating rounds: sequential per-request time, bulk
+throughput at concurrency 32, cold import time and peak memory of whole processes, and the
+peak memory of ``plex-source apply`` as items and concurrency grow. Prints the tables and
+writes them to benchmarks/RESULTS.md (``--update-readme`` also puts them in README.md).
+Ratios measured side by side in one run are what to compare; absolute times vary by machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+
+from . import contenders
+from .measure import rotated, run_process, summary, time_calls
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+README = ROOT / "README.md"
+START, END = "<!-- benchmark-results:start -->", "<!-- benchmark-results:end -->"
+BIN = Path(sys.executable).parent
+
+
+@contextmanager
+def bench_server() -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        port_file = Path(folder) / "port"
+        server = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.server", str(port_file)], cwd=ROOT
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while not (port_file.exists() and port_file.read_text()):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the bench server did not start")
+                time.sleep(0.02)
+            yield f"http://127.0.0.1:{port_file.read_text()}"
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def sequential(url: str, rounds: int, count: int) -> tuple[str, dict[str, float]]:
+    factories = contenders.sequential_contenders()
+    calls = {name: factory(url) for name, factory in factories.items()}
+    for call, _ in calls.values():
+        time_calls(call, max(5, count // 10))  # warm up: connections, caches
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    for number in range(rounds):
+        for name in rotated(list(calls), number):
+            samples[name].append(time_calls(calls[name][0], count) * 1e6)
+    for _, close in calls.values():
+        close()
+    base = summary(samples["httpx.Client (raw)"])[0]
+    medians, rows = {}, []
+    for name, values in samples.items():
+        median, low, high = summary(values)
+        medians[name] = median
+        rows.append([name, f"{median:.0f}", f"{low:.0f}–{high:.0f}", f"{median / base:.2f}×"])
+    header = ["sequential PATCH, keep-alive", "µs/request (median)", "min–max", "vs raw httpx"]
+    return table(header, rows), medians
+
+
+def bulk(url: str, rounds: int, n: int, concurrency: int) -> tuple[str, dict[str, float]]:
+    runners = contenders.bulk_contenders()
+    for runner in runners.values():
+        runner(url, min(n, 200), concurrency)  # warm up
+    samples: dict[str, list[float]] = {name: [] for name in runners}
+    for number in range(rounds):
+        for name in rotated(list(runners), number):
+            samples[name].append(n / runners[name](url, n, concurrency))
+    raw = summary(samples["httpx.AsyncClient (raw, defaults)"])[0]
+    official = summary(samples.get("official client, 32 threads", [0.0]))[0]
+    medians, rows = {}, []
+    for name, values in samples.items():
+        median, low, high = summary(values)
+        medians[name] = median
+        vs_official = f"{median / official:.2f}×" if official else "n/a"
+        rows.append(
+            [name, f"{median:.0f}", f"{low:.0f}–{high:.0f}", f"{median / raw:.2f}×", vs_official]
+        )
+    header = [
+        f"{n} PATCHes, concurrency {concurrency}",
+        "req/s (median)",
+        "min–max",
+        "vs raw httpx.AsyncClient",
+        "vs official, 32 threads",
+    ]
+    return table(header, rows), medians
+
+
+def imports(runs: int) -> tuple[str, dict[str, float]]:
+    python = sys.executable
+    commands = {
+        "`import httpx, attrs` (baseline)": [python, "-c", "import httpx, attrs"],
+        "`from plex_source_client import PlexSourceClient, AsyncPlexSourceClient, PlexSource`": [
+            python,
+            "-c",
+            "from plex_source_client import PlexSourceClient, AsyncPlexSourceClient, PlexSource",
+        ],
+        "`plex-source --help`": [str(BIN / "plex-source"), "--help"],
+    }
+    if contenders.official_client_available():
+        commands["`from authentik_client import SourcesApi` (official)"] = [
+            python,
+            "-c",
+            "from authentik_client import SourcesApi",
+        ]
+    for argv in commands.values():
+        run_process(argv)  # warm the file cache and bytecode
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    memory: dict[str, list[float]] = {name: [] for name in commands}
+    for number in range(runs):
+        for name in rotated(list(commands), number):
+            seconds, mib = run_process(commands[name])
+            times[name].append(seconds * 1000)
+            memory[name].append(mib)
+    base = summary(times["`import httpx, attrs` (baseline)"])[0]
+    medians, rows = {}, []
+    for name in commands:
+        median, low, high = summary(times[name])
+        medians[name] = median
+        rows.append(
+            [
+                name,
+                f"{median:.0f}",
+                f"{low:.0f}–{high:.0f}",
+                f"{median / base:.2f}×",
+                f"{summary(memory[name])[0]:.1f}",
+            ]
+        )
+    header = ["whole process", "ms (median)", "min–max", "vs baseline", "peak RSS MiB"]
+    return table(header, rows), medians
+
+
+def apply_memory(url: str, sizes: list[int], concurrencies: list[int]) -> str:
+    rows = []
+    env = {**os.environ, "AUTHENTIK_URL": url, "AUTHENTIK_TOKEN": contenders.TOKEN}
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            plan = Path(folder) / f"plan-{size}.json"
+            items = [{"slug": f"s{i}", "changes": contenders.CHANGES} for i in range(size)]
+            plan.write_text(json.dumps(items))
+            row = [f"{size} items"]
+            for concurrency in concurrencies:
+                argv = [str(BIN / "plex-source"), "apply", str(plan), "--output", "json"]
+                _, mib = run_process([*argv, "--concurrency", str(concurrency)], env=env)
+                row.append(f"{mib:.1f}")
+            rows.append(row)
+    header = ["`plex-source apply`, peak RSS MiB"] + [f"concurrency {c}" for c in concurrencies]
+    return table(header, rows)
+
+
+def versions() -> str:
+    names = ["httpx", "httpcore", "sniffio", "httpx-aiohttp", "aiohttp", "authentik-client"]
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} (not installed)")
+    return ", ".join(found)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    parser.add_argument("--update-readme", action="store_true", help="put the tables in README")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the tables")
+    args = parser.parse_args()
+    quick = args.quick
+    with contenders.quiet(), bench_server() as url:
+        seq_table, _ = sequential(url, rounds=1 if quick else 9, count=20 if quick else 400)
+        print(seq_table, end="\n\n", flush=True)
+        bulk_table, _ = bulk(
+            url, rounds=1 if quick else 5, n=100 if quick else 2000, concurrency=32
+        )
+        print(bulk_table, end="\n\n", flush=True)
+        import_table, _ = imports(runs=1 if quick else 11)
+        print(import_table, end="\n\n", flush=True)
+        memory_table = apply_memory(
+            url, [50, 100] if quick else [1000, 10000], [8] if quick else [8, 32]
+        )
+        print(memory_table, flush=True)
+    cpu = platform.processor() or platform.machine()
+    stamp = (
+        f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), "
+        f"{platform.system()}, Python {platform.python_version()}; {versions()}."
+    )
+    body = "\n\n".join([stamp, seq_table, bulk_table, import_table, memory_table])
+    args.output.write_text(f"# Benchmark results\n\n{body}\n")
+    if args.update_readme:
+        text = README.read_text(encoding="utf-8")
+        before, _, rest = text.partition(START)
+        _, _, after = rest.partition(END)
+        if not rest:
+            raise SystemExit(f"README.md has no {START} marker")
+        README.write_text(f"{before}{START}\n{body}\n{END}{after}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
