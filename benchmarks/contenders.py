@@ -125,8 +125,14 @@ def sequential_contenders() -> dict[str, Sequential]:
 # -- bulk: N updates, `concurrency` in flight ---------------------------------------------------
 
 
-def bulk_apply(url: str, n: int, concurrency: int, *, aiohttp: bool = False) -> float:
-    """Our ``plex-source apply`` path: the plan runner over the async client. Returns seconds."""
+def bulk_apply(
+    url: str, n: int, concurrency: int, *, aiohttp: bool = False, one_pool: bool = False
+) -> float:
+    """Our ``plex-source apply`` path: the plan runner over the async client. Returns seconds.
+
+    ``one_pool``: over a plain ``httpx.AsyncClient`` (one connection pool) instead of the
+    client's sharded pools, to show what the sharding buys.
+    """
     from plex_source_client import AsyncPlexSourceClient
     from plex_source_client._bulk import run_plan
     from plex_source_client._plan import PlanItem
@@ -137,8 +143,13 @@ def bulk_apply(url: str, n: int, concurrency: int, *, aiohttp: bool = False) -> 
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         options: dict[str, Any] = {"limits": limits, "backend": "aiohttp" if aiohttp else "httpx"}
         started = time.perf_counter()
+        own = httpx.AsyncClient(limits=limits, timeout=30) if one_pool else None
+        if own is not None:
+            options = {"http_client": own}
         async with AsyncPlexSourceClient(url=url, token=TOKEN, **options) as client:
             results = await run_plan(items, client, concurrency=concurrency)
+        if own is not None:
+            await own.aclose()
         elapsed = time.perf_counter() - started
         assert all(r.outcome == "applied" for r in results), results[:3]
         return elapsed
@@ -188,6 +199,7 @@ def bulk_official_threads(url: str, n: int, concurrency: int) -> float:
 def bulk_contenders() -> dict[str, Callable[[str, int, int], float]]:
     contenders: dict[str, Callable[[str, int, int], float]] = {
         "plex-source apply (async client)": bulk_apply,
+        "plex-source apply over one httpx pool": lambda u, n, c: bulk_apply(u, n, c, one_pool=True),
         "httpx.AsyncClient (raw, defaults)": bulk_raw_httpx,
     }
     if aiohttp_transport_available():
