@@ -45,17 +45,6 @@ environment:
 """
 
 DEFAULT_CONCURRENCY: Final = 8
-_CHOICES: Final = {
-    "policy_engine_mode": ("all", "any"),
-    "user_matching_mode": (
-        "identifier",
-        "email_link",
-        "email_deny",
-        "username_link",
-        "username_deny",
-    ),
-    "group_matching_mode": ("identifier", "name_link", "name_deny"),
-}
 
 
 class UsageError(Exception):
@@ -113,6 +102,8 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_field_options(parser: argparse.ArgumentParser) -> None:
+    from ._changes import FIELDS
+
     fields = parser.add_argument_group("fields to change (only those given are sent)")
     S = argparse.SUPPRESS  # noqa: N806 - short, for the long list below
     fields.add_argument("--name", default=S, help="display name")
@@ -138,8 +129,10 @@ def _add_field_options(parser: argparse.ArgumentParser) -> None:
             f"--clear-{option}", dest=mappings, action="store_const", const=[], default=S,
             help="empty it",
         )  # fmt: skip
-    for name, choices in _CHOICES.items():
-        fields.add_argument(f"--{name.replace('_', '-')}", choices=choices, default=S)
+    for field in FIELDS:
+        if field.enum is not None:
+            choices = [member.value for member in field.enum]
+            fields.add_argument(f"--{field.name.replace('_', '-')}", choices=choices, default=S)
     fields.add_argument("--user-path-template", default=S, metavar="TEMPLATE")
     fields.add_argument("--client-id", default=S, metavar="ID")
     fields.add_argument(
@@ -263,7 +256,7 @@ def _update_changes(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _plan(args: argparse.Namespace) -> list[PlanItem]:
-    from ._plan import PlanError, PlanItem, load_document, parse_plan
+    from ._plan import PlanError, load_document, parse_plan
 
     validate = not args.no_validate
     try:
@@ -271,12 +264,9 @@ def _plan(args: argparse.Namespace) -> list[PlanItem]:
             changes = _update_changes(args)
             data: Any = [{"slug": args.slug, "changes": changes}]
             return parse_plan(data, validate=validate, source="arguments")
-        items = parse_plan(load_document(args.file), validate=validate, source=args.file)
+        return parse_plan(load_document(args.file), validate=validate, source=args.file)
     except PlanError as error:
         raise _Invalid(error.problems) from None
-    if not isinstance(items, list) or not all(isinstance(i, PlanItem) for i in items):
-        raise UsageError("internal: plan did not parse")  # pragma: no cover
-    return items
 
 
 class _Invalid(Exception):

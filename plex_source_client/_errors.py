@@ -67,23 +67,8 @@ class InvalidRequest(PlexSourceError, ValueError):
         super().__init__(f"invalid request, nothing was sent: {_format_field_errors(self.errors)}")
 
 
-class _HTTPErrorMixin:
-    """Where a network error happened: set by the client for every error after a request."""
-
-    method: str
-    url: str
-    attempts: int
-
-    def _describe(self) -> str:
-        return f"{self.method} {self.url}"
-
-
-class APIError(_HTTPErrorMixin, PlexSourceError):
-    """The server answered with a status other than 2xx.
-
-    ``body`` is the parsed JSON body (a dict for authentik's own errors) or, when the body is not
-    JSON, its text. ``request_id`` is authentik's ``X-Authentik-Id`` header, to quote in a report.
-    """
+class _AnsweredError(PlexSourceError):
+    """An error about an answer the server gave: which request, which status, which id."""
 
     def __init__(
         self,
@@ -104,6 +89,14 @@ class APIError(_HTTPErrorMixin, PlexSourceError):
         self.attempts = attempts
         suffix = f" (request id {request_id})" if request_id else ""
         super().__init__(f"{method} {url} -> {status_code}: {message}{suffix}")
+
+
+class APIError(_AnsweredError):
+    """The server answered with a status other than 2xx.
+
+    ``body`` is the parsed JSON body (a dict for authentik's own errors) or, when the body is not
+    JSON, its text. ``request_id`` is authentik's ``X-Authentik-Id`` header, to quote in a report.
+    """
 
 
 class BadRequest(APIError):
@@ -152,38 +145,22 @@ class UnexpectedStatus(APIError):
         super().__init__(message, **kwargs)
 
 
-class UnexpectedResponse(_HTTPErrorMixin, PlexSourceError):
+class UnexpectedResponse(_AnsweredError):
     """The server answered 2xx but the body is not a PlexSource (HTML from a proxy, truncated
     JSON, a missing field). The server reported success: the change was probably applied.
 
     ``body`` holds the raw body as text.
     """
 
-    def __init__(
-        self,
-        reason: str,
-        *,
-        method: str,
-        url: str,
-        status_code: int,
-        request_id: str | None,
-        body: str,
-        attempts: int = 1,
-    ) -> None:
-        self.method = method
-        self.url = url
-        self.status_code = status_code
-        self.request_id = request_id
-        self.body = body
-        self.attempts = attempts
-        suffix = f" (request id {request_id})" if request_id else ""
+    def __init__(self, reason: str, **where: Any) -> None:
         super().__init__(
-            f"{method} {url} -> {status_code}: the server reported success, so the change was "
-            f"probably applied, but its response is not a Plex source: {reason}{suffix}"
+            "the server reported success, so the change was probably applied, but its response "
+            f"is not a Plex source: {reason}",
+            **where,
         )
 
 
-class TransportError(_HTTPErrorMixin, PlexSourceError):
+class TransportError(PlexSourceError):
     """No answer from the server after every attempt (connection refused, reset, TLS, ...)."""
 
     def __init__(self, message: str, *, method: str, url: str, attempts: int) -> None:

@@ -12,6 +12,8 @@ import uuid
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, Final
 
+from .._changes import FIELDS
+
 NOT_NULL: Final = "This field may not be null."
 BLANK: Final = "This field may not be blank."
 NOT_A_STRING: Final = "Not a valid string."
@@ -59,16 +61,11 @@ _FALSE: Final = frozenset(
     }
 )
 
-CHOICES: Final[dict[str, tuple[str, ...]]] = {
-    "policy_engine_mode": ("all", "any"),
-    "user_matching_mode": (
-        "identifier",
-        "email_link",
-        "email_deny",
-        "username_link",
-        "username_deny",
-    ),
-    "group_matching_mode": ("identifier", "name_link", "name_deny"),
+#: The choices of authentik's enum fields: the spec's (through the generated enums).
+CHOICES: Final = {
+    field.wire: tuple(member.value for member in field.enum)
+    for field in FIELDS
+    if field.enum is not None
 }
 
 
