@@ -403,3 +403,15 @@ def test_progress_writes_only_when_asked_and_when_long() -> None:
 def test_no_command_prints_help(capsys: Capture) -> None:
     assert main([]) == 2
     assert "exit codes:" in capsys.readouterr().out
+
+
+def test_apply_twice_is_safe(authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path) -> None:
+    """A PATCH sets values: re-running a plan changes nothing more and succeeds again."""
+    plan = write_plan(
+        tmp_path,
+        [{"slug": "plex", "changes": {"enabled": False, "allowed_servers": ["a"], "name": "P"}}],
+    )
+    assert run(capsys, "apply", plan, "--check")[0] == 0
+    first = authentik_env.sources
+    assert run(capsys, "apply", plan, "--check")[0] == 0
+    assert authentik_env.sources == first
