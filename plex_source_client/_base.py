@@ -117,7 +117,8 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
         raise ConfigurationError(
             f"refusing to send the API token in clear text to {parts.scheme}://{parts.netloc}: "
-            "use https://, or pass allow_insecure_http=True if this network is trusted"
+            "use https://, or pass allow_insecure_http=True (plex-source: --allow-insecure-http) "
+            "if this network is trusted"
         )
     path = parts.path.rstrip("/")
     if not path.endswith(API_PATH):

@@ -95,6 +95,11 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
         "--max-retries", type=int, metavar="N", help="retries per request (default: 2)"
     )
     group.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow an http:// URL to a host other than this machine (the token travels in clear)",
+    )
+    group.add_argument(
         "--no-validate",
         action="store_true",
         help="send values unchecked (for servers newer than authentik 2024.8)",
@@ -293,6 +298,7 @@ def _client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> di
     if args.max_retries is not None:
         settings["max_retries"] = args.max_retries
     settings["validate"] = not args.no_validate
+    settings["allow_insecure_http"] = args.allow_insecure_http
     return settings
 
 

@@ -415,3 +415,18 @@ def test_apply_twice_is_safe(authentik_env: FakeAuthentik, capsys: Capture, tmp_
     first = authentik_env.sources
     assert run(capsys, "apply", plan, "--check")[0] == 0
     assert authentik_env.sources == first
+
+
+def test_plain_http_to_a_remote_host_needs_the_flag(
+    capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTHENTIK_URL", "http://authentik.invalid")
+    monkeypatch.setenv("AUTHENTIK_TOKEN", "some-token")
+    code, _, err = run(capsys, "update", "plex", "--enabled")
+    assert code == 2
+    assert "allow_insecure_http" in err
+    code, _, err = run(
+        capsys, "update", "plex", "--enabled", "--allow-insecure-http", "--max-retries", "0",
+        "--timeout", "2",
+    )  # fmt: skip
+    assert code == 3  # accepted, then the (unresolvable) host fails: a transport error
