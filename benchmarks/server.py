@@ -8,32 +8,13 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import uuid
 
-SOURCE = {
-    "pk": str(uuid.UUID(int=1)),
-    "name": "Plex",
-    "slug": "bench",
-    "enabled": True,
-    "authentication_flow": str(uuid.UUID(int=2)),
-    "enrollment_flow": None,
-    "user_property_mappings": [str(uuid.UUID(int=3))],
-    "group_property_mappings": [],
-    "component": "ak-source-plex-form",
-    "verbose_name": "Plex Source",
-    "verbose_name_plural": "Plex Sources",
-    "meta_model_name": "authentik_sources_plex.plexsource",
-    "policy_engine_mode": "any",
-    "user_matching_mode": "identifier",
-    "managed": None,
-    "user_path_template": "goauthentik.io/sources/%(slug)s",
-    "icon": "/static/authentik/sources/plex.svg",
-    "group_matching_mode": "identifier",
-    "client_id": "bench-client",
-    "allowed_servers": ["abc123"],
-    "allow_friends": True,
-    "plex_token": "bench-plex-token",
-}
+from plex_source_client.testing import FakeAuthentik
+
+#: A complete PlexSource, filled in as authentik does (by the fake; only its JSON is used).
+SOURCE = FakeAuthentik(sources=[]).add_source(
+    slug="bench", name="Plex", client_id="bench-client", plex_token="bench-plex-token"
+)
 BODY = json.dumps(SOURCE).encode()
 RESPONSE = (
     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Authentik-Id: bench\r\n"

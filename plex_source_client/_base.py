@@ -35,6 +35,7 @@ from ._errors import (
     TransportError,
     UnexpectedResponse,
     UnexpectedStatus,
+    format_field_errors,
 )
 from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
 from ._models import PlexSource, RawResponse
@@ -623,7 +624,7 @@ def _api_error(
     kwargs: dict[str, Any] = {**where, "body": body}
     if status == 400:
         errors = field_errors(body)
-        return BadRequest(_errors_summary(errors) or summary, errors=errors, **kwargs)
+        return BadRequest(format_field_errors(errors) or summary, errors=errors, **kwargs)
     if status == 403:
         return PermissionDenied(summary, **kwargs)
     if status == 404:
@@ -642,7 +643,3 @@ def _api_error(
             **kwargs,
         )
     return UnexpectedStatus(summary, **kwargs)
-
-
-def _errors_summary(errors: Mapping[str, list[str]]) -> str:
-    return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items())

@@ -407,7 +407,8 @@ def _report(results: list[ItemResult], args: argparse.Namespace, out: TextIO, er
     width = max([len(r.slug) for r in results] + [4])
     out.write(f"{'#':>5}  {'slug'.ljust(width)}  {'outcome':<9}  status  detail\n")
     for r in results:
-        detail = _problem_lines(r)[0].split(": ", 1)[1] if _problem_lines(r) else ""
+        problems = _problem_lines(r)
+        detail = problems[0].split(": ", 1)[1] if problems else ""
         status = str(r.status_code or "-")
         out.write(
             f"{r.index + 1:>5}  {r.slug.ljust(width)}  {r.outcome:<9}  {status:<6}  {detail}\n"

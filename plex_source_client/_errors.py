@@ -51,7 +51,8 @@ class ConfigurationError(PlexSourceError, ValueError):
     """The client was configured wrongly (URL, token, option); no request was sent."""
 
 
-def _format_field_errors(errors: Mapping[str, list[str]]) -> str:
+def format_field_errors(errors: Mapping[str, list[str]]) -> str:
+    """``field: message; field: message`` for a one-line error message."""
     return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items())
 
 
@@ -64,7 +65,7 @@ class InvalidRequest(PlexSourceError, ValueError):
 
     def __init__(self, errors: Mapping[str, list[str]]) -> None:
         self.errors: dict[str, list[str]] = {field: list(msgs) for field, msgs in errors.items()}
-        super().__init__(f"invalid request, nothing was sent: {_format_field_errors(self.errors)}")
+        super().__init__(f"invalid request, nothing was sent: {format_field_errors(self.errors)}")
 
 
 class _AnsweredError(PlexSourceError):

@@ -33,10 +33,10 @@ class Twin:
     in ``sleeps`` instead of slept, unless the twin was made with ``real_sleep``.
     """
 
-    def __init__(self, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, kind: str) -> None:
         self.kind = kind
         self.sleeps: list[float] = []
-        self._monkeypatch = monkeypatch
+        self._monkeypatch = pytest.MonkeyPatch()  # its own: undoing it touches nothing else
         self.fake_sleep(True)
 
     def fake_sleep(self, enabled: bool) -> None:
@@ -77,19 +77,25 @@ class Twin:
         return self.call("update", slug, options=options, **changes)
 
 
+def _twin(kind: str) -> Iterator[Twin]:
+    made = Twin(kind)
+    yield made
+    made.fake_sleep(False)
+
+
 @pytest.fixture(params=["sync", "async"])
-def twin(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Twin:
+def twin(request: pytest.FixtureRequest) -> Iterator[Twin]:
     """The sync client and the async one over httpx (what respx can mock)."""
-    return Twin(request.param, monkeypatch)
+    yield from _twin(request.param)
 
 
 SOCKET_TWINS = ["sync", "async"] + (["async-aiohttp"] if aiohttp_available() else [])
 
 
 @pytest.fixture(params=SOCKET_TWINS)
-def socket_twin(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Twin:
+def socket_twin(request: pytest.FixtureRequest) -> Iterator[Twin]:
     """For tests over real sockets: also the async client over aiohttp (the ``speed`` extra)."""
-    return Twin(request.param, monkeypatch)
+    yield from _twin(request.param)
 
 
 @pytest.fixture
