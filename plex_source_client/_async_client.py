@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from ._answers import DEFAULT_MAX_RESPONSE_SIZE, reader_for
 from ._base import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
@@ -32,6 +33,10 @@ async def _asyncio_sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
+class _AttemptTimedOut(httpx.TimeoutException):
+    """The attempt's budget ran out, however slowly the server was sending."""
+
+
 class AsyncPlexSourceClient(
     BaseClient[httpx.AsyncClient, Awaitable[PlexSource], Awaitable[RawResponse]]
 ):
@@ -54,6 +59,7 @@ class AsyncPlexSourceClient(
         token: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         verify: Verify = True,
         validate: bool = True,
         allow_insecure_http: bool = False,
@@ -74,6 +80,7 @@ class AsyncPlexSourceClient(
             token=token,
             timeout=timeout,
             max_retries=max_retries,
+            max_response_size=max_response_size,
             verify=verify,
             validate=validate,
             allow_insecure_http=allow_insecure_http,
@@ -99,10 +106,7 @@ class AsyncPlexSourceClient(
         while True:
             outcome: Outcome = None
             if isinstance(step, Send):
-                try:
-                    outcome = await self._http.send(step.request, follow_redirects=False)
-                except httpx.RequestError as exc:
-                    outcome = exc
+                outcome = await self._attempt(step)
             else:
                 await self._sleep(step.seconds)
             try:
@@ -110,6 +114,31 @@ class AsyncPlexSourceClient(
             except StopIteration as done:
                 result: RawResponse = done.value
                 return result
+
+    async def _attempt(self, step: Send) -> Outcome:
+        """Send the request and read its body within the step's budget and size limit."""
+        import asyncio
+
+        try:
+            async with asyncio.timeout(step.budget) as budget:
+                response = await self._http.send(step.request, stream=True, follow_redirects=False)
+                try:
+                    reader, done = reader_for(response, step.limit)
+                    if not done:
+                        async for chunk in response.aiter_raw():
+                            if reader.feed(chunk):
+                                break
+                    return reader.answer(response)
+                finally:
+                    await response.aclose()
+        except TimeoutError as exc:
+            if budget.expired():
+                return _AttemptTimedOut(
+                    f"no complete answer within the attempt's {step.budget:g} s (timeout)"
+                )
+            return exc
+        except Exception as exc:  # noqa: BLE001 - whatever the HTTP layer raised ends the attempt
+            return exc
 
     async def aclose(self) -> None:
         """Close the connection pool (not an ``http_client`` you passed in)."""

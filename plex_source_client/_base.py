@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import os
 import ssl
 import sys
@@ -22,42 +23,41 @@ from uuid import UUID
 
 import httpx
 
-from . import _changes, _retry
+from . import _answers, _changes, _retry
+from ._answers import DEFAULT_MAX_RESPONSE_SIZE, Answer
 from ._errors import (
-    APIError,
-    BadRequest,
     ConfigurationError,
-    NotFound,
-    PermissionDenied,
-    RateLimited,
+    InvalidRequest,
     RequestTimeout,
-    ServerError,
     TransportError,
     UnexpectedResponse,
-    UnexpectedStatus,
-    format_field_errors,
 )
 from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
-from ._models import PlexSource, RawResponse
-from ._secrets import Secret, redact, redact_json
+from ._models import RawResponse
+from ._secrets import Secret, mask_text
 from ._version import __version__
 
 logger = logging.getLogger("plex_source_client")
 
 API_PATH: Final = "/api/v3"
 
-#: Connect within 5 s; each read, write and pool wait within 30 s. The generated client and the
-#: official one wait forever by default: a dead server would hang a CI job.
+#: Each attempt (connecting, sending, waiting for and reading the answer) ends within 30 s,
+#: connecting within 5 s of them. The generated client and the official one wait forever by
+#: default, and httpx's own timeouts count per socket read: a dead or trickling server would
+#: hang a CI job.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
+#: The longest ``timeout`` accepted: a day. Longer is a mistake (and overflows the OS's timers).
+MAX_TIMEOUT: Final = 86_400.0
 DEFAULT_MAX_RETRIES: Final = 2
 #: Keep every connection the pool opens alive (httpx keeps 20 of 100), so concurrent updates
 #: reuse connections instead of reconnecting.
 DEFAULT_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 _PYTHON: Final = ".".join(map(str, sys.version_info[:3]))
 USER_AGENT: Final = f"plex-source-client/{__version__} httpx/{httpx.__version__} python/{_PYTHON}"
-REQUEST_ID_HEADER: Final = "X-Authentik-Id"
 _TRUE_WORDS: Final = frozenset({"1", "true", "yes", "on"})
 _FALSE_WORDS: Final = frozenset({"", "0", "false", "no", "off"})
+#: The largest token file read (an authentik token is 60 characters).
+_MAX_TOKEN_FILE: Final = 64 * 1024
 
 
 class NotGiven:
@@ -95,26 +95,36 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _shown(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     """The API root for ``url``: the authentik root gets ``/api/v3`` appended; a URL already
     ending in ``/api/v3`` is kept. A trailing slash does not matter.
 
     Refuses URLs that would leak the token: credentials in the URL, and plain ``http://`` to a
-    host other than this machine unless ``allow_insecure_http``.
+    host other than this machine unless ``allow_insecure_http``. Any URL httpx could not use
+    is a :class:`ConfigurationError` here, never an exception of its own later.
     """
     if not isinstance(url, str) or not url.strip():
         raise ConfigurationError("url must be the authentik URL, e.g. https://auth.example.com")
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        raise ConfigurationError(f"url is not a valid URL ({exc}): {_shown(url)}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(
-            f"url must start with https:// (or http://) and name a host, got {url!r}"
+            f"url must start with https:// (or http://) and name a host, got {_shown(url)}"
         )
     if parts.username is not None or parts.password is not None:
         raise ConfigurationError(
             "url must not contain credentials; pass the API token as token= instead"
         )
     if parts.query or parts.fragment:
-        raise ConfigurationError(f"url must not have a query or fragment, got {url!r}")
+        raise ConfigurationError(f"url must not have a query or fragment, got {_shown(url)}")
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
         raise ConfigurationError(
             f"refusing to send the API token in clear text to {parts.scheme}://{parts.netloc}: "
@@ -124,34 +134,64 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     path = parts.path.rstrip("/")
     if not path.endswith(API_PATH):
         path += API_PATH
-    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    base = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    try:
+        httpx.URL(base + "/")
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise ConfigurationError(f"url is not a valid URL ({exc}): {_shown(url)}") from None
+    return base
 
 
 def _check_token(token: object) -> Secret:
+    """The API token, checked: it goes into a header, so only printable ASCII without spaces
+    (which every authentik token is). Messages never repeat it.
+    """
     if isinstance(token, Secret):
         token = token.reveal()
     if not isinstance(token, str) or not token.strip():
         raise ConfigurationError("token must be a non-empty authentik API token")
-    if token != token.strip() or any(c in token for c in "\r\n\t "):
-        raise ConfigurationError("token must not contain spaces or line breaks")
+    if not token.isascii() or not token.isprintable() or any(c.isspace() for c in token):
+        raise ConfigurationError(
+            "token must be printable ASCII without spaces or line breaks, as authentik API "
+            "tokens are; it has another character (copied along with it?)"
+        )
     return Secret(token)
 
 
 def _check_timeout(timeout: Timeout | NotGiven) -> httpx.Timeout | None:
+    """``timeout`` as the httpx.Timeout the client uses: ``read`` is each attempt's whole
+    budget, ``connect`` the part of it connecting may take. None when not given.
+    """
     if isinstance(timeout, NotGiven):
         return None
     if isinstance(timeout, httpx.Timeout):
-        values = [timeout.connect, timeout.read, timeout.write, timeout.pool]
+        values: list[object] = [timeout.connect, timeout.read, timeout.write, timeout.pool]
     elif isinstance(timeout, int | float) and not isinstance(timeout, bool):
-        values = [float(timeout)]
+        values = [timeout]
     else:
-        raise ConfigurationError(f"timeout must be seconds or an httpx.Timeout, got {timeout!r}")
-    if any(v is None or v <= 0 for v in values):
         raise ConfigurationError(
-            f"timeout must be a positive number of seconds, got {timeout!r}: "
-            "without a limit a dead server would hang the call forever"
+            f"timeout must be seconds or an httpx.Timeout, got {_shown(timeout)}"
         )
-    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(float(timeout))
+    if not all(
+        isinstance(v, int | float) and math.isfinite(v) and 0 < v <= MAX_TIMEOUT for v in values
+    ):
+        raise ConfigurationError(
+            f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:.0f}, got "
+            f"{_shown(timeout)}: without a limit a dead server would hang the call forever"
+        )
+    if isinstance(timeout, httpx.Timeout):
+        budget, connect = float(timeout.read or 0), float(timeout.connect or 0)
+    else:
+        budget, connect = float(timeout), float(DEFAULT_TIMEOUT.connect or 0)
+    return httpx.Timeout(budget, connect=min(connect, budget))
+
+
+def _check_max_response_size(size: object) -> int:
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise ConfigurationError(
+            f"max_response_size must be a positive number of bytes, got {_shown(size)}"
+        )
+    return size
 
 
 def _ssl_verify(verify: Verify) -> bool | ssl.SSLContext:
@@ -160,9 +200,13 @@ def _ssl_verify(verify: Verify) -> bool | ssl.SSLContext:
     if isinstance(verify, str | os.PathLike):
         try:
             return ssl.create_default_context(cafile=os.fspath(verify))
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigurationError(f"verify: cannot load CA bundle {verify!r}: {exc}") from None
-    raise ConfigurationError(f"verify must be True, False or a CA bundle path, got {verify!r}")
+        except (OSError, ssl.SSLError, ValueError) as exc:
+            raise ConfigurationError(
+                f"verify: cannot load CA bundle {_shown(verify)}: {exc}"
+            ) from None
+    raise ConfigurationError(
+        f"verify must be True, False or a CA bundle path, got {_shown(verify)}"
+    )
 
 
 def env_flag(name: str, environ: Mapping[str, str]) -> bool:
@@ -172,7 +216,7 @@ def env_flag(name: str, environ: Mapping[str, str]) -> bool:
         return True
     if value in _FALSE_WORDS:
         return False
-    raise ConfigurationError(f"{name} must be true or false, got {environ[name]!r}")
+    raise ConfigurationError(f"{name} must be true or false, got {_shown(environ[name])}")
 
 
 def settings_from_env(
@@ -197,17 +241,38 @@ def settings_from_env(
     return settings
 
 
+def clean_secret(text: str) -> str:
+    """A secret as read from a file or variable: without a UTF-8 byte order mark (Windows
+    editors add one) and without surrounding whitespace (the file's final newline).
+    """
+    return text.strip().removeprefix("\ufeff").strip()
+
+
+def read_secret_file(path: str) -> str:
+    """The secret in the file ``path``, cleaned; ConfigurationError (never showing the file's
+    content) when it cannot be read, is too large or is not UTF-8 text.
+    """
+    try:
+        with open(path, "rb") as f:
+            data = f.read(_MAX_TOKEN_FILE + 1)
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > _MAX_TOKEN_FILE:
+        raise ConfigurationError(f"{path} is larger than {_MAX_TOKEN_FILE:,} bytes: not a token")
+    try:
+        return clean_secret(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"{path} is not UTF-8 text") from None
+
+
 def _token_from_env(env: Mapping[str, str]) -> str:
-    token = env.get("AUTHENTIK_TOKEN", "").strip()
+    token = clean_secret(env.get("AUTHENTIK_TOKEN", ""))
     token_file = env.get("AUTHENTIK_TOKEN_FILE", "").strip()
     if not token and token_file:
         try:
-            with open(token_file, encoding="utf-8") as f:
-                token = f.read().strip()
-        except OSError as exc:
-            raise ConfigurationError(
-                f"AUTHENTIK_TOKEN_FILE: cannot read {token_file}: {exc.strerror}"
-            ) from None
+            token = read_secret_file(token_file)
+        except ConfigurationError as error:
+            raise ConfigurationError(f"AUTHENTIK_TOKEN_FILE: {error}") from None
     if not token:
         raise ConfigurationError("AUTHENTIK_TOKEN (or AUTHENTIK_TOKEN_FILE) is not set")
     return token
@@ -217,12 +282,17 @@ def _token_from_env(env: Mapping[str, str]) -> str:
 
 
 class Send:
-    """Step: send ``request``; the outcome is the response (body read) or the httpx error."""
+    """Step: send ``request`` and read its body, all within ``budget`` seconds and at most
+    ``limit`` bytes (after decompression); the outcome is the :class:`Answer` or the exception
+    that ended the attempt.
+    """
 
-    __slots__ = ("request",)
+    __slots__ = ("budget", "limit", "request")
 
-    def __init__(self, request: httpx.Request) -> None:
+    def __init__(self, request: httpx.Request, budget: float, limit: int) -> None:
         self.request = request
+        self.budget = budget
+        self.limit = limit
 
 
 class Sleep:
@@ -235,7 +305,9 @@ class Sleep:
 
 
 Step = Send | Sleep
-Outcome = httpx.Response | httpx.RequestError | None
+#: What a step came to: an answer, the exception that ended the attempt (the HTTP layer's,
+#: never raised as is), or None after a Sleep.
+Outcome = Answer | Exception | None
 Flow = Generator[Step, Outcome, RawResponse]
 
 _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
@@ -243,92 +315,31 @@ _ResultT = TypeVar("_ResultT")
 _RawT = TypeVar("_RawT")
 
 
-def _request_id(response: httpx.Response) -> str | None:
-    request_id: str | None = response.headers.get(REQUEST_ID_HEADER)
-    return request_id
-
-
-def _body_of(response: httpx.Response) -> Any:
-    """The parsed JSON body, or its text when it is not JSON."""
-    try:
-        return response.json()
-    except ValueError:  # JSONDecodeError, UnicodeDecodeError
-        return response.text
-
-
-def _snippet(text: str, limit: int = 200) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
-
-
-def field_errors(body: Any) -> dict[str, list[str]]:
-    """Authentik's 400 body as ``{field: [message, ...]}``, like :class:`InvalidRequest`'s.
-
-    DRF nests errors of list items by index (``{"allowed_servers": {"0": [...]}}``); those
-    become ``"Item 0: ..."`` messages. A JSON array body becomes ``non_field_errors``.
-    """
-    if isinstance(body, list):
-        body = {"non_field_errors": body}
-    if not isinstance(body, dict):
-        return {"non_field_errors": [_snippet(str(body))]} if body else {}
-
-    def messages(value: Any) -> list[str]:
-        if isinstance(value, list):
-            return [m for item in value for m in messages(item)]
-        if isinstance(value, dict):
-            return [f"Item {key}: {m}" for key, item in value.items() for m in messages(item)]
-        return [str(value)]
-
-    return {str(key): messages(value) for key, value in body.items() if key != "code"}
-
-
-def _parse_source(response: httpx.Response) -> PlexSource:
-    """The response body as a PlexSource, or ValueError saying why it is not one."""
-    try:
-        data = response.json()
-    except ValueError:
-        content_type = response.headers.get("Content-Type", "no content type")
-        raise ValueError(
-            f"the body is not JSON ({content_type}): {_snippet(response.text, 100)!r}"
-        ) from None
-    if not isinstance(data, dict):
-        raise ValueError(f"expected a JSON object, got {type(data).__name__}")
-    missing = [name for name in _REQUIRED_RESPONSE_FIELDS if name not in data]
-    if missing:
-        raise ValueError(f"missing required field(s): {', '.join(missing)}")
-    try:
-        return PlexSource.from_dict(data)
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise ValueError(f"a field has the wrong type ({type(exc).__name__}: {exc})") from None
-
-
-_REQUIRED_RESPONSE_FIELDS: Final = (
-    "pk",
-    "name",
-    "slug",
-    "component",
-    "verbose_name",
-    "verbose_name_plural",
-    "meta_model_name",
-    "managed",
-    "icon",
-    "plex_token",
-)
-
-
 class _Prepared:
     """A validated update, ready to send (and resend). Plain slots: made on every call."""
 
-    __slots__ = ("fields", "method", "request", "secrets", "url")
+    __slots__ = ("budget", "fields", "limit", "method", "request", "secrets", "url")
 
     def __init__(
-        self, request: httpx.Request, url: str, fields: tuple[str, ...], secrets: tuple[str, ...]
+        self,
+        request: httpx.Request,
+        url: str,
+        fields: tuple[str, ...],
+        secrets: tuple[str, ...],
+        budget: float,
+        limit: int,
     ) -> None:
         self.request = request
         self.method = request.method
         self.url = url
         self.fields = fields
         self.secrets = secrets
+        self.budget = budget
+        self.limit = limit
+
+
+#: The most retries a client may make: with the waits between them capped, this bounds a call.
+MAX_RETRIES_LIMIT: Final = 10
 
 
 class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
@@ -347,6 +358,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         token: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         verify: Verify = True,
         validate: bool = True,
         allow_insecure_http: bool = False,
@@ -355,22 +367,31 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
     ) -> None:
         self.base_url = api_base_url(url, allow_insecure_http=allow_insecure_http)
         self._token = _check_token(token)
-        # Built once; httpx.Headers masks the Authorization header in its repr.
+        # Built once; httpx.Headers masks the Authorization header in its repr. Only the
+        # encodings the client decodes itself, with bounded output, are accepted.
         self._headers = httpx.Headers(
             {
                 "Authorization": f"Bearer {self._token.reveal()}",
                 "Content-Type": "application/json",
                 "Accept": "application/json",
+                "Accept-Encoding": "gzip, deflate",
             }
         )
-        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
-            raise ConfigurationError(f"max_retries must be 0 or more, got {max_retries!r}")
+        if (
+            not isinstance(max_retries, int)
+            or isinstance(max_retries, bool)
+            or not 0 <= max_retries <= MAX_RETRIES_LIMIT
+        ):
+            raise ConfigurationError(
+                f"max_retries must be 0 to {MAX_RETRIES_LIMIT}, got {_shown(max_retries)}"
+            )
         self.max_retries = max_retries
+        self.max_response_size = _check_max_response_size(max_response_size)
         self.validate = bool(validate)
         explicit_timeout = _check_timeout(timeout)
         self._verify = _ssl_verify(verify)
         if http_client is None:
-            self.timeout: httpx.Timeout | None = explicit_timeout or DEFAULT_TIMEOUT
+            self.timeout: httpx.Timeout = explicit_timeout or DEFAULT_TIMEOUT
             self._http = self._create_http_client(
                 timeout=self.timeout,
                 verify=self._verify,
@@ -380,11 +401,15 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
             )
             self._owns_http = True
         else:
-            # Their client keeps its own settings (verify, proxies, headers, its timeout unless
-            # one is given here); we only never follow redirects with the token.
-            self.timeout = explicit_timeout
+            # Their client keeps its own settings (verify, proxies, headers, its timeout when
+            # finite and none is given here); we only never follow redirects with the token.
+            self.timeout = explicit_timeout or _finite_or_default(http_client.timeout)
             self._http = http_client
             self._owns_http = False
+        self._bound_attempts()
+
+    def _bound_attempts(self) -> None:
+        """Make the HTTP client able to end an attempt at its deadline (see :mod:`._deadline`)."""
 
     def _create_http_client(self, **settings: Any) -> _HttpT:
         raise NotImplementedError
@@ -487,17 +512,18 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         """Validate and build the request, or raise before anything is sent."""
         content = _changes.build_body(slug, changes, validate=self.validate)
         call_timeout = self.timeout if isinstance(timeout, NotGiven) else _check_timeout(timeout)
+        assert call_timeout is not None  # noqa: S101 - given, so checked and normalized
         url = self.base_url + _changes.source_path(slug)
-        request = self._http.build_request(
-            "PATCH",
-            url,
-            content=content,
-            headers=self._headers,
-            timeout=call_timeout if call_timeout is not None else httpx.USE_CLIENT_DEFAULT,
-        )
+        try:
+            request = self._http.build_request(
+                "PATCH", url, content=content, headers=self._headers, timeout=call_timeout
+            )
+        except (httpx.InvalidURL, ValueError) as exc:  # a path slug too long for a URL
+            raise InvalidRequest({"slug": [f"Cannot be part of a URL: {exc}"]}) from None
         plex_token = changes.get("plex_token")
         secrets = (self._token.reveal(), plex_token if isinstance(plex_token, str) else "")
-        return _Prepared(request, url, tuple(changes), secrets)
+        budget = float(call_timeout.read or 0)
+        return _Prepared(request, url, tuple(changes), secrets, budget, self.max_response_size)
 
     # -- the retry loop (pure: yields steps, the subclass performs them) --
 
@@ -511,17 +537,17 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         while True:
             attempt += 1
             attempt_started = time.monotonic()
-            outcome = yield Send(prepared.request)
+            outcome = yield Send(prepared.request, prepared.budget, prepared.limit)
             assert outcome is not None  # noqa: S101 - a Send always gets an outcome
             if debug:
                 self._log_attempt(prepared, outcome, attempt, time.monotonic() - attempt_started)
             status: int | None = None
             retry_after: float | None = None
-            if isinstance(outcome, httpx.Response):
+            if isinstance(outcome, Answer):
                 if outcome.is_success:
                     break
                 status = outcome.status_code
-                retry_after = _retry.parse_retry_after(outcome.headers.get("Retry-After"))
+                retry_after = _retry.parse_retry_after(outcome.response.headers.get("Retry-After"))
             delay = None
             if attempt <= self.max_retries:
                 delay = _retry.retry_delay(
@@ -544,7 +570,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
     def _log_attempt(
         self, prepared: _Prepared, outcome: Outcome, attempt: int, elapsed: float
     ) -> None:
-        if isinstance(outcome, httpx.Response):
+        if isinstance(outcome, Answer):
             logger.debug(
                 "%s %s -> %d in %.3fs (attempt %d of %d, request id %s)",
                 prepared.method,
@@ -553,7 +579,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
                 elapsed,
                 attempt,
                 self.max_retries + 1,
-                _request_id(outcome) or "-",
+                mask_text(_answers.request_id(outcome.response) or "-", prepared.secrets),
             )
         else:
             logger.debug(
@@ -571,24 +597,26 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
     ) -> RawResponse:
         """The final outcome as a RawResponse, or the typed error it stands for."""
         method, url = prepared.method, prepared.url
-        if not isinstance(outcome, httpx.Response):
+        if not isinstance(outcome, Answer):
             reason = _transport_reason(outcome, prepared.secrets)
-            kind = RequestTimeout if isinstance(outcome, httpx.TimeoutException) else TransportError
+            timed_out = outcome is not None and _is_timeout(outcome)
+            kind = RequestTimeout if timed_out else TransportError
             raise kind(reason, method=method, url=url, attempts=attempts) from None
+        request_id = _answers.request_id(outcome.response)
         where: dict[str, Any] = {
             "method": method,
             "url": url,
             "status_code": outcome.status_code,
-            "request_id": _request_id(outcome),
+            "request_id": None if request_id is None else mask_text(request_id, prepared.secrets),
             "attempts": attempts,
         }
         if outcome.is_success:
             try:
-                source = _parse_source(outcome)
+                source = _answers.parse_source(outcome, prepared.secrets)
             except ValueError as exc:
                 raise UnexpectedResponse(
-                    redact(str(exc), prepared.secrets),
-                    body=redact(outcome.text, prepared.secrets),
+                    str(exc),
+                    body=_answers.kept_text(_answers.body_text(outcome), prepared.secrets),
                     **where,
                 ) from None
             return RawResponse(
@@ -597,49 +625,42 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
                 request_id=where["request_id"],
                 attempts=attempts,
                 elapsed=elapsed,
-                headers=outcome.headers,
-                http_response=outcome,
+                headers=outcome.response.headers,
+                http_response=outcome.response,
+                content=outcome.content,
             )
-        raise _api_error(outcome, prepared.secrets, where)
+        raise _answers.api_error(outcome, prepared.secrets, where)
+
+
+def _finite_or_default(timeout: httpx.Timeout) -> httpx.Timeout:
+    """An ``http_client``'s own timeout when every part of it is finite, else the default."""
+    try:
+        checked = _check_timeout(timeout)
+    except ConfigurationError:
+        return DEFAULT_TIMEOUT
+    return checked or DEFAULT_TIMEOUT
+
+
+def _leaf(error: BaseException) -> BaseException:
+    """The first exception inside (nested) exception groups; ``error`` itself otherwise."""
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
+        error = error.exceptions[0]
+    return error
+
+
+def _is_timeout(error: BaseException) -> bool:
+    leaf = _leaf(error)
+    return isinstance(leaf, httpx.TimeoutException | TimeoutError)
+
+
+#: The longest reason for a failed attempt kept in a message: the HTTP layer's messages can
+#: quote what the server sent (a 64 KiB header line, say).
+_REASON_LIMIT: Final = 300
 
 
 def _transport_reason(outcome: Outcome, secrets: tuple[str, ...]) -> str:
-    text = str(outcome) or type(outcome).__name__
-    return redact(f"{type(outcome).__name__}: {text}", secrets)
-
-
-def _api_error(
-    response: httpx.Response, secrets: tuple[str, ...], where: dict[str, Any]
-) -> APIError:
-    """The typed error for a non-2xx response."""
-    status = response.status_code
-    body = redact_json(_body_of(response), secrets)
-    detail = body.get("detail") if isinstance(body, dict) else None
-    if isinstance(detail, str):
-        summary = detail
-    elif isinstance(body, str):
-        summary = _snippet(body) if body.strip() else response.reason_phrase or "no body"
-    else:
-        summary = _snippet(str(body))
-    kwargs: dict[str, Any] = {**where, "body": body}
-    if status == 400:
-        errors = field_errors(body)
-        return BadRequest(format_field_errors(errors) or summary, errors=errors, **kwargs)
-    if status == 403:
-        return PermissionDenied(summary, **kwargs)
-    if status == 404:
-        return NotFound(f"no Plex source with this slug ({summary})", **kwargs)
-    if status == 429:
-        retry_after = _retry.parse_retry_after(response.headers.get("Retry-After"))
-        return RateLimited(summary, retry_after=retry_after, **kwargs)
-    if status >= 500:
-        return ServerError(summary, **kwargs)
-    if response.is_redirect:
-        location = response.headers.get("Location")
-        return UnexpectedStatus(
-            f"redirected to {location}; not followed, because the request carries your API "
-            "token. Give the client the final URL (https:// if this was http://)",
-            location=location,
-            **kwargs,
-        )
-    return UnexpectedStatus(summary, **kwargs)
+    """What ended an attempt without an answer, masked and shortened."""
+    leaf = _leaf(outcome) if isinstance(outcome, BaseException) else outcome
+    text = f"{type(leaf).__name__}: {str(leaf) or type(leaf).__name__}"
+    text = mask_text(text if len(text) < 100_000 else text[:100_000], secrets)
+    return text if len(text) <= _REASON_LIMIT else text[: _REASON_LIMIT - 3] + "..."

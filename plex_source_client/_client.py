@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 
+from . import _deadline
+from ._answers import reader_for
 from ._base import BaseClient, Flow, Outcome, Send, _Prepared
 from ._models import PlexSource, RawResponse
 
@@ -21,8 +23,9 @@ class PlexSourceClient(BaseClient[httpx.Client, PlexSource, RawResponse]):
         with PlexSourceClient(url="https://auth.example.com", token="...") as client:
             source = client.update("my-plex", enabled=False)
 
-    Keyword options: ``timeout`` (seconds or ``httpx.Timeout``; default 5 s to connect, 30 s
-    to read), ``max_retries`` (default 2), ``verify`` (TLS: True, False or a CA bundle path),
+    Keyword options: ``timeout`` (seconds each attempt may take, connecting included; default
+    30, of which connecting at most 5), ``max_retries`` (default 2), ``max_response_size``
+    (bytes, after decompression; default 1 MiB), ``verify`` (TLS: True, False or a CA bundle path),
     ``validate`` (default True; False sends values unchecked, for servers newer than
     authentik 2024.8), ``allow_insecure_http`` (permit ``http://`` to a remote host) and
     ``http_client`` (your own ``httpx.Client``; you close it). Never uses asyncio, so it works
@@ -33,6 +36,9 @@ class PlexSourceClient(BaseClient[httpx.Client, PlexSource, RawResponse]):
 
     def _create_http_client(self, **settings: Any) -> httpx.Client:
         return httpx.Client(**settings)
+
+    def _bound_attempts(self) -> None:
+        _deadline.install(self._http)
 
     def _run_for_raw(self, prepare: Callable[[], _Prepared]) -> RawResponse:
         return self._drive(self._update_flow(prepare()))
@@ -45,10 +51,7 @@ class PlexSourceClient(BaseClient[httpx.Client, PlexSource, RawResponse]):
         while True:
             outcome: Outcome = None
             if isinstance(step, Send):
-                try:
-                    outcome = self._http.send(step.request, follow_redirects=False)
-                except httpx.RequestError as exc:
-                    outcome = exc
+                outcome = self._attempt(step)
             else:
                 self._sleep(step.seconds)
             try:
@@ -56,6 +59,27 @@ class PlexSourceClient(BaseClient[httpx.Client, PlexSource, RawResponse]):
             except StopIteration as done:
                 result: RawResponse = done.value
                 return result
+
+    def _attempt(self, step: Send) -> Outcome:
+        """Send the request and read its body within the step's budget and size limit."""
+        deadline = _deadline.start(step.budget)
+        try:
+            response = self._http.send(step.request, stream=True, follow_redirects=False)
+            try:
+                reader, done = reader_for(response, step.limit)
+                if not done:
+                    for chunk in response.iter_raw():
+                        if reader.feed(chunk):
+                            break
+                        if _deadline.expired():  # for transports without DeadlineBackend
+                            raise httpx.ReadTimeout("the attempt's time budget (timeout) ran out")
+                return reader.answer(response)
+            finally:
+                response.close()
+        except Exception as exc:  # noqa: BLE001 - whatever the HTTP layer raised ends the attempt
+            return exc
+        finally:
+            _deadline.end(deadline)
 
     def close(self) -> None:
         """Close the connection pool (not an ``http_client`` you passed in)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import attrs
@@ -45,7 +46,8 @@ class RawResponse:
     """The parsed source plus what the HTTP exchange looked like, for power users.
 
     ``elapsed`` is in seconds, over every attempt; ``http_response`` is the final
-    :class:`httpx.Response` (its request's headers mask the token when printed).
+    :class:`httpx.Response` (its request's headers mask the token when printed; its body was
+    read, with limits, into ``content``).
     """
 
     source: PlexSource
@@ -55,7 +57,8 @@ class RawResponse:
     elapsed: float
     headers: httpx.Headers = attrs.field(repr=False)
     http_response: httpx.Response = attrs.field(repr=False)
+    content: bytes = attrs.field(repr=False, default=b"")
 
     def json(self) -> Any:
         """The response body as JSON, secrets included: handle with care."""
-        return self.http_response.json()
+        return json.loads(self.content)

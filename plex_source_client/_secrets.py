@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, Final
 
@@ -11,7 +12,7 @@ MASK: Final = "***"
 #: everywhere would mangle messages, and real tokens are far longer.
 _MIN_REDACTABLE = 4
 
-#: Field names that hold a secret, in authentik's responses and in our requests.
+#: Parts of field names that hold a secret, in authentik's responses and in our requests.
 _SECRET_NAME_PARTS: Final = ("token", "secret", "password", "private_key", "api_key")
 
 
@@ -49,10 +50,45 @@ def is_secret_name(name: str) -> bool:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every occurrence of each secret replaced by ``***``."""
+    """``text`` with every occurrence of each secret replaced by ``***``.
+
+    A text cut short (a body read up to a size limit) may end in the first part of a secret:
+    that part is masked too.
+    """
     for secret in sorted({s for s in secrets if len(s) >= _MIN_REDACTABLE}, key=len, reverse=True):
         text = text.replace(secret, MASK)
+        for length in range(len(secret) - 1, _MIN_REDACTABLE - 1, -1):
+            if text.endswith(secret[:length]):
+                text = text[:-length] + MASK
+                break
     return text
+
+
+_TAG: Final = r"<[^<>]{0,200}>"
+#: A secret-named key and what separates it from its value, in JSON (complete or cut short),
+#: ``key=value`` and ``key: value`` text, and HTML (``<td>token</td><td>value``,
+#: ``name="token" value="..."``); then the value: quoted (to its closing quote or the end of
+#: the text) or a bare word.
+_SECRET_VALUE: Final = re.compile(
+    r"(?<![\w.-])(?P<key>[\w.-]{0,40}?(?:" + "|".join(_SECRET_NAME_PARTS) + r")[\w.-]{0,40})"
+    r"(?P<sep>[\"']?(?:\s*[:=]|\s+value\s*=|(?=\s*<))(?:\s*" + _TAG + r"){0,8}\s*)"
+    r"(?P<value>\"(?:[^\"\\]|\\.)*\"?|'[^']*'?|[^\s\"'<>,;&]+)",
+    re.IGNORECASE,
+)
+
+
+def _mask_value(match: re.Match[str]) -> str:
+    value = match["value"]
+    quote = value[0] if value[0] in "\"'" else ""
+    closing = quote if quote and len(value) > 1 and value.endswith(quote) else ""
+    return f"{match['key']}{match['sep']}{quote}{MASK}{closing}"
+
+
+def mask_text(text: str, secrets: Iterable[str]) -> str:
+    """``text`` (a body that may not parse: cut-short JSON, HTML, plain text) with the value
+    of every secret-named key masked and every known secret redacted.
+    """
+    return redact(_SECRET_VALUE.sub(_mask_value, text), secrets)
 
 
 def redact_json(value: Any, secrets: Iterable[str]) -> Any:

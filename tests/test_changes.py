@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from plex_source_client import PlexSourceClient
-from plex_source_client._base import _REQUIRED_RESPONSE_FIELDS, BaseClient, NotGiven
+from plex_source_client._answers import REQUIRED_RESPONSE_FIELDS
+from plex_source_client._base import BaseClient, NotGiven
 from plex_source_client._changes import FIELDS, FIELDS_BY_NAME, Field
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parents[1] / "openapi.yaml").read_text())
@@ -85,7 +86,7 @@ def test_only_nullable_fields_accept_none_statically() -> None:
 
 
 def test_required_response_fields_match_the_spec() -> None:
-    assert sorted(_REQUIRED_RESPONSE_FIELDS) == sorted(SCHEMAS["PlexSource"]["required"])
+    assert sorted(REQUIRED_RESPONSE_FIELDS) == sorted(SCHEMAS["PlexSource"]["required"])
 
 
 def test_the_path_is_the_specs() -> None:

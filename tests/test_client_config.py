@@ -104,10 +104,14 @@ def test_default_timeout_is_finite(twin: Twin, api: respx.MockRouter) -> None:
 
 def test_client_timeout_and_per_call_override(twin: Twin, api: respx.MockRouter) -> None:
     route = api.patch(ENDPOINT).respond(200, json=plex_source())
+    # A number is each attempt's whole budget; connecting may take 5 s of it at most.
     twin.update(SLUG, options={"timeout": 7}, enabled=True)
-    assert sent_timeout(route) == {"connect": 7.0, "read": 7.0, "write": 7.0, "pool": 7.0}
+    assert sent_timeout(route) == {"connect": 5.0, "read": 7.0, "write": 7.0, "pool": 7.0}
     twin.update(SLUG, options={"timeout": 7}, enabled=True, timeout=1.5)
     assert sent_timeout(route) == {"connect": 1.5, "read": 1.5, "write": 1.5, "pool": 1.5}
+    # An httpx.Timeout: its read value is the budget, its connect value the connect limit.
+    twin.update(SLUG, enabled=True, timeout=httpx.Timeout(20, connect=9))
+    assert sent_timeout(route) == {"connect": 9.0, "read": 20.0, "write": 20.0, "pool": 20.0}
 
 
 def test_callers_http_client_keeps_its_own_timeout(twin: Twin, api: respx.MockRouter) -> None:

@@ -21,9 +21,10 @@ from plex_source_client import (
     UnexpectedResponse,
     UnexpectedStatus,
 )
+from plex_source_client._secrets import mask_text
 
 from .conftest import API, Twin
-from .payloads import SLUG, plex_source
+from .payloads import PLEX_TOKEN, SLUG, plex_source
 
 ENDPOINT = f"/sources/plex/{SLUG}/"
 URL = f"{API}{ENDPOINT}"
@@ -148,9 +149,11 @@ def test_redirect_is_not_followed_even_when_the_callers_client_would(
     [
         (b"<html><body>Welcome to nginx</body></html>", "not JSON"),
         (json.dumps(plex_source())[:-20].encode(), "not JSON"),
-        (b"[1, 2]", "expected a JSON object, got list"),
+        (b"[1, 2]", "expected a JSON object, got a list"),
         (json.dumps({k: v for k, v in plex_source().items() if k != "pk"}).encode(), "pk"),
-        (json.dumps(plex_source(pk="not-a-uuid")).encode(), "wrong type"),
+        (json.dumps(plex_source(pk="not-a-uuid")).encode(), "pk must be a UUID string"),
+        (json.dumps(plex_source(enabled="false")).encode(), "enabled must be true or false"),
+        (json.dumps(plex_source(allowed_servers="a")).encode(), "allowed_servers must be a list"),
         (b"", "not JSON"),
     ],
 )
@@ -163,7 +166,9 @@ def test_2xx_that_is_not_a_plex_source(
     message = str(caught.value)
     assert "probably applied" in message
     assert reason in message
-    assert caught.value.body == content.decode()
+    # The body is kept as text, the Plex token masked whether or not the body parses.
+    assert caught.value.body == mask_text(content.decode(), ())
+    assert PLEX_TOKEN not in caught.value.body
     assert caught.value.status_code == 200
     assert caught.value.request_id == "rid-42"
 

@@ -1,0 +1,450 @@
+"""Reading and checking what the server answered. Pure logic, no I/O, shared by both clients.
+
+An answer is never trusted: its body is read up to a size limit counted after decompression
+(:class:`BodyReader`), parsed with a bound on nesting (:func:`parse_json`), and a 2xx body must
+be a Plex source whose every field has the JSON type the spec gives it (:func:`parse_source`).
+A non-2xx answer becomes its status's own error (:func:`api_error`). Whatever is kept on an
+error or shown in a message is masked (secret-named keys and known secrets, parsed or not) and
+shortened first.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+from uuid import UUID
+
+import httpx
+
+from . import _retry
+from ._errors import (
+    APIError,
+    BadRequest,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ServerError,
+    UnexpectedStatus,
+    format_field_errors,
+)
+from ._models import PlexSource
+from ._secrets import mask_text, redact_json
+
+#: The default largest body accepted, after decompression. A Plex source is about 1 KiB.
+DEFAULT_MAX_RESPONSE_SIZE: Final = 1024 * 1024
+
+#: Deepest JSON nesting accepted. authentik's answers nest 3 levels at most (a 400's
+#: ``{"field": {"0": ["message"]}}``); deeper is not an answer of this API.
+MAX_JSON_DEPTH: Final = 32
+
+#: How much of a body that is not authentik's JSON an error keeps (``.body``), in characters.
+KEPT_TEXT: Final = 4096
+
+REQUEST_ID_HEADER: Final = "X-Authentik-Id"
+
+
+class JSONTooDeep(ValueError):
+    """The JSON nests deeper than :data:`MAX_JSON_DEPTH`."""
+
+
+class Answer:
+    """A response with its body read: ``content`` is the decoded body, at most the limit;
+    ``complete`` is False when the body was longer (``content`` is then its start) and
+    ``problem`` says why the body could not be read in full, if it could not.
+    """
+
+    __slots__ = ("complete", "content", "limit", "problem", "response")
+
+    def __init__(
+        self, response: httpx.Response, content: bytes, limit: int, problem: str | None = None
+    ) -> None:
+        self.response = response
+        self.content = content
+        self.limit = limit
+        self.problem = problem
+        self.complete = problem is None
+
+    @property
+    def status_code(self) -> int:
+        return self.response.status_code
+
+    @property
+    def is_success(self) -> bool:
+        return self.response.is_success
+
+
+class BodyReader:
+    """Accumulates raw body chunks, decompressing (gzip, deflate) with bounded output.
+
+    :meth:`feed` returns True once the limit is passed: stop reading, the rest is not wanted.
+    Memory stays near the limit whatever the body's size or compression ratio.
+    """
+
+    __slots__ = ("_chunks", "_decoder", "_size", "limit", "problem")
+
+    def __init__(self, content_encoding: str | None, limit: int) -> None:
+        self.limit = limit
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self.problem: str | None = None
+        self._decoder: Any = None
+        encoding = (content_encoding or "").strip().lower()
+        if encoding in ("gzip", "x-gzip"):
+            self._decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._decoder = _DeflateDecoder()
+        elif encoding not in ("", "identity"):
+            self.problem = f"unsupported Content-Encoding {_snippet(encoding, 40)!r}"
+
+    def feed(self, chunk: bytes) -> bool:
+        """Take one raw chunk; True when reading should stop (limit passed or undecodable)."""
+        if self.problem is not None:
+            return True
+        if self._decoder is None:
+            return self._add(chunk)
+        try:
+            while chunk:
+                room = self.limit - self._size + 1
+                out = self._decoder.decompress(chunk, room)
+                chunk = self._decoder.unconsumed_tail
+                if self._add(out):
+                    return True
+        except zlib.error as exc:
+            self.problem = f"the body cannot be decompressed ({exc})"
+            return True
+        return False
+
+    def _add(self, data: bytes) -> bool:
+        if not data:
+            return False
+        self._size += len(data)
+        if self._size > self.limit:
+            keep = len(data) - (self._size - self.limit)
+            self._chunks.append(data[:keep])
+            self.problem = f"the body is larger than the {self.limit:,}-byte limit"
+            return True
+        self._chunks.append(data)
+        return False
+
+    def answer(self, response: httpx.Response) -> Answer:
+        """The response with what was read of its body."""
+        content = self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
+        return Answer(response, content, self.limit, self.problem)
+
+
+def reader_for(response: httpx.Response, limit: int) -> tuple[BodyReader, bool]:
+    """A reader for ``response``'s body, and whether it is done: a transport that returns the
+    body read already (an in-process one, such as the fake's or a mock) has it fed at once,
+    decoded; otherwise the caller feeds the raw stream.
+    """
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        return BodyReader(response.headers.get("Content-Encoding"), limit), False
+    reader = BodyReader(None, limit)
+    reader.feed(content)
+    return reader, True
+
+
+class _DeflateDecoder:
+    """HTTP's ``deflate``: zlib-wrapped as the RFC says, or raw as some servers send it."""
+
+    def __init__(self) -> None:
+        self._first = True
+        self._inner = zlib.decompressobj()
+        self.unconsumed_tail = b""
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        if self._first:
+            self._first = False
+            try:
+                out = self._inner.decompress(data, max_length)
+            except zlib.error:
+                self._inner = zlib.decompressobj(-zlib.MAX_WBITS)
+                out = self._inner.decompress(data, max_length)
+        else:
+            out = self._inner.decompress(data, max_length)
+        self.unconsumed_tail = self._inner.unconsumed_tail
+        return out
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+
+def parse_json(content: bytes) -> Any:
+    """The JSON value in ``content``; ValueError if it is not JSON or nests too deeply.
+
+    Nesting is bounded before anything recursive sees the value: a body with few brackets
+    cannot nest deeply (the fast path for real answers); otherwise the parsed value is walked
+    without recursion, and the parser's own RecursionError is caught.
+    """
+    try:
+        value = json.loads(content)
+    except RecursionError:
+        raise JSONTooDeep(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels") from None
+    if content.count(b"[") + content.count(b"{") > MAX_JSON_DEPTH and _depth(value) > (
+        MAX_JSON_DEPTH
+    ):
+        raise JSONTooDeep(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels")
+    return value
+
+
+def _depth(value: Any) -> int:
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            if depth > deepest:
+                deepest = depth
+            if depth > MAX_JSON_DEPTH:
+                break
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+def body_text(answer: Answer) -> str:
+    """The body as text (invalid UTF-8 replaced), not yet masked."""
+    return answer.content.decode("utf-8", "replace")
+
+
+def kept_text(text: str, secrets: tuple[str, ...]) -> str:
+    """``text`` masked, then shortened to :data:`KEPT_TEXT` characters: what errors keep."""
+    masked = mask_text(text, secrets)
+    if len(masked) <= KEPT_TEXT:
+        return masked
+    return f"{masked[:KEPT_TEXT]}... [{len(masked) - KEPT_TEXT:,} more characters not kept]"
+
+
+def _snippet(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split()) if len(text) < 100_000 else " ".join(text[:100_000].split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def _about(answer: Answer) -> str:
+    """`` (the body is larger than ...)`` when the body was not read in full."""
+    return f" ({answer.problem}; the rest was not read)" if answer.problem else ""
+
+
+# --- 2xx: a Plex source --------------------------------------------------------------------------
+
+_STR: Final = "a string"
+_NULLABLE_STR: Final = "a string or null"
+_BOOL: Final = "true or false"
+_STR_LIST: Final = "a list of strings"
+_UUID: Final = "a UUID string"
+_NULLABLE_UUID: Final = "a UUID string or null"
+_UUID_LIST: Final = "a list of UUID strings"
+
+#: Each field of ``PlexSource`` (openapi.yaml) and the JSON type the spec gives it, with the
+#: UUID format where the spec says so (tests/test_answers.py checks the table against the
+#: spec). ``icon`` may also be null: authentik 2025.12 made it the stored file value, null when
+#: none is set. Fields not listed (a newer server's) pass as they are; enum fields take any
+#: string (new values parse as ``UNKNOWN``).
+RESPONSE_FIELD_TYPES: Final[Mapping[str, str]] = {
+    "pk": _UUID,
+    "name": _STR,
+    "slug": _STR,
+    "enabled": _BOOL,
+    "authentication_flow": _NULLABLE_UUID,
+    "enrollment_flow": _NULLABLE_UUID,
+    "user_property_mappings": _UUID_LIST,
+    "group_property_mappings": _UUID_LIST,
+    "component": _STR,
+    "verbose_name": _STR,
+    "verbose_name_plural": _STR,
+    "meta_model_name": _STR,
+    "policy_engine_mode": _STR,
+    "user_matching_mode": _STR,
+    "managed": _NULLABLE_STR,
+    "user_path_template": _STR,
+    "icon": _NULLABLE_STR,
+    "group_matching_mode": _STR,
+    "client_id": _STR,
+    "allowed_servers": _STR_LIST,
+    "allow_friends": _BOOL,
+    "plex_token": _STR,
+}
+
+#: ``required`` of ``PlexSource`` in openapi.yaml.
+REQUIRED_RESPONSE_FIELDS: Final = (
+    "pk",
+    "name",
+    "slug",
+    "component",
+    "verbose_name",
+    "verbose_name_plural",
+    "meta_model_name",
+    "managed",
+    "icon",
+    "plex_token",
+)
+
+
+def _is_uuid(value: Any) -> bool:
+    if type(value) is not str:
+        return False
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+_CHECKS: Final[Mapping[str, Callable[[Any], bool]]] = {
+    _STR: lambda v: type(v) is str,
+    _NULLABLE_STR: lambda v: v is None or type(v) is str,
+    _BOOL: lambda v: type(v) is bool,
+    _STR_LIST: lambda v: type(v) is list and all(type(item) is str for item in v),
+    _UUID: _is_uuid,
+    _NULLABLE_UUID: lambda v: v is None or _is_uuid(v),
+    _UUID_LIST: lambda v: type(v) is list and all(_is_uuid(item) for item in v),
+}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string" if len(value) <= 40 else "a long string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _wrong(name: str, expected: str, value: Any) -> str:
+    got = _json_type(value)
+    if isinstance(value, list) and value:
+        got = "a list with an item of another kind"
+    elif expected in (_UUID, _NULLABLE_UUID) and type(value) is str:
+        got = "a string that is not a UUID"
+    return f"{name} must be {expected}, got {got}"
+
+
+def source_problem(data: Any) -> str | None:
+    """Why ``data`` (parsed JSON) is not a Plex source, or None when it is one."""
+    if not isinstance(data, dict):
+        return f"expected a JSON object, got {_json_type(data)}"
+    missing = [name for name in REQUIRED_RESPONSE_FIELDS if name not in data]
+    if missing:
+        return f"missing required field(s): {', '.join(missing)}"
+    wrong = [
+        _wrong(name, expected, data[name])
+        for name, expected in RESPONSE_FIELD_TYPES.items()
+        if name in data and not _CHECKS[expected](data[name])
+    ]
+    if wrong:
+        return "wrong type: " + "; ".join(wrong)
+    return None
+
+
+def parse_source(answer: Answer, secrets: tuple[str, ...]) -> PlexSource:
+    """The 2xx body as a PlexSource, or ValueError saying (safely: masked) why it is not one."""
+    if not answer.complete:
+        raise ValueError(answer.problem)
+    try:
+        data = parse_json(answer.content)
+    except JSONTooDeep as exc:
+        raise ValueError(str(exc)) from None
+    except ValueError:
+        content_type = _snippet(answer.response.headers.get("Content-Type", "no content type"))
+        start = _snippet(mask_text(body_text(answer), secrets), 100)
+        raise ValueError(f"the body is not JSON ({content_type}): {start!r}") from None
+    problem = source_problem(data)
+    if problem is not None:
+        raise ValueError(problem)
+    try:
+        return PlexSource.from_dict(data)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise ValueError(f"a field has the wrong format ({type(exc).__name__}: {exc})") from None
+
+
+# --- non-2xx: the status's own error -----------------------------------------------------------
+
+
+def request_id(response: httpx.Response) -> str | None:
+    """The ``X-Authentik-Id`` header (authentik's request id, to quote in a report), shortened."""
+    value: str | None = response.headers.get(REQUEST_ID_HEADER)
+    return None if value is None else _snippet(value, 100)
+
+
+def field_errors(body: Any) -> dict[str, list[str]]:
+    """Authentik's 400 body as ``{field: [message, ...]}``, like :class:`InvalidRequest`'s.
+
+    DRF nests errors of list items by index (``{"allowed_servers": {"0": [...]}}``); those
+    become ``"Item 0: ..."`` messages. A JSON array body becomes ``non_field_errors``.
+    """
+    if isinstance(body, list):
+        body = {"non_field_errors": body}
+    if not isinstance(body, dict):
+        return {"non_field_errors": [_snippet(str(body))]} if body else {}
+
+    def messages(value: Any) -> list[str]:
+        if isinstance(value, list):
+            return [m for item in value for m in messages(item)]
+        if isinstance(value, dict):
+            return [f"Item {key}: {m}" for key, item in value.items() for m in messages(item)]
+        return [_snippet(str(value), 500)]
+
+    return {
+        _snippet(str(key), 100): messages(value) for key, value in body.items() if key != "code"
+    }
+
+
+def error_body(answer: Answer, secrets: tuple[str, ...]) -> Any:
+    """What an error keeps of a non-2xx body: parsed JSON, masked; else its text, masked and
+    shortened.
+    """
+    if answer.complete:
+        try:
+            return redact_json(parse_json(answer.content), secrets)
+        except ValueError:
+            pass
+    return kept_text(body_text(answer), secrets)
+
+
+def api_error(answer: Answer, secrets: tuple[str, ...], where: dict[str, Any]) -> APIError:
+    """The typed error for a non-2xx answer."""
+    response = answer.response
+    status = response.status_code
+    body = error_body(answer, secrets)
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if isinstance(detail, str):
+        summary = _snippet(detail)
+    elif isinstance(body, str):
+        summary = _snippet(body) if body.strip() else response.reason_phrase or "no body"
+    else:
+        summary = _snippet(str(body))
+    summary += _about(answer)
+    kwargs: dict[str, Any] = {**where, "body": body}
+    if status == 400:
+        errors = field_errors(body)
+        message = format_field_errors(errors) if isinstance(body, dict | list) else ""
+        return BadRequest((message + _about(answer)) or summary, errors=errors, **kwargs)
+    if status == 403:
+        return PermissionDenied(summary, **kwargs)
+    if status == 404:
+        return NotFound(f"no Plex source with this slug ({summary})", **kwargs)
+    if status == 429:
+        retry_after = _retry.parse_retry_after(response.headers.get("Retry-After"))
+        return RateLimited(summary, retry_after=retry_after, **kwargs)
+    if status >= 500:
+        return ServerError(summary, **kwargs)
+    if response.is_redirect:
+        location = response.headers.get("Location")
+        shown = None if location is None else mask_text(_snippet(location, 300), secrets)
+        return UnexpectedStatus(
+            f"redirected to {shown}; not followed, because the request carries your API "
+            "token. Give the client the final URL (https:// if this was http://)",
+            location=shown,
+            **kwargs,
+        )
+    return UnexpectedStatus(summary, **kwargs)
