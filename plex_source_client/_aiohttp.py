@@ -3,7 +3,9 @@
 Imported only when used: aiohttp is heavy. httpx-aiohttp maps a connection the server closed
 or reset, and one it refused, to ``httpx.ConnectTimeout``; here they become
 ``httpx.RemoteProtocolError`` and ``httpx.ConnectError``, as with httpx's own transport, so the
-client reports a dropped or refused connection, not a timeout.
+client reports a dropped or refused connection, not a timeout. aiohttp errors it does not map
+at all (a malformed answer: a bad status line, a header over aiohttp's 8 KiB limit) become
+``httpx.RemoteProtocolError`` too, so the client handles them like httpx's own.
 """
 
 from __future__ import annotations
@@ -17,9 +19,14 @@ from httpx_aiohttp import AiohttpTransport
 
 
 @contextmanager
-def _disconnects_are_not_timeouts() -> Iterator[None]:
+def _as_httpx_errors() -> Iterator[None]:
     try:
         yield
+    except aiohttp.ClientError as exc:  # what httpx-aiohttp left unmapped
+        if isinstance(exc, aiohttp.ServerTimeoutError):
+            raise httpx.ReadTimeout(str(exc) or type(exc).__name__) from exc
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        raise httpx.RemoteProtocolError(f"{type(exc).__name__}: {message}") from exc
     except httpx.TimeoutException as exc:
         cause = exc.__cause__
         if isinstance(cause, aiohttp.ServerTimeoutError) or not isinstance(
@@ -37,12 +44,12 @@ class _Stream(httpx.AsyncByteStream):
         self._stream = stream
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _disconnects_are_not_timeouts():
+        with _as_httpx_errors():
             async for chunk in self._stream:
                 yield chunk
 
     async def aclose(self) -> None:
-        with _disconnects_are_not_timeouts():
+        with _as_httpx_errors():
             await self._stream.aclose()
 
 
@@ -50,7 +57,7 @@ class AiohttpAsyncTransport(AiohttpTransport):
     """httpx-aiohttp's transport, reporting disconnects as httpx's own transport does."""
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        with _disconnects_are_not_timeouts():
+        with _as_httpx_errors():
             response = await super().handle_async_request(request)
         assert isinstance(response.stream, httpx.AsyncByteStream)  # noqa: S101
         response.stream = _Stream(response.stream)

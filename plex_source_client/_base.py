@@ -113,6 +113,8 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+        if any(c.isspace() or not c.isprintable() for c in url.strip()):
+            raise ValueError("it contains a space or a control character")
     except ValueError as exc:
         raise ConfigurationError(f"url is not a valid URL ({exc}): {_shown(url)}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:

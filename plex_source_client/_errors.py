@@ -47,6 +47,14 @@ class PlexSourceError(Exception):
     """Base class of every error this package raises."""
 
 
+#: The longest URL shown in a message (``.url`` keeps it whole).
+_URL_SHOWN = 200
+
+
+def _shown_url(url: str) -> str:
+    return url if len(url) <= _URL_SHOWN else url[: _URL_SHOWN - 3] + "..."
+
+
 class ConfigurationError(PlexSourceError, ValueError):
     """The client was configured wrongly (URL, token, option); no request was sent."""
 
@@ -89,7 +97,7 @@ class _AnsweredError(PlexSourceError):
         self.body = body
         self.attempts = attempts
         suffix = f" (request id {request_id})" if request_id else ""
-        super().__init__(f"{method} {url} -> {status_code}: {message}{suffix}")
+        super().__init__(f"{method} {_shown_url(url)} -> {status_code}: {message}{suffix}")
 
 
 class APIError(_AnsweredError):
@@ -171,7 +179,9 @@ class TransportError(PlexSourceError):
         self.status_code = None
         self.request_id = None
         plural = "s" if attempts != 1 else ""
-        super().__init__(f"{method} {url} failed after {attempts} attempt{plural}: {message}")
+        super().__init__(
+            f"{method} {_shown_url(url)} failed after {attempts} attempt{plural}: {message}"
+        )
 
 
 class RequestTimeout(TransportError):

@@ -59,13 +59,25 @@ class SlowBody:
 
 
 @attrs.frozen
+class Trickle:
+    """Send a 200 one byte every ``delay`` seconds: the whole answer, or with ``headers_first``
+    the status line and headers at once and then the body. No single read waits long, so only
+    a deadline on the whole attempt ends it.
+    """
+
+    body: bytes = attrs.field(factory=lambda: json.dumps(plex_source()).encode())
+    delay: float = 0.05
+    headers_first: bool = False
+
+
+@attrs.frozen
 class Hang:
     """Read the request, then answer nothing for ``seconds`` (then close)."""
 
     seconds: float = 30.0
 
 
-Action = Reply | Drop | Reset | Partial | SlowBody | Hang
+Action = Reply | Drop | Reset | Partial | SlowBody | Trickle | Hang
 
 
 @attrs.frozen
@@ -143,6 +155,27 @@ class ScriptedServer:
                 )
                 self.close_connection = True
 
+            def _trickle(self, action: Trickle) -> None:
+                head = (
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(action.body)}\r\n\r\n"
+                ).encode()
+                slow = action.body
+                if action.headers_first:
+                    self.wfile.write(head)
+                    self.wfile.flush()
+                else:
+                    slow = head + slow
+                for byte in slow:
+                    if server._stop.wait(action.delay):
+                        break
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except OSError:
+                        break
+                self.close_connection = True
+
             def do_PATCH(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
@@ -190,6 +223,9 @@ class ScriptedServer:
                         except OSError:
                             break
                     self.close_connection = True
+                    return
+                if isinstance(action, Trickle):
+                    self._trickle(action)
                     return
                 if action.delay:
                     time.sleep(action.delay)

@@ -65,29 +65,123 @@ def test_plain_http_to_this_machine_is_allowed(twin: Twin, url: str) -> None:
         ("ftp://auth.example.com", "must start with https://"),
         ("https://user:pw@auth.example.com", "must not contain credentials"),
         ("https://auth.example.com/?x=1", "query or fragment"),
+        ("http://[::1", "not a valid URL"),
+        ("http://127.0.0.1:99999", "not a valid URL"),
+        ("http://127.0.0.1:abc", "not a valid URL"),
+        ("https://auth example.com", "not a valid URL"),
+        ("https://" + "a" * 70_000 + ".com", "not a valid URL"),
     ],
 )
 def test_bad_urls(twin: Twin, url: str, message: str) -> None:
-    with pytest.raises(ConfigurationError, match=message):
+    with pytest.raises(ConfigurationError, match=message) as caught:
         make(twin, url=url)
+    assert len(str(caught.value)) < 300
 
 
-@pytest.mark.parametrize("token", ["", "   ", "two words", "line\nbreak", None])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        "   ",
+        "two words",
+        "line\nbreak",
+        None,
+        f"{TOKEN}\x07",
+        f"{TOKEN}\x00",
+        f"{TOKEN}é",
+        f"\ufeff{TOKEN}",
+        f"{TOKEN}\u200b",
+        f" {TOKEN}",
+    ],
+)
 def test_bad_tokens(twin: Twin, token: Any) -> None:
-    with pytest.raises(ConfigurationError, match="token"):
+    with pytest.raises(ConfigurationError, match="token") as caught:
         make(twin, token=token)
+    # The message never repeats the token, or any part of it.
+    assert TOKEN not in str(caught.value) + repr(caught.value)
+    assert TOKEN[:8] not in str(caught.value)
 
 
-@pytest.mark.parametrize("timeout", [0, -1, None, "5", httpx.Timeout(None)])
+def test_token_file_with_a_byte_order_mark_and_newline(twin: Twin, tmp_path: Path) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_bytes(b"\xef\xbb\xbf" + TOKEN.encode() + b"\r\n")
+    client = twin.client_class.from_env(
+        environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN_FILE": str(token_file)}
+    )
+    assert client._token.reveal() == TOKEN
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"\xff\xfe" + TOKEN.encode("utf-16-le"), "not UTF-8"), (b"x" * 100_000, "larger than")],
+)
+def test_token_file_that_is_no_token(
+    twin: Twin, tmp_path: Path, content: bytes, message: str
+) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_bytes(content)
+    with pytest.raises(ConfigurationError, match=message) as caught:
+        twin.client_class.from_env(
+            environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN_FILE": str(token_file)}
+        )
+    assert "xxxx" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [
+        0,
+        -1,
+        None,
+        "5",
+        float("inf"),
+        float("nan"),
+        -0.0,
+        1e300,
+        httpx.Timeout(None),
+        httpx.Timeout(5, read=float("inf")),
+        httpx.Timeout(5, connect=float("nan")),
+        httpx.Timeout(5, pool=0),
+    ],
+)
 def test_timeouts_must_be_finite(twin: Twin, timeout: Any) -> None:
     with pytest.raises(ConfigurationError, match="timeout"):
         make(twin, timeout=timeout)
 
 
-@pytest.mark.parametrize("max_retries", [-1, 1.5, True])
+@pytest.mark.parametrize("timeout", [float("inf"), float("nan"), 0, -2])
+def test_a_per_call_timeout_is_checked_too(
+    twin: Twin, api: respx.MockRouter, timeout: float
+) -> None:
+    route = api.patch(ENDPOINT).respond(200, json=plex_source())
+    with pytest.raises(ConfigurationError, match="timeout"):
+        twin.update(SLUG, enabled=True, timeout=timeout)
+    assert route.call_count == 0
+
+
+@pytest.mark.parametrize("max_retries", [-1, 1.5, True, 11, 10**9])
 def test_bad_max_retries(twin: Twin, max_retries: Any) -> None:
     with pytest.raises(ConfigurationError, match="max_retries"):
         make(twin, max_retries=max_retries)
+
+
+@pytest.mark.parametrize("size", [0, -1, True, 1.5, "1MiB", None])
+def test_bad_max_response_size(twin: Twin, size: Any) -> None:
+    with pytest.raises(ConfigurationError, match="max_response_size"):
+        make(twin, max_response_size=size)
+
+
+def test_sync_pools_end_each_attempt_at_its_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    from plex_source_client import _deadline
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    with PlexSourceClient(url=URL, token=TOKEN) as client:
+        # Its own pool and the proxy's: installing again finds nothing left to wrap.
+        assert _deadline.install(client._http)
+        pools = [client._http._transport, *client._http._mounts.values()]
+        assert len(pools) >= 2
+        for transport in pools:
+            assert isinstance(transport._pool._network_backend, _deadline.DeadlineBackend)  # type: ignore[union-attr]
 
 
 def sent_timeout(route: respx.Route) -> dict[str, float]:

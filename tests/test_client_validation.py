@@ -162,3 +162,14 @@ def test_plex_token_value_never_appears_in_validation_errors(twin: Twin, bad_tok
     assert caught.value.errors["plex_token"][0].startswith("Must be a string, got ")
     assert PLEX_TOKEN not in str(caught.value)
     assert PLEX_TOKEN not in repr(caught.value.errors)
+
+
+@pytest.mark.parametrize("validate", [True, False])
+def test_a_slug_too_long_for_any_url_is_invalid(
+    twin: Twin, api: respx.MockRouter, validate: bool
+) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        twin.update("s" * 70_000, options={"validate": validate}, enabled=True)
+    assert list(caught.value.errors) == ["slug"]
+    assert len(str(caught.value)) < 300
+    assert not api.calls

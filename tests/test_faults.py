@@ -38,6 +38,7 @@ from .scripted_server import (
     Reset,
     ScriptedServer,
     SlowBody,
+    Trickle,
 )
 
 pytestmark = pytest.mark.faults
@@ -69,6 +70,19 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "slow body": Scenario(
         (SlowBody(), SlowBody()), RequestTimeout, 2, 8, {"timeout": 0.3, "max_retries": 1}, 0.6
+    ),
+    # One byte every 50 ms never trips a per-read timeout: without a deadline on the whole
+    # attempt these would take about a minute (the answer is about 900 bytes).
+    "trickled status line and headers": Scenario(
+        (Trickle(),), RequestTimeout, 1, 4, {"timeout": 1.0, "max_retries": 0}, 0.9
+    ),
+    "trickled body": Scenario(
+        (Trickle(headers_first=True),),
+        RequestTimeout,
+        1,
+        4,
+        {"timeout": 1.0, "max_retries": 0},
+        0.9,
     ),
     "429 retry-after 1 then success": Scenario(
         (Reply(429, headers={"Retry-After": "1"}), OK), PlexSource, 2, 10, {}, 1.0, True
