@@ -11,6 +11,7 @@ shortened first.
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Callable, Mapping
 from typing import Any, Final
@@ -139,12 +140,10 @@ def reader_for(response: httpx.Response, limit: int) -> tuple[BodyReader, bool]:
     body read already (an in-process one, such as the fake's or a mock) has it fed at once,
     decoded; otherwise the caller feeds the raw stream.
     """
-    try:
-        content = response.content
-    except httpx.ResponseNotRead:
+    if not response.is_stream_consumed:
         return BodyReader(response.headers.get("Content-Encoding"), limit), False
     reader = BodyReader(None, limit)
-    reader.feed(content)
+    reader.feed(response.content)
     return reader, True
 
 
@@ -212,9 +211,11 @@ def body_text(answer: Answer) -> str:
     return answer.content.decode("utf-8", "replace")
 
 
-def kept_text(text: str, secrets: tuple[str, ...]) -> str:
-    """``text`` masked, then shortened to :data:`KEPT_TEXT` characters: what errors keep."""
-    masked = mask_text(text, secrets)
+def kept_text(text: str, secrets: tuple[str, ...], *, cut: bool = False) -> str:
+    """``text`` masked, then shortened to :data:`KEPT_TEXT` characters: what errors keep.
+    ``cut``: the text is the start of a longer one (see :func:`mask_text`).
+    """
+    masked = mask_text(text, secrets, cut=cut)
     if len(masked) <= KEPT_TEXT:
         return masked
     return f"{masked[:KEPT_TEXT]}... [{len(masked) - KEPT_TEXT:,} more characters not kept]"
@@ -295,15 +296,70 @@ def _is_uuid(value: Any) -> bool:
     return True
 
 
-_CHECKS: Final[Mapping[str, Callable[[Any], bool]]] = {
-    _STR: lambda v: type(v) is str,
-    _NULLABLE_STR: lambda v: v is None or type(v) is str,
+def _is_str(value: Any) -> bool:
+    return type(value) is str
+
+
+def _is_nullable_str(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+def _is_str_list(value: Any) -> bool:
+    return type(value) is list and all(type(item) is str for item in value)
+
+
+#: The JSON type checks, made on every answer (cheap); UUID formats are checked only when the
+#: generated model cannot take the value (see :func:`parse_source`), to name the field.
+_TYPE_CHECKS: Final[Mapping[str, Callable[[Any], bool]]] = {
+    _STR: _is_str,
+    _NULLABLE_STR: _is_nullable_str,
     _BOOL: lambda v: type(v) is bool,
-    _STR_LIST: lambda v: type(v) is list and all(type(item) is str for item in v),
+    _STR_LIST: _is_str_list,
+    _UUID: _is_str,
+    _NULLABLE_UUID: _is_nullable_str,
+    _UUID_LIST: _is_str_list,
+}
+_FORMAT_CHECKS: Final[Mapping[str, Callable[[Any], bool]]] = {
+    **_TYPE_CHECKS,
     _UUID: _is_uuid,
     _NULLABLE_UUID: lambda v: v is None or _is_uuid(v),
     _UUID_LIST: lambda v: type(v) is list and all(_is_uuid(item) for item in v),
 }
+
+
+_BY_TYPE: Final = {
+    kind: tuple(name for name, expected in RESPONSE_FIELD_TYPES.items() if expected is kind)
+    for kind in (_STR, _UUID, _NULLABLE_STR, _NULLABLE_UUID, _BOOL, _STR_LIST, _UUID_LIST)
+}
+_STRINGS: Final = _BY_TYPE[_STR] + _BY_TYPE[_UUID]
+_NULLABLE_STRINGS: Final = _BY_TYPE[_NULLABLE_STR] + _BY_TYPE[_NULLABLE_UUID]
+_BOOLS: Final = _BY_TYPE[_BOOL]
+_STRING_LISTS: Final = _BY_TYPE[_STR_LIST] + _BY_TYPE[_UUID_LIST]
+
+
+def _json_types_ok(data: dict[str, Any]) -> bool:
+    """:func:`source_problem`'s JSON type checks, fast: True when every field present has its
+    type (the answer of every call goes through here; the message is made only on failure).
+    """
+    get = data.get
+    for name in _STRINGS:
+        if type(get(name, "")) is not str:
+            return False
+    for name in _NULLABLE_STRINGS:
+        value = get(name)
+        if value is not None and type(value) is not str:
+            return False
+    for name in _BOOLS:
+        if type(get(name, False)) is not bool:
+            return False
+    for name in _STRING_LISTS:
+        value = get(name, [])
+        if type(value) is not list:
+            return False
+        for item in value:
+            if type(item) is not str:
+                return False
+    return True
 
 
 def _json_type(value: Any) -> str:
@@ -329,7 +385,9 @@ def _wrong(name: str, expected: str, value: Any) -> str:
     return f"{name} must be {expected}, got {got}"
 
 
-def source_problem(data: Any) -> str | None:
+def source_problem(
+    data: Any, checks: Mapping[str, Callable[[Any], bool]] = _FORMAT_CHECKS
+) -> str | None:
     """Why ``data`` (parsed JSON) is not a Plex source, or None when it is one."""
     if not isinstance(data, dict):
         return f"expected a JSON object, got {_json_type(data)}"
@@ -339,7 +397,7 @@ def source_problem(data: Any) -> str | None:
     wrong = [
         _wrong(name, expected, data[name])
         for name, expected in RESPONSE_FIELD_TYPES.items()
-        if name in data and not _CHECKS[expected](data[name])
+        if name in data and not checks[expected](data[name])
     ]
     if wrong:
         return "wrong type: " + "; ".join(wrong)
@@ -358,22 +416,38 @@ def parse_source(answer: Answer, secrets: tuple[str, ...]) -> PlexSource:
         content_type = _snippet(answer.response.headers.get("Content-Type", "no content type"))
         start = _snippet(mask_text(body_text(answer), secrets), 100)
         raise ValueError(f"the body is not JSON ({content_type}): {start!r}") from None
-    problem = source_problem(data)
-    if problem is not None:
-        raise ValueError(problem)
+    if not isinstance(data, dict) or not _json_types_ok(data):
+        raise ValueError(source_problem(data, _TYPE_CHECKS) or "not a Plex source")
+    missing = [name for name in REQUIRED_RESPONSE_FIELDS if name not in data]
+    if missing:
+        raise ValueError(f"missing required field(s): {', '.join(missing)}")
     try:
-        return PlexSource.from_dict(data)
+        source = PlexSource.from_dict(data)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise ValueError(f"a field has the wrong format ({type(exc).__name__}: {exc})") from None
+        problem = source_problem(data) or f"a field has the wrong format ({type(exc).__name__})"
+        raise ValueError(problem) from None
+    # The generated model keeps a flow that is not a UUID as a string; that is no UUID either.
+    if isinstance(source.authentication_flow, str) or isinstance(source.enrollment_flow, str):
+        raise ValueError(source_problem(data) or "a flow is not a UUID")
+    return source
 
 
 # --- non-2xx: the status's own error -----------------------------------------------------------
 
 
-def request_id(response: httpx.Response) -> str | None:
-    """The ``X-Authentik-Id`` header (authentik's request id, to quote in a report), shortened."""
+_PLAIN_ID: Final = re.compile(r"[\w-]{1,100}")
+
+
+def request_id(response: httpx.Response, secrets: tuple[str, ...]) -> str | None:
+    """The ``X-Authentik-Id`` header (authentik's request id, to quote in a report); one that
+    is not a plain id is shortened and masked.
+    """
     value: str | None = response.headers.get(REQUEST_ID_HEADER)
-    return None if value is None else _snippet(value, 100)
+    if value is None:
+        return None
+    if _PLAIN_ID.fullmatch(value) and not any(len(s) >= 4 and s in value for s in secrets):
+        return value
+    return _snippet(mask_text(value, secrets), 100)
 
 
 def field_errors(body: Any) -> dict[str, list[str]]:
@@ -408,7 +482,7 @@ def error_body(answer: Answer, secrets: tuple[str, ...]) -> Any:
             return redact_json(parse_json(answer.content), secrets)
         except ValueError:
             pass
-    return kept_text(body_text(answer), secrets)
+    return kept_text(body_text(answer), secrets, cut=not answer.complete)
 
 
 def api_error(answer: Answer, secrets: tuple[str, ...], where: dict[str, Any]) -> APIError:
@@ -440,7 +514,7 @@ def api_error(answer: Answer, secrets: tuple[str, ...], where: dict[str, Any]) -
         return ServerError(summary, **kwargs)
     if response.is_redirect:
         location = response.headers.get("Location")
-        shown = None if location is None else mask_text(_snippet(location, 300), secrets)
+        shown = None if location is None else _snippet(mask_text(location, secrets), 300)
         return UnexpectedStatus(
             f"redirected to {shown}; not followed, because the request carries your API "
             "token. Give the client the final URL (https:// if this was http://)",

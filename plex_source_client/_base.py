@@ -581,7 +581,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
                 elapsed,
                 attempt,
                 self.max_retries + 1,
-                mask_text(_answers.request_id(outcome.response) or "-", prepared.secrets),
+                _answers.request_id(outcome.response, prepared.secrets) or "-",
             )
         else:
             logger.debug(
@@ -604,12 +604,11 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
             timed_out = outcome is not None and _is_timeout(outcome)
             kind = RequestTimeout if timed_out else TransportError
             raise kind(reason, method=method, url=url, attempts=attempts) from None
-        request_id = _answers.request_id(outcome.response)
         where: dict[str, Any] = {
             "method": method,
             "url": url,
             "status_code": outcome.status_code,
-            "request_id": None if request_id is None else mask_text(request_id, prepared.secrets),
+            "request_id": _answers.request_id(outcome.response, prepared.secrets),
             "attempts": attempts,
         }
         if outcome.is_success:
@@ -618,7 +617,9 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
             except ValueError as exc:
                 raise UnexpectedResponse(
                     str(exc),
-                    body=_answers.kept_text(_answers.body_text(outcome), prepared.secrets),
+                    body=_answers.kept_text(
+                        _answers.body_text(outcome), prepared.secrets, cut=not outcome.complete
+                    ),
                     **where,
                 ) from None
             return RawResponse(
@@ -664,5 +665,5 @@ def _transport_reason(outcome: Outcome, secrets: tuple[str, ...]) -> str:
     """What ended an attempt without an answer, masked and shortened."""
     leaf = _leaf(outcome) if isinstance(outcome, BaseException) else outcome
     text = f"{type(leaf).__name__}: {str(leaf) or type(leaf).__name__}"
-    text = mask_text(text if len(text) < 100_000 else text[:100_000], secrets)
+    text = mask_text(text[:100_000], secrets, cut=len(text) > 100_000)
     return text if len(text) <= _REASON_LIMIT else text[: _REASON_LIMIT - 3] + "..."

@@ -41,11 +41,14 @@ def expired() -> bool:
     return deadline is not None and time.monotonic() >= deadline
 
 
+_monotonic = time.monotonic
+
+
 def _clamp(timeout: float | None, error: type[Exception]) -> float | None:
     deadline = _deadline.get()
     if deadline is None:
         return timeout
-    left = deadline - time.monotonic()
+    left = deadline - _monotonic()
     if left <= 0:
         raise error("the attempt's time budget (timeout) ran out")
     return left if timeout is None else min(timeout, left)

@@ -49,14 +49,16 @@ def is_secret_name(name: str) -> bool:
     return any(part in lowered for part in _SECRET_NAME_PARTS)
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
+def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     """``text`` with every occurrence of each secret replaced by ``***``.
 
-    A text cut short (a body read up to a size limit) may end in the first part of a secret:
-    that part is masked too.
+    A text ``cut`` short (a body read up to a size limit) may end in the first part of a
+    secret: that part is masked too.
     """
     for secret in sorted({s for s in secrets if len(s) >= _MIN_REDACTABLE}, key=len, reverse=True):
         text = text.replace(secret, MASK)
+        if not cut:
+            continue
         for length in range(len(secret) - 1, _MIN_REDACTABLE - 1, -1):
             if text.endswith(secret[:length]):
                 text = text[:-length] + MASK
@@ -84,11 +86,12 @@ def _mask_value(match: re.Match[str]) -> str:
     return f"{match['key']}{match['sep']}{quote}{MASK}{closing}"
 
 
-def mask_text(text: str, secrets: Iterable[str]) -> str:
+def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     """``text`` (a body that may not parse: cut-short JSON, HTML, plain text) with the value
-    of every secret-named key masked and every known secret redacted.
+    of every secret-named key masked and every known secret redacted (see :func:`redact` for
+    ``cut``).
     """
-    return redact(_SECRET_VALUE.sub(_mask_value, text), secrets)
+    return redact(_SECRET_VALUE.sub(_mask_value, text), secrets, cut=cut)
 
 
 def redact_json(value: Any, secrets: Iterable[str]) -> Any:
