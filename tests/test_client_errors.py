@@ -197,3 +197,38 @@ def test_timeout_is_a_request_timeout(twin: Twin, api: respx.MockRouter) -> None
 def test_every_error_is_a_plex_source_error() -> None:
     for error in (APIError, BadRequest, RateLimited, UnexpectedResponse, TransportError):
         assert issubclass(error, PlexSourceError)
+
+
+@pytest.mark.parametrize(
+    ("raised", "kind", "shown"),
+    [
+        (ExceptionGroup("x", [httpx.ConnectError("refused here")]), TransportError, "refused here"),
+        (
+            ExceptionGroup("x", [ExceptionGroup("y", [TimeoutError("slow")])]),
+            RequestTimeout,
+            "slow",
+        ),
+        (httpx.InvalidURL("bad url"), TransportError, "InvalidURL: bad url"),
+        (UnicodeEncodeError("ascii", "é", 0, 1, "no"), TransportError, "UnicodeEncodeError"),
+        (RecursionError("deep"), TransportError, "RecursionError: deep"),
+    ],
+)
+def test_whatever_the_http_layer_raises_becomes_our_error(
+    twin: Twin, api: respx.MockRouter, raised: Exception, kind: type[Exception], shown: str
+) -> None:
+    api.patch(ENDPOINT).mock(side_effect=raised)
+    with pytest.raises(kind) as caught:
+        twin.update(SLUG, options={"max_retries": 0}, enabled=True)
+    assert shown in str(caught.value)
+    assert caught.value.__cause__ is None
+
+
+def test_a_long_transport_message_is_shortened_and_masked(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    echoed = f'illegal header {{"plex_token": "{PLEX_TOKEN}"}} ' + "x" * 100_000
+    api.patch(ENDPOINT).mock(side_effect=httpx.RemoteProtocolError(echoed))
+    with pytest.raises(TransportError) as caught:
+        twin.update(SLUG, options={"max_retries": 0}, enabled=True)
+    assert PLEX_TOKEN not in str(caught.value)
+    assert len(str(caught.value)) < 600
