@@ -506,7 +506,14 @@ def api_error(answer: Answer, secrets: tuple[str, ...], where: dict[str, Any]) -
     if status == 403:
         return PermissionDenied(summary, **kwargs)
     if status == 404:
-        return NotFound(f"no Plex source with this slug ({summary})", **kwargs)
+        if isinstance(body, dict) and isinstance(body.get("detail"), str):
+            return NotFound(f"no Plex source with this slug ({summary})", **kwargs)
+        # Not authentik's JSON: a web server's or proxy's page; the URL is the likely culprit.
+        return NotFound(
+            f"not found, and the answer is not authentik's ({summary}): check the url, "
+            "which should be authentik's root (https://auth.example.com)",
+            **kwargs,
+        )
     if status == 429:
         retry_after = _retry.parse_retry_after(response.headers.get("Retry-After"))
         return RateLimited(summary, retry_after=retry_after, **kwargs)

@@ -125,6 +125,7 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
         raise ConfigurationError(
             "url must not contain credentials; pass the API token as token= instead"
         )
+    _refuse_page_urls(parts.scheme, parts.netloc, parts.path.rstrip("/"))
     if parts.query or parts.fragment:
         raise ConfigurationError(f"url must not have a query or fragment, got {_shown(url)}")
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
@@ -142,6 +143,22 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     except (httpx.InvalidURL, ValueError) as exc:
         raise ConfigurationError(f"url is not a valid URL ({exc}): {_shown(url)}") from None
     return base
+
+
+def _refuse_page_urls(scheme: str, netloc: str, path: str) -> None:
+    """Refuse the address of a page (the admin interface ``/if/admin/``, a flow, an API
+    endpoint) pasted where authentik's root URL belongs: the API path would be appended to it
+    and every request would end in a 404 that seems to blame the slug.
+    """
+    for marker, what in (("/if/", "an interface page"), (API_PATH + "/", "an API endpoint")):
+        at = (path + "/").find(marker)
+        if at == -1 or (marker != "/if/" and path.endswith(API_PATH)):
+            continue
+        root = urlunsplit((scheme, netloc, path[:at], "", ""))
+        raise ConfigurationError(
+            f"url is the address of {what} ({_shown(urlunsplit((scheme, netloc, path, '', '')))})"
+            f", not authentik's root: give {root} (or {root}{API_PATH})"
+        )
 
 
 def _check_token(token: object) -> Secret:

@@ -15,6 +15,7 @@ from plex_source_client import (
     DEFAULT_TIMEOUT,
     AsyncPlexSourceClient,
     ConfigurationError,
+    NotFound,
     PlexSourceClient,
 )
 
@@ -289,3 +290,31 @@ def test_from_env_reads_os_environ(twin: Twin, monkeypatch: pytest.MonkeyPatch) 
 
 def test_configuration_error_is_a_value_error() -> None:
     assert issubclass(ConfigurationError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("url", "root"),
+    [
+        ("https://auth.example.com/if/admin/", "https://auth.example.com"),
+        ("https://auth.example.com/if/admin/#/core/sources", "https://auth.example.com"),
+        ("https://example.com/authentik/if/flow/login/", "https://example.com/authentik"),
+        ("https://auth.example.com/api/v3/sources/plex/my-plex/", "https://auth.example.com"),
+        ("https://auth.example.com/api/v3/sources/plex/", "https://auth.example.com"),
+    ],
+)
+def test_a_page_address_is_refused_with_the_root_to_give(twin: Twin, url: str, root: str) -> None:
+    with pytest.raises(ConfigurationError, match="not authentik's root") as caught:
+        make(twin, url=url)
+    assert f"give {root} (or {root}/api/v3)" in str(caught.value)
+
+
+def test_a_404_that_is_not_authentiks_blames_the_url(twin: Twin, api: respx.MockRouter) -> None:
+    api.patch(ENDPOINT).respond(404, html="<html><h1>404 Not Found</h1>nginx</html>")
+    with pytest.raises(NotFound) as caught:
+        twin.update(SLUG, enabled=True)
+    message = str(caught.value)
+    assert "check the url" in message
+    assert "slug" not in message.split("->", 1)[1]
+    api.patch(ENDPOINT).respond(404, json={"detail": "Not found."})
+    with pytest.raises(NotFound, match="no Plex source with this slug"):
+        twin.update(SLUG, enabled=True)
