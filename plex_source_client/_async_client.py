@@ -17,6 +17,7 @@ from ._base import (
     Flow,
     NotGiven,
     Outcome,
+    Proxy,
     Send,
     Timeout,
     Verify,
@@ -64,6 +65,7 @@ class AsyncPlexSourceClient(
         validate: bool = True,
         allow_insecure_http: bool = False,
         limits: httpx.Limits = DEFAULT_LIMITS,
+        proxy: Proxy | None = None,
         http_client: httpx.AsyncClient | None = None,
         backend: Backend = "auto",
     ) -> None:
@@ -85,14 +87,24 @@ class AsyncPlexSourceClient(
             validate=validate,
             allow_insecure_http=allow_insecure_http,
             limits=limits,
+            proxy=proxy,
             http_client=http_client,
         )
 
-    def _create_http_client(self, **settings: Any) -> httpx.AsyncClient:
-        transport = async_transport(
-            self.backend, verify=settings.pop("verify"), limits=settings.pop("limits")
-        )
-        return httpx.AsyncClient(transport=transport, **settings)
+    def _create_http_client(
+        self, proxies: dict[str, httpx.Proxy | None], *, explicit_proxy: bool, **settings: Any
+    ) -> httpx.AsyncClient:
+        # httpx.AsyncClient ignores the proxy variables when given a transport: mount the
+        # proxies (theirs or the option's) here, for both backends.
+        verify, limits = settings.pop("verify"), settings.pop("limits")
+        mounts = {
+            pattern: None
+            if proxy is None
+            else async_transport(self.backend, verify=verify, limits=limits, proxy=proxy)
+            for pattern, proxy in proxies.items()
+        }
+        transport = async_transport(self.backend, verify=verify, limits=limits)
+        return httpx.AsyncClient(transport=transport, mounts=mounts, **settings)
 
     async def _run_for_raw(self, prepare: Callable[[], _Prepared]) -> RawResponse:
         # Prepared inside the coroutine: a validation error surfaces where it is awaited.

@@ -81,6 +81,7 @@ NOT_GIVEN: Final = NotGiven()
 
 Timeout = float | httpx.Timeout
 Verify = bool | str | ssl.SSLContext
+Proxy = str | httpx.URL | httpx.Proxy
 
 
 # --- configuration ----------------------------------------------------------------------------
@@ -203,6 +204,34 @@ def _check_timeout(timeout: Timeout | NotGiven) -> httpx.Timeout | None:
     else:
         budget, connect = float(timeout), float(DEFAULT_TIMEOUT.connect or 0)
     return httpx.Timeout(budget, connect=min(connect, budget))
+
+
+def _check_proxy(proxy: object, where: str = "proxy") -> httpx.Proxy:
+    """``proxy`` as an httpx.Proxy, or ConfigurationError (never showing its password)."""
+    if not isinstance(proxy, str | httpx.URL | httpx.Proxy):
+        raise ConfigurationError(f"{where} must be a proxy URL, got {type(proxy).__name__}")
+    try:  # httpx.Proxy takes http://, https://, socks5:// and socks5h://
+        return proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
+    except (ValueError, httpx.InvalidURL) as exc:
+        shown = mask_text(str(exc), ())
+        raise ConfigurationError(f"{where} is not a usable proxy URL: {shown}") from None
+
+
+def proxy_mounts(proxy: Proxy | None) -> dict[str, httpx.Proxy | None]:
+    """Which proxy each URL pattern goes through, as httpx decides: ``proxy`` for every URL
+    when given, else the environment's ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` and
+    ``NO_PROXY`` (None: no proxy for that pattern).
+    """
+    if proxy is not None:
+        return {"all://": _check_proxy(proxy)}
+    from httpx._utils import get_environment_proxies  # httpx's own reading of the variables
+
+    return {
+        pattern: None
+        if url is None
+        else _check_proxy(url, f"the proxy for {pattern} (environment)")
+        for pattern, url in get_environment_proxies().items()
+    }
 
 
 def _check_max_response_size(size: object) -> int:
@@ -382,6 +411,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         validate: bool = True,
         allow_insecure_http: bool = False,
         limits: httpx.Limits = DEFAULT_LIMITS,
+        proxy: Proxy | None = None,
         http_client: _HttpT | None = None,
     ) -> None:
         self.base_url = api_base_url(url, allow_insecure_http=allow_insecure_http)
@@ -409,19 +439,37 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         self.validate = bool(validate)
         explicit_timeout = _check_timeout(timeout)
         self._verify = _ssl_verify(verify)
+        self._secrets: tuple[str, ...] = (self._token.reveal(),)
         if http_client is None:
             self.timeout: httpx.Timeout = explicit_timeout or DEFAULT_TIMEOUT
-            self._http = self._create_http_client(
-                timeout=self.timeout,
-                verify=self._verify,
-                follow_redirects=False,
-                headers={"User-Agent": USER_AGENT},
-                limits=limits,
+            mounts = proxy_mounts(proxy)
+            self._secrets += tuple(
+                p.auth[1] for p in mounts.values() if p is not None and p.auth is not None
             )
+            try:
+                self._http = self._create_http_client(
+                    mounts,
+                    explicit_proxy=proxy is not None,
+                    timeout=self.timeout,
+                    verify=self._verify,
+                    follow_redirects=False,
+                    headers={"User-Agent": USER_AGENT},
+                    limits=limits,
+                )
+            except (
+                ValueError,
+                ImportError,
+                httpx.InvalidURL,
+            ) as exc:  # e.g. socks5 without socksio
+                raise ConfigurationError(
+                    f"cannot set up the HTTP client: {mask_text(str(exc), self._secrets)}"
+                ) from None
             self._owns_http = True
         else:
             # Their client keeps its own settings (verify, proxies, headers, its timeout when
             # finite and none is given here); we only never follow redirects with the token.
+            if proxy is not None:
+                raise ConfigurationError("proxy cannot be combined with http_client: set it there")
             self.timeout = explicit_timeout or _finite_or_default(http_client.timeout)
             self._http = http_client
             self._owns_http = False
@@ -430,7 +478,12 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
     def _bound_attempts(self) -> None:
         """Make the HTTP client able to end an attempt at its deadline (see :mod:`._deadline`)."""
 
-    def _create_http_client(self, **settings: Any) -> _HttpT:
+    def _create_http_client(
+        self, proxies: dict[str, httpx.Proxy | None], *, explicit_proxy: bool, **settings: Any
+    ) -> _HttpT:
+        """The client's own HTTP client. ``proxies`` maps URL patterns to their proxy (from the
+        ``proxy`` option when ``explicit_proxy``, else from the environment, as httpx reads it).
+        """
         raise NotImplementedError
 
     @classmethod
@@ -540,7 +593,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         except (httpx.InvalidURL, ValueError) as exc:  # a path slug too long for a URL
             raise InvalidRequest({"slug": [f"Cannot be part of a URL: {exc}"]}) from None
         plex_token = changes.get("plex_token")
-        secrets = (self._token.reveal(), plex_token if isinstance(plex_token, str) else "")
+        secrets = (*self._secrets, plex_token if isinstance(plex_token, str) else "")
         budget = float(call_timeout.read or 0)
         return _Prepared(request, url, tuple(changes), secrets, budget, self.max_response_size)
 

@@ -34,8 +34,11 @@ class PlexSourceClient(BaseClient[httpx.Client, PlexSource, RawResponse]):
 
     _sleep: Callable[[float], None] = staticmethod(time.sleep)
 
-    def _create_http_client(self, **settings: Any) -> httpx.Client:
-        return httpx.Client(**settings)
+    def _create_http_client(
+        self, proxies: dict[str, httpx.Proxy | None], *, explicit_proxy: bool, **settings: Any
+    ) -> httpx.Client:
+        # httpx.Client reads the proxy variables itself when no proxy is given.
+        return httpx.Client(proxy=proxies["all://"] if explicit_proxy else None, **settings)
 
     def _bound_attempts(self) -> None:
         _deadline.install(self._http)

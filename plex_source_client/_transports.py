@@ -75,11 +75,19 @@ class ShardedAsyncTransport(httpx.AsyncBaseTransport):
 
 
 def async_transport(
-    backend: Backend, *, verify: bool | ssl.SSLContext, limits: httpx.Limits
+    backend: Backend,
+    *,
+    verify: bool | ssl.SSLContext,
+    limits: httpx.Limits,
+    proxy: httpx.Proxy | None = None,
 ) -> httpx.AsyncBaseTransport:
-    """The transport for ``backend``: ``auto`` is aiohttp when installed, else sharded httpx."""
+    """The transport for ``backend``: ``auto`` is aiohttp when installed, else sharded httpx;
+    through ``proxy`` when given (one pool then: the proxy is the only peer).
+    """
     if backend == "aiohttp" or (backend == "auto" and aiohttp_available()):
         from ._aiohttp import AiohttpAsyncTransport
 
-        return AiohttpAsyncTransport(verify=verify, limits=limits)
+        return AiohttpAsyncTransport(verify=verify, limits=limits, proxy=proxy)
+    if proxy is not None:
+        return httpx.AsyncHTTPTransport(verify=verify, limits=limits, proxy=proxy)
     return ShardedAsyncTransport(verify=verify, limits=limits)

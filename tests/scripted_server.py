@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -101,12 +102,16 @@ class _QuietServer(ThreadingHTTPServer):
 class ScriptedServer:
     """Serves ``script`` in order, then ``default`` (a 200 with a PlexSource) forever."""
 
-    def __init__(self, *script: Action) -> None:
+    def __init__(self, *script: Action, tls: ssl.SSLContext | None = None) -> None:
         self.script: deque[Action] = deque(script)
         self.default: Action = Reply(200, json=plex_source(), headers={"X-Authentik-Id": "rid-1"})
         self.received: list[Received] = []
         self._stop = threading.Event()
         self._httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
+        self._scheme = "http"
+        if tls is not None:  # https://: the TLS handshake happens as each connection is accepted
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
+            self._scheme = "https"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -114,7 +119,7 @@ class ScriptedServer:
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self._scheme}://{host!s}:{port}"
 
     def push(self, *actions: Action) -> None:
         self.script.extend(actions)
