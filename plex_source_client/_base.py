@@ -439,12 +439,12 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         self.validate = bool(validate)
         explicit_timeout = _check_timeout(timeout)
         self._verify = _ssl_verify(verify)
-        self._secrets: tuple[str, ...] = (self._token.reveal(),)
+        self._proxy_passwords: tuple[Secret, ...] = ()
         if http_client is None:
             self.timeout: httpx.Timeout = explicit_timeout or DEFAULT_TIMEOUT
             mounts = proxy_mounts(proxy)
-            self._secrets += tuple(
-                p.auth[1] for p in mounts.values() if p is not None and p.auth is not None
+            self._proxy_passwords = tuple(
+                Secret(p.auth[1]) for p in mounts.values() if p is not None and p.auth is not None
             )
             try:
                 self._http = self._create_http_client(
@@ -462,7 +462,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
                 httpx.InvalidURL,
             ) as exc:  # e.g. socks5 without socksio
                 raise ConfigurationError(
-                    f"cannot set up the HTTP client: {mask_text(str(exc), self._secrets)}"
+                    f"cannot set up the HTTP client: {mask_text(str(exc), self._known_secrets())}"
                 ) from None
             self._owns_http = True
         else:
@@ -474,6 +474,10 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
             self._http = http_client
             self._owns_http = False
         self._bound_attempts()
+
+    def _known_secrets(self) -> tuple[str, ...]:
+        """The secrets this client holds, to mask wherever a text could show them."""
+        return (self._token.reveal(), *(p.reveal() for p in self._proxy_passwords))
 
     def _bound_attempts(self) -> None:
         """Make the HTTP client able to end an attempt at its deadline (see :mod:`._deadline`)."""
@@ -593,7 +597,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         except (httpx.InvalidURL, ValueError) as exc:  # a path slug too long for a URL
             raise InvalidRequest({"slug": [f"Cannot be part of a URL: {exc}"]}) from None
         plex_token = changes.get("plex_token")
-        secrets = (*self._secrets, plex_token if isinstance(plex_token, str) else "")
+        secrets = (*self._known_secrets(), plex_token if isinstance(plex_token, str) else "")
         budget = float(call_timeout.read or 0)
         return _Prepared(request, url, tuple(changes), secrets, budget, self.max_response_size)
 
