@@ -34,14 +34,18 @@ def text_of(value: object) -> str:
         return f"<{type(value).__name__}>"
 
 
-def shorten(value: object, limit: int = VALUE_LIMIT) -> str:
-    """``value`` as text for a one-line message: at most ``limit`` characters of it (then
-    ``...`` and the full length), with control characters escaped.
+def shorten(value: object, limit: int = VALUE_LIMIT, *, length: int | None = None) -> str:
+    """``value`` as text for a one-line message, control characters escaped: at most ``limit``
+    characters, the end of a longer one replaced by ``... (N characters)`` (``length``: the
+    N to show when ``value`` is itself a prefix). Shortening twice changes nothing more.
     """
     text = text_of(value)
-    if len(text) > limit:
-        text = f"{text[:limit]}... ({len(text)} characters)"
-    return text.translate(_CONTROLS)
+    total = len(text) if length is None else length
+    escaped = text[: limit + 1].translate(_CONTROLS)
+    if total <= limit and len(escaped) <= limit:
+        return escaped
+    suffix = f"... ({total} characters)"
+    return escaped[: max(limit - len(suffix), 1)] + suffix
 
 
 def shorten_secret_free(value: object, secrets: Iterable[str], limit: int = MESSAGE_LIMIT) -> str:
@@ -60,7 +64,6 @@ def shorten_secret_free(value: object, secrets: Iterable[str], limit: int = MESS
         if prefix_length >= len(text) or len(masked) >= limit + longest:
             break
         prefix_length *= 2
-    if prefix_length < len(text):
-        shown = shorten(masked[:limit], limit)
-        return f"{shown}... ({len(text)} characters)"
-    return shorten(masked, limit)
+    if prefix_length >= len(text):
+        return shorten(masked, limit)
+    return shorten(masked, limit, length=len(text))
