@@ -151,7 +151,7 @@ def console_script(
     tmp_path: Path, *argv: str, env: dict[str, str] | None = None, sitecustomize: str = ""
 ) -> tuple[int, str, str, int]:
     """Run ``plex-source`` (optionally with ``sitecustomize`` code run first) under a 2 GiB
-    address-space limit and a 120 s deadline; returns exit code, stdout, stderr and peak RSS
+    address-space limit and a 60 s deadline; returns exit code, stdout, stderr and peak RSS
     in bytes.
     """
     hooks = tmp_path / "hooks"
@@ -168,7 +168,7 @@ def console_script(
             env=environment,
             preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (2**31, 2**31)),
         )
-    deadline = threading.Timer(120, process.kill)
+    deadline = threading.Timer(60, process.kill)
     deadline.start()
     try:
         _, status, usage = os.wait4(process.pid, 0)
@@ -228,6 +228,25 @@ def test_hostile_plans_end_quickly_in_little_memory(
     assert time.monotonic() - started < 30
     assert (code, "Traceback" in err) == (2, False), err
     assert message in err
+    assert peak < 200 * MEGABYTE
+
+
+@pytest.mark.parametrize("option", ["plan", "--token-file", "--plex-token-file"])
+def test_huge_files_are_refused_unread(tmp_path: Path, option: str) -> None:
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as file:
+        file.truncate(2**30)  # 1 GiB, sparse: reading it whole would take 1 GiB of memory
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps([{"slug": "plex", "changes": {}}]))
+    argv = {
+        "plan": ["apply", str(huge)],
+        "--token-file": ["apply", str(plan), "--token-file", str(huge)],
+        "--plex-token-file": ["update", "plex", "--plex-token-file", str(huge)],
+    }[option]
+    env = {"AUTHENTIK_URL": "http://127.0.0.1:9", "AUTHENTIK_TOKEN": "t" * 20}
+    code, _, err, peak = console_script(tmp_path, *argv, env=env)
+    assert code == 2, err
+    assert "larger than" in err
     assert peak < 200 * MEGABYTE
 
 
@@ -459,3 +478,14 @@ def test_connection_option_help(capsys: Capture) -> None:
     assert "largest response body accepted, after decompression (default: 1 MiB)" in text
     assert "time budget of each attempt, in seconds, connecting included (default: 30)" in text
     assert "5 internal error" in text
+
+
+def test_an_items_message_is_shortened() -> None:
+    from plex_source_client._bulk import result_for_error
+    from plex_source_client._errors import PlexSourceError
+    from plex_source_client._plan import PlanItem
+
+    result = result_for_error(PlanItem(0, "plex", {}), PlexSourceError("m\n" * MEGABYTE))
+    assert result.message is not None
+    assert len(result.message) == MESSAGE_LIMIT
+    assert result.message.startswith("m\\nm\\n")
