@@ -14,7 +14,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
 from ._text import MESSAGE_LIMIT, shorten, shorten_secret_free, text_of
 from ._version import AUTHENTIK_API_VERSION, __version__
@@ -68,6 +68,14 @@ _secrets_read: set[str] = set()
 def _remember_secret(value: object) -> None:
     if isinstance(value, str) and value:
         _secrets_read.add(value)
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse's parser, its error line shortened (it quotes the offending argument)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {shorten(message, MESSAGE_LIMIT)}\n")
 
 
 class _RefuseSecretInArgv(argparse.Action):
@@ -200,7 +208,7 @@ def _add_field_options(parser: argparse.ArgumentParser) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog="plex-source",
         allow_abbrev=False,  # --token must never be read as --token-file
         description="Change authentik Plex sources: PATCH /api/v3/sources/plex/{slug}/.",

@@ -114,6 +114,29 @@ def test_an_internal_error_in_the_async_apply_run_masks_file_tokens(
     assert err.count("\n") == 1
 
 
+def test_an_internal_error_in_many_concurrent_items_is_still_one_line(
+    authentik_env: FakeAuthentik, capsys: Capture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for n in range(40):
+        authentik_env.add_source(slug=f"s{n}")
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps([{"slug": f"s{n}", "changes": {"name": "N"}} for n in range(40)]))
+    monkeypatch.setattr("plex_source_client._bulk.find_drift", boom(authentik_env.token))
+    code, out, err = run(capsys, "apply", str(plan), "--check", "--concurrency", "8")
+    assert code == 5
+    assert out == ""
+    assert re.match(BUG_LINE, err), err
+
+
+def test_argparse_errors_are_shortened(capsys: Capture) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["update", "plex", "--policy-engine-mode", "x" * MEGABYTE])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice" in err
+    assert len(err) < 2000
+
+
 def test_internal_error_in_the_demo(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("plex_source_client._demo.run_demo", boom("unused-token"))
     code, _, err = run(capsys, "demo")
