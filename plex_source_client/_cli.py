@@ -9,6 +9,7 @@ httpx, the fake server) happen only in the command that needs them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -277,6 +278,8 @@ def _read_secret_file(path: str, what: str) -> str:
     limit = MAX_SECRET_FILE_BYTES
     try:
         if path == "-":
+            if sys.stdin is None:
+                raise UsageError(f"{what}: there is no standard input to read")
             stdin = getattr(sys.stdin, "buffer", sys.stdin)  # a StringIO in tests: no buffer
             raw: bytes | str | None = stdin.read(limit + 1)
             if raw is not None and len(raw) > limit:
@@ -559,7 +562,9 @@ def _internal_error(error: BaseException) -> str:
     shortened, every secret read in this run masked; never a traceback.
     """
     secrets = {*_secrets_read, os.environ.get("AUTHENTIK_TOKEN", "").strip()}
-    detail = shorten_secret_free(f"{type(error).__name__}: {text_of(error)}", secrets)
+    message = text_of(error)
+    name = type(error).__name__
+    detail = shorten_secret_free(f"{name}: {message}" if message else name, secrets)
     return (
         f"plex-source: internal error ({detail}); this is a bug, please report it at {SOURCE_URL}\n"
     )
@@ -588,7 +593,8 @@ def _guarded(run: Callable[[], int], err: TextIO) -> int:
     except SystemExit:
         raise
     except BaseException as error:  # noqa: BLE001 - a bug: one line and exit 5, no traceback
-        err.write(_internal_error(error))
+        with contextlib.suppress(Exception):  # stderr itself broken: the exit code must do
+            err.write(_internal_error(error))
         return EXIT_INTERNAL
 
 

@@ -141,7 +141,20 @@ def test_internal_error_in_the_demo(capsys: Capture, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr("plex_source_client._demo.run_demo", boom("unused-token"))
     code, _, err = run(capsys, "demo")
     assert code == 5
-    assert "internal error (RecursionError" in err
+    assert "internal error (RecursionError: deep" in err
+
+    def bare(out: Any) -> int:
+        raise AssertionError
+
+    monkeypatch.setattr("plex_source_client._demo.run_demo", bare)
+    assert run(capsys, "demo")[2].startswith("plex-source: internal error (AssertionError);")
+
+    class BrokenStderr(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError("stderr is gone")
+
+    monkeypatch.setattr("sys.stderr", BrokenStderr())
+    assert main(["demo"]) == 5
 
 
 def test_interrupt_and_our_own_errors_keep_their_codes(
@@ -512,3 +525,12 @@ def test_an_items_message_is_shortened() -> None:
     assert result.message is not None
     assert len(result.message) == MESSAGE_LIMIT
     assert result.message.startswith("m\\nm\\n")
+
+
+def test_no_standard_input_is_a_usage_error(
+    authentik_env: FakeAuthentik, capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", None)
+    code, _, err = run(capsys, "update", "plex", "--plex-token-file", "-")
+    assert code == 2
+    assert err == "plex-source: --plex-token-file: there is no standard input to read\n"
