@@ -29,6 +29,7 @@ from ._errors import (
 )
 from ._plan import PlanItem, group_items
 from ._secrets import redact_json
+from ._text import MESSAGE_LIMIT, shorten
 
 Outcome = Literal["applied", "rejected", "not_found", "failed", "skipped"]
 #: Outcomes that mean the server refused the item (a 4xx): exit code 1.
@@ -79,7 +80,7 @@ def result_for_error(item: PlanItem, error: PlexSourceError) -> ItemResult:
         "status_code": getattr(error, "status_code", None),
         "request_id": getattr(error, "request_id", None),
         "attempts": getattr(error, "attempts", 1),
-        "message": str(error),
+        "message": shorten(error, MESSAGE_LIMIT),  # one line, however long the server's text
     }
     if isinstance(error, NotFound):
         return ItemResult(outcome="not_found", **common)

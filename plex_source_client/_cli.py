@@ -9,13 +9,15 @@ httpx, the fake server) happen only in the command that needs them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
+from ._text import MESSAGE_LIMIT, shorten, shorten_secret_free, text_of
 from ._version import AUTHENTIK_API_VERSION, __version__
 
 if TYPE_CHECKING:
@@ -27,6 +29,13 @@ EXIT_REJECTED: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_FAILED: Final = 3
 EXIT_DRIFT: Final = 4
+EXIT_INTERNAL: Final = 5
+EXIT_INTERRUPTED: Final = 130
+
+#: Where to report a bug: the ``Source`` URL of pyproject.toml (a test keeps them equal).
+SOURCE_URL: Final = "https://github.com/plex-source-client/plex-source-client"
+#: The largest secret file (API token, Plex token) read; a token is well under 1 KiB.
+MAX_SECRET_FILE_BYTES: Final = 64 * 1024
 
 EXIT_CODES_HELP: Final = """\
 exit codes:
@@ -35,6 +44,7 @@ exit codes:
   2  usage error or client-side validation failure: nothing was sent
   3  transport failure or unexpected response (unreachable, timeout, 5xx after retries)
   4  --check: the server did not take every requested field as given
+  5  internal error: a bug in plex-source-client (the message asks for a report)
 
 environment:
   AUTHENTIK_URL         authentik's URL, e.g. https://auth.example.com (or --url)
@@ -49,6 +59,24 @@ DEFAULT_CONCURRENCY: Final = 8
 
 class UsageError(Exception):
     """Bad command-line input: exit code 2, nothing sent."""
+
+
+#: Every secret this run has read (tokens from files and the environment, Plex tokens in a
+#: plan), masked in the one message that is not ours: an internal error's.
+_secrets_read: set[str] = set()
+
+
+def _remember_secret(value: object) -> None:
+    if isinstance(value, str) and value:
+        _secrets_read.add(value)
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse's parser, its error line shortened (it quotes the offending argument)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {shorten(message, MESSAGE_LIMIT)}\n")
 
 
 class _RefuseSecretInArgv(argparse.Action):
@@ -90,9 +118,20 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="compare each returned source with the request; exit 4 on any difference",
     )
-    group.add_argument("--timeout", type=float, metavar="SECONDS", help="per-request timeout")
+    group.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time budget of each attempt, in seconds, connecting included (default: 30)",
+    )
     group.add_argument(
         "--max-retries", type=int, metavar="N", help="retries per request (default: 2)"
+    )
+    group.add_argument(
+        "--max-response-size",
+        type=int,
+        metavar="BYTES",
+        help="largest response body accepted, after decompression (default: 1 MiB)",
     )
     group.add_argument(
         "--allow-insecure-http",
@@ -170,7 +209,7 @@ def _add_field_options(parser: argparse.ArgumentParser) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog="plex-source",
         allow_abbrev=False,  # --token must never be read as --token-file
         description="Change authentik Plex sources: PATCH /api/v3/sources/plex/{slug}/.",
@@ -231,13 +270,36 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read_secret_file(path: str, what: str) -> str:
+    """The secret in the file at ``path`` ('-': standard input): UTF-8 (a byte order mark and
+    surrounding whitespace dropped), at most :data:`MAX_SECRET_FILE_BYTES`. Nothing of the
+    file's content is ever put in a message.
+    """
+    shown = shorten(path, MESSAGE_LIMIT)
+    limit = MAX_SECRET_FILE_BYTES
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            if sys.stdin is None:
+                raise UsageError(f"{what}: there is no standard input to read")
+            stdin = getattr(sys.stdin, "buffer", sys.stdin)  # a StringIO in tests: no buffer
+            raw: bytes | str | None = stdin.read(limit + 1)
+            if raw is not None and len(raw) > limit:
+                raw = None
+        else:
+            from ._plan import read_bounded
+
+            raw = read_bounded(path, limit)
     except OSError as exc:
-        raise UsageError(f"{what}: cannot read {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"{what}: cannot read {shown}: {shorten(exc.strerror or exc)}") from None
+    if raw is None:
+        raise UsageError(f"{what}: {shown} is larger than {limit // 1024} KiB: refused")
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise UsageError(f"{what}: {shown} is not UTF-8 text") from None
     value = text.strip()
     if not value:
-        raise UsageError(f"{what}: {path} is empty")
+        raise UsageError(f"{what}: {shown} is empty")
+    _remember_secret(value)
     return value
 
 
@@ -254,9 +316,13 @@ def _update_changes(args: argparse.Namespace) -> dict[str, Any]:
         changes = load_changes(args.from_file)
     except PlanError as error:
         raise UsageError(str(error)) from None
+    _remember_secrets_in(changes)
     both = sorted(set(changes) & set(given))
     if both:
-        raise UsageError(f"given both in {args.from_file} and as options: {', '.join(both)}")
+        raise UsageError(
+            f"given both in {shorten(args.from_file, MESSAGE_LIMIT)} and as options: "
+            + ", ".join(both)
+        )
     return {**changes, **given}
 
 
@@ -268,10 +334,30 @@ def _plan(args: argparse.Namespace) -> list[PlanItem]:
         if args.command == "update":
             changes = _update_changes(args)
             data: Any = [{"slug": args.slug, "changes": changes}]
-            return parse_plan(data, validate=validate, source="arguments")
-        return parse_plan(load_document(args.file), validate=validate, source=args.file)
+            items = parse_plan(data, validate=validate, source="arguments")
+        else:
+            document = load_document(args.file)
+            _remember_secrets_in(document)
+            items = parse_plan(document, validate=validate, source=args.file)
     except PlanError as error:
         raise _Invalid(error.problems) from None
+    return items
+
+
+def _remember_secrets_in(document: Any) -> None:
+    """Remember the value of every secret-named key (``plex_token``) anywhere in a plan."""
+    from ._secrets import is_secret_name
+
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str) and is_secret_name(key):
+                    _remember_secret(item)
+                stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 class _Invalid(Exception):
@@ -292,11 +378,26 @@ def _client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> di
     token_file = args.token_file or environ.get("AUTHENTIK_TOKEN_FILE", "").strip()
     if token_file:
         given["token"] = _read_secret_file(token_file, "API token file")
+        if not (given["token"].isascii() and given["token"].isprintable()):
+            raise UsageError(
+                "API token file: the token holds characters an HTTP header cannot carry "
+                "(only printable ASCII)"
+            )
+    _remember_secret(environ.get("AUTHENTIK_TOKEN", "").strip())
     settings = {**settings_from_env(environ, given=given), **given}
+    _remember_secret(settings.get("token"))
     if args.timeout is not None:
+        if not 0 < args.timeout < math.inf:
+            raise UsageError("--timeout must be a positive number of seconds")
         settings["timeout"] = args.timeout
     if args.max_retries is not None:
+        if args.max_retries < 0:
+            raise UsageError("--max-retries must be 0 or more")
         settings["max_retries"] = args.max_retries
+    if args.max_response_size is not None:  # only when given: the client's default otherwise
+        if args.max_response_size < 1:
+            raise UsageError("--max-response-size must be at least 1 byte")
+        settings["max_response_size"] = args.max_response_size
     settings["validate"] = not args.no_validate
     settings["allow_insecure_http"] = args.allow_insecure_http
     return settings
@@ -373,18 +474,24 @@ def _exit_code(results: list[ItemResult]) -> int:
 
 
 def _problem_lines(result: ItemResult) -> list[str]:
-    """One stderr line per problem, naming the slug and the field."""
+    """One stderr line per problem, naming the slug and the field; every value from the plan
+    or the server shortened (a megabyte-long field name makes no megabyte-long line).
+    """
+    slug = shorten(result.slug)
     if result.outcome == "applied":
-        return [f"{result.slug}: {field}: drift: {what}" for field, what in result.drift.items()]
+        return [
+            f"{slug}: {shorten(field)}: drift: {shorten(what, MESSAGE_LIMIT)}"
+            for field, what in result.drift.items()
+        ]
     if result.errors:
         return [
-            f"{result.slug}: {field}: {message}"
+            f"{slug}: {shorten(field)}: {shorten(message, MESSAGE_LIMIT)}"
             for field, messages in result.errors.items()
             for message in messages
         ]
     if result.outcome == "not_found":
-        return [f"{result.slug}: not found: no Plex source has this slug"]
-    return [f"{result.slug}: {result.outcome}: {result.message}"]
+        return [f"{slug}: not found: no Plex source has this slug"]
+    return [f"{slug}: {result.outcome}: {shorten(result.message, MESSAGE_LIMIT)}"]
 
 
 def _report(results: list[ItemResult], args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
@@ -400,19 +507,19 @@ def _report(results: list[ItemResult], args: argparse.Namespace, out: TextIO, er
     if args.command == "update":
         [result] = results
         if result.source is not None:
-            slug = result.source.get("slug", result.slug)
-            out.write(f'Plex source "{slug}" (request id {result.request_id}):\n')
+            slug = shorten(result.source.get("slug", result.slug))
+            request_id = shorten(result.request_id)
+            out.write(f'Plex source "{slug}" (request id {request_id}):\n')
             out.write(text_table(result.source, changed=_changed_wire_names(args)) + "\n")
         return
-    width = max([len(r.slug) for r in results] + [4])
+    slugs = [shorten(r.slug) for r in results]
+    width = max([len(slug) for slug in slugs] + [4])
     out.write(f"{'#':>5}  {'slug'.ljust(width)}  {'outcome':<9}  status  detail\n")
-    for r in results:
+    for r, slug in zip(results, slugs, strict=True):
         problems = _problem_lines(r)
         detail = problems[0].split(": ", 1)[1] if problems else ""
         status = str(r.status_code or "-")
-        out.write(
-            f"{r.index + 1:>5}  {r.slug.ljust(width)}  {r.outcome:<9}  {status:<6}  {detail}\n"
-        )
+        out.write(f"{r.index + 1:>5}  {slug.ljust(width)}  {r.outcome:<9}  {status:<6}  {detail}\n")
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome] = counts.get(r.outcome, 0) + 1
@@ -450,27 +557,66 @@ def _command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return _exit_code(results)
 
 
+def _internal_error(error: BaseException) -> str:
+    """The one line shown for an exception that is a bug of ours: its type and message,
+    shortened, every secret read in this run masked; never a traceback.
+    """
+    secrets = {*_secrets_read, os.environ.get("AUTHENTIK_TOKEN", "").strip()}
+    message = text_of(error)
+    name = type(error).__name__
+    detail = shorten_secret_free(f"{name}: {message}" if message else name, secrets)
+    return (
+        f"plex-source: internal error ({detail}); this is a bug, please report it at {SOURCE_URL}\n"
+    )
+
+
+def _guarded(run: Callable[[], int], err: TextIO) -> int:
+    """``run()``'s exit code; every exception turned into its exit code and one stderr line."""
+    from ._errors import ConfigurationError, InvalidRequest, PlexSourceError
+
+    try:
+        return run()
+    except _Invalid as invalid:
+        for problem in invalid.problems:
+            err.write(f"plex-source: invalid: {shorten(problem, MESSAGE_LIMIT)}\n")
+        err.write("plex-source: nothing was sent\n")
+        return EXIT_USAGE
+    except (UsageError, ConfigurationError, InvalidRequest) as error:
+        err.write(f"plex-source: {shorten(error, MESSAGE_LIMIT)}\n")
+        return EXIT_USAGE
+    except PlexSourceError as error:  # not expected here (each item has its outcome), but ours
+        err.write(f"plex-source: {shorten(error, MESSAGE_LIMIT)}\n")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        err.write("plex-source: interrupted\n")
+        return EXIT_INTERRUPTED
+    except SystemExit:
+        raise
+    except BaseException as error:  # noqa: BLE001 - a bug: one line and exit 5, no traceback
+        with contextlib.suppress(Exception):  # stderr itself broken: the exit code must do
+            err.write(_internal_error(error))
+        return EXIT_INTERNAL
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
+
+    Never raises (argparse's own exits aside): usage errors exit 2, an interrupt 130, and
+    any exception that is not one of this package's errors, a bug, exits 5 with one line.
+    """
+    _secrets_read.clear()
+    err = sys.stderr
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command == "demo":
-        from ._demo import run_demo
-
-        return run_demo(sys.stdout)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    try:
-        return _command(args, sys.stdout, sys.stderr)
-    except _Invalid as invalid:
-        for problem in invalid.problems:
-            sys.stderr.write(f"plex-source: invalid: {problem}\n")
-        sys.stderr.write("plex-source: nothing was sent\n")
-        return EXIT_USAGE
-    except UsageError as error:
-        sys.stderr.write(f"plex-source: {error}\n")
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        sys.stderr.write("plex-source: interrupted\n")
-        return 130
+    if args.command == "demo":
+
+        def demo() -> int:
+            from ._demo import run_demo
+
+            return run_demo(sys.stdout)
+
+        return _guarded(demo, err)
+    return _guarded(lambda: _command(args, sys.stdout, err), err)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from . import _changes
 from ._errors import InvalidRequest
+from ._text import MESSAGE_LIMIT, shorten
 
 
 class PlanError(Exception):
@@ -42,46 +43,132 @@ class PlanItem:
         return {self.slug, new_slug} if isinstance(new_slug, str) else {self.slug}
 
 
+#: The largest plan or changes file read, in bytes: refused before it is read whole.
+MAX_PLAN_BYTES: Final = 16 * 1024 * 1024
+#: The deepest nesting of lists and mappings a plan may have (a real one needs about 5).
+MAX_PLAN_DEPTH: Final = 32
+
+
+def read_bounded(path: str, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of the file at ``path``; None when it holds more (nothing more
+    is read, so a huge file, a device or a pipe costs no memory). Raises :class:`OSError`.
+    """
+    with open(path, "rb") as file:
+        data = file.read(limit + 1)
+    return None if len(data) > limit else data
+
+
 def load_document(path: str) -> Any:
-    """The data in a JSON, TOML or YAML file (by its extension; JSON otherwise)."""
-    file = Path(path)
+    """The data in a JSON, TOML or YAML file (by its extension; JSON otherwise).
+
+    Read with bounded memory: files over :data:`MAX_PLAN_BYTES`, YAML anchors and aliases
+    (which let a few hundred bytes expand to gigabytes) and nesting deeper than
+    :data:`MAX_PLAN_DEPTH` are refused with :class:`PlanError`.
+    """
+    shown = shorten(path, MESSAGE_LIMIT)
     try:
-        text = file.read_text(encoding="utf-8")
+        data = read_bounded(path, MAX_PLAN_BYTES)
     except OSError as exc:
-        raise PlanError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
-    suffix = file.suffix.lower()
+        raise PlanError([f"{shown}: cannot read: {shorten(exc.strerror or exc)}"]) from None
+    if data is None:
+        raise PlanError([f"{shown}: larger than {MAX_PLAN_BYTES // 2**20} MiB: refused"])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanError([f"{shown}: not UTF-8 text (byte {exc.start})"]) from None
+    suffix = Path(path).suffix.lower()
     try:
         if suffix == ".toml":
             import tomllib
 
-            return tomllib.loads(text)
-        if suffix in (".yaml", ".yml"):
-            try:
-                import yaml
-            except ImportError:
-                raise PlanError(
-                    [f"{path}: reading YAML needs PyYAML: pip install pyyaml (or use JSON/TOML)"]
-                ) from None
-            return yaml.safe_load(text)
-        return json.loads(text)
+            document = tomllib.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            document = _load_yaml(text, shown)
+        else:
+            document = json.loads(text)
     except PlanError:
         raise
+    except RecursionError:
+        raise PlanError([_too_deep_message(shown)]) from None
     except ValueError as exc:  # JSONDecodeError, TOMLDecodeError
-        raise PlanError([f"{path}: not valid {suffix.lstrip('.') or 'JSON'}: {exc}"]) from None
+        kind = "toml" if suffix == ".toml" else "json"
+        raise PlanError([f"{shown}: not valid {kind}: {shorten(exc, MESSAGE_LIMIT)}"]) from None
     except Exception as exc:  # noqa: BLE001 - yaml.YAMLError and kin: report, never crash
-        raise PlanError([f"{path}: cannot parse: {exc}"]) from None
+        raise PlanError([f"{shown}: cannot parse: {shorten(exc, MESSAGE_LIMIT)}"]) from None
+    if _too_deep(document, MAX_PLAN_DEPTH):
+        raise PlanError([_too_deep_message(shown)])
+    return document
+
+
+def _load_yaml(text: str, shown: str) -> Any:
+    """The YAML document in ``text``; anchors and aliases refused before anything is built."""
+    try:
+        import yaml
+    except ImportError:
+        raise PlanError(
+            [f"{shown}: reading YAML needs PyYAML: pip install pyyaml (or use JSON/TOML)"]
+        ) from None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    # Parsing yields events one by one and builds nothing, so this pass costs no memory; the
+    # loading below may then neither expand aliases nor recurse deeper than the limit (libyaml's
+    # composer would crash the interpreter on a deep enough document, not raise).
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise PlanError(
+                [
+                    f"{shown}: line {line}: YAML anchors and aliases (&name, *name) are not "
+                    "supported: write each value out"
+                ]
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_PLAN_DEPTH:
+                raise PlanError([_too_deep_message(shown, line)])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, checked above
+
+
+def _too_deep_message(shown: str, line: object = None) -> str:
+    where = f" line {line}:" if line is not None else ""
+    return (
+        f"{shown}:{where} nested too deeply (at most {MAX_PLAN_DEPTH} levels of lists and mappings)"
+    )
+
+
+def _too_deep(document: Any, limit: int) -> bool:
+    """Whether lists and mappings in ``document`` nest more than ``limit`` levels deep."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, Mapping):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def load_changes(path: str) -> dict[str, Any]:
     """The mapping of changes in ``path`` (for ``update --from-file``)."""
     data = load_document(path)
     if not isinstance(data, Mapping):
-        raise PlanError([f"{path}: expected a mapping of field names to values"])
+        raise PlanError(
+            [f"{shorten(path, MESSAGE_LIMIT)}: expected a mapping of field names to values"]
+        )
     return dict(data)
 
 
 def _problem(index: int, slug: object, field: str, message: str) -> str:
-    return f"item {index + 1} ({slug}): {field}: {message}"
+    return (
+        f"item {index + 1} ({shorten(slug)}): {shorten(field)}: {shorten(message, MESSAGE_LIMIT)}"
+    )
 
 
 def parse_plan(data: Any, *, validate: bool = True, source: str = "plan") -> list[PlanItem]:
@@ -92,7 +179,10 @@ def parse_plan(data: Any, *, validate: bool = True, source: str = "plan") -> lis
         data = data["items"]
     if not isinstance(data, list):
         raise PlanError(
-            [f"{source}: expected a list of {{slug, changes}} items (or items = [...])"]
+            [
+                f"{shorten(source, MESSAGE_LIMIT)}: expected a list of {{slug, changes}} items "
+                "(or items = [...])"
+            ]
         )
     items: list[PlanItem] = []
     problems: list[str] = []

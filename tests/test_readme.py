@@ -65,7 +65,7 @@ def test_the_readme_exit_codes_match_the_cli() -> None:
     from plex_source_client import _cli
 
     table = dict(re.findall(r"^\| (\d) \| (.+?) \|$", README, re.MULTILINE))
-    assert sorted(table) == ["0", "1", "2", "3", "4"]
+    assert sorted(table) == ["0", "1", "2", "3", "4", "5"]
     for code, meaning in table.items():
         line = next(
             line for line in _cli.EXIT_CODES_HELP.splitlines() if line.startswith(f"  {code}  ")
