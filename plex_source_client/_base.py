@@ -34,7 +34,7 @@ from ._errors import (
 )
 from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
 from ._models import RawResponse
-from ._secrets import Secret, mask_text
+from ._secrets import MAX_SECRET_FILE_BYTES, Secret, mask_text
 from ._version import __version__
 
 logger = logging.getLogger("plex_source_client")
@@ -56,8 +56,6 @@ _PYTHON: Final = ".".join(map(str, sys.version_info[:3]))
 USER_AGENT: Final = f"plex-source-client/{__version__} httpx/{httpx.__version__} python/{_PYTHON}"
 _TRUE_WORDS: Final = frozenset({"1", "true", "yes", "on"})
 _FALSE_WORDS: Final = frozenset({"", "0", "false", "no", "off"})
-#: The largest token file read (an authentik token is 60 characters).
-_MAX_TOKEN_FILE: Final = 64 * 1024
 
 
 class NotGiven:
@@ -296,21 +294,32 @@ def clean_secret(text: str) -> str:
     return text.strip().removeprefix("\ufeff").strip()
 
 
-def read_secret_file(path: str) -> str:
-    """The secret in the file ``path``, cleaned; ConfigurationError (never showing the file's
-    content) when it cannot be read, is too large or is not UTF-8 text.
+def secret_from_bytes(data: bytes, shown: str) -> str:
+    """The secret in ``data`` (read from ``shown``, a file or standard input, at most one byte
+    past :data:`MAX_SECRET_FILE_BYTES`), cleaned; ConfigurationError, never showing the content,
+    when there is too much or it is not UTF-8 text.
     """
-    try:
-        with open(path, "rb") as f:
-            data = f.read(_MAX_TOKEN_FILE + 1)
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > _MAX_TOKEN_FILE:
-        raise ConfigurationError(f"{path} is larger than {_MAX_TOKEN_FILE:,} bytes: not a token")
+    if len(data) > MAX_SECRET_FILE_BYTES:
+        raise ConfigurationError(
+            f"{shown} is larger than {MAX_SECRET_FILE_BYTES // 1024} KiB: refused"
+        )
     try:
         return clean_secret(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ConfigurationError(f"{path} is not UTF-8 text") from None
+        raise ConfigurationError(f"{shown} is not UTF-8 text") from None
+
+
+def read_secret_file(path: str, shown: str | None = None) -> str:
+    """The secret in the file ``path`` (see :func:`secret_from_bytes`); a huge file is not
+    read whole. ``shown``: how messages name the file (default: its path).
+    """
+    shown = path if shown is None else shown
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_SECRET_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    return secret_from_bytes(data, shown)
 
 
 def _token_from_env(env: Mapping[str, str]) -> str:

@@ -35,7 +35,6 @@ EXIT_INTERRUPTED: Final = 130
 #: Where to report a bug: the ``Source`` URL of pyproject.toml (a test keeps them equal).
 SOURCE_URL: Final = "https://github.com/plex-source-client/plex-source-client"
 #: The largest secret file (API token, Plex token) read; a token is well under 1 KiB.
-MAX_SECRET_FILE_BYTES: Final = 64 * 1024
 
 EXIT_CODES_HELP: Final = """\
 exit codes:
@@ -270,33 +269,26 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read_secret_file(path: str, what: str) -> str:
-    """The secret in the file at ``path`` ('-': standard input): UTF-8 (a byte order mark and
-    surrounding whitespace dropped), at most :data:`MAX_SECRET_FILE_BYTES`. Nothing of the
-    file's content is ever put in a message.
+    """The secret in the file at ``path`` ('-': standard input), read as the client reads
+    ``AUTHENTIK_TOKEN_FILE``: UTF-8, a byte order mark and surrounding whitespace dropped, at
+    most 64 KiB. Nothing of the file's content is ever put in a message.
     """
+    from ._base import read_secret_file, secret_from_bytes
+    from ._errors import ConfigurationError
+    from ._secrets import MAX_SECRET_FILE_BYTES
+
     shown = shorten(path, MESSAGE_LIMIT)
-    limit = MAX_SECRET_FILE_BYTES
     try:
         if path == "-":
             if sys.stdin is None:
                 raise UsageError(f"{what}: there is no standard input to read")
             stdin = getattr(sys.stdin, "buffer", sys.stdin)  # a StringIO in tests: no buffer
-            raw: bytes | str | None = stdin.read(limit + 1)
-            if raw is not None and len(raw) > limit:
-                raw = None
+            raw: bytes | str = stdin.read(MAX_SECRET_FILE_BYTES + 1)
+            value = secret_from_bytes(raw.encode() if isinstance(raw, str) else raw, shown)
         else:
-            from ._plan import read_bounded
-
-            raw = read_bounded(path, limit)
-    except OSError as exc:
-        raise UsageError(f"{what}: cannot read {shown}: {shorten(exc.strerror or exc)}") from None
-    if raw is None:
-        raise UsageError(f"{what}: {shown} is larger than {limit // 1024} KiB: refused")
-    try:
-        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        raise UsageError(f"{what}: {shown} is not UTF-8 text") from None
-    value = text.strip()
+            value = read_secret_file(path, shown)
+    except ConfigurationError as error:
+        raise UsageError(f"{what}: {shorten(str(error), MESSAGE_LIMIT)}") from None
     if not value:
         raise UsageError(f"{what}: {shown} is empty")
     _remember_secret(value)
@@ -377,12 +369,7 @@ def _client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> di
         given["url"] = args.url
     token_file = args.token_file or environ.get("AUTHENTIK_TOKEN_FILE", "").strip()
     if token_file:
-        given["token"] = _read_secret_file(token_file, "API token file")
-        if not (given["token"].isascii() and given["token"].isprintable()):
-            raise UsageError(
-                "API token file: the token holds characters an HTTP header cannot carry "
-                "(only printable ASCII)"
-            )
+        given["token"] = _read_secret_file(token_file, "API token file")  # checked by the client
     _remember_secret(environ.get("AUTHENTIK_TOKEN", "").strip())
     settings = {**settings_from_env(environ, given=given), **given}
     _remember_secret(settings.get("token"))

@@ -8,6 +8,10 @@ from typing import Any, Final
 
 MASK: Final = "***"
 
+#: The largest secret file read (an authentik token is 60 characters): a huge file or a device
+#: named by mistake is refused, not read whole.
+MAX_SECRET_FILE_BYTES: Final = 64 * 1024
+
 #: Secrets shorter than this are not searched for in text: replacing one or two characters
 #: everywhere would mangle messages, and real tokens are far longer.
 _MIN_REDACTABLE = 4
