@@ -1,7 +1,49 @@
 """The behaviour of the fake authentik: state, authentication, PATCH semantics, faults.
 
 One implementation, no sockets: :meth:`FakeAuthentik.handle` turns a request into an answer.
-The socket server and the in-process httpx transport (:mod:`._server`) both call it.
+The socket server and the in-process httpx transport (:mod:`._server`) both call it. Its
+answers are checked against a real authentik 2024.8.2's on 87 recorded raw requests
+(tests/test_replay.py, shared/authentik/2024.8.2/recorded-answers.json).
+
+What it implements, as authentik 2024.8 (Django REST framework) does:
+
+- **Routes.** DRF's router for the Plex source viewset: ``/api/v3/sources/plex/`` (list) and
+  ``/api/v3/sources/plex/<slug>/`` (detail; the slug matches ``[^/.]+`` after
+  percent-decoding; the trailing slash is required; a query string is ignored). A path below
+  ``/api/v3/`` that no route matches reaches a GET-only Django view: 405 with
+  ``Allow: GET, HEAD, OPTIONS`` and an empty body for any other method.
+- **Operations.** Detail: ``GET``/``HEAD`` (retrieve; HEAD without a body), ``PATCH``
+  (partial update: only sent fields change, a body ``slug`` renames), ``PUT`` (full update:
+  ``name``, ``slug`` and ``plex_token`` required, optional fields left out keep their values,
+  the same validation), ``DELETE`` (204). List: ``GET``/``HEAD`` (one page, every source).
+  Any other method: 405 ``Method "X" not allowed.``. Every answer of the two views carries
+  DRF's ``Allow`` (``GET, PUT, PATCH, DELETE, HEAD, OPTIONS``; ``GET, POST, HEAD, OPTIONS``).
+- **Authentication and permissions**, before anything else: ``Authorization: Bearer <token>``
+  (scheme case-insensitive) with the admin token; no header or no credentials, or the
+  unprivileged token: 403 ``You do not have permission to perform this action.``; another
+  scheme: 403 ``Unsupported authentication type``; an unknown token: 403
+  ``Token invalid/expired``. Then 404 ``Not found.`` for an unknown slug.
+- **Parsing.** A body needs ``Content-Type: application/json`` (else 415); an empty body is no
+  data. The body is parsed as ``ORJSONParser`` does (:mod:`._json`): not UTF-8, malformed,
+  nested 1024 levels deep: 400 ``JSON parse error - ...`` with orjson's wording. JSON
+  ``null``: ``No data provided``; another non-object: ``Invalid data. Expected a dictionary,
+  but got <type>.``. Bodies over :attr:`FakeAuthentik.max_body_size` (1 MiB): 413.
+- **Validation** (:mod:`._drf`), every field error at once, in DRF's shapes and words:
+  strings as ``CharField`` (numbers coerced, ``str.strip()``-trimmed, never blank, no NUL
+  character), the slug's length, pattern and uniqueness, ``BooleanField``'s coercions,
+  choices, flows and property mappings as ``PrimaryKeyRelatedField`` (``""`` or ``null``
+  clears a flow; pks parsed as Django's ``UUIDField`` parses them and looked up among
+  :meth:`~FakeAuthentik.add_flow` / :meth:`~FakeAuthentik.add_property_mapping`; mappings
+  kept once each), ``allowed_servers`` as ``ListField(child=CharField())`` (errors by index).
+  Read-only and unknown fields are ignored.
+
+What it does not: creating sources (list ``POST``) and ``OPTIONS`` (DRF's metadata) answer
+501 saying so; a ``GET`` of a path no route matches answers 404 (the real catch-all view's
+page is not emulated); sessions, CSRF, throttling, pagination parameters and filters; other
+authentik objects (flows and property mappings are only pks that exist); rare JSON syntax
+errors may be worded differently from orjson's (see :mod:`._json`). Faults
+(``fail_next``, ``drop_next``, ``corrupt_next``) apply to PATCHes only, as a proxy's would:
+their answers carry no ``Allow``.
 """
 
 from __future__ import annotations
@@ -150,13 +192,16 @@ class FakeAuthentik:
             client.update("plex", enabled=False)
             assert fake.sources["plex"]["enabled"] is False
 
-    It keeps Plex sources by slug and applies real PATCH semantics (only sent fields change;
-    a body ``slug`` renames; read-only and unknown fields are ignored; slugs are unique),
-    answers with authentik's own status codes and DRF messages, and records every request.
+    It keeps Plex sources by slug and applies real PATCH and PUT semantics (only sent fields
+    change; a body ``slug`` renames; read-only and unknown fields are ignored; slugs are
+    unique), answers with authentik's own status codes, DRF messages and ``Allow`` headers,
+    and records every request (the module docstring lists what is and is not emulated).
     Without ``with`` (or :meth:`start`) it serves only in process, through :meth:`transport`.
 
     ``sources``: the Plex sources to start with (dicts of fields, ``slug`` required); by
-    default one, ``plex``. Thread-safe.
+    default one, ``plex``. ``idle_timeout``: seconds a connection may take to send a request
+    once idle (over sockets). ``max_body_size``: the largest body in bytes (413 above it, in
+    both modes). Thread-safe.
     """
 
     def __init__(
