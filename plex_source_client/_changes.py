@@ -4,6 +4,11 @@ Pure logic, no I/O: shared by the sync and async clients. Each field's constrain
 ``PatchedPlexSourceRequest`` in openapi.yaml (tests/test_changes.py checks the table against the
 spec, so the two cannot drift). A change has three states: absent (not sent), ``None`` (sent as
 JSON null; only the two nullable flow fields accept it) and a value.
+
+Strings are checked as authentik's serializer (DRF's ``CharField``) checks them: trimmed with
+``str.strip()`` first (``trim_whitespace``), then refused if blank, too long, not a slug or
+holding a NUL character (``ProhibitNullCharactersValidator``); and sent trimmed, so what is
+sent is what the server stores. With ``validate=False`` values are sent as given.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ Kind = Literal["str", "bool", "uuid", "uuid_list", "str_list", "enum"]
 SLUG_PATTERN: Final = re.compile(r"^[-a-zA-Z0-9_]+$")
 SLUG_MESSAGE: Final = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
 BLANK_MESSAGE: Final = "This field may not be blank."
+NUL_MESSAGE: Final = "Null characters are not allowed."
 
 
 class Field(NamedTuple):
@@ -78,15 +84,24 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
+def trim(value: str) -> str:
+    """What DRF's ``CharField`` (``trim_whitespace=True``) makes of a string: ``str.strip()``."""
+    return value.strip()
+
+
 def _check_string(field: Field, value: object) -> list[str]:
     if not isinstance(value, str):
         return [f"Must be a string, got {_type_name(value)}."]
-    # authentik (DRF) trims surrounding whitespace before checking, so "  " is blank too.
-    if field.min_length and len(value.strip()) < field.min_length:
+    # authentik (DRF) trims surrounding whitespace, then checks: so "  " is blank too, and
+    # the validators (length, NUL, slug pattern; every one reports) see the trimmed string.
+    value = trim(value)
+    if field.min_length and len(value) < field.min_length:
         return [BLANK_MESSAGE]
     problems: list[str] = []
     if field.max_length is not None and len(value) > field.max_length:
         problems.append(f"Ensure this field has no more than {field.max_length} characters.")
+    if "\x00" in value:
+        problems.append(NUL_MESSAGE)
     if field.pattern is not None and not field.pattern.fullmatch(value):
         problems.append(SLUG_MESSAGE)
     return problems
@@ -164,6 +179,17 @@ def _as_uuid(value: Any) -> Any:
     return value
 
 
+def normalize(field: Field, value: Any) -> Any:
+    """The value as authentik will store it, for a value :func:`check_field` accepted: strings
+    (and the items of a string list) trimmed as DRF trims them. Anything else is unchanged.
+    """
+    if field.kind == "str" and isinstance(value, str):
+        return trim(value)
+    if field.kind == "str_list" and isinstance(value, Sequence) and not isinstance(value, str):
+        return [trim(item) if isinstance(item, str) else item for item in value]
+    return value
+
+
 def _model_value(field: Field, value: Any) -> Any:
     """Convert a (checked) value into what the generated request model expects."""
     if value is None:
@@ -205,8 +231,9 @@ def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -
     problem at once.
 
     The path ``slug`` and unknown field names are always checked; with ``validate`` every
-    spec constraint on the values is too. Without it, values are sent as given (for servers
-    newer than the spec).
+    spec constraint on the values is too, and strings are sent trimmed (:func:`normalize`), as
+    the server would store them. Without it, values are sent as given (for servers newer than
+    the spec).
     """
     errors = {}
     slug_problems = path_slug_problems(slug)
@@ -221,9 +248,12 @@ def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -
                     errors[name] = problems
     if errors:
         raise InvalidRequest(errors)
+    fields = {name: FIELDS_BY_NAME[name] for name in changes}
     model = PatchedPlexSourceRequest(
         **{
-            FIELDS_BY_NAME[name].wire: _model_value(FIELDS_BY_NAME[name], value)
+            fields[name].wire: _model_value(
+                fields[name], normalize(fields[name], value) if validate else value
+            )
             for name, value in changes.items()
         }
     )

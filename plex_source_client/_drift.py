@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
 
-from ._changes import FIELDS_BY_NAME
+from ._changes import FIELDS_BY_NAME, normalize
 
 
 def _as_json(value: Any) -> Any:
@@ -38,14 +38,15 @@ def _same(requested: Any, returned: Any) -> bool:
 def find_drift(changes: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[str, str]:
     """``{field: what differs}`` for every requested field the returned source does not match.
 
-    Secret fields are compared but their values never shown.
+    Secret fields are compared but their values never shown. A string is compared as the
+    server stores it (trimmed, :func:`~._changes.normalize`): the trimming is not drift.
     """
     drift = {}
     for name, value in changes.items():
         field = FIELDS_BY_NAME.get(name)
         if field is None:
             continue
-        wanted = _as_json(value)
+        wanted = _as_json(normalize(field, value))
         if field.wire not in returned:
             drift[name] = "the server did not return this field"
         elif not _same(wanted, returned[field.wire]):

@@ -216,10 +216,36 @@ def test_exit_3_unreachable(capsys: Capture, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_exit_4_drift(authentik_env: FakeAuthentik, capsys: Capture) -> None:
-    code, _, err = run(capsys, "update", "plex", "--name", "  padded ", "--check")
-    assert code == 4
-    assert err == 'plex-source: plex: name: drift: requested "  padded ", server has "padded"\n'
+    mapping = str(authentik_env.add_property_mapping())
+    code, _, err = run(
+        capsys, "update", "plex", "--user-property-mapping", mapping,
+        "--user-property-mapping", mapping, "--check",
+    )  # fmt: skip
+    assert code == 4  # a many-to-many set: authentik keeps each mapping once
+    assert err == (
+        f"plex-source: plex: user_property_mappings: drift: "
+        f'requested ["{mapping}", "{mapping}"], server has ["{mapping}"]\n'
+    )
     assert run(capsys, "update", "plex", "--name", "exact", "--check")[0] == 0
+
+
+def test_trimmed_strings_are_not_drift(authentik_env: FakeAuthentik, capsys: Capture) -> None:
+    """The client sends "  padded " as the server stores it: "padded". Nothing to report."""
+    code, _, err = run(
+        capsys, "update", "plex", "--name", "  padded ", "--allowed-server", " a ", "--check"
+    )
+    assert (code, err) == (0, "")
+    assert authentik_env.requests[-1].json == {"name": "padded", "allowed_servers": ["a"]}
+    assert authentik_env.sources["plex"]["name"] == "padded"
+
+
+def test_trimming_is_not_drift_even_unvalidated(
+    authentik_env: FakeAuthentik, capsys: Capture
+) -> None:
+    """With --no-validate the padding is sent; the server trims it, and that is no drift."""
+    code, _, err = run(capsys, "update", "plex", "--name", " p ", "--no-validate", "--check")
+    assert (code, err) == (0, "")
+    assert authentik_env.requests[-1].json == {"name": " p "}
 
 
 def test_dry_run_sends_nothing(authentik_env: FakeAuthentik, capsys: Capture) -> None:

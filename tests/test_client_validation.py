@@ -20,10 +20,13 @@ BAD_VALUES: list[tuple[str, Any, str]] = [
     ("name", "   ", BLANK),
     ("name", 5, "Must be a string, got int."),
     ("name", None, "May not be None: only authentication_flow and enrollment_flow can be"),
+    ("name", "a\x00b", "Null characters are not allowed."),
+    ("name", " \x00 ", "Null characters are not allowed."),
     ("new_slug", "", BLANK),
     ("new_slug", "has space", SLUG_MESSAGE),
     ("new_slug", "x" * 51, "Ensure this field has no more than 50 characters."),
-    ("new_slug", "ok\n", SLUG_MESSAGE),
+    ("new_slug", "o k\n", SLUG_MESSAGE),  # trimmed first: the inner space is the problem
+    ("new_slug", "ok\x00", "Null characters are not allowed."),
     ("new_slug", "ünïcode", SLUG_MESSAGE),
     ("enabled", "false", "Must be True or False, got str."),
     ("enabled", 0, "Must be True or False, got int."),
@@ -40,12 +43,17 @@ BAD_VALUES: list[tuple[str, Any, str]] = [
     ("user_matching_mode", "name_link", "'name_link' is not a valid choice."),
     ("group_matching_mode", "email_link", "'email_link' is not a valid choice."),
     ("user_path_template", "", BLANK),
+    ("user_path_template", "a\x00", "Null characters are not allowed."),
     ("client_id", "", BLANK),
+    ("client_id", "\x00", "Null characters are not allowed."),
     ("allowed_servers", "abc123", "Must be a list, got a single string"),
     ("allowed_servers", ["ok", ""], "Item 1: " + BLANK),
     ("allowed_servers", [1], "Item 0: Must be a string, got int."),
+    ("allowed_servers", ["ok", "a\x00"], "Item 1: Null characters are not allowed."),
+    ("allowed_servers", ["  "], "Item 0: " + BLANK),
     ("allow_friends", "yes", "Must be True or False, got str."),
     ("plex_token", "", BLANK),
+    ("plex_token", "tok\x00en", "Null characters are not allowed."),
     ("plex_token", None, "May not be None"),
 ]
 
@@ -61,6 +69,41 @@ def test_bad_value_is_rejected_before_io(
     assert caught.value.errors[field][0].startswith(message)
     assert isinstance(caught.value, ValueError)
     assert route.call_count == 0
+
+
+def test_a_nul_in_a_slug_breaks_the_pattern_too(twin: Twin, api: respx.MockRouter) -> None:
+    """DRF runs every validator of the field: both messages, in its order."""
+    with pytest.raises(InvalidRequest) as caught:
+        twin.update(SLUG, new_slug="a\x00")
+    assert caught.value.errors == {"new_slug": ["Null characters are not allowed.", SLUG_MESSAGE]}
+    assert not api.calls
+
+
+def test_strings_are_sent_trimmed_as_the_server_stores_them(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    route = api.patch(f"/sources/plex/{SLUG}/").respond(200, json=plex_source())
+    twin.update(
+        SLUG,
+        name="  Plex  ",
+        new_slug="\tplex-2\n",
+        client_id=" cid ",
+        user_path_template=" p/%(slug)s ",
+        plex_token=" tok ",
+        allowed_servers=[" a ", "b\u2003"],  # str.strip(): Unicode whitespace too, as DRF
+        authentication_flow=None,
+    )
+    assert route.calls.last.request.content == (
+        b'{"name":"Plex","slug":"plex-2","authentication_flow":null,'
+        b'"user_path_template":"p/%(slug)s","client_id":"cid","allowed_servers":["a","b"],'
+        b'"plex_token":"tok"}'
+    )
+
+
+def test_validate_false_sends_strings_as_given(twin: Twin, api: respx.MockRouter) -> None:
+    route = api.patch(f"/sources/plex/{SLUG}/").respond(200, json=plex_source())
+    twin.update(SLUG, options={"validate": False}, name=" a\x00 ", allowed_servers=[" x "])
+    assert route.calls.last.request.content == (b'{"name":" a\\u0000 ","allowed_servers":[" x "]}')
 
 
 def test_every_problem_is_reported_at_once(twin: Twin, api: respx.MockRouter) -> None:

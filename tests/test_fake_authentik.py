@@ -178,6 +178,50 @@ FIELD_ERRORS: list[tuple[dict[str, Any], dict[str, Any]]] = [
         {"user_property_mappings": ['Expected a list of items but got type "str".']},
     ),
     ({"plex_token": ""}, {"plex_token": ["This field may not be blank."]}),
+    ({"name": "a\x00b"}, {"name": ["Null characters are not allowed."]}),
+    (
+        {"allowed_servers": ["ok", "\x00"]},
+        {"allowed_servers": {"1": ["Null characters are not allowed."]}},
+    ),
+    (
+        {"slug": "a\x00"},
+        {
+            "slug": [
+                "Null characters are not allowed.",
+                'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.',
+            ]
+        },
+    ),
+    # PrimaryKeyRelatedField: an int is UUID(int=...), anything else UUID(hex=...), the value
+    # quoted as given; ManyRelatedField hands items (None too) straight to the lookup.
+    ({"enrollment_flow": 123}, {"enrollment_flow": ['Invalid pk "123" - object does not exist.']}),
+    ({"enrollment_flow": -1}, {"enrollment_flow": ["“-1” is not a valid UUID."]}),
+    (
+        {"enrollment_flow": True},
+        {"enrollment_flow": ["Incorrect type. Expected pk value, received bool."]},
+    ),
+    ({"enrollment_flow": ["x"]}, {"enrollment_flow": ["“['x']” is not a valid UUID."]}),
+    (
+        {"enrollment_flow": "0000000A-0000-0000-0000-000000000000"},
+        {
+            "enrollment_flow": [
+                'Invalid pk "0000000A-0000-0000-0000-000000000000" - object does not exist.'
+            ]
+        },
+    ),
+    (
+        {"user_property_mappings": [None]},
+        {"user_property_mappings": ['Invalid pk "None" - object does not exist.']},
+    ),
+    ({"user_property_mappings": [""]}, {"user_property_mappings": ["“” is not a valid UUID."]}),
+    (
+        {"user_property_mappings": {"k": 1}},
+        {"user_property_mappings": ["“k” is not a valid UUID."]},
+    ),
+    (
+        {"user_property_mappings": 5},
+        {"user_property_mappings": ['Expected a list of items but got type "int".']},
+    ),
 ]
 
 
@@ -205,10 +249,50 @@ def test_drf_coerces_like_authentik(fake: FakeAuthentik) -> None:
     )
 
 
-def test_malformed_json(fake: FakeAuthentik) -> None:
-    answer = patch(fake, raw=b"{not json")
-    assert answer.status == 400
-    assert answer.json()["detail"].startswith("JSON parse error - ")
+@pytest.mark.parametrize(
+    ("raw", "detail"),
+    [
+        (b"{not json", "unexpected character: line 1 column 2 (char 1)"),
+        (b'{"name": "x"', "unexpected end of data: line 1 column 13 (char 12)"),
+        (b'{"name": "x"}}', "unexpected content after document: line 1 column 14 (char 13)"),
+        (b'{"enabled": tru}', "invalid literal: line 1 column 13 (char 12)"),
+        (b'{"enabled": NaN}', "unexpected character: line 1 column 13 (char 12)"),
+        (b'{"a": [1,], "b": 2}', "trailing comma is not allowed: line 1 column 11 (char 10)"),
+        (b'\n{"a": 01}', "number with leading zero is not allowed: line 2 column 7 (char 7)"),
+        (
+            b'{"name": "\xff"}',
+            "'utf-8' codec can't decode byte 0xff in position 10: invalid start byte",
+        ),
+        (
+            b"[" * 100_000,
+            "array and object recursion depth exceeded: line 1 column 1025 (char 1024)",
+        ),
+        (
+            b'{"a": ' * 100_000 + b"1" + b"}" * 100_000,
+            "array and object recursion depth exceeded: line 1 column 6140 (char 6139)",
+        ),
+    ],
+)
+def test_malformed_json(fake: FakeAuthentik, raw: bytes, detail: str) -> None:
+    """ORJSONParser's answer: the codec's or orjson's (yyjson's) message, never an exception."""
+    answer = patch(fake, raw=raw)
+    assert (answer.status, answer.json()) == (400, {"detail": f"JSON parse error - {detail}"})
+
+
+def test_json_nested_below_orjson_limit_is_parsed(fake: FakeAuthentik) -> None:
+    deep = b'{"name": ' + b"[" * 1000 + b"]" * 1000 + b"}"  # deeper than Python's own limit
+    answer = patch(fake, raw=deep)
+    assert fake.requests[-1].json is not None  # parsed: orjson takes up to 1023 levels
+    # CharField's str(value) needs Python recursion: as in Django, it may run out (a 500).
+    if answer.status == 500:
+        assert answer.body == b"<h1>Server Error (500)</h1>"
+    else:
+        assert (answer.status, answer.json()) == (400, {"name": ["Not a valid string."]})
+
+
+def test_json_null_body(fake: FakeAuthentik) -> None:
+    answer = patch(fake, raw=b"null")
+    assert (answer.status, answer.json()) == (400, {"non_field_errors": ["No data provided"]})
 
 
 def test_json_array_body(fake: FakeAuthentik) -> None:
@@ -240,10 +324,111 @@ def test_404(fake: FakeAuthentik) -> None:
     assert (answer.status, answer.json()) == (404, {"detail": "Not found."})
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+@pytest.mark.parametrize("method", ["POST", "TRACE"])
 def test_405(fake: FakeAuthentik, method: str) -> None:
     answer = patch(fake, {"enabled": False}, method=method)
     assert (answer.status, answer.json()) == (405, {"detail": f'Method "{method}" not allowed.'})
+
+
+def test_405_comes_after_authentication(fake: FakeAuthentik) -> None:
+    assert patch(fake, {"enabled": False}, method="POST", token=None).status == 403
+
+
+DETAIL_ALLOW = "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"body": {"name": "n"}},
+        {"body": {"name": ""}},
+        {"token": None},
+        {"path": "/api/v3/sources/plex/nope/"},
+        {"raw": b"x", "content_type": "text/plain"},
+        {"raw": b"{"},
+        {"method": "POST"},
+        {"method": "GET"},
+    ],
+    ids=repr,
+)
+def test_every_answer_of_the_detail_view_has_allow(
+    fake: FakeAuthentik, options: dict[str, Any]
+) -> None:
+    """DRF's APIView.finalize_response sets Allow on every answer of a view."""
+    assert patch(fake, **options).headers["Allow"] == DETAIL_ALLOW
+
+
+def test_the_list_view_has_its_own_allow(fake: FakeAuthentik) -> None:
+    answer = patch(fake, {"name": "n"}, path="/api/v3/sources/plex/")
+    assert (answer.status, answer.headers["Allow"]) == (405, "GET, POST, HEAD, OPTIONS")
+    assert patch(fake, method="GET", path="/api/v3/sources/plex/").json()["results"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v3/sources/plex/plex",  # no trailing slash
+        "/api/v3/sources/plex/a.b/",  # lookup_value_regex is [^/.]+
+        "/api/v3/sources/plex/a%2Eb/",  # matched after percent-decoding
+        "/api/v3/sources/plex/plex/extra/",
+        "/api/v3/nothing-here/",
+    ],
+)
+def test_paths_the_router_does_not_match(fake: FakeAuthentik, path: str) -> None:
+    """A GET-only Django view catches them: 405, its Allow, an empty body; nothing changes."""
+    before = fake.sources
+    answer = patch(fake, {"name": "n"}, path=path)
+    assert (answer.status, answer.headers["Allow"], answer.body) == (405, "GET, HEAD, OPTIONS", b"")
+    assert fake.sources == before
+
+
+def test_percent_encoded_slug_is_decoded(fake: FakeAuthentik) -> None:
+    fake.add_source(slug="p-1", name="P")
+    assert patch(fake, {"name": "Q"}, path="/api/v3/sources/plex/p%2D1/").status == 200
+    assert patch(fake, {"name": "Q"}, path="/api/v3/sources/plex/%C3%BC/").status == 404
+
+
+def test_put_is_a_full_update(fake: FakeAuthentik) -> None:
+    before = fake.sources["plex"]
+    missing = patch(fake, {"name": "n"}, method="PUT")
+    assert (missing.status, missing.json()) == (
+        400,
+        {"slug": ["This field is required."], "plex_token": ["This field is required."]},
+    )
+    empty = patch(fake, method="PUT")
+    assert set(empty.json()) == {"name", "slug", "plex_token"}
+    bad = patch(fake, {"name": "", "slug": "plex", "plex_token": "t", "enabled": 3}, method="PUT")
+    assert bad.json() == {
+        "name": ["This field may not be blank."],
+        "enabled": ["Must be a valid boolean."],
+    }
+    assert fake.sources["plex"] == before
+    ok = patch(fake, {"name": " N ", "slug": "plex-2", "plex_token": "t"}, method="PUT")
+    assert ok.status == 200
+    # Optional fields left out keep their values (DRF skips them); required ones are set.
+    assert fake.sources["plex-2"] == {**before, "name": "N", "slug": "plex-2", "plex_token": "t"}
+    assert patch(fake, method="PUT", token=None).status == 403
+
+
+def test_delete_removes_the_source(fake: FakeAuthentik) -> None:
+    answer = patch(fake, method="DELETE")
+    assert (answer.status, answer.body) == (204, b"")
+    assert fake.sources == {}
+    assert patch(fake, method="DELETE").status == 404
+
+
+def test_head_has_no_body(fake: FakeAuthentik) -> None:
+    answer = patch(fake, method="HEAD")
+    assert (answer.status, answer.body) == (200, b"")
+
+
+@pytest.mark.parametrize(("method", "path"), [("OPTIONS", PATH), ("POST", "/api/v3/sources/plex/")])
+def test_what_the_fake_does_not_emulate_says_so(
+    fake: FakeAuthentik, method: str, path: str
+) -> None:
+    answer = patch(fake, {"slug": "new"}, method=method, path=path)
+    assert answer.status == 501
+    assert "does not emulate" in answer.json()["detail"]
 
 
 def test_415(fake: FakeAuthentik) -> None:

@@ -26,6 +26,7 @@ from plex_source_client import (
 )
 from plex_source_client._changes import FIELDS_BY_NAME
 from plex_source_client._generated.models import PatchedPlexSourceRequest
+from plex_source_client.testing import FakeAuthentik
 
 from .payloads import plex_source
 
@@ -35,7 +36,9 @@ URL = "https://auth.example.com"
 
 # -- strategies
 
-not_blank = st.text(min_size=1).filter(str.strip)
+# DRF refuses NUL characters in any string, and trims surrounding whitespace before checking.
+not_blank = st.text(alphabet=st.characters(exclude_characters="\x00"), min_size=1).filter(str.strip)
+with_nul = st.tuples(st.text(), st.text()).map(lambda parts: parts[0] + "\x00" + parts[1])
 uuid_value = st.uuids() | st.uuids().map(str) | st.uuids().map(lambda u: str(u).upper())
 
 
@@ -49,7 +52,7 @@ def sequence_of(items: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 VALID: dict[str, st.SearchStrategy[Any]] = {
     "name": not_blank,
-    "new_slug": st.from_regex(r"[-a-zA-Z0-9_]{1,50}", fullmatch=True),
+    "new_slug": st.from_regex(r"\s*[-a-zA-Z0-9_]{1,50}\s*", fullmatch=True),
     "enabled": st.booleans(),
     "authentication_flow": st.none() | uuid_value,
     "enrollment_flow": st.none() | uuid_value,
@@ -88,8 +91,8 @@ def bad_choice(enum: type[Enum]) -> st.SearchStrategy[Any]:
 
 
 INVALID: dict[str, st.SearchStrategy[Any]] = {
-    "name": blank | not_a_string,
-    "new_slug": st.text().filter(lambda s: not _is_slug(s)) | not_a_string,
+    "name": blank | not_a_string | with_nul,
+    "new_slug": st.text().filter(lambda s: not _is_slug(s.strip())) | not_a_string,
     "enabled": st.integers() | st.text() | st.none(),
     "authentication_flow": not_a_uuid,
     "enrollment_flow": not_a_uuid,
@@ -97,12 +100,13 @@ INVALID: dict[str, st.SearchStrategy[Any]] = {
     "group_property_mappings": not_a_list | st.lists(not_a_uuid, min_size=1, max_size=3),
     "policy_engine_mode": bad_choice(PolicyEngineMode),
     "user_matching_mode": bad_choice(UserMatchingModeEnum),
-    "user_path_template": blank | not_a_string,
+    "user_path_template": blank | not_a_string | with_nul,
     "group_matching_mode": bad_choice(GroupMatchingModeEnum),
-    "client_id": blank | not_a_string,
-    "allowed_servers": not_a_list | st.lists(blank | not_a_string, min_size=1, max_size=3),
+    "client_id": blank | not_a_string | with_nul,
+    "allowed_servers": not_a_list
+    | st.lists(blank | not_a_string | with_nul, min_size=1, max_size=3),
     "allow_friends": st.integers() | st.text() | st.none(),
-    "plex_token": blank | not_a_string,
+    "plex_token": blank | not_a_string | with_nul,
 }
 
 
@@ -114,6 +118,8 @@ def as_json(field: str, value: Any) -> Any:
         return [as_json(field, item) for item in value]
     if FIELDS_BY_NAME[field].kind in ("uuid", "uuid_list") and value is not None:
         return str(uuid.UUID(str(value)))  # UUIDs are sent in canonical form
+    if isinstance(value, str):
+        return value.strip()  # sent as the server stores it: trimmed, as DRF's CharField does
     return value
 
 
@@ -242,3 +248,36 @@ def test_any_answer_is_a_source_or_one_of_our_errors(
         assert isinstance(outcome, PlexSource | PlexSourceError), repr(outcome)
         if isinstance(outcome, PlexSource):
             assert 200 <= status < 300
+
+
+# -- the client's string checks mirror authentik's (the fake's DRF CharField) ----------------
+
+STRING_FIELDS = ["name", "new_slug", "user_path_template", "client_id", "plex_token"]
+PATH = "/api/v3/sources/plex/plex/"
+
+
+@SETTINGS
+@given(
+    st.sampled_from([*STRING_FIELDS, "allowed_servers"]),
+    st.text(max_size=12) | st.sampled_from([" \x00", "a\x00", "\u2003x\u2003", "  ", "ok\n"]),
+)
+def test_the_client_takes_a_string_exactly_when_authentik_does(field: str, text: str) -> None:
+    """Accepted by the client iff the server accepts it; and then sent as the server stores it."""
+    value: Any = [text] if field == "allowed_servers" else text
+    wire = FIELDS_BY_NAME[field].wire
+    server = FakeAuthentik()
+    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"}
+    answer = server.handle("PATCH", PATH, headers, json.dumps({wire: value}).encode())
+    fake = FakeAuthentik()
+    refused: dict[str, Any] | None = None
+    with fake.client(max_retries=0) as client:
+        try:
+            client.update_from_mapping("plex", {field: value})
+        except InvalidRequest as error:
+            refused = error.errors
+    if refused is not None:
+        assert answer.status == 400, refused
+        return
+    assert answer.status == 200, answer.json()
+    [stored] = fake.sources.values()
+    assert fake.requests[-1].json == {wire: stored[wire]}  # sent is stored: no drift

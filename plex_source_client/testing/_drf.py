@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, Final
 
 from .._changes import FIELDS
@@ -20,6 +20,12 @@ NOT_A_STRING: Final = "Not a valid string."
 NOT_A_BOOLEAN: Final = "Must be a valid boolean."
 SLUG_INVALID: Final = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
 SLUG_TAKEN: Final = "source with this slug already exists."
+REQUIRED: Final = "This field is required."
+NUL: Final = "Null characters are not allowed."
+NO_DATA: Final = "No data provided"
+#: The fields a full update (PUT) must carry: PlexSourceRequest's ``required`` in authentik's
+#: schema (the model fields with neither a default nor ``blank=True``).
+REQUIRED_ON_PUT: Final = ("name", "slug", "plex_token")
 _SLUG: Final = re.compile(r"[-a-zA-Z0-9_]+")
 
 _TRUE: Final = frozenset(
@@ -81,15 +87,25 @@ def _input_type(value: object) -> str:
     return type(value).__name__
 
 
-def _string(value: object) -> str:
-    """DRF CharField: strings, and numbers turned into strings; trimmed; never blank."""
+def _char(value: object) -> str:
+    """DRF CharField before its validators: ``run_validation`` refuses blank input (``""``,
+    or only whitespace once trimmed), ``to_internal_value`` takes strings and numbers (as
+    strings) and trims them (``trim_whitespace``: ``str.strip()``).
+    """
     if value is None:
         raise FieldError([NOT_NULL])
+    if value == "" or str(value).strip() == "":
+        raise FieldError([BLANK])
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise FieldError([NOT_A_STRING])
-    text = str(value).strip()
-    if not text:
-        raise FieldError([BLANK])
+    return str(value).strip()
+
+
+def _string(value: object) -> str:
+    """A CharField with DRF's own validators (``ProhibitNullCharactersValidator``)."""
+    text = _char(value)
+    if "\x00" in text:
+        raise FieldError([NUL])
     return text
 
 
@@ -107,26 +123,40 @@ def _boolean(value: object) -> bool:
 
 
 def _choice(field: str) -> Callable[[object], str]:
+    """DRF ChoiceField: the input's ``str()`` must be one of the choices."""
+
     def check(value: object) -> str:
         if value is None:
             raise FieldError([NOT_NULL])
-        if isinstance(value, str) and value in CHOICES[field]:
-            return value
+        if str(value) in CHOICES[field]:
+            return str(value)
         raise FieldError([f'"{value}" is not a valid choice.'])
 
     return check
 
 
-def _pk(value: object, existing: Collection[str]) -> str:
-    """DRF PrimaryKeyRelatedField over a UUID primary key: parse, then look up."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise FieldError([f"Incorrect type. Expected pk value, received {_input_type(value)}."])
+def _uuid_pk(value: object) -> uuid.UUID:
+    """Django's ``UUIDField.to_python``, which the pk lookup runs: an int is ``UUID(int=)``,
+    anything else is ``UUID(hex=)`` (a list or a dict fails there too).
+    """
     try:
-        pk = str(uuid.UUID(int=value) if isinstance(value, int) else uuid.UUID(value))
-    except ValueError:
+        if isinstance(value, int):
+            return uuid.UUID(int=value)
+        return uuid.UUID(hex=value)  # type: ignore[arg-type]
+    except (AttributeError, TypeError, ValueError):
         raise FieldError([f"“{value}” is not a valid UUID."]) from None
-    if pk not in existing:
-        raise FieldError([f'Invalid pk "{pk}" - object does not exist.'])
+
+
+def _pk(value: object, existing: Collection[str]) -> str:
+    """DRF ``PrimaryKeyRelatedField.to_internal_value`` over a UUID pk: a bool is the wrong
+    type; anything else is looked up (``queryset.get(pk=value)``). ``None`` finds nothing. The
+    messages quote the value as given.
+    """
+    if isinstance(value, bool):
+        raise FieldError([f"Incorrect type. Expected pk value, received {_input_type(value)}."])
+    pk = None if value is None else str(_uuid_pk(value))
+    if pk is None or pk not in existing:
+        raise FieldError([f'Invalid pk "{value}" - object does not exist.'])
     return pk
 
 
@@ -150,12 +180,20 @@ def _string_list(value: object) -> list[str]:
 def validate_patch(
     data: object,
     *,
+    partial: bool = True,
     current_slug: str,
     taken_slugs: Collection[str],
     flows: Collection[str],
     property_mappings: Collection[str],
 ) -> dict[str, Any]:
-    """The validated changes in ``data``, or :class:`ValidationFailed` with DRF's error body."""
+    """The validated changes in ``data``, or :class:`ValidationFailed` with DRF's error body.
+
+    ``partial``: a PATCH (``partial_update``). Otherwise a PUT (``update``): the same checks,
+    and a missing required field is an error; a missing optional one is left as it is (DRF
+    skips it: the serializer fields carry no defaults of their own).
+    """
+    if data is None:  # the body was JSON null: the serializer's own "null" message
+        raise ValidationFailed({"non_field_errors": [NO_DATA]})
     if not isinstance(data, Mapping):
         raise ValidationFailed(
             {
@@ -166,10 +204,12 @@ def validate_patch(
         )
 
     def slug(value: object) -> str:
-        text = _string(value)
-        problems = []
+        text = _char(value)
+        problems = []  # every validator runs: UniqueValidator, max length, NUL, slug pattern
         if len(text) > 50:
             problems.append("Ensure this field has no more than 50 characters.")
+        if "\x00" in text:
+            problems.append(NUL)
         if not _SLUG.fullmatch(text):
             problems.append(SLUG_INVALID)
         if text != current_slug and text in taken_slugs:
@@ -179,14 +219,18 @@ def validate_patch(
         return text
 
     def flow(value: object) -> str | None:
-        return None if value is None else _pk(value, flows)
+        # RelatedField.run_validation: "" is None for relational fields; the flows are nullable.
+        return None if value is None or value == "" else _pk(value, flows)
 
     def mappings(value: object) -> list[str]:
+        # ManyRelatedField: any iterable but a string (a dict gives its keys); each item goes
+        # straight to the child's to_internal_value; the first bad one fails the field.
         if value is None:
             raise FieldError([NOT_NULL])
-        if isinstance(value, str | Mapping) or not isinstance(value, list):
+        if isinstance(value, str) or not isinstance(value, Iterable):
             raise FieldError([f'Expected a list of items but got type "{_input_type(value)}".'])
-        return [_pk(item, property_mappings) for item in value]
+        # A many-to-many set: each mapping once.
+        return list(dict.fromkeys(_pk(item, property_mappings) for item in value))
 
     fields: dict[str, Callable[[object], Any]] = {
         "name": _string,
@@ -208,11 +252,14 @@ def validate_patch(
     changes: dict[str, Any] = {}
     errors: dict[str, Any] = {}
     for name, check in fields.items():
-        if name in data:
-            try:
-                changes[name] = check(data[name])
-            except FieldError as error:
-                errors[name] = error.detail
+        if name not in data:
+            if not partial and name in REQUIRED_ON_PUT:
+                errors[name] = [REQUIRED]
+            continue
+        try:
+            changes[name] = check(data[name])
+        except FieldError as error:
+            errors[name] = error.detail
     if errors:
         raise ValidationFailed(errors)
     return changes

@@ -1,13 +1,56 @@
 """The behaviour of the fake authentik: state, authentication, PATCH semantics, faults.
 
 One implementation, no sockets: :meth:`FakeAuthentik.handle` turns a request into an answer.
-The socket server and the in-process httpx transport (:mod:`._server`) both call it.
+The socket server and the in-process httpx transport (:mod:`._server`) both call it. Its
+answers are checked against a real authentik 2024.8.2's on 87 recorded raw requests
+(tests/test_replay.py, shared/authentik/2024.8.2/recorded-answers.json).
+
+What it implements, as authentik 2024.8 (Django REST framework) does:
+
+- **Routes.** DRF's router for the Plex source viewset: ``/api/v3/sources/plex/`` (list) and
+  ``/api/v3/sources/plex/<slug>/`` (detail; the slug matches ``[^/.]+`` after
+  percent-decoding; the trailing slash is required; a query string is ignored). A path below
+  ``/api/v3/`` that no route matches reaches a GET-only Django view: 405 with
+  ``Allow: GET, HEAD, OPTIONS`` and an empty body for any other method.
+- **Operations.** Detail: ``GET``/``HEAD`` (retrieve; HEAD without a body), ``PATCH``
+  (partial update: only sent fields change, a body ``slug`` renames), ``PUT`` (full update:
+  ``name``, ``slug`` and ``plex_token`` required, optional fields left out keep their values,
+  the same validation), ``DELETE`` (204). List: ``GET``/``HEAD`` (one page, every source).
+  Any other method: 405 ``Method "X" not allowed.``. Every answer of the two views carries
+  DRF's ``Allow`` (``GET, PUT, PATCH, DELETE, HEAD, OPTIONS``; ``GET, POST, HEAD, OPTIONS``).
+- **Authentication and permissions**, before anything else: ``Authorization: Bearer <token>``
+  (scheme case-insensitive) with the admin token; no header or no credentials, or the
+  unprivileged token: 403 ``You do not have permission to perform this action.``; another
+  scheme: 403 ``Unsupported authentication type``; an unknown token: 403
+  ``Token invalid/expired``. Then 404 ``Not found.`` for an unknown slug.
+- **Parsing.** A body needs ``Content-Type: application/json`` (else 415); an empty body is no
+  data. The body is parsed as ``ORJSONParser`` does (:mod:`._json`): not UTF-8, malformed,
+  nested 1024 levels deep: 400 ``JSON parse error - ...`` with orjson's wording. JSON
+  ``null``: ``No data provided``; another non-object: ``Invalid data. Expected a dictionary,
+  but got <type>.``. Bodies over :attr:`FakeAuthentik.max_body_size` (1 MiB): 413.
+- **Validation** (:mod:`._drf`), every field error at once, in DRF's shapes and words:
+  strings as ``CharField`` (numbers coerced, ``str.strip()``-trimmed, never blank, no NUL
+  character), the slug's length, pattern and uniqueness, ``BooleanField``'s coercions,
+  choices, flows and property mappings as ``PrimaryKeyRelatedField`` (``""`` or ``null``
+  clears a flow; pks parsed as Django's ``UUIDField`` parses them and looked up among
+  :meth:`~FakeAuthentik.add_flow` / :meth:`~FakeAuthentik.add_property_mapping`; mappings
+  kept once each), ``allowed_servers`` as ``ListField(child=CharField())`` (errors by index).
+  Read-only and unknown fields are ignored.
+
+What it does not: creating sources (list ``POST``) and ``OPTIONS`` (DRF's metadata) answer
+501 saying so; a ``GET`` of a path no route matches answers 404 (the real catch-all view's
+page is not emulated); sessions, CSRF, throttling, pagination parameters and filters; other
+authentik objects (flows and property mappings are only pks that exist); rare JSON syntax
+errors may be worded differently from orjson's (see :mod:`._json`). Faults
+(``fail_next``, ``drop_next``, ``corrupt_next``) apply to PATCHes only, as a proxy's would:
+their answers carry no ``Allow``.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 import secrets
 import threading
 import time
@@ -16,6 +59,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any, Final
+from urllib.parse import unquote
 
 import attrs
 import httpx
@@ -25,11 +69,26 @@ from .._async_client import AsyncPlexSourceClient
 from .._client import PlexSourceClient
 from .._display import FIELD_ORDER
 from .._secrets import MASK, is_secret_name
-from . import _drf
-from ._server import DROP, Answer, SocketServer, Transport
+from . import _drf, _json
+from ._server import (
+    DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_BODY_SIZE,
+    DROP,
+    Answer,
+    SocketServer,
+    Transport,
+    too_large,
+)
 
 API_PREFIX: Final = "/api/v3"
 SOURCE_PREFIX: Final = f"{API_PREFIX}/sources/plex/"
+#: DRF's ``Allow`` (``APIView.allowed_methods``) on every answer of the two views.
+DETAIL_ALLOW: Final = "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"
+LIST_ALLOW: Final = "GET, POST, HEAD, OPTIONS"
+#: Django's generic view that answers paths the API router does not match.
+CATCH_ALL_ALLOW: Final = "GET, HEAD, OPTIONS"
+#: Django's answer to an unhandled exception (DEBUG off).
+SERVER_ERROR_PAGE: Final = b"<h1>Server Error (500)</h1>"
 DEFAULT_AUTHENTICATION_FLOW: Final = "default-source-authentication"
 DEFAULT_ENROLLMENT_FLOW: Final = "default-source-enrollment"
 
@@ -94,6 +153,35 @@ def _detail(status: int, detail: str, headers: Mapping[str, str] | None = None) 
     return _json_answer(status, {"detail": detail}, headers)
 
 
+def _not_allowed(method: str) -> Answer:
+    return _detail(405, f'Method "{method}" not allowed.')
+
+
+def _not_emulated(method: str, what: str) -> Answer:
+    """A method the real view serves but the fake does not: 501, saying so."""
+    return _detail(501, f"FakeAuthentik does not emulate {method} here ({what}).")
+
+
+#: DRF's router for authentik's Plex source viewset: ``lookup_value_regex`` is ``[^/.]+`` and
+#: every route ends in a slash (Django matches the percent-decoded path).
+_LIST_ROUTE: Final = re.compile(re.escape(SOURCE_PREFIX) + r"\Z")
+_DETAIL_ROUTE: Final = re.compile(re.escape(SOURCE_PREFIX) + r"(?P<slug>[^/.]+)/\Z")
+
+
+def _route(target: str) -> tuple[str, str] | None:
+    """("list", "") or ("detail", slug) for a request target, or None when no route matches.
+
+    authentik answers a path below ``/api/v3/`` that no API route matches (no trailing slash,
+    a dot in the slug) from a catch-all, GET-only Django view: any other method gets Django's
+    ``HttpResponseNotAllowed``, 405 with ``Allow: GET, HEAD, OPTIONS`` and an empty body.
+    """
+    path = unquote(target.split("?", 1)[0])
+    if _LIST_ROUTE.match(path):
+        return "list", ""
+    found = _DETAIL_ROUTE.match(path)
+    return ("detail", found.group("slug")) if found else None
+
+
 class FakeAuthentik:
     """A stateful, fault-injecting fake of authentik 2024.8's Plex source endpoint.
 
@@ -104,17 +192,31 @@ class FakeAuthentik:
             client.update("plex", enabled=False)
             assert fake.sources["plex"]["enabled"] is False
 
-    It keeps Plex sources by slug and applies real PATCH semantics (only sent fields change;
-    a body ``slug`` renames; read-only and unknown fields are ignored; slugs are unique),
-    answers with authentik's own status codes and DRF messages, and records every request.
+    It keeps Plex sources by slug and applies real PATCH and PUT semantics (only sent fields
+    change; a body ``slug`` renames; read-only and unknown fields are ignored; slugs are
+    unique), answers with authentik's own status codes, DRF messages and ``Allow`` headers,
+    and records every request (the module docstring lists what is and is not emulated).
     Without ``with`` (or :meth:`start`) it serves only in process, through :meth:`transport`.
 
     ``sources``: the Plex sources to start with (dicts of fields, ``slug`` required); by
-    default one, ``plex``. Thread-safe.
+    default one, ``plex``. ``idle_timeout``: seconds a connection may take to send a request
+    once idle (over sockets). ``max_body_size``: the largest body in bytes (413 above it, in
+    both modes). Thread-safe.
     """
 
-    def __init__(self, sources: Iterable[Mapping[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        sources: Iterable[Mapping[str, Any]] | None = None,
+        *,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    ) -> None:
         self._lock = threading.RLock()
+        #: Seconds a connection may take to send a request once idle (sockets; set before
+        #: :meth:`start`). A client that sends nothing, or trickles, is disconnected.
+        self.idle_timeout: float = idle_timeout
+        #: The largest request body, in bytes; a larger one is answered 413 (see ``too_large``).
+        self.max_body_size: int = max_body_size
         self._sources: dict[str, dict[str, Any]] = {}
         self._faults: deque[_Fault] = deque()
         self._requests: list[RecordedRequest] = []
@@ -141,7 +243,9 @@ class FakeAuthentik:
         """Serve on 127.0.0.1 at a free port, in a background thread (``with`` does this)."""
         with self._lock:
             if self._server is None:
-                self._server = SocketServer(self.handle)
+                self._server = SocketServer(
+                    self.handle, idle_timeout=self.idle_timeout, max_body_size=self.max_body_size
+                )
         return self
 
     def stop(self) -> None:
@@ -312,56 +416,81 @@ class FakeAuthentik:
     # -- the server's behaviour ---------------------------------------------------------------
 
     def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
-        """Answer one HTTP request as authentik 2024.8 would; :data:`DROP` for no answer."""
+        """Answer one HTTP request as authentik 2024.8 would; :data:`DROP` for no answer.
+
+        Never raises: whatever the request, the answer is one a real server could give.
+        """
         if self.latency > 0:
             time.sleep(self.latency)
-        answer = self._answer(
-            method.upper(), path, {k.lower(): v for k, v in headers.items()}, body
-        )
+        if len(body) > self.max_body_size:
+            return too_large(self.max_body_size)
+        try:
+            answer = self._answer(
+                method.upper(), path, {k.lower(): v for k, v in headers.items()}, body
+            )
+        except RecursionError:  # a value nested too deep for Python (as in Django): its 500
+            answer = Answer(500, {"Content-Type": "text/html"}, SERVER_ERROR_PAGE)
         if answer is DROP:
             return answer
+        if method.upper() == "HEAD":
+            answer = attrs.evolve(answer, body=b"")
         return attrs.evolve(answer, headers={**answer.headers, "X-Authentik-Id": uuid.uuid4().hex})
 
     def _answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
         with self._lock:
             self._record(method, path, headers, body)
-            path = path.split("?", 1)[0]
-            if not path.startswith(SOURCE_PREFIX):
-                return _detail(404, "Not found.")
-            slug = path[len(SOURCE_PREFIX) :]
-            if slug == "":
-                allowed = "GET, POST, HEAD, OPTIONS"
-                if method in ("GET", "HEAD"):
-                    return self._authorize(headers) or _json_answer(200, self._list_body())
-                return _detail(405, f'Method "{method}" not allowed.', {"Allow": allowed})
-            if not slug.endswith("/") or "/" in slug[:-1]:
-                return _detail(404, "Not found.")
-            slug = slug[:-1]
-            if method == "PATCH":
-                fault = self._faults.popleft() if self._faults else None
-                if fault is not None and fault.kind != "corrupt":
-                    if fault.kind == "drop":
-                        return DROP
-                    return Answer(fault.status, fault.headers, fault.body)
-                answer = self._patch(slug, headers, body)
-                if fault is not None and answer.status == 200:
-                    return Answer(fault.status, fault.headers, fault.body)
-                return answer
-            if method in ("GET", "HEAD"):
-                denied = self._authorize(headers)
-                if denied:
-                    return denied
-                if slug not in self._sources:
+            route = _route(path)
+            if route is None:  # no API route: 404, or the catch-all view's 405 (see _route)
+                if method in ("GET", "HEAD") or not path.startswith(API_PREFIX + "/"):
                     return _detail(404, "Not found.")
-                return _json_answer(200, self._sources[slug])
-            return _detail(
-                405, f'Method "{method}" not allowed.', {"Allow": "GET, PATCH, HEAD, OPTIONS"}
-            )
+                return Answer(405, {"Allow": CATCH_ALL_ALLOW, "Content-Type": "text/html"}, b"")
+            view, slug = route
+            # DRF's APIView.finalize_response: every answer of a view names its methods.
+            allow = {"Allow": DETAIL_ALLOW if view == "detail" else LIST_ALLOW}
+            fault = None
+            if method == "PATCH" and view == "detail" and self._faults:
+                fault = self._faults.popleft()  # a proxy's doing: no Allow
+                if fault.kind == "drop":
+                    return DROP
+                if fault.kind == "fail":
+                    return Answer(fault.status, fault.headers, fault.body)
+            answer = self._view(method, view, slug, headers, body)
+            if fault is not None and answer.status == 200:  # corrupt: applied, answer mangled
+                return Answer(fault.status, fault.headers, fault.body)
+            return attrs.evolve(answer, headers={**answer.headers, **allow})
+
+    def _view(
+        self, method: str, view: str, slug: str, headers: dict[str, str], body: bytes
+    ) -> Answer:
+        """DRF's dispatch: authentication and permissions first, then the method's handler."""
+        denied = self._authorize(headers)
+        if denied:
+            return denied
+        if view == "list":
+            if method in ("GET", "HEAD"):
+                return _json_answer(200, self._list_body())
+            if method == "POST":
+                return _not_emulated(method, "creating a source")
+            return _not_allowed(method)
+        if method in ("PATCH", "PUT"):
+            return self._write(slug, body, headers, partial=method == "PATCH")
+        if method in ("GET", "HEAD"):
+            if slug not in self._sources:
+                return _detail(404, "Not found.")
+            return _json_answer(200, self._sources[slug])
+        if method == "DELETE":
+            if slug not in self._sources:
+                return _detail(404, "Not found.")
+            del self._sources[slug]
+            return Answer(204, {}, b"")
+        if method == "OPTIONS":
+            return _not_emulated(method, "DRF's metadata")
+        return _not_allowed(method)
 
     def _record(self, method: str, path: str, headers: dict[str, str], body: bytes) -> None:
         try:
-            parsed = json.loads(body) if body else None
-        except ValueError:
+            parsed = _json.parse(body) if body else None
+        except _json.ParseError:
             parsed = None
         shown = dict(headers)
         if "authorization" in shown:
@@ -383,10 +512,10 @@ class FakeAuthentik:
             return _detail(403, "Token invalid/expired")
         return None
 
-    def _patch(self, slug: str, headers: Mapping[str, str], body: bytes) -> Answer:
-        denied = self._authorize(headers)
-        if denied:
-            return denied
+    def _write(
+        self, slug: str, body: bytes, headers: Mapping[str, str], *, partial: bool
+    ) -> Answer:
+        """``partial_update`` (PATCH) or ``update`` (PUT): look up, parse, validate, save."""
         if slug not in self._sources:
             return _detail(404, "Not found.")
         if body:
@@ -394,14 +523,15 @@ class FakeAuthentik:
             if media_type != "application/json":
                 return _detail(415, f'Unsupported media type "{media_type}" in request.')
             try:
-                data = json.loads(body)
-            except ValueError as exc:
-                return _detail(400, f"JSON parse error - {exc}")
+                data = _json.parse(body)
+            except _json.ParseError as error:
+                return _detail(400, error.detail)
         else:
-            data = {}
+            data = {}  # DRF: no body is no data, whatever the media type
         try:
             changes = _drf.validate_patch(
                 data,
+                partial=partial,
                 current_slug=slug,
                 taken_slugs=self._sources.keys(),
                 flows=self._flows.keys(),

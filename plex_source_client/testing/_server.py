@@ -1,13 +1,21 @@
 """Serving the fake: over real sockets (a thread running ``http.server``) or in process (an
 httpx transport). Both hand every request to the same ``handle`` function.
+
+The socket server is robust against clients that misbehave: a connection that sends nothing,
+or sends a request too slowly, is closed ``idle_timeout`` seconds after it went idle (a
+deadline for the whole request, so trickling bytes does not extend it), and a body larger than
+``max_body_size`` is refused from its ``Content-Length`` without being read (:func:`too_large`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
@@ -32,6 +40,25 @@ class Answer:
 #: The answer that is no answer: close the connection without a response.
 DROP: Final = Answer(status=0, headers={}, body=b"")
 
+#: Defaults: seconds a connection may take to send a request once idle; the largest body.
+DEFAULT_IDLE_TIMEOUT: Final = 5.0
+DEFAULT_MAX_BODY_SIZE: Final = 1024 * 1024
+
+
+def too_large(limit: int) -> Answer:
+    """The answer to a body over ``limit`` bytes: 413, as the web server in front of authentik
+    answers (nginx's ``client_max_body_size``, 1 MiB by default), with the connection closed.
+
+    authentik itself has no limit for JSON: Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (a 400)
+    applies to ``request.body``, and DRF's parsers read the request stream instead.
+    """
+    page = (
+        "<html><head><title>413 Request Entity Too Large</title></head><body>"
+        f"<h1>413 Request Entity Too Large</h1><p>The limit is {limit} bytes.</p></body></html>"
+    )
+    return Answer(413, {"Content-Type": "text/html", "Connection": "close"}, page.encode())
+
+
 Handle = Callable[[str, str, Mapping[str, str], bytes], Answer]
 
 
@@ -44,11 +71,39 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+class _DeadlineReader(io.RawIOBase):
+    """A socket's reads, each allowed only the time left until ``deadline`` (monotonic)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        super().__init__()
+        self._sock = sock
+        self.deadline = float("inf")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the client took too long to send its request")
+        self._sock.settimeout(left)
+        return self._sock.recv_into(buffer)
+
+
 class SocketServer:
     """``handle`` served on 127.0.0.1 at a free port, HTTP/1.1 with keep-alive, in a thread."""
 
-    def __init__(self, handle: Handle, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._httpd = _QuietServer((host, port), _handler_class(handle))
+    def __init__(
+        self,
+        handle: Handle,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    ) -> None:
+        handler = _handler_class(handle, idle_timeout=idle_timeout, max_body_size=max_body_size)
+        self._httpd = _QuietServer((host, port), handler)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -68,22 +123,61 @@ class SocketServer:
         self._thread.join(timeout=5)
 
 
-def _handler_class(handle: Handle) -> type[BaseHTTPRequestHandler]:
+def _handler_class(
+    handle: Handle, *, idle_timeout: float, max_body_size: int
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "FakeAuthentik"
         sys_version = ""
 
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go out in two writes: without this, Nagle's algorithm and the
+            # client's delayed ACK hold every answer back about 40 ms.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._reader = _DeadlineReader(self.connection)
+            self.rfile = io.BufferedReader(self._reader)
+
+        def handle_one_request(self) -> None:
+            # http.server closes the connection on a TimeoutError while reading the request.
+            self._reader.deadline = time.monotonic() + idle_timeout
+            super().handle_one_request()
+
         def log_message(self, format: str, *args: Any) -> None:
             """Keep the test output clean (and tokens out of stderr)."""
 
         def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if length < 0:
+                self.close_connection = True
+                self._send(
+                    Answer(
+                        400,
+                        {"Content-Type": "text/plain", "Connection": "close"},
+                        b"Bad Request: invalid Content-Length",
+                    )
+                )
+                return
+            if length > max_body_size:  # refused unread: the connection cannot be reused
+                self.close_connection = True
+                self._send(too_large(max_body_size))
+                return
             body = self.rfile.read(length) if length else b""
+            if len(body) < length:  # the client hung up mid-body
+                self.close_connection = True
+                return
             answer = handle(self.command, self.path, dict(self.headers.items()), body)
             if answer is DROP:
                 self.close_connection = True
                 return
+            self._send(answer)
+
+        def _send(self, answer: Answer) -> None:
+            self.connection.settimeout(idle_timeout)  # a client that does not read is dropped
             self.send_response(answer.status)
             for name, value in answer.headers.items():
                 self.send_header(name, value)
