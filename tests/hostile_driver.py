@@ -31,14 +31,29 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from .hostile_server import API_TOKEN, SENT_PLEX_TOKEN
+from .hostile_server import API_TOKEN, SECRET_FRAGMENTS, SECRETS, SENT_PLEX_TOKEN
 
 #: The address space of this process (and the CLI child) is capped: a last resort if the
 #: watchdog below is too slow to catch a runaway allocation.
 ADDRESS_SPACE_LIMIT = 3 * 1024 * 1024 * 1024
-_OUTPUT_LIMIT = 256 * 1024  # characters of the CLI's stdout/stderr kept in the report
+_KEEP = 256 * 1024  # characters of each text kept in the report (plus any secret in the rest)
+_OUTPUT_LIMIT = 64 * 1024 * 1024  # characters of the CLI's stdout/stderr read
+
+
+def bounded(text: str) -> str:
+    """``text``, or its start plus the surroundings of every secret in the rest: the report
+    stays small, and the secret sweep still sees every secret.
+    """
+    if len(text) <= _KEEP:
+        return text
+    kept = [text[:_KEEP], f"\n[... {len(text) - _KEEP} characters cut ...]\n"]
+    for secret in (*SECRETS, *SECRET_FRAGMENTS):
+        at = text.find(secret, _KEEP - len(secret))
+        if at >= 0:
+            kept.append(f"[at {at}: {text[max(0, at - 100) : at + 100]}]\n")
+    return "".join(kept)
 
 
 def _rss_now(pid: int | str = "self") -> int:
@@ -93,10 +108,14 @@ def _describe(report: _Report, error: BaseException) -> None:
         "name": type(error).__name__,
         "mro": [cls.__name__ for cls in type(error).__mro__],
     }
-    report.data["message"] = str(error)
-    report.data["repr"] = repr(error)
-    report.data["body"] = str(getattr(error, "body", ""))
-    report.data["traceback"] = "".join(traceback.format_exception(error))
+    for key, text in (
+        ("message", str(error)),
+        ("repr", repr(error)),
+        ("body", str(getattr(error, "body", ""))),
+        ("traceback", "".join(traceback.format_exception(error))),
+    ):
+        report.data[f"{key}_length"] = len(text)
+        report.data[key] = bounded(text)
 
 
 class _Watchdog(threading.Thread):
@@ -115,6 +134,8 @@ class _Watchdog(threading.Thread):
             started = self.measure.get("started")
             if started is None:
                 continue
+            if "ended" in self.measure:
+                return
             elapsed = time.monotonic() - started
             growth = _rss_now() - int(self.measure["rss_before"])
             reason = ""
@@ -168,7 +189,7 @@ def run_client(spec: dict[str, Any], report: _Report) -> None:
             return client.update(slug, **changes)
 
     async def call_async() -> Any:
-        backend = "aiohttp" if kind == "async-aiohttp" else "httpx"
+        backend: Literal["httpx", "aiohttp"] = "aiohttp" if kind == "async-aiohttp" else "httpx"
         async with AsyncPlexSourceClient(**_client_options(spec), backend=backend) as client:
             start()
             return await client.update(slug, **changes)
@@ -177,32 +198,32 @@ def run_client(spec: dict[str, Any], report: _Report) -> None:
     try:
         result = call_sync() if kind == "sync" else asyncio.run(call_async())
     except BaseException as error:  # noqa: BLE001 - reporting anything that escapes is the point
-        ended = time.monotonic()
+        ended = measure["ended"] = time.monotonic()
         _describe(report, error)
     else:
-        ended = time.monotonic()
+        ended = measure["ended"] = time.monotonic()
         report.data["outcome"] = {"name": "ok", "mro": []}
-        report.data["message"] = str(result)
-        report.data["repr"] = repr(result)
+        report.data["message"] = bounded(str(result))
+        report.data["repr"] = bounded(repr(result))
         report.data["result"] = {
             "enabled": repr(getattr(result, "enabled", None)),
             "pk": repr(getattr(result, "pk", None)),
         }
     report.data["wall"] = ended - measure["started"]
+    report.data["logs"] = [bounded(line) for line in lines]
     after = _maxrss_bytes(resource.getrusage(resource.RUSAGE_SELF))
     report.data["rss_growth"] = after - int(measure["maxrss_before"])
 
 
-def _drain(stream: Any, sink: list[str]) -> None:
+def _drain(stream: Any, sink: list[bytes]) -> None:
     kept = 0
     while True:
         chunk = stream.read(65536)
         if not chunk:
             return
         if kept < _OUTPUT_LIMIT:
-            text = chunk.decode("utf-8", "replace")[: _OUTPUT_LIMIT - kept]
-            sink.append(text)
-            kept += len(text)
+            sink.append(chunk[: _OUTPUT_LIMIT - kept])
+            kept += len(sink[-1])
 
 
 def run_cli(spec: dict[str, Any], report: _Report) -> None:
@@ -232,8 +253,8 @@ def run_cli(spec: dict[str, Any], report: _Report) -> None:
             "AUTHENTIK_URL": spec["url"],
             "AUTHENTIK_TOKEN": API_TOKEN,
         }
-        out: list[str] = []
-        err: list[str] = []
+        out: list[bytes] = []
+        err: list[bytes] = []
         started = time.monotonic()
         child = subprocess.Popen(
             argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -267,8 +288,8 @@ def run_cli(spec: dict[str, Any], report: _Report) -> None:
     report.data["wall"] = wall
     report.data["rss_growth"] = max(_maxrss_bytes(usage), peak)
     report.data["exit_code"] = child.returncode
-    report.data["stdout"] = "".join(out)
-    report.data["stderr"] = "".join(err)
+    report.data["stdout"] = bounded(b"".join(out).decode("utf-8", "replace"))
+    report.data["stderr"] = bounded(b"".join(err).decode("utf-8", "replace"))
     if report.data["killed"]:
         report.data["outcome"] = {"name": "HARNESS-KILLED", "mro": []}
         report.data["message"] = report.data["killed"]

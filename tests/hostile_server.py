@@ -13,6 +13,7 @@ every thread within a fraction of a second.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import socket
@@ -78,7 +79,7 @@ class Connection:
         return not self._stop.is_set() and time.monotonic() < self._deadline
 
     def send(self, data: bytes) -> bool:
-        """Send all of ``data``; False once the client is gone, the server stops, or a limit hits."""
+        """Send all of ``data``; False once the client left, the server stopped or a limit hit."""
         if not self.alive or self.sent + len(data) > MAX_BYTES_PER_CONNECTION:
             return False
         try:
@@ -199,7 +200,8 @@ SECRETS_PAGE: Final = (
     "<!DOCTYPE html><html><head><title>Portal</title></head><body><h1>Sign in to continue</h1>"
     f"<pre>Authorization: Bearer {API_TOKEN}\n"
     f'request: {{"name": "x", "plex_token": "{SENT_PLEX_TOKEN}"}}\n'
-    f'upstream: {{"plex_token": "{STORED_PLEX_TOKEN}", "client_secret": "{STORED_CLIENT_SECRET}"}}\n'
+    f'upstream: {{"plex_token": "{STORED_PLEX_TOKEN}", '
+    f'"client_secret": "{STORED_CLIENT_SECRET}"}}\n'
     f"password={STORED_PASSWORD}</pre></body></html>"
 )
 SECRETS_TEXT: Final = (
@@ -460,10 +462,8 @@ class _SocketServer:
         except OSError:
             pass
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     def answer(self, conn: Connection, request: Request) -> None:
