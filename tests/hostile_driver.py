@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -108,14 +109,25 @@ def _describe(report: _Report, error: BaseException) -> None:
         "name": type(error).__name__,
         "mro": [cls.__name__ for cls in type(error).__mro__],
     }
-    for key, text in (
-        ("message", str(error)),
-        ("repr", repr(error)),
-        ("body", str(getattr(error, "body", ""))),
-        ("traceback", "".join(traceback.format_exception(error))),
-    ):
+    renderings: dict[str, Callable[[], str]] = {
+        "message": lambda: str(error),
+        "repr": lambda: repr(error),
+        "body": lambda: str(getattr(error, "body", "")),
+        "traceback": lambda: "".join(traceback.format_exception(error)),
+    }
+    for key, render in renderings.items():
+        text = _render(report, key, render)
         report.data[f"{key}_length"] = len(text)
         report.data[key] = bounded(text)
+
+
+def _render(report: _Report, what: str, render: Callable[[], str]) -> str:
+    """``render()``; if even that fails (an unprintable body), say so in the report."""
+    try:
+        return render()
+    except Exception as exc:  # noqa: BLE001 - an error that cannot be shown is a finding
+        report.data.setdefault("unprintable", []).append(f"{what}: {type(exc).__name__}: {exc}")
+        return ""
 
 
 class _Watchdog(threading.Thread):
@@ -203,8 +215,8 @@ def run_client(spec: dict[str, Any], report: _Report) -> None:
     else:
         ended = measure["ended"] = time.monotonic()
         report.data["outcome"] = {"name": "ok", "mro": []}
-        report.data["message"] = bounded(str(result))
-        report.data["repr"] = bounded(repr(result))
+        report.data["message"] = bounded(_render(report, "str(source)", lambda: str(result)))
+        report.data["repr"] = bounded(_render(report, "repr(source)", lambda: repr(result)))
         report.data["result"] = {
             "enabled": repr(getattr(result, "enabled", None)),
             "pk": repr(getattr(result, "pk", None)),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import json
 import socket
 import struct
@@ -320,9 +321,30 @@ _TRUNCATED: Final = json.dumps(
     {"plex_token": STORED_PLEX_TOKEN, "pk": OK_BODY["pk"], "name": "Plex"}
 ).encode()[:-14]
 _BIG_VALID: Final = stored_source(padding="p" * 100_000)
+_UNDER_LIMIT: Final = stored_source(padding="p" * 900_000)  # under the default 1 MiB
+
+
+def _ok_gzip(conn: Connection, request: Request) -> None:
+    body = gzip.compress(json.dumps(OK_BODY).encode())
+    extra = [("Content-Encoding", "gzip")]
+    conn.send(response(200, body, extra=extra))
+
+
+def _ok_chunked(conn: Connection, request: Request) -> None:
+    body = json.dumps(OK_BODY).encode()
+    chunks = b"".join(
+        b"%x\r\n%s\r\n" % (len(body[i : i + 100]), body[i : i + 100])
+        for i in range(0, len(body), 100)
+    )
+    headers = {"Content-Type": "application/json", "Transfer-Encoding": "chunked"}
+    conn.send(head(200, headers) + chunks + b"0\r\n\r\n")
+
 
 BEHAVIOURS: Final[dict[str, Behaviour]] = {
     "ok": _send(response(200, OK_BODY, extra=[("X-Authentik-Id", "rid-ok")])),
+    "ok-gzip": _ok_gzip,
+    "ok-chunked": _ok_chunked,
+    "under-default-limit": _send(response(200, _UNDER_LIMIT)),
     "trickle-head": _trickle_head,
     "trickle-body": _trickle_body,
     "hang-before-headers": _hang_before_headers,

@@ -91,6 +91,10 @@ GARBAGE = Expect(("TransportError",), (3,), never=("RequestTimeout",))
 
 CASES: Final[dict[str, Expect]] = {
     "ok": Expect(("ok",), (0,)),
+    # well-behaved answers keep working
+    "ok-gzip": Expect(("ok",), (0,)),
+    "ok-chunked": Expect(("ok",), (0,)),
+    "under-default-limit": Expect(("ok",), (0,)),
     # calls that must end in time
     "trickle-head": TIMED_OUT,
     "trickle-body": TIMED_OUT,
@@ -255,6 +259,8 @@ def problems_with(report: Report, expect: Expect, cli_baseline: int) -> list[str
     outcome = report["outcome"]
     if report["killed"]:
         problems.append(f"the harness had to stop it: {report['killed']}")
+    for unprintable in report.get("unprintable", []):
+        problems.append(f"cannot be shown: {unprintable}")
     if kind == "cli":
         code = report.get("exit_code")
         if code not in expect.exit_codes:
