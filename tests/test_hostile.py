@@ -302,6 +302,8 @@ def problems_with(report: Report, expect: Expect, cli_baseline: int) -> list[str
                 length = report.get(f"{what}_length", len(report[what]))
                 if length > SHORT:
                     problems.append(f"the error's {what} holds {length} characters")
+        if not report["killed"] and name != "ok" and not report["logs"]:
+            problems.append("no DEBUG log record was captured: the log sweep saw nothing")
         texts = {
             "str(error)": report["message"],
             "repr(error)": report["repr"],
