@@ -1,0 +1,325 @@
+"""Runs one hostile-server case in a fresh process and reports what happened, as JSON.
+
+``python -m tests.hostile_driver '<spec>'`` where the spec is a JSON object:
+
+- ``kind``: ``sync``, ``async-httpx``, ``async-aiohttp`` (a client in this process) or ``cli``
+  (the ``plex-source`` console script next to ``sys.executable``, as a child process);
+- ``url``, ``slug``, ``timeout``, ``max_retries`` and optionally ``max_response_size``;
+- ``report``: the file to write the report to;
+- ``hard_seconds`` / ``hard_rss``: the harness's own limits. A call still running after
+  ``hard_seconds``, or whose memory grew by more than ``hard_rss`` bytes, is stopped and
+  reported as ``HARNESS-KILLED`` (so a broken client fails its test instead of the machine).
+
+The report: ``outcome`` (the error's class and MRO names, or ``ok``), ``message``, ``repr``,
+``body`` (str of the error's ``body``), ``traceback``, ``logs`` (every record of the
+``plex_source_client`` logger at DEBUG, formatted with its arguments and any traceback),
+``wall`` (seconds the call took), ``rss_growth`` (bytes: ru_maxrss after the call minus before;
+for the CLI, the child's whole peak RSS), and for the CLI ``exit_code``, ``stdout``, ``stderr``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from .hostile_server import API_TOKEN, SECRET_FRAGMENTS, SECRETS, SENT_PLEX_TOKEN
+
+#: The address space of this process (and the CLI child) is capped: a last resort if the
+#: watchdog below is too slow to catch a runaway allocation.
+ADDRESS_SPACE_LIMIT = 3 * 1024 * 1024 * 1024
+_KEEP = 256 * 1024  # characters of each text kept in the report (plus any secret in the rest)
+_OUTPUT_LIMIT = 64 * 1024 * 1024  # characters of the CLI's stdout/stderr read
+
+
+def bounded(text: str) -> str:
+    """``text``, or its start plus the surroundings of every secret in the rest: the report
+    stays small, and the secret sweep still sees every secret.
+    """
+    if len(text) <= _KEEP:
+        return text
+    kept = [text[:_KEEP], f"\n[... {len(text) - _KEEP} characters cut ...]\n"]
+    for secret in (*SECRETS, *SECRET_FRAGMENTS):
+        at = text.find(secret, _KEEP - len(secret))
+        if at >= 0:
+            kept.append(f"[at {at}: {text[max(0, at - 100) : at + 100]}]\n")
+    return "".join(kept)
+
+
+def _rss_now(pid: int | str = "self") -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _maxrss_bytes(usage: resource.struct_rusage) -> int:
+    return int(usage.ru_maxrss) * 1024  # kilobytes on Linux
+
+
+class _Report:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.data: dict[str, Any] = {
+            "kind": spec["kind"],
+            "slug": spec["slug"],
+            "outcome": {"name": "not run", "mro": []},
+            "message": "",
+            "repr": "",
+            "body": "",
+            "traceback": "",
+            "logs": [],
+            "wall": 0.0,
+            "rss_growth": 0,
+            "killed": "",
+        }
+        self._written = threading.Lock()
+
+    def write(self) -> None:
+        if not self._written.acquire(blocking=False):
+            return
+        Path(self.spec["report"]).write_text(json.dumps(self.data))
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines = lines
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+        self.lines.append(self.format(record))
+
+
+def _describe(report: _Report, error: BaseException) -> None:
+    report.data["outcome"] = {
+        "name": type(error).__name__,
+        "mro": [cls.__name__ for cls in type(error).__mro__],
+    }
+    renderings: dict[str, Callable[[], str]] = {
+        "message": lambda: str(error),
+        "repr": lambda: repr(error),
+        "body": lambda: str(getattr(error, "body", "")),
+        "traceback": lambda: "".join(traceback.format_exception(error)),
+    }
+    for key, render in renderings.items():
+        text = _render(report, key, render)
+        report.data[f"{key}_length"] = len(text)
+        report.data[key] = bounded(text)
+
+
+def _render(report: _Report, what: str, render: Callable[[], str]) -> str:
+    """``render()``; if even that fails (an unprintable body), say so in the report."""
+    try:
+        return render()
+    except Exception as exc:  # noqa: BLE001 - an error that cannot be shown is a finding
+        report.data.setdefault("unprintable", []).append(f"{what}: {type(exc).__name__}: {exc}")
+        return ""
+
+
+class _Watchdog(threading.Thread):
+    """Stops the process (after writing the report) if the call runs away."""
+
+    def __init__(self, report: _Report, measure: dict[str, float]) -> None:
+        super().__init__(daemon=True)
+        self.report = report
+        self.measure = measure
+
+    def run(self) -> None:
+        hard_seconds = float(self.report.spec["hard_seconds"])
+        hard_rss = int(self.report.spec["hard_rss"])
+        while True:
+            time.sleep(0.01)
+            started = self.measure.get("started")
+            if started is None:
+                continue
+            if "ended" in self.measure:
+                return
+            elapsed = time.monotonic() - started
+            growth = _rss_now() - int(self.measure["rss_before"])
+            reason = ""
+            if growth > hard_rss:
+                reason = f"memory: RSS grew by {growth / 2**20:.0f} MiB"
+            elif elapsed > hard_seconds:
+                reason = f"time: still running after {elapsed:.1f}s"
+            if reason:
+                self.report.data["killed"] = reason
+                self.report.data["outcome"] = {"name": "HARNESS-KILLED", "mro": []}
+                self.report.data["message"] = reason
+                self.report.data["wall"] = elapsed
+                self.report.data["rss_growth"] = max(growth, 0)
+                self.report.write()
+                os._exit(0)
+
+
+def _client_options(spec: dict[str, Any]) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "url": spec["url"],
+        "token": API_TOKEN,
+        "timeout": spec["timeout"],
+        "max_retries": spec["max_retries"],
+    }
+    if spec.get("max_response_size") is not None:
+        options["max_response_size"] = spec["max_response_size"]
+    return options
+
+
+def run_client(spec: dict[str, Any], report: _Report) -> None:
+    from plex_source_client import AsyncPlexSourceClient, PlexSourceClient
+
+    lines: list[str] = report.data["logs"]
+    logger = logging.getLogger("plex_source_client")
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(_ListHandler(lines))
+    measure: dict[str, float] = {}
+    _Watchdog(report, measure).start()
+
+    def start() -> None:
+        measure["maxrss_before"] = _maxrss_bytes(resource.getrusage(resource.RUSAGE_SELF))
+        measure["rss_before"] = _rss_now()
+        measure["started"] = time.monotonic()
+
+    slug, kind = spec["slug"], spec["kind"]
+    changes: dict[str, Any] = {"name": "x", "plex_token": SENT_PLEX_TOKEN}
+
+    def call_sync() -> Any:
+        with PlexSourceClient(**_client_options(spec)) as client:
+            start()
+            return client.update(slug, **changes)
+
+    async def call_async() -> Any:
+        backend: Literal["httpx", "aiohttp"] = "aiohttp" if kind == "async-aiohttp" else "httpx"
+        async with AsyncPlexSourceClient(**_client_options(spec), backend=backend) as client:
+            start()
+            return await client.update(slug, **changes)
+
+    start()  # in case building the client fails
+    try:
+        result = call_sync() if kind == "sync" else asyncio.run(call_async())
+    except BaseException as error:  # noqa: BLE001 - reporting anything that escapes is the point
+        ended = measure["ended"] = time.monotonic()
+        _describe(report, error)
+    else:
+        ended = measure["ended"] = time.monotonic()
+        report.data["outcome"] = {"name": "ok", "mro": []}
+        report.data["message"] = bounded(_render(report, "str(source)", lambda: str(result)))
+        report.data["repr"] = bounded(_render(report, "repr(source)", lambda: repr(result)))
+        report.data["result"] = {
+            "enabled": repr(getattr(result, "enabled", None)),
+            "pk": repr(getattr(result, "pk", None)),
+        }
+    report.data["wall"] = ended - measure["started"]
+    report.data["logs"] = [bounded(line) for line in lines]
+    after = _maxrss_bytes(resource.getrusage(resource.RUSAGE_SELF))
+    report.data["rss_growth"] = after - int(measure["maxrss_before"])
+
+
+def _drain(stream: Any, sink: list[bytes]) -> None:
+    kept = 0
+    while True:
+        chunk = stream.read(65536)
+        if not chunk:
+            return
+        if kept < _OUTPUT_LIMIT:
+            sink.append(chunk[: _OUTPUT_LIMIT - kept])
+            kept += len(sink[-1])
+
+
+def run_cli(spec: dict[str, Any], report: _Report) -> None:
+    script = Path(sys.executable).parent / "plex-source"
+    with tempfile.TemporaryDirectory() as tmp:
+        plex_token_file = Path(tmp) / "plex-token"
+        plex_token_file.write_text(SENT_PLEX_TOKEN + "\n")
+        argv = [
+            str(script),
+            "update",
+            spec["slug"],
+            "--name",
+            "x",
+            "--plex-token-file",
+            str(plex_token_file),
+            "--timeout",
+            str(spec["timeout"]),
+            "--max-retries",
+            str(spec["max_retries"]),
+        ]
+        if spec.get("max_response_size") is not None:
+            argv += ["--max-response-size", str(spec["max_response_size"])]
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": tmp,
+            "LANG": "C.UTF-8",
+            "AUTHENTIK_URL": spec["url"],
+            "AUTHENTIK_TOKEN": API_TOKEN,
+        }
+        out: list[bytes] = []
+        err: list[bytes] = []
+        started = time.monotonic()
+        child = subprocess.Popen(
+            argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        readers = [
+            threading.Thread(target=_drain, args=(child.stdout, out), daemon=True),
+            threading.Thread(target=_drain, args=(child.stderr, err), daemon=True),
+        ]
+        for reader in readers:
+            reader.start()
+        peak = 0
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            elapsed = time.monotonic() - started
+            rss = _rss_now(child.pid)
+            peak = max(peak, rss)
+            if not report.data["killed"]:
+                if rss > int(spec["hard_rss"]):
+                    report.data["killed"] = f"memory: the CLI's RSS reached {rss / 2**20:.0f} MiB"
+                elif elapsed > float(spec["hard_seconds"]):
+                    report.data["killed"] = f"time: the CLI still ran after {elapsed:.1f}s"
+                if report.data["killed"]:
+                    child.kill()
+            time.sleep(0.01)
+        wall = time.monotonic() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        for reader in readers:
+            reader.join(timeout=5)
+    report.data["wall"] = wall
+    report.data["rss_growth"] = max(_maxrss_bytes(usage), peak)
+    report.data["exit_code"] = child.returncode
+    report.data["stdout"] = bounded(b"".join(out).decode("utf-8", "replace"))
+    report.data["stderr"] = bounded(b"".join(err).decode("utf-8", "replace"))
+    if report.data["killed"]:
+        report.data["outcome"] = {"name": "HARNESS-KILLED", "mro": []}
+        report.data["message"] = report.data["killed"]
+    else:
+        report.data["outcome"] = {"name": f"exit {child.returncode}", "mro": []}
+
+
+def main(argv: list[str]) -> int:
+    spec = json.loads(argv[0])
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
+    report = _Report(spec)
+    if spec["kind"] == "cli":
+        run_cli(spec, report)
+    else:
+        run_client(spec, report)
+    report.write()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
