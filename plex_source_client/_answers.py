@@ -45,6 +45,10 @@ KEPT_TEXT: Final = 4096
 
 REQUEST_ID_HEADER: Final = "X-Authentik-Id"
 
+#: The most header bytes an answer may have (authentik sends under 1 KiB). httpx's own limit
+#: is 100 KiB, aiohttp's 8 KiB a line; past this, whatever the backend, the answer is refused.
+MAX_HEADER_BYTES: Final = 64 * 1024
+
 
 class JSONTooDeep(ValueError):
     """The JSON nests deeper than :data:`MAX_JSON_DEPTH`."""
@@ -135,11 +139,21 @@ class BodyReader:
         return Answer(response, content, self.limit, self.problem)
 
 
+def check_headers(response: httpx.Response) -> None:
+    """Raise httpx.RemoteProtocolError when the headers pass :data:`MAX_HEADER_BYTES`."""
+    size = sum(len(name) + len(value) + 4 for name, value in response.headers.raw)
+    if size > MAX_HEADER_BYTES:
+        raise httpx.RemoteProtocolError(
+            f"the answer's headers are larger than the {MAX_HEADER_BYTES:,}-byte limit ({size:,})"
+        )
+
+
 def reader_for(response: httpx.Response, limit: int) -> tuple[BodyReader, bool]:
     """A reader for ``response``'s body, and whether it is done: a transport that returns the
     body read already (an in-process one, such as the fake's or a mock) has it fed at once,
     decoded; otherwise the caller feeds the raw stream.
     """
+    check_headers(response)
     if not response.is_stream_consumed:
         return BodyReader(response.headers.get("Content-Encoding"), limit), False
     reader = BodyReader(None, limit)

@@ -280,12 +280,23 @@ def path_slug_problems(slug: object) -> list[str]:
 
     The path must stay ``/sources/plex/<slug>/``: ``..`` would reach ``/api/v3/sources/``,
     ``.`` the list endpoint, ``""`` a double slash. Only letters, digits, ``-`` and ``_``
-    can name a source. No length limit: newer servers allow longer slugs.
+    can name a source. Newer servers allow slugs longer than 50 characters, but none longer
+    than :data:`MAX_PATH_SLUG` can travel in a URL (web servers refuse request lines of a few
+    KiB; httpx, URLs over 64 KiB).
     """
     if not isinstance(slug, str):
         return [f"Must be a string, got {_type_name(slug)}."]
     if not slug:
         return [BLANK_MESSAGE]
+    if len(slug) > MAX_PATH_SLUG:
+        return [
+            f"Ensure this field has no more than {MAX_PATH_SLUG} characters "
+            f"(it has {len(slug):,}): no longer slug fits in a URL."
+        ]
     if not SLUG_PATTERN.fullmatch(slug):
         return [SLUG_MESSAGE]
     return []
+
+
+#: The longest slug sent in a URL path (nginx's default request line buffer is 8 KiB).
+MAX_PATH_SLUG: Final = 4096
