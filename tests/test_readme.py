@@ -71,3 +71,22 @@ def test_the_readme_exit_codes_match_the_cli() -> None:
             line for line in _cli.EXIT_CODES_HELP.splitlines() if line.startswith(f"  {code}  ")
         )
         assert line.split(maxsplit=1)[1] == meaning.replace("`", "")
+
+
+def test_install_commands_work_today() -> None:
+    """Every ``pip install`` the README shows installs from a clone or a wheel built from it;
+    the package-index form is only mentioned as what will work once published.
+    """
+    from plex_source_client import __version__
+
+    blocks = "\n".join(re.findall(r"```(?:sh|yaml)\n(.*?)```", README, re.DOTALL))
+    targets = re.findall(r"pip install (?:--\S+ )*(\S+)", blocks)
+    assert targets
+    for target in targets:
+        local = target.startswith((".", "'.", "dist/", "./")) or target == "-e"
+        assert local, f"README installs {target!r} from a package index"
+    wheel = f"plex_source_client-{__version__}-py3-none-any.whl"
+    assert f"dist/{wheel}" in blocks
+    for line in README.splitlines():
+        if "pip install plex-source-client" in line:
+            assert "Once published" in line or "once published" in line, line
