@@ -449,6 +449,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         explicit_timeout = _check_timeout(timeout)
         self._verify = _ssl_verify(verify)
         self._proxy_passwords: tuple[Secret, ...] = ()
+        self._urls: dict[str, httpx.URL] = {}
         if http_client is None:
             self.timeout: httpx.Timeout = explicit_timeout or DEFAULT_TIMEOUT
             mounts = proxy_mounts(proxy)
@@ -483,6 +484,17 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
             self._http = http_client
             self._owns_http = False
         self._bound_attempts()
+
+    def _parsed_url(self, url: str) -> httpx.URL:
+        """``url`` parsed, once per source: parsing is a good part of httpx's per-request work,
+        and scripts change the same few sources again and again. The cache stays small.
+        """
+        parsed = self._urls.get(url)
+        if parsed is None:
+            if len(self._urls) >= 256:
+                self._urls.clear()
+            parsed = self._urls[url] = httpx.URL(url)
+        return parsed
 
     def _known_secrets(self) -> tuple[str, ...]:
         """The secrets this client holds, to mask wherever a text could show them."""
@@ -601,8 +613,9 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         url = self.base_url + _changes.source_path(slug)
         try:
             request = self._http.build_request(
-                "PATCH", url, content=content, headers=self._headers, timeout=call_timeout
-            )
+                "PATCH", self._parsed_url(url), content=content, headers=self._headers,
+                timeout=call_timeout,
+            )  # fmt: skip
         except (httpx.InvalidURL, ValueError) as exc:  # a path slug too long for a URL
             raise InvalidRequest({"slug": [f"Cannot be part of a URL: {exc}"]}) from None
         plex_token = changes.get("plex_token")
