@@ -43,3 +43,42 @@ def test_mistakes_fail_to_type_check(mistake: str, tmp_path: Path) -> None:
     )
     assert status == 1, stdout + stderr
     assert expected in stdout
+
+
+#: What mypy infers for expressions of typed user code (``reveal_type``).
+REVEALED = {
+    "source.enabled": "bool",
+    "source.allow_friends": "bool",
+    "source.allowed_servers": "list[str]",
+    "source.client_id": "str",
+    "source.user_property_mappings": "list[uuid.UUID]",
+    "source.authentication_flow": "None | uuid.UUID",
+    "source.policy_engine_mode": "plex_source_client._generated.models.policy_engine_mode."
+    "PolicyEngineMode",
+}
+
+
+def test_revealed_types(tmp_path: Path) -> None:
+    snippet = tmp_path / "snippet.py"
+    snippet.write_text(
+        textwrap.dedent(
+            """\
+            from plex_source_client import AsyncPlexSourceClient, PlexSource, PlexSourceClient
+
+            client = PlexSourceClient(url="https://auth.example.com", token="t")
+            async_client = AsyncPlexSourceClient(url="https://auth.example.com", token="t")
+            source = client.update("x")
+            """
+        )
+        + "".join(f"reveal_type({expression})\n" for expression in REVEALED)
+    )
+    stdout, stderr, status = mypy_api.run(
+        ["--strict", "--cache-dir", str(ROOT / ".mypy_cache"), str(snippet)]
+    )
+    assert status == 0, stdout + stderr
+    revealed = [
+        line.split('Revealed type is "', 1)[1].rstrip('"')
+        for line in stdout.splitlines()
+        if "Revealed type is" in line
+    ]
+    assert dict(zip(REVEALED, revealed, strict=True)) == REVEALED
