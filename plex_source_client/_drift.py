@@ -38,7 +38,8 @@ def _same(requested: Any, returned: Any) -> bool:
 def find_drift(changes: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[str, str]:
     """``{field: what differs}`` for every requested field the returned source does not match.
 
-    Secret fields are compared but their values never shown.
+    ``returned`` is a parsed source's ``to_dict()``, which has every field (an answer missing
+    one is an UnexpectedResponse). Secret fields are compared but their values never shown.
     """
     drift = {}
     for name, value in changes.items():
@@ -46,9 +47,7 @@ def find_drift(changes: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[
         if field is None:
             continue
         wanted = _as_json(value)
-        if field.wire not in returned:
-            drift[name] = "the server did not return this field"
-        elif not _same(wanted, returned[field.wire]):
+        if not _same(wanted, returned[field.wire]):
             if field.secret:
                 drift[name] = "the server has another value (not shown: it is a secret)"
             else:

@@ -188,3 +188,10 @@ def test_a_full_answer_parses_with_plain_types() -> None:
     assert servers == ["abc123"]
     assert source.enabled is True
     assert source.allow_friends is True
+
+
+def test_every_writable_field_is_in_every_answer() -> None:
+    """So --check (plex_source_client/_drift.py) finds every requested field in the answer."""
+    from plex_source_client._changes import FIELDS
+
+    assert {field.wire for field in FIELDS} <= set(required(CORRECTED))
