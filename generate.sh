@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerate the low-level client, plex_source_client/_generated/, from openapi.yaml.
+# Regenerate the low-level client, plex_source_client/_generated/, from openapi.yaml, corrected by
+# codegen/spec-corrections.yaml (applied to a temporary copy; openapi.yaml stays as authentik has it).
 #
 #   ./generate.sh          regenerate in place (the folder is deleted first: no stale files survive)
 #   ./generate.sh --check  regenerate into a temporary folder and fail, with a diff, if the committed
@@ -17,7 +18,7 @@ mode=write
 case "${1:-}" in
   "") ;;
   --check) mode=check ;;
-  -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "generate.sh: unknown argument '$1' (expected nothing or --check)" >&2; exit 2 ;;
 esac
 
@@ -62,8 +63,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 out="$work/_generated"
 
+# authentik's schema, corrected where it is wrong about what the server does (the file says what
+# and why); the generator reads the corrected copy.
+spec="$work/openapi.yaml"
+"$python" codegen/apply_corrections.py openapi.yaml codegen/spec-corrections.yaml "$spec"
+
 # The generator prints its warnings to stdout; keep them for when it fails.
-if ! openapi-python-client generate --path openapi.yaml --meta none --output-path "$out" \
+if ! openapi-python-client generate --path "$spec" --meta none --output-path "$out" \
     --config codegen/openapi-python-client.yaml --custom-template-path codegen/templates \
     >"$work/generator.log" 2>&1; then
   cat "$work/generator.log" >&2
@@ -84,9 +90,12 @@ cat >"$out/README.md" <<README
 # Generated code: do not edit
 
 Everything in this folder is written by \`./generate.sh\` (openapi-python-client $generator_version,
-configured by \`codegen/\`) from \`openapi.yaml\`. Hand edits are lost on the next run and make
-\`./generate.sh --check\` (run by CI) fail. To change this code, change \`openapi.yaml\` or \`codegen/\`,
-then run \`./generate.sh\`.
+configured by \`codegen/\`) from \`openapi.yaml\` with the corrections in
+\`codegen/spec-corrections.yaml\` applied (authentik's schema marks 12 fields of \`PlexSource\` optional
+that every real answer carries; corrected, they are typed without \`Unset\`). Hand edits are lost on
+the next run and make \`./generate.sh --check\` (run by CI) fail. To change this code, change
+\`openapi.yaml\`, \`codegen/spec-corrections.yaml\` or \`codegen/\`'s configuration, then run
+\`./generate.sh\`.
 
 The hand-written package around it (\`plex_source_client/\`) imports this one; this one never imports
 it. Users never need to import from here.
@@ -94,7 +103,7 @@ README
 
 if [ "$mode" = check ]; then
   if diff -ru --exclude=__pycache__ "$target" "$out" >"$work/diff"; then
-    echo "generate.sh --check: $target matches openapi.yaml"
+    echo "generate.sh --check: $target matches openapi.yaml (with codegen/spec-corrections.yaml)"
     exit 0
   fi
   cat "$work/diff"
@@ -105,4 +114,4 @@ fi
 
 rm -rf "$target"
 cp -R "$out" "$target"
-echo "generate.sh: regenerated $target from openapi.yaml"
+echo "generate.sh: regenerated $target from openapi.yaml (with codegen/spec-corrections.yaml)"

@@ -285,17 +285,30 @@ RESPONSE_FIELD_TYPES: Final[Mapping[str, str]] = {
     "plex_token": _STR,
 }
 
-#: ``required`` of ``PlexSource`` in openapi.yaml.
+#: ``required`` of ``PlexSource`` in openapi.yaml as generate.sh corrects it
+#: (codegen/spec-corrections.yaml): every field, as every real 2024.8.2 answer carries them all.
 REQUIRED_RESPONSE_FIELDS: Final = (
     "pk",
     "name",
     "slug",
+    "enabled",
+    "authentication_flow",
+    "enrollment_flow",
+    "user_property_mappings",
+    "group_property_mappings",
     "component",
     "verbose_name",
     "verbose_name_plural",
     "meta_model_name",
+    "policy_engine_mode",
+    "user_matching_mode",
     "managed",
+    "user_path_template",
     "icon",
+    "group_matching_mode",
+    "client_id",
+    "allowed_servers",
+    "allow_friends",
     "plex_token",
 )
 

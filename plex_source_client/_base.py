@@ -23,7 +23,7 @@ from uuid import UUID
 
 import httpx
 
-from . import _answers, _changes, _retry
+from . import _answers, _changes, _retry, _signatures
 from ._answers import DEFAULT_MAX_RESPONSE_SIZE, Answer
 from ._errors import (
     ConfigurationError,
@@ -530,7 +530,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
 
     # -- the public verbs, written once for both clients --
 
-    def update(
+    def _update_keywords(
         self,
         slug: str,
         *,
@@ -555,22 +555,63 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         plex_token: str | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> _ResultT:
-        """Change the Plex source ``slug``; only the fields you pass are sent.
+        """The signature :meth:`update` shows and type-checks as (never called)."""
+        raise NotImplementedError
 
-        ``new_slug`` renames the source (it is the body's ``slug``). ``None`` clears
-        ``authentication_flow`` or ``enrollment_flow`` (sent as JSON null); no other field
-        accepts it. Enum fields take the enum or its string. ``timeout`` overrides the
-        client's for this call.
+    @_signatures.keywords_of(_update_keywords)
+    def update(self, slug: str, **changes: Any) -> _ResultT:
+        """Change the Plex source ``slug``; only the keywords you pass are sent.
 
-        Returns the source as the server now has it. Raises :class:`InvalidRequest` before
-        sending anything if a value breaks the API's rules, and an :class:`APIError`,
+        A field you leave out is not touched, so changes made elsewhere (the admin UI, another
+        job) are never overwritten. ``None`` is accepted only by the two flows, where it clears
+        the flow (sent as JSON null); ``None`` for any other keyword is an
+        :class:`InvalidRequest`. A misspelled keyword is a ``TypeError`` naming the closest
+        one. Enum keywords take the enum member or its string.
+
+        Keywords:
+            name (str): the source's display name; not blank.
+            new_slug (str): renames the source (its ``slug``, used in URLs): letters, digits,
+                ``-`` and ``_``, at most 50 characters.
+            enabled (bool): whether users can log in through this source.
+            authentication_flow (UUID | str | None): the flow that authenticates existing
+                users, by its UUID; ``None`` clears it.
+            enrollment_flow (UUID | str | None): the flow that enrolls new users, by its UUID;
+                ``None`` clears it.
+            user_property_mappings (list of UUID | str): the property mappings applied to
+                users, by UUID; replaces the list.
+            group_property_mappings (list of UUID | str): the property mappings applied to
+                groups, by UUID; replaces the list.
+            policy_engine_mode (PolicyEngineMode | "all" | "any"): whether all or any of the
+                policies bound to the source must pass.
+            user_matching_mode (UserMatchingModeEnum | "identifier" | "email_link" |
+                "email_deny" | "username_link" | "username_deny"): how the source decides
+                whether an existing user is authenticated or a new user enrolled.
+            user_path_template (str): the path new users are created under; not blank.
+            group_matching_mode (GroupMatchingModeEnum | "identifier" | "name_link" |
+                "name_deny"): how the source decides whether an existing group is used or a
+                new group created.
+            client_id (str): the client identifier used to talk to Plex; not blank.
+            allowed_servers (list of str): the Plex servers a user must be a member of to be
+                granted access (server ids, not blank); an empty list allows every server.
+            allow_friends (bool): let friends authenticate, even without a shared server.
+            plex_token (str): the Plex token used to check friends; a secret, masked in every
+                repr, log and error.
+            timeout (float | httpx.Timeout): each attempt's budget in seconds, for this call
+                only (the client's ``timeout`` otherwise).
+
+        Returns the source as the server now has it (a :class:`PlexSource`; awaited, with
+        :class:`AsyncPlexSourceClient`). Raises :class:`InvalidRequest` before sending anything
+        if a value breaks the API's rules, and an :class:`APIError`,
         :class:`UnexpectedResponse` or :class:`TransportError` for what the server did.
         """
-        changes = {
-            key: value
-            for key, value in locals().items()
-            if key in _changes.FIELDS_BY_NAME and not isinstance(value, NotGiven)
-        }
+        if not changes.keys() <= _UPDATE_KEYWORDS:
+            method = f"{type(self).__name__}.update"
+            raise _signatures.unexpected_keyword(method, changes, _UPDATE_KEYWORDS)
+        timeout = changes.pop("timeout", NOT_GIVEN)
+        for value in changes.values():
+            if value is NOT_GIVEN:  # passed explicitly: the same as leaving the keyword out
+                changes = {key: v for key, v in changes.items() if v is not NOT_GIVEN}
+                break
         return self.update_from_mapping(slug, changes, timeout=timeout)
 
     def update_from_mapping(
@@ -729,6 +770,10 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
                 content=outcome.content,
             )
         raise _answers.api_error(outcome, prepared.secrets, where)
+
+
+#: The keywords :meth:`BaseClient.update` takes (a misspelling is a TypeError).
+_UPDATE_KEYWORDS: Final = _signatures.keyword_names(BaseClient.update)
 
 
 def _finite_or_default(timeout: httpx.Timeout) -> httpx.Timeout:

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from . import _deadline
+from . import _deadline, _signatures
 from ._answers import reader_for
 from ._base import BaseClient, Flow, Outcome, Send, _Prepared
 from ._models import PlexSource, RawResponse
@@ -99,3 +99,7 @@ class PlexSourceClient(BaseClient[httpx.Client, PlexSource, RawResponse]):
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+# help(PlexSourceClient.update) and inspect.signature show "-> PlexSource", not "-> _ResultT".
+_signatures.specialize(PlexSourceClient, {"_ResultT": PlexSource, "_RawT": RawResponse})

@@ -38,8 +38,10 @@ def _same(requested: Any, returned: Any) -> bool:
 def find_drift(changes: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[str, str]:
     """``{field: what differs}`` for every requested field the returned source does not match.
 
-    Secret fields are compared but their values never shown. A string is compared as the
-    server stores it (trimmed, :func:`~._changes.normalize`): the trimming is not drift.
+    ``returned`` is a parsed source's ``to_dict()``, which has every field (an answer missing
+    one is an UnexpectedResponse). Secret fields are compared but their values never shown. A
+    string is compared as the server stores it (trimmed, :func:`~._changes.normalize`): the
+    trimming is not drift.
     """
     drift = {}
     for name, value in changes.items():
@@ -47,9 +49,7 @@ def find_drift(changes: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[
         if field is None:
             continue
         wanted = _as_json(normalize(field, value))
-        if field.wire not in returned:
-            drift[name] = "the server did not return this field"
-        elif not _same(wanted, returned[field.wire]):
+        if not _same(wanted, returned[field.wire]):
             if field.secret:
                 drift[name] = "the server has another value (not shown: it is a secret)"
             else:

@@ -43,3 +43,59 @@ def test_mistakes_fail_to_type_check(mistake: str, tmp_path: Path) -> None:
     )
     assert status == 1, stdout + stderr
     assert expected in stdout
+
+
+#: What mypy infers for expressions of typed user code (``reveal_type``).
+REVEALED = {
+    "source.enabled": "bool",
+    "source.allow_friends": "bool",
+    "source.allowed_servers": "list[str]",
+    "source.client_id": "str",
+    "source.user_property_mappings": "list[uuid.UUID]",
+    "source.authentication_flow": "None | uuid.UUID",
+    "source.policy_engine_mode": "plex_source_client._generated.models.policy_engine_mode."
+    "PolicyEngineMode",
+    'client.update("x", enabled=True)': "plex_source_client._models.PlexSource",
+    'client.update_from_mapping("x", {})': "plex_source_client._models.PlexSource",
+    'client.update_raw("x", {})': "plex_source_client._models.RawResponse",
+    "pending": "typing.Coroutine[Any, Any, plex_source_client._models.PlexSource]",
+}
+
+#: revealing the coroutine is using it "without await", which mypy reports.
+IGNORED = {"pending": "  # type: ignore[unused-coroutine]"}
+
+
+def test_revealed_types(tmp_path: Path) -> None:
+    snippet = tmp_path / "snippet.py"
+    snippet.write_text(
+        textwrap.dedent(
+            """\
+            from plex_source_client import AsyncPlexSourceClient, PlexSource, PlexSourceClient
+
+            client = PlexSourceClient(url="https://auth.example.com", token="t")
+            async_client = AsyncPlexSourceClient(url="https://auth.example.com", token="t")
+            source = client.update("x")
+            pending = async_client.update("x", enabled=True)
+            """
+        )
+        + "".join(
+            f"reveal_type({expression}){IGNORED.get(expression, '')}\n" for expression in REVEALED
+        )
+        + "reveal_type(client.update)\n"
+    )
+    stdout, stderr, status = mypy_api.run(
+        ["--strict", "--cache-dir", str(ROOT / ".mypy_cache"), str(snippet)]
+    )
+    assert status == 0, stdout + stderr
+    revealed = [
+        line.split('Revealed type is "', 1)[1].rstrip('"')
+        for line in stdout.splitlines()
+        if "Revealed type is" in line
+    ]
+    *revealed, update = revealed
+    assert dict(zip(REVEALED, revealed, strict=True)) == REVEALED
+    # update() type-checks as its full typed signature, without Any: every keyword named.
+    assert update.startswith("def (slug: str, *, name: str | ")
+    assert update.endswith(") -> plex_source_client._models.PlexSource")
+    assert "Any" not in update
+    assert "**" not in update

@@ -65,3 +65,21 @@ def config_driven(changes: dict[str, object]) -> str | None:
         except APIError as error:
             return f"{error.method} {error.url}: {error.status_code}"
         return source.name
+
+
+def report(source: PlexSource) -> list[str]:
+    """Every field of a returned source is its plain type: no ``Unset`` to rule out first."""
+    lines = [f"{source.name} ({source.slug}): {source.client_id}"]
+    if source.enabled:
+        lines.append("enabled")
+    for server in source.allowed_servers:
+        lines.append(server.upper())
+    servers: list[str] = source.allowed_servers
+    enabled: bool = source.enabled and source.allow_friends
+    mappings: list[uuid.UUID] = source.user_property_mappings + source.group_property_mappings
+    flow: uuid.UUID | None = source.authentication_flow or source.enrollment_flow
+    mode: PolicyEngineMode = source.policy_engine_mode
+    lines.append(f"{len(servers)} {enabled} {len(mappings)} {flow} {mode.value}")
+    lines.append(source.user_matching_mode.value + source.group_matching_mode.value)
+    lines.append(source.user_path_template)
+    return lines

@@ -11,7 +11,6 @@ from attrs import field as _attrs_field
 from ..models.group_matching_mode_enum import GroupMatchingModeEnum
 from ..models.policy_engine_mode import PolicyEngineMode
 from ..models.user_matching_mode_enum import UserMatchingModeEnum
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PlexSource")
 
@@ -24,52 +23,52 @@ class PlexSource:
         pk (UUID):
         name (str): Source's display Name.
         slug (str): Internal source name, used in URLs.
+        enabled (bool):
+        authentication_flow (None | UUID): Flow to use when authenticating existing users.
+        enrollment_flow (None | UUID): Flow to use when enrolling new users.
+        user_property_mappings (list[UUID]):
+        group_property_mappings (list[UUID]):
         component (str): Get object component so that we know how to edit the object
         verbose_name (str): Return object's verbose_name
         verbose_name_plural (str): Return object's plural verbose_name
         meta_model_name (str): Return internal model name
+        policy_engine_mode (PolicyEngineMode):
+        user_matching_mode (UserMatchingModeEnum):
         managed (None | str): Objects that are managed by authentik. These objects are created and updated
             automatically. This flag only indicates that an object can be overwritten by migrations. You can still modify
             the objects via the API, but expect changes to be overwritten in a later update.
+        user_path_template (str):
         icon (str):
+        group_matching_mode (GroupMatchingModeEnum):
+        client_id (str): Client identifier used to talk to Plex.
+        allowed_servers (list[str]): Which servers a user has to be a member of to be granted access. Empty list allows
+            every server.
+        allow_friends (bool): Allow friends to authenticate, even if you don't share a server.
         plex_token (str): Plex token used to check friends
-        enabled (bool | Unset):
-        authentication_flow (None | Unset | UUID): Flow to use when authenticating existing users.
-        enrollment_flow (None | Unset | UUID): Flow to use when enrolling new users.
-        user_property_mappings (list[UUID] | Unset):
-        group_property_mappings (list[UUID] | Unset):
-        policy_engine_mode (PolicyEngineMode | Unset):
-        user_matching_mode (UserMatchingModeEnum | Unset):
-        user_path_template (str | Unset):
-        group_matching_mode (GroupMatchingModeEnum | Unset):
-        client_id (str | Unset): Client identifier used to talk to Plex.
-        allowed_servers (list[str] | Unset): Which servers a user has to be a member of to be granted access. Empty list
-            allows every server.
-        allow_friends (bool | Unset): Allow friends to authenticate, even if you don't share a server.
     """
 
     pk: UUID
     name: str
     slug: str
+    enabled: bool
+    authentication_flow: None | UUID
+    enrollment_flow: None | UUID
+    user_property_mappings: list[UUID]
+    group_property_mappings: list[UUID]
     component: str
     verbose_name: str
     verbose_name_plural: str
     meta_model_name: str
+    policy_engine_mode: PolicyEngineMode
+    user_matching_mode: UserMatchingModeEnum
     managed: None | str
+    user_path_template: str
     icon: str
+    group_matching_mode: GroupMatchingModeEnum
+    client_id: str
+    allowed_servers: list[str]
+    allow_friends: bool
     plex_token: str
-    enabled: bool | Unset = UNSET
-    authentication_flow: None | Unset | UUID = UNSET
-    enrollment_flow: None | Unset | UUID = UNSET
-    user_property_mappings: list[UUID] | Unset = UNSET
-    group_property_mappings: list[UUID] | Unset = UNSET
-    policy_engine_mode: PolicyEngineMode | Unset = UNSET
-    user_matching_mode: UserMatchingModeEnum | Unset = UNSET
-    user_path_template: str | Unset = UNSET
-    group_matching_mode: GroupMatchingModeEnum | Unset = UNSET
-    client_id: str | Unset = UNSET
-    allowed_servers: list[str] | Unset = UNSET
-    allow_friends: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +78,30 @@ class PlexSource:
 
         slug = self.slug
 
+        enabled = self.enabled
+
+        authentication_flow: None | str
+        if isinstance(self.authentication_flow, UUID):
+            authentication_flow = str(self.authentication_flow)
+        else:
+            authentication_flow = self.authentication_flow
+
+        enrollment_flow: None | str
+        if isinstance(self.enrollment_flow, UUID):
+            enrollment_flow = str(self.enrollment_flow)
+        else:
+            enrollment_flow = self.enrollment_flow
+
+        user_property_mappings = []
+        for user_property_mappings_item_data in self.user_property_mappings:
+            user_property_mappings_item = str(user_property_mappings_item_data)
+            user_property_mappings.append(user_property_mappings_item)
+
+        group_property_mappings = []
+        for group_property_mappings_item_data in self.group_property_mappings:
+            group_property_mappings_item = str(group_property_mappings_item_data)
+            group_property_mappings.append(group_property_mappings_item)
+
         component = self.component
 
         verbose_name = self.verbose_name
@@ -87,66 +110,26 @@ class PlexSource:
 
         meta_model_name = self.meta_model_name
 
+        policy_engine_mode = self.policy_engine_mode.value
+
+        user_matching_mode = self.user_matching_mode.value
+
         managed: None | str
         managed = self.managed
 
-        icon = self.icon
-
-        plex_token = self.plex_token
-
-        enabled = self.enabled
-
-        authentication_flow: None | str | Unset
-        if isinstance(self.authentication_flow, Unset):
-            authentication_flow = UNSET
-        elif isinstance(self.authentication_flow, UUID):
-            authentication_flow = str(self.authentication_flow)
-        else:
-            authentication_flow = self.authentication_flow
-
-        enrollment_flow: None | str | Unset
-        if isinstance(self.enrollment_flow, Unset):
-            enrollment_flow = UNSET
-        elif isinstance(self.enrollment_flow, UUID):
-            enrollment_flow = str(self.enrollment_flow)
-        else:
-            enrollment_flow = self.enrollment_flow
-
-        user_property_mappings: list[str] | Unset = UNSET
-        if not isinstance(self.user_property_mappings, Unset):
-            user_property_mappings = []
-            for user_property_mappings_item_data in self.user_property_mappings:
-                user_property_mappings_item = str(user_property_mappings_item_data)
-                user_property_mappings.append(user_property_mappings_item)
-
-        group_property_mappings: list[str] | Unset = UNSET
-        if not isinstance(self.group_property_mappings, Unset):
-            group_property_mappings = []
-            for group_property_mappings_item_data in self.group_property_mappings:
-                group_property_mappings_item = str(group_property_mappings_item_data)
-                group_property_mappings.append(group_property_mappings_item)
-
-        policy_engine_mode: str | Unset = UNSET
-        if not isinstance(self.policy_engine_mode, Unset):
-            policy_engine_mode = self.policy_engine_mode.value
-
-        user_matching_mode: str | Unset = UNSET
-        if not isinstance(self.user_matching_mode, Unset):
-            user_matching_mode = self.user_matching_mode.value
-
         user_path_template = self.user_path_template
 
-        group_matching_mode: str | Unset = UNSET
-        if not isinstance(self.group_matching_mode, Unset):
-            group_matching_mode = self.group_matching_mode.value
+        icon = self.icon
+
+        group_matching_mode = self.group_matching_mode.value
 
         client_id = self.client_id
 
-        allowed_servers: list[str] | Unset = UNSET
-        if not isinstance(self.allowed_servers, Unset):
-            allowed_servers = self.allowed_servers
+        allowed_servers = self.allowed_servers
 
         allow_friends = self.allow_friends
+
+        plex_token = self.plex_token
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -155,39 +138,27 @@ class PlexSource:
                 "pk": pk,
                 "name": name,
                 "slug": slug,
+                "enabled": enabled,
+                "authentication_flow": authentication_flow,
+                "enrollment_flow": enrollment_flow,
+                "user_property_mappings": user_property_mappings,
+                "group_property_mappings": group_property_mappings,
                 "component": component,
                 "verbose_name": verbose_name,
                 "verbose_name_plural": verbose_name_plural,
                 "meta_model_name": meta_model_name,
+                "policy_engine_mode": policy_engine_mode,
+                "user_matching_mode": user_matching_mode,
                 "managed": managed,
+                "user_path_template": user_path_template,
                 "icon": icon,
+                "group_matching_mode": group_matching_mode,
+                "client_id": client_id,
+                "allowed_servers": allowed_servers,
+                "allow_friends": allow_friends,
                 "plex_token": plex_token,
             }
         )
-        if enabled is not UNSET:
-            field_dict["enabled"] = enabled
-        if authentication_flow is not UNSET:
-            field_dict["authentication_flow"] = authentication_flow
-        if enrollment_flow is not UNSET:
-            field_dict["enrollment_flow"] = enrollment_flow
-        if user_property_mappings is not UNSET:
-            field_dict["user_property_mappings"] = user_property_mappings
-        if group_property_mappings is not UNSET:
-            field_dict["group_property_mappings"] = group_property_mappings
-        if policy_engine_mode is not UNSET:
-            field_dict["policy_engine_mode"] = policy_engine_mode
-        if user_matching_mode is not UNSET:
-            field_dict["user_matching_mode"] = user_matching_mode
-        if user_path_template is not UNSET:
-            field_dict["user_path_template"] = user_path_template
-        if group_matching_mode is not UNSET:
-            field_dict["group_matching_mode"] = group_matching_mode
-        if client_id is not UNSET:
-            field_dict["client_id"] = client_id
-        if allowed_servers is not UNSET:
-            field_dict["allowed_servers"] = allowed_servers
-        if allow_friends is not UNSET:
-            field_dict["allow_friends"] = allow_friends
 
         return field_dict
 
@@ -200,31 +171,10 @@ class PlexSource:
 
         slug = d.pop("slug")
 
-        component = d.pop("component")
+        enabled = d.pop("enabled")
 
-        verbose_name = d.pop("verbose_name")
-
-        verbose_name_plural = d.pop("verbose_name_plural")
-
-        meta_model_name = d.pop("meta_model_name")
-
-        def _parse_managed(data: object) -> None | str:
+        def _parse_authentication_flow(data: object) -> None | UUID:
             if data is None:
-                return data
-            return cast(None | str, data)
-
-        managed = _parse_managed(d.pop("managed"))
-
-        icon = d.pop("icon")
-
-        plex_token = d.pop("plex_token")
-
-        enabled = d.pop("enabled", UNSET)
-
-        def _parse_authentication_flow(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -234,16 +184,12 @@ class PlexSource:
                 return authentication_flow_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
+            return cast(None | UUID, data)
 
-        authentication_flow = _parse_authentication_flow(
-            d.pop("authentication_flow", UNSET)
-        )
+        authentication_flow = _parse_authentication_flow(d.pop("authentication_flow"))
 
-        def _parse_enrollment_flow(data: object) -> None | Unset | UUID:
+        def _parse_enrollment_flow(data: object) -> None | UUID:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -253,80 +199,80 @@ class PlexSource:
                 return enrollment_flow_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
+            return cast(None | UUID, data)
 
-        enrollment_flow = _parse_enrollment_flow(d.pop("enrollment_flow", UNSET))
+        enrollment_flow = _parse_enrollment_flow(d.pop("enrollment_flow"))
 
-        _user_property_mappings = d.pop("user_property_mappings", UNSET)
-        user_property_mappings: list[UUID] | Unset = UNSET
-        if _user_property_mappings is not UNSET:
-            user_property_mappings = []
-            for user_property_mappings_item_data in _user_property_mappings:
-                user_property_mappings_item = UUID(user_property_mappings_item_data)
+        user_property_mappings = []
+        _user_property_mappings = d.pop("user_property_mappings")
+        for user_property_mappings_item_data in _user_property_mappings:
+            user_property_mappings_item = UUID(user_property_mappings_item_data)
 
-                user_property_mappings.append(user_property_mappings_item)
+            user_property_mappings.append(user_property_mappings_item)
 
-        _group_property_mappings = d.pop("group_property_mappings", UNSET)
-        group_property_mappings: list[UUID] | Unset = UNSET
-        if _group_property_mappings is not UNSET:
-            group_property_mappings = []
-            for group_property_mappings_item_data in _group_property_mappings:
-                group_property_mappings_item = UUID(group_property_mappings_item_data)
+        group_property_mappings = []
+        _group_property_mappings = d.pop("group_property_mappings")
+        for group_property_mappings_item_data in _group_property_mappings:
+            group_property_mappings_item = UUID(group_property_mappings_item_data)
 
-                group_property_mappings.append(group_property_mappings_item)
+            group_property_mappings.append(group_property_mappings_item)
 
-        _policy_engine_mode = d.pop("policy_engine_mode", UNSET)
-        policy_engine_mode: PolicyEngineMode | Unset
-        if isinstance(_policy_engine_mode, Unset):
-            policy_engine_mode = UNSET
-        else:
-            policy_engine_mode = PolicyEngineMode(_policy_engine_mode)
+        component = d.pop("component")
 
-        _user_matching_mode = d.pop("user_matching_mode", UNSET)
-        user_matching_mode: UserMatchingModeEnum | Unset
-        if isinstance(_user_matching_mode, Unset):
-            user_matching_mode = UNSET
-        else:
-            user_matching_mode = UserMatchingModeEnum(_user_matching_mode)
+        verbose_name = d.pop("verbose_name")
 
-        user_path_template = d.pop("user_path_template", UNSET)
+        verbose_name_plural = d.pop("verbose_name_plural")
 
-        _group_matching_mode = d.pop("group_matching_mode", UNSET)
-        group_matching_mode: GroupMatchingModeEnum | Unset
-        if isinstance(_group_matching_mode, Unset):
-            group_matching_mode = UNSET
-        else:
-            group_matching_mode = GroupMatchingModeEnum(_group_matching_mode)
+        meta_model_name = d.pop("meta_model_name")
 
-        client_id = d.pop("client_id", UNSET)
+        policy_engine_mode = PolicyEngineMode(d.pop("policy_engine_mode"))
 
-        allowed_servers = cast(list[str], d.pop("allowed_servers", UNSET))
+        user_matching_mode = UserMatchingModeEnum(d.pop("user_matching_mode"))
 
-        allow_friends = d.pop("allow_friends", UNSET)
+        def _parse_managed(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        managed = _parse_managed(d.pop("managed"))
+
+        user_path_template = d.pop("user_path_template")
+
+        icon = d.pop("icon")
+
+        group_matching_mode = GroupMatchingModeEnum(d.pop("group_matching_mode"))
+
+        client_id = d.pop("client_id")
+
+        allowed_servers = cast(list[str], d.pop("allowed_servers"))
+
+        allow_friends = d.pop("allow_friends")
+
+        plex_token = d.pop("plex_token")
 
         plex_source = cls(
             pk=pk,
             name=name,
             slug=slug,
-            component=component,
-            verbose_name=verbose_name,
-            verbose_name_plural=verbose_name_plural,
-            meta_model_name=meta_model_name,
-            managed=managed,
-            icon=icon,
-            plex_token=plex_token,
             enabled=enabled,
             authentication_flow=authentication_flow,
             enrollment_flow=enrollment_flow,
             user_property_mappings=user_property_mappings,
             group_property_mappings=group_property_mappings,
+            component=component,
+            verbose_name=verbose_name,
+            verbose_name_plural=verbose_name_plural,
+            meta_model_name=meta_model_name,
             policy_engine_mode=policy_engine_mode,
             user_matching_mode=user_matching_mode,
+            managed=managed,
             user_path_template=user_path_template,
+            icon=icon,
             group_matching_mode=group_matching_mode,
             client_id=client_id,
             allowed_servers=allowed_servers,
             allow_friends=allow_friends,
+            plex_token=plex_token,
         )
 
         plex_source.additional_properties = d
