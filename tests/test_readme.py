@@ -90,3 +90,15 @@ def test_install_commands_work_today() -> None:
     for line in README.splitlines():
         if "pip install plex-source-client" in line:
             assert "Once published" in line or "once published" in line, line
+
+
+def test_the_options_table_lists_every_constructor_option() -> None:
+    import inspect
+
+    from plex_source_client import AsyncPlexSourceClient, PlexSourceClient
+
+    section = README.split("### Clients and options", 1)[1].split("\n### ", 1)[0]
+    documented = set(re.findall(r"^\| `(\w+)`", section, re.MULTILINE))
+    for client in (PlexSourceClient, AsyncPlexSourceClient):
+        options = set(inspect.signature(client).parameters)
+        assert options <= documented, options - documented
