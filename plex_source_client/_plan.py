@@ -205,14 +205,17 @@ def parse_plan(data: Any, *, validate: bool = True, source: str = "plan") -> lis
     problems: list[str] = []
     for index, entry in enumerate(data):
         if not isinstance(entry, Mapping):
-            problems.append(f"item {index + 1}: expected a mapping with slug and changes")
+            problems.append(
+                f"item {index + 1}: expected a mapping with slug and changes, "
+                f"got {_changes.describe_kind(entry)}"
+            )
             continue
         slug = entry.get("slug")
+        if "slug" not in entry:
+            problems.append(_problem(index, None, "slug", MISSING_SLUG))
         extra = sorted(set(entry) - {"slug", "changes"})
         for key in extra:
             problems.append(_problem(index, slug, key, "unknown key (items have slug and changes)"))
-        if "slug" not in entry:
-            problems.append(_problem(index, None, "slug", MISSING_SLUG))
         if "changes" not in entry:
             problems.append(_problem(index, slug, "changes", MISSING_CHANGES))
             continue
