@@ -272,13 +272,14 @@ def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -
     the server would store them. Without it, values are sent as given (for servers newer than
     the spec).
     """
-    errors = {}
+    errors: dict[str, list[str]] = {}
     slug_problems = path_slug_problems(slug)
     if slug_problems:
         errors["slug"] = slug_problems
     if not changes:
         errors["changes"] = [NO_FIELD_MESSAGE]
-    errors.update(unknown_field_errors(changes))
+    for key, problems in unknown_field_errors(changes).items():  # a "slug" key: both kept
+        errors.setdefault(key, []).extend(problems)
     if validate:
         for name, value in changes.items():
             if name in FIELDS_BY_NAME:

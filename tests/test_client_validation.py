@@ -216,3 +216,26 @@ def test_a_slug_too_long_for_any_url_is_invalid(
     assert list(caught.value.errors) == ["slug"]
     assert len(str(caught.value)) < 300
     assert not api.calls
+
+
+@pytest.mark.parametrize("validate", [True, False])
+@pytest.mark.parametrize(
+    ("method", "args"),
+    [("update", ()), ("update_from_mapping", ({},)), ("update_raw", ({},))],
+)
+def test_an_update_without_a_field_is_refused_before_io(
+    twin: Twin, api: respx.MockRouter, validate: bool, method: str, args: tuple[Any, ...]
+) -> None:
+    """An empty PATCH changes nothing, yet authentik logs it: a forgotten field must not
+    look like success.
+    """
+    route = api.patch(f"/sources/plex/{SLUG}/").respond(200, json=plex_source())
+    with pytest.raises(InvalidRequest) as caught:
+        twin.call(method, SLUG, *args, options={"validate": validate})
+    assert caught.value.errors == {
+        "changes": [
+            "No field to change: give at least one field (such as enabled or name); "
+            "an empty update would change nothing."
+        ]
+    }
+    assert not route.called
