@@ -336,9 +336,10 @@ def _add_fake_parser(commands: Any) -> None:
         "fake",
         allow_abbrev=False,
         help="run a fake authentik in the foreground, to try the other commands against",
-        description="Serve a fake authentik (plex_source_client.testing.FakeAuthentik) on "
-        "127.0.0.1 until Ctrl-C or SIGTERM, and print the export lines that point "
-        "AUTHENTIK_URL and AUTHENTIK_TOKEN at it. Its state lives in memory only.",
+        description="Serve a fake authentik (plex_source_client.testing.FakeAuthentik) on\n"
+        "127.0.0.1 until Ctrl-C or SIGTERM, and print the export lines that point\n"
+        "AUTHENTIK_URL and AUTHENTIK_TOKEN at it. It logs one line per request on stderr\n"
+        "and keeps its state in memory only.",
         epilog="example:\n  plex-source fake --source my-plex --source plex-eu\n"
         "  # in another shell: paste the two export lines, then\n"
         "  plex-source update my-plex --disabled",
