@@ -119,7 +119,8 @@ def serve_fake(
     def stop(signum: int, frame: object) -> None:
         raise _Stop
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, stop) if in_main_thread else None
     try:
         out.write(f"export AUTHENTIK_URL={shlex.quote(fake.url)}\n")
         out.write(f"export AUTHENTIK_TOKEN={shlex.quote(fake.token)}\n")
@@ -139,7 +140,8 @@ def serve_fake(
     except (KeyboardInterrupt, _Stop):
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if in_main_thread:  # only the main thread may set handlers (and gets signals)
+            signal.signal(signal.SIGTERM, previous)
         fake.stop()
     err.write("plex-source: the fake authentik stopped\n")
     return 0
