@@ -128,10 +128,11 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     if parts.query or parts.fragment:
         raise ConfigurationError(f"url must not have a query or fragment, got {_shown(url)}")
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
+        refusing = f"refusing to send the API token in clear text to http://{parts.netloc}: "
         raise ConfigurationError(
-            f"refusing to send the API token in clear text to {parts.scheme}://{parts.netloc}: "
-            "use https://, or pass allow_insecure_http=True (plex-source: --allow-insecure-http) "
-            "if this network is trusted"
+            refusing + "use https://, or pass allow_insecure_http=True if this network is trusted",
+            cli_message=refusing + "use https://, or give --allow-insecure-http if this network "
+            "is trusted",
         )
     path = parts.path.rstrip("/")
     if not path.endswith(API_PATH):

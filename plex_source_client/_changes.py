@@ -75,13 +75,45 @@ NULLABLE_NAMES: Final = tuple(field.name for field in FIELDS if field.nullable)
 
 
 def _describe(value: object) -> str:
-    """A short, safe description of a bad value for an error message."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """A short, safe description of a bad value for an error message: a string as JSON and
+    TOML write it (``"abc"``), anything else by its kind.
+    """
+    if not isinstance(value, str):
+        return describe_kind(value)
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:56] + '..."'
 
 
-def _type_name(value: object) -> str:
-    return type(value).__name__
+def describe_kind(value: object) -> str:
+    """What ``value`` is, in the words of JSON, TOML and YAML (the plan's formats), not
+    Python's: ``null``, ``true``, ``a number``, ``a string``, ``a list``, ``a mapping``.
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, set | frozenset):
+        return "a set"
+    if isinstance(value, bytes | bytearray):
+        return "bytes"
+    if isinstance(value, UUID):
+        return "a UUID"
+    return f"a {type(value).__name__}"  # only from Python: a plan holds none of these
+
+
+#: The message for a change that changes nothing (a PATCH without fields).
+NO_FIELD_MESSAGE: Final = (
+    "No field to change: give at least one field (such as enabled or name); "
+    "an empty update would change nothing."
+)
 
 
 def trim(value: str) -> str:
@@ -91,7 +123,7 @@ def trim(value: str) -> str:
 
 def _check_string(field: Field, value: object) -> list[str]:
     if not isinstance(value, str):
-        return [f"Must be a string, got {_type_name(value)}."]
+        return [f"Must be a string, got {describe_kind(value)}."]
     # authentik (DRF) trims surrounding whitespace, then checks: so "  " is blank too, and
     # the validators (length, NUL, slug pattern; every one reports) see the trimmed string.
     value = trim(value)
@@ -111,7 +143,7 @@ def _check_uuid(value: object) -> list[str]:
     if isinstance(value, UUID):
         return []
     if not isinstance(value, str):
-        return [f"Must be a UUID (uuid.UUID or its string), got {_type_name(value)}."]
+        return [f"Must be a UUID, got {describe_kind(value)}."]
     try:
         UUID(value)
     except ValueError:
@@ -123,7 +155,7 @@ def _check_list(field: Field, value: object) -> list[str]:
     if isinstance(value, str):
         return [f"Must be a list, got a single string; wrap it in a list: [{_describe(value)}]."]
     if not isinstance(value, Sequence) or isinstance(value, bytes | bytearray):
-        return [f"Must be a list, got {_type_name(value)}."]
+        return [f"Must be a list, got {describe_kind(value)}."]
     problems: list[str] = []
     for index, item in enumerate(value):
         if field.kind == "uuid_list":
@@ -141,7 +173,9 @@ def _check_enum(field: Field, value: object) -> list[str]:
         return []
     if isinstance(value, str) and value in choices:
         return []
-    return [f"{_describe(str(value))} is not a valid choice. Choose one of: {', '.join(choices)}."]
+    if not isinstance(value, str):
+        return [f"Must be one of: {', '.join(choices)}; got {describe_kind(value)}."]
+    return [f"{_describe(value)} is not a valid choice. Choose one of: {', '.join(choices)}."]
 
 
 def check_field(field: Field, value: object) -> list[str]:
@@ -153,11 +187,13 @@ def check_field(field: Field, value: object) -> list[str]:
         if field.nullable:
             return []
         clearable = " and ".join(NULLABLE_NAMES)
-        return [f"May not be None: only {clearable} can be cleared with None."]
+        return [f"May not be null: only {clearable} can be cleared."]
     if field.kind == "bool":
         if isinstance(value, bool):
             return []
-        return [f"Must be True or False, got {_type_name(value)}."]
+        short = isinstance(value, str) and len(value) <= 10  # "false", "yes": never a secret
+        got = f"the string {_describe(value)}" if short else describe_kind(value)
+        return [f"Must be true or false, got {got}."]
     if field.kind == "str":
         problems = _check_string(field, value)
     elif field.kind == "uuid":
@@ -230,16 +266,20 @@ def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -
     """The JSON body for changing source ``slug``, or :class:`InvalidRequest` naming every
     problem at once.
 
-    The path ``slug`` and unknown field names are always checked; with ``validate`` every
+    The path ``slug``, unknown field names and an empty ``changes`` (an update that would
+    change nothing; authentik would still log it) are always checked; with ``validate`` every
     spec constraint on the values is too, and strings are sent trimmed (:func:`normalize`), as
     the server would store them. Without it, values are sent as given (for servers newer than
     the spec).
     """
-    errors = {}
+    errors: dict[str, list[str]] = {}
     slug_problems = path_slug_problems(slug)
     if slug_problems:
         errors["slug"] = slug_problems
-    errors.update(unknown_field_errors(changes))
+    if not changes:
+        errors["changes"] = [NO_FIELD_MESSAGE]
+    for key, problems in unknown_field_errors(changes).items():  # a "slug" key: both kept
+        errors.setdefault(key, []).extend(problems)
     if validate:
         for name, value in changes.items():
             if name in FIELDS_BY_NAME:
@@ -285,7 +325,7 @@ def path_slug_problems(slug: object) -> list[str]:
     KiB; httpx, URLs over 64 KiB).
     """
     if not isinstance(slug, str):
-        return [f"Must be a string, got {_type_name(slug)}."]
+        return [f"Must be a string, got {describe_kind(slug)}."]
     if not slug:
         return [BLANK_MESSAGE]
     if len(slug) > MAX_PATH_SLUG:

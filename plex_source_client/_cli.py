@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
-from ._text import MESSAGE_LIMIT, shorten, shorten_secret_free, text_of
+from ._text import MESSAGE_LIMIT, plural, shorten, shorten_secret_free, text_of
 from ._version import AUTHENTIK_API_VERSION, __version__
 
 if TYPE_CHECKING:
@@ -54,6 +54,21 @@ environment:
 """
 
 DEFAULT_CONCURRENCY: Final = 8
+
+#: The start of ``apply --help``'s epilog: a plan to copy.
+PLAN_HELP: Final = """\
+a minimal plan, plex-sources.toml (in JSON or YAML: a list of the same items):
+  [[items]]
+  slug = "plex-eu"
+  changes = { enabled = true, allowed_servers = ["abc123"] }
+
+"""
+
+#: What ``update`` says when no field option was given: it would send an empty PATCH.
+NO_FIELD_HELP: Final = (
+    "no field to change: give at least one field option such as --enabled or --name NAME "
+    "(see plex-source update --help); nothing was sent"
+)
 
 
 class UsageError(Exception):
@@ -124,7 +139,10 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
         help="time budget of each attempt, in seconds, connecting included (default: 30)",
     )
     group.add_argument(
-        "--max-retries", type=int, metavar="N", help="retries per request (default: 2)"
+        "--max-retries",
+        type=int,
+        metavar="N",
+        help="retries after a connection error, a timeout, 429, 502, 503 or 504 (default: 2)",
     )
     group.add_argument(
         "--max-response-size",
@@ -135,12 +153,14 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--allow-insecure-http",
         action="store_true",
-        help="allow an http:// URL to a host other than this machine (the token travels in clear)",
+        help="allow an http:// URL to a host other than this machine (the token travels in "
+        "clear; default: refused)",
     )
     group.add_argument(
         "--no-validate",
         action="store_true",
-        help="send values unchecked (for servers newer than authentik 2024.8)",
+        help="send values unchecked (for servers newer than authentik 2024.8); the slug and "
+        "field names are still checked",
     )
 
 
@@ -149,38 +169,66 @@ def _add_field_options(parser: argparse.ArgumentParser) -> None:
 
     fields = parser.add_argument_group("fields to change (only those given are sent)")
     S = argparse.SUPPRESS  # noqa: N806 - short, for the long list below
-    fields.add_argument("--name", default=S, help="display name")
-    fields.add_argument("--new-slug", default=S, metavar="SLUG", help="rename the source")
+    fields.add_argument("--name", default=S, help="the display name")
+    fields.add_argument("--new-slug", default=S, metavar="SLUG", help="rename the source to SLUG")
     toggle = fields.add_mutually_exclusive_group()
-    toggle.add_argument("--enabled", dest="enabled", action="store_const", const=True, default=S)
-    toggle.add_argument("--disabled", dest="enabled", action="store_const", const=False, default=S)
-    for flow in ("authentication_flow", "enrollment_flow"):
+    toggle.add_argument(
+        "--enabled", dest="enabled", action="store_const", const=True, default=S,
+        help="enable the source: users can log in with Plex",
+    )  # fmt: skip
+    toggle.add_argument(
+        "--disabled", dest="enabled", action="store_const", const=False, default=S,
+        help="disable the source",
+    )  # fmt: skip
+    for flow, purpose in (
+        ("authentication_flow", "logs in users who already have an account"),
+        ("enrollment_flow", "creates an account for a new user"),
+    ):
         option = flow.replace("_", "-")
         group = fields.add_mutually_exclusive_group()
-        group.add_argument(f"--{option}", dest=flow, metavar="UUID", default=S)
+        group.add_argument(
+            f"--{option}", dest=flow, metavar="UUID", default=S,
+            help=f"the flow (its UUID) that {purpose}",
+        )  # fmt: skip
         group.add_argument(
             f"--clear-{option}", dest=flow, action="store_const", const=None, default=S,
-            help="set to null",
+            help=f"set the {option.replace('-', ' ')} to null: none",
         )  # fmt: skip
     for mappings in ("user_property_mappings", "group_property_mappings"):
         option = mappings.replace("_", "-")
         fields.add_argument(
             f"--{option[:-1]}", dest=mappings, action="append", metavar="UUID", default=S,
-            help="repeat for several; replaces the list",
+            help=f"a {option[:-1].replace('-', ' ')} (its UUID); repeat for several; "
+            "replaces the list",
         )  # fmt: skip
         fields.add_argument(
             f"--clear-{option}", dest=mappings, action="store_const", const=[], default=S,
-            help="empty it",
+            help="empty the list",
         )  # fmt: skip
+    enum_help = {
+        "policy_engine_mode": "all: every bound policy must pass; any: one passing is enough",
+        "user_matching_mode": "how a Plex user is matched to an existing authentik user: by "
+        "the Plex ID only (identifier), or by email or username, linking to the user with the "
+        "same one (*_link) or refusing when there is one (*_deny)",
+        "group_matching_mode": "how a Plex group is matched to an existing authentik group: by "
+        "its ID only (identifier), or by name, linking (name_link) or refusing (name_deny)",
+    }
     for field in FIELDS:
         if field.enum is not None:
             choices = [member.value for member in field.enum]
-            fields.add_argument(f"--{field.name.replace('_', '-')}", choices=choices, default=S)
-    fields.add_argument("--user-path-template", default=S, metavar="TEMPLATE")
-    fields.add_argument("--client-id", default=S, metavar="ID")
+            fields.add_argument(
+                f"--{field.name.replace('_', '-')}", choices=choices, default=S,
+                help=enum_help[field.name],
+            )  # fmt: skip
+    fields.add_argument(
+        "--user-path-template", default=S, metavar="TEMPLATE",
+        help="the path of users this source creates, e.g. goauthentik.io/sources/%%(slug)s",
+    )  # fmt: skip
+    fields.add_argument("--client-id", default=S, metavar="ID", help="the client ID sent to Plex")
     fields.add_argument(
         "--allowed-server", dest="allowed_servers", action="append", metavar="ID", default=S,
-        help="repeat for several; replaces the list",
+        help="a Plex server (its ID) whose users may log in; repeat for several; replaces the "
+        "list",
     )  # fmt: skip
     fields.add_argument(
         "--clear-allowed-servers", dest="allowed_servers", action="store_const", const=[],
@@ -188,11 +236,13 @@ def _add_field_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     friends = fields.add_mutually_exclusive_group()
     friends.add_argument(
-        "--allow-friends", dest="allow_friends", action="store_const", const=True, default=S
-    )
+        "--allow-friends", dest="allow_friends", action="store_const", const=True, default=S,
+        help="also let friends of the allowed servers' owners log in",
+    )  # fmt: skip
     friends.add_argument(
-        "--no-allow-friends", dest="allow_friends", action="store_const", const=False, default=S
-    )
+        "--no-allow-friends", dest="allow_friends", action="store_const", const=False, default=S,
+        help="do not let friends log in",
+    )  # fmt: skip
     fields.add_argument(
         "--plex-token", action=_RefuseSecretInArgv, default=S, help=argparse.SUPPRESS
     )
@@ -202,7 +252,8 @@ def _add_field_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     fields.add_argument(
         "--from-file", metavar="FILE", default=S,
-        help="a JSON or TOML mapping of changes (keys as in PlexSourceClient.update)",
+        help="a JSON or TOML file of changes: a mapping with the keys a plan's changes have "
+        "(see apply --help)",
     )  # fmt: skip
 
 
@@ -226,7 +277,8 @@ def _parser() -> argparse.ArgumentParser:
         "update",
         allow_abbrev=False,
         help="change one Plex source",
-        description="Change the Plex source SLUG. Only the fields given are sent.",
+        description="Change the Plex source SLUG. Only the fields given are sent; give at "
+        "least one.",
         epilog=EXIT_CODES_HELP,
         formatter_class=formatter,
     )
@@ -241,10 +293,10 @@ def _parser() -> argparse.ArgumentParser:
         "(TOML: [[items]] tables). The whole file is validated first; then the items run "
         "concurrently, and each ends in one outcome: applied, rejected, not_found, failed or "
         "skipped. Re-running a plan is safe.",
-        epilog=EXIT_CODES_HELP,
+        epilog=_plan_help() + EXIT_CODES_HELP,
         formatter_class=formatter,
     )
-    apply.add_argument("file", metavar="FILE", help="the plan")
+    apply.add_argument("file", metavar="FILE", help="the plan: a .json, .toml, .yaml or .yml file")
     apply.add_argument(
         "--concurrency",
         type=int,
@@ -262,7 +314,69 @@ def _parser() -> argparse.ArgumentParser:
         description="Start a fake authentik on 127.0.0.1, change its Plex source through the "
         "client and print the source before and after (secrets masked).",
     )
+    _add_fake_parser(commands)
     return parser
+
+
+def _plan_help() -> str:
+    import textwrap
+
+    from ._changes import FIELD_NAMES
+
+    keys = textwrap.fill(
+        "the keys of changes (at least one per item): " + ", ".join(FIELD_NAMES) + "; "
+        "new_slug renames, null clears a flow.",
+        width=88,
+    )
+    return PLAN_HELP + keys + "\n\n"
+
+
+def _add_fake_parser(commands: Any) -> None:
+    fake = commands.add_parser(
+        "fake",
+        allow_abbrev=False,
+        help="run a fake authentik in the foreground, to try the other commands against",
+        description="Serve a fake authentik (plex_source_client.testing.FakeAuthentik) on\n"
+        "127.0.0.1 until Ctrl-C or SIGTERM, and print the export lines that point\n"
+        "AUTHENTIK_URL and AUTHENTIK_TOKEN at it. It logs one line per request on stderr\n"
+        "and keeps its state in memory only.",
+        epilog="example:\n  plex-source fake --source my-plex --source plex-eu\n"
+        "  # in another shell: paste the two export lines, then\n"
+        "  plex-source update my-plex --disabled",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fake.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        metavar="PORT",
+        help="the port to listen on (default: 0, a free port)",
+    )
+    fake.add_argument(
+        "--source",
+        dest="sources",
+        action="append",
+        default=[],
+        metavar="SLUG",
+        help="a Plex source to start with; repeat for several (default: one source, plex)",
+    )
+    fake.add_argument(
+        "--flow",
+        dest="flows",
+        action="append",
+        default=[],
+        metavar="UUID",
+        help="a flow that updates may name, besides authentik's two default source flows; "
+        "repeat for several (default: none)",
+    )
+    fake.add_argument(
+        "--property-mapping",
+        dest="property_mappings",
+        action="append",
+        default=[],
+        metavar="UUID",
+        help="a property mapping that updates may name; repeat for several (default: none)",
+    )
 
 
 # -- turning arguments into a plan ---------------------------------------------------------------
@@ -295,6 +409,28 @@ def _read_secret_file(path: str, what: str) -> str:
     return value
 
 
+def _given_fields(args: argparse.Namespace) -> set[str]:
+    """The fields given as options (not in ``--from-file``), by keyword name."""
+    from ._changes import FIELDS_BY_NAME
+
+    given = {name for name in vars(args) if name in FIELDS_BY_NAME}
+    return given | {"plex_token"} if hasattr(args, "plex_token_file") else given
+
+
+#: The option that gives a field's value, where it is not ``--`` and the field's name.
+_OPTION_OF: Final = {
+    "new_slug": "--new-slug",
+    "user_property_mappings": "--user-property-mapping",
+    "group_property_mappings": "--group-property-mapping",
+    "allowed_servers": "--allowed-server",
+    "plex_token": "--plex-token-file",
+}
+
+
+def _option_of(field: str) -> str:
+    return _OPTION_OF.get(field, "--" + field.replace("_", "-"))
+
+
 def _update_changes(args: argparse.Namespace) -> dict[str, Any]:
     from ._changes import FIELDS_BY_NAME
     from ._plan import PlanError, load_changes
@@ -303,6 +439,8 @@ def _update_changes(args: argparse.Namespace) -> dict[str, Any]:
     if hasattr(args, "plex_token_file"):
         given["plex_token"] = _read_secret_file(args.plex_token_file, "--plex-token-file")
     if not hasattr(args, "from_file"):
+        if not given:
+            raise UsageError(NO_FIELD_HELP)
         return given
     try:
         changes = load_changes(args.from_file)
@@ -315,25 +453,52 @@ def _update_changes(args: argparse.Namespace) -> dict[str, Any]:
             f"given both in {shorten(args.from_file, MESSAGE_LIMIT)} and as options: "
             + ", ".join(both)
         )
+    if not changes and not given:
+        shown = shorten(args.from_file, MESSAGE_LIMIT)
+        raise UsageError(NO_FIELD_HELP.replace("give", f"{shown} has none; give", 1))
     return {**changes, **given}
+
+
+def _update_item(args: argparse.Namespace) -> PlanItem:
+    """The one item of ``update``, validated; problems named in the command line's words
+    (``SLUG``, ``--new-slug``; a key of ``--from-file`` by its name).
+    """
+    from ._changes import build_body
+    from ._errors import InvalidRequest
+    from ._plan import PlanItem
+
+    changes = _update_changes(args)
+    try:
+        build_body(args.slug, changes, validate=not args.no_validate)
+    except InvalidRequest as invalid:
+        options = _given_fields(args)
+
+        def named(field: str) -> str:
+            if field == "slug" and field not in changes:  # the path's, not a key of the file
+                return "SLUG"
+            return _option_of(field) if field in options else shorten(field)
+
+        raise _Invalid(
+            [
+                f"{named(field)}: {shorten(message, MESSAGE_LIMIT)}"
+                for field, messages in invalid.errors.items()
+                for message in messages
+            ]
+        ) from None
+    return PlanItem(index=0, slug=args.slug, changes=changes)
 
 
 def _plan(args: argparse.Namespace) -> list[PlanItem]:
     from ._plan import PlanError, load_document, parse_plan
 
-    validate = not args.no_validate
     try:
         if args.command == "update":
-            changes = _update_changes(args)
-            data: Any = [{"slug": args.slug, "changes": changes}]
-            items = parse_plan(data, validate=validate, source="arguments")
-        else:
-            document = load_document(args.file)
-            _remember_secrets_in(document)
-            items = parse_plan(document, validate=validate, source=args.file)
+            return [_update_item(args)]
+        document = load_document(args.file)
+        _remember_secrets_in(document)
+        return parse_plan(document, validate=not args.no_validate, source=args.file)
     except PlanError as error:
         raise _Invalid(error.problems) from None
-    return items
 
 
 def _remember_secrets_in(document: Any) -> None:
@@ -413,7 +578,7 @@ def _dry_run(items: list[PlanItem], args: argparse.Namespace, out: TextIO) -> in
                 out.write(f"{name}: {value}\n")
             out.write(f"\n{json.dumps(request['json'])}\n\n")
     if args.output == "text":
-        out.write(f"dry run: {len(items)} request(s) shown, none sent\n")
+        out.write(f"dry run: {plural(len(items), 'request')} shown, none sent\n")
     return EXIT_OK
 
 
@@ -481,7 +646,13 @@ def _problem_lines(result: ItemResult) -> list[str]:
     return [f"{slug}: {result.outcome}: {shorten(result.message, MESSAGE_LIMIT)}"]
 
 
-def _report(results: list[ItemResult], args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+def _report(
+    results: list[ItemResult],
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+    items: Sequence[PlanItem] = (),
+) -> None:
     from ._display import text_table
 
     for result in results:
@@ -496,8 +667,11 @@ def _report(results: list[ItemResult], args: argparse.Namespace, out: TextIO, er
         if result.source is not None:
             slug = shorten(result.source.get("slug", result.slug))
             request_id = shorten(result.request_id)
-            out.write(f'Plex source "{slug}" (request id {request_id}):\n')
-            out.write(text_table(result.source, changed=_changed_wire_names(args)) + "\n")
+            out.write(
+                f'Plex source "{slug}" as authentik now has it (request id {request_id}; '
+                "* marks the fields this update sent):\n"
+            )
+            out.write(text_table(result.source, changed=_sent_wire_names(items)) + "\n")
         return
     slugs = [shorten(r.slug) for r in results]
     width = max([len(slug) for slug in slugs] + [4])
@@ -514,17 +688,17 @@ def _report(results: list[ItemResult], args: argparse.Namespace, out: TextIO, er
     summary = ", ".join(f"{counts[o]} {o.replace('_', ' ')}" for o in order if o in counts)
     drifted = sum(1 for r in results if r.drift)
     out.write(
-        f"{len(results)} items: {summary}" + (f"; {drifted} drifted" if drifted else "") + "\n"
+        f"{plural(len(results), 'item')}: {summary}"
+        + (f"; {drifted} drifted" if drifted else "")
+        + "\n"
     )
 
 
-def _changed_wire_names(args: argparse.Namespace) -> set[str]:
+def _sent_wire_names(items: Sequence[PlanItem]) -> set[str]:
+    """The JSON names of the fields the items sent (options and ``--from-file`` alike)."""
     from ._changes import FIELDS_BY_NAME
 
-    given = {k for k in vars(args) if k in FIELDS_BY_NAME}
-    if hasattr(args, "plex_token_file"):
-        given.add("plex_token")
-    return {FIELDS_BY_NAME[name].wire for name in given}
+    return {FIELDS_BY_NAME[name].wire for item in items for name in item.changes}
 
 
 def _command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -539,9 +713,17 @@ def _command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         settings = _client_settings(args, os.environ)
         results = _run(items, args, settings)
     except ConfigurationError as error:
-        raise UsageError(str(error)) from None
-    _report(results, args, out, err)
+        raise UsageError(cli_words(error)) from None
+    _report(results, args, out, err, items)
     return _exit_code(results)
+
+
+def cli_words(error: BaseException) -> str:
+    """An error's message in the command line's words (its options, not the client's
+    keyword arguments) when it has them (``ConfigurationError.cli_message``).
+    """
+    cli_message = getattr(error, "cli_message", None)
+    return cli_message if isinstance(cli_message, str) else text_of(error)
 
 
 def _internal_error(error: BaseException) -> str:
@@ -569,7 +751,7 @@ def _guarded(run: Callable[[], int], err: TextIO) -> int:
         err.write("plex-source: nothing was sent\n")
         return EXIT_USAGE
     except (UsageError, ConfigurationError, InvalidRequest) as error:
-        err.write(f"plex-source: {shorten(error, MESSAGE_LIMIT)}\n")
+        err.write(f"plex-source: {shorten(cli_words(error), MESSAGE_LIMIT)}\n")
         return EXIT_USAGE
     except PlexSourceError as error:  # not expected here (each item has its outcome), but ours
         err.write(f"plex-source: {shorten(error, MESSAGE_LIMIT)}\n")
@@ -606,4 +788,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(sys.stdout)
 
         return _guarded(demo, err)
+    if args.command == "fake":
+
+        def fake() -> int:
+            from .testing._serve import serve_fake
+
+            return serve_fake(
+                port=args.port,
+                sources=args.sources,
+                flows=args.flows,
+                property_mappings=args.property_mappings,
+                out=sys.stdout,
+                err=err,
+            )
+
+        return _guarded(fake, err)
     return _guarded(lambda: _command(args, sys.stdout, err), err)

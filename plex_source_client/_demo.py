@@ -12,6 +12,7 @@ from typing import TextIO
 from ._client import PlexSourceClient
 from ._display import text_table
 from ._secrets import MASK
+from ._text import plural
 from .testing import FakeAuthentik
 
 #: What the demo changes: a value, a list, and a nullable field cleared with None.
@@ -46,8 +47,8 @@ def run_demo(out: TextIO) -> int:
         out.write(f"{text_table(after, changed=changed)}\n\n")
         untouched = len(after) - len(changed)
         out.write(
-            f"{len(changed)} fields changed, {untouched} left as they were: only the fields "
-            "passed to update() were sent.\n"
+            f"{plural(len(changed), 'field')} changed, {untouched} left as they were: only the "
+            "fields passed to update() were sent.\n"
         )
     return 0
 

@@ -56,7 +56,15 @@ def _shown_url(url: str) -> str:
 
 
 class ConfigurationError(PlexSourceError, ValueError):
-    """The client was configured wrongly (URL, token, option); no request was sent."""
+    """The client was configured wrongly (URL, token, option); no request was sent.
+
+    ``cli_message``, when set, is the same message in the words of the ``plex-source``
+    command line (its options instead of the client's keyword arguments).
+    """
+
+    def __init__(self, message: str, *, cli_message: str | None = None) -> None:
+        super().__init__(message)
+        self.cli_message = cli_message
 
 
 def format_field_errors(errors: Mapping[str, list[str]]) -> str:

@@ -165,10 +165,27 @@ def load_changes(path: str) -> dict[str, Any]:
     return dict(data)
 
 
+def _item_name(index: int, slug: object) -> str:
+    """``item 2 (plex-eu)``: an item by its position in the file (from 1) and its slug, in
+    the plan's words when the slug is missing or not a string.
+    """
+    if isinstance(slug, str) and slug:
+        shown = shorten(slug)
+    elif slug is None:
+        shown = "no slug"
+    elif slug == "":
+        shown = "empty slug"
+    else:
+        shown = f"slug is {_changes.describe_kind(slug)}"
+    return f"item {index + 1} ({shown})"
+
+
 def _problem(index: int, slug: object, field: str, message: str) -> str:
-    return (
-        f"item {index + 1} ({shorten(slug)}): {shorten(field)}: {shorten(message, MESSAGE_LIMIT)}"
-    )
+    return f"{_item_name(index, slug)}: {shorten(field)}: {shorten(message, MESSAGE_LIMIT)}"
+
+
+MISSING_SLUG: Final = "missing: every item needs the slug of the source to change"
+MISSING_CHANGES: Final = "missing: every item needs a mapping of the fields to change"
 
 
 def parse_plan(data: Any, *, validate: bool = True, source: str = "plan") -> list[PlanItem]:
@@ -188,19 +205,36 @@ def parse_plan(data: Any, *, validate: bool = True, source: str = "plan") -> lis
     problems: list[str] = []
     for index, entry in enumerate(data):
         if not isinstance(entry, Mapping):
-            problems.append(f"item {index + 1}: expected a mapping with slug and changes")
+            problems.append(
+                f"item {index + 1}: expected a mapping with slug and changes, "
+                f"got {_changes.describe_kind(entry)}"
+            )
             continue
         slug = entry.get("slug")
+        if "slug" not in entry:
+            problems.append(_problem(index, None, "slug", MISSING_SLUG))
         extra = sorted(set(entry) - {"slug", "changes"})
         for key in extra:
             problems.append(_problem(index, slug, key, "unknown key (items have slug and changes)"))
-        changes = entry.get("changes", {})
+        if "changes" not in entry:
+            problems.append(_problem(index, slug, "changes", MISSING_CHANGES))
+            continue
+        changes = entry["changes"]
         if not isinstance(changes, Mapping):
-            problems.append(_problem(index, slug, "changes", "expected a mapping of fields"))
+            problems.append(
+                _problem(
+                    index,
+                    slug,
+                    "changes",
+                    f"expected a mapping of fields, got {_changes.describe_kind(changes)}",
+                )
+            )
             continue
         try:
             _changes.build_body(slug, changes, validate=validate)
         except InvalidRequest as invalid:
+            if "slug" not in entry:  # reported above, in the plan's words
+                invalid.errors.pop("slug", None)
             for field, messages in invalid.errors.items():
                 problems.extend(_problem(index, slug, field, message) for message in messages)
             continue

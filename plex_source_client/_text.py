@@ -24,6 +24,11 @@ _CONTROLS: Final = {code: repr(chr(code))[1:-1] for code in (*range(0x20), *rang
 }
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 item``, ``3 items``: a count with its noun (regular plurals only)."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def text_of(value: object) -> str:
     """``str(value)``, or ``<TypeName>`` when even that fails (a hostile or broken object)."""
     if isinstance(value, str):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -163,9 +166,9 @@ def test_exit_2_invalid_nothing_sent(authentik_env: FakeAuthentik, capsys: Captu
     code, _, err = run(capsys, "update", "plex", "--new-slug", "a b", "--name", "")
     assert code == 2
     assert err.splitlines() == [
-        'plex-source: invalid: item 1 (plex): new_slug: Enter a valid "slug" consisting of '
+        'plex-source: invalid: --new-slug: Enter a valid "slug" consisting of '
         "letters, numbers, underscores or hyphens.",
-        "plex-source: invalid: item 1 (plex): name: This field may not be blank.",
+        "plex-source: invalid: --name: This field may not be blank.",
         "plex-source: nothing was sent",
     ]
     assert authentik_env.requests == []
@@ -343,8 +346,8 @@ def test_apply_invalid_plan_sends_nothing(
         "plex-source: invalid: item 2 (..): enabeld: Unknown field; did you mean 'enabled'?",
         "plex-source: invalid: item 3 (ok): extra: unknown key (items have slug and changes)",
         "plex-source: invalid: item 3 (ok): allowed_servers: Must be a list, got a single "
-        "string; wrap it in a list: ['abc'].",
-        "plex-source: invalid: item 4: expected a mapping with slug and changes",
+        'string; wrap it in a list: ["abc"].',
+        "plex-source: invalid: item 4: expected a mapping with slug and changes, got a string",
         "plex-source: nothing was sent",
     ]
 
@@ -450,9 +453,225 @@ def test_plain_http_to_a_remote_host_needs_the_flag(
     monkeypatch.setenv("AUTHENTIK_TOKEN", "some-token")
     code, _, err = run(capsys, "update", "plex", "--enabled")
     assert code == 2
-    assert "allow_insecure_http" in err
+    assert "give --allow-insecure-http if this network is trusted" in err
+    assert "allow_insecure_http" not in err
     code, _, err = run(
         capsys, "update", "plex", "--enabled", "--allow-insecure-http", "--max-retries", "0",
         "--timeout", "2",
     )  # fmt: skip
     assert code == 3  # accepted, then the (unresolvable) host fails: a transport error
+
+
+# -- the first hour: no silent no-ops, messages in the plan's and the command line's words ------
+
+
+NO_FIELD = (
+    "plex-source: no field to change: give at least one field option such as --enabled or "
+    "--name NAME (see plex-source update --help); nothing was sent\n"
+)
+
+
+@pytest.mark.parametrize("extra", [[], ["--no-validate"], ["--dry-run"], ["--output", "json"]])
+def test_update_without_a_field_option_is_refused(
+    authentik_env: FakeAuthentik, capsys: Capture, extra: list[str]
+) -> None:
+    code, out, err = run(capsys, "update", "plex", *extra)
+    assert (code, out, err) == (2, "", NO_FIELD)
+    assert authentik_env.requests == []
+
+
+def test_update_from_an_empty_file_without_options_is_refused(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path
+) -> None:
+    changes = tmp_path / "changes.json"
+    changes.write_text("{}")
+    code, _, err = run(capsys, "update", "plex", "--from-file", str(changes))
+    assert code == 2
+    assert err == NO_FIELD.replace("give", f"{changes} has none; give", 1)
+    assert authentik_env.requests == []
+    assert run(capsys, "update", "plex", "--from-file", str(changes), "--enabled")[0] == 0
+
+
+@pytest.mark.parametrize("options", [[], ["--no-validate"], ["--dry-run"]])
+def test_a_plan_item_without_changes_is_refused(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path, options: list[str]
+) -> None:
+    plan = write_plan(
+        tmp_path,
+        [
+            {"slug": "plex", "changes": {"enabled": False}},
+            {"slug": "plex", "changes": {}},
+            {"slug": "plex"},
+        ],
+    )
+    code, out, err = run(capsys, "apply", plan, *options)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "plex-source: invalid: item 2 (plex): changes: No field to change: give at least one "
+        "field (such as enabled or name); an empty update would change nothing.",
+        "plex-source: invalid: item 3 (plex): changes: missing: every item needs a mapping of "
+        "the fields to change",
+        "plex-source: nothing was sent",
+    ]
+    assert authentik_env.requests == []
+
+
+def test_plan_messages_use_the_plans_words(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path
+) -> None:
+    plan = write_plan(
+        tmp_path,
+        """
+        [[items]]
+        changes = { enabled = "false" }
+
+        [[items]]
+        slug = "plex"
+        changes = { allow_friends = 1, name = 2.5, allowed_servers = "abc" }
+
+        [[items]]
+        slug = 7
+        changes = { policy_engine_mode = true, user_property_mappings = { a = 1 } }
+        """.replace("\n        ", "\n"),
+        "plan.toml",
+    )
+    code, _, err = run(capsys, "apply", plan)
+    assert code == 2
+    assert err.splitlines() == [
+        "plex-source: invalid: item 1 (no slug): slug: missing: every item needs the slug of "
+        "the source to change",
+        "plex-source: invalid: item 1 (no slug): enabled: Must be true or false, got the "
+        'string "false".',
+        "plex-source: invalid: item 2 (plex): allow_friends: Must be true or false, got a number.",
+        "plex-source: invalid: item 2 (plex): name: Must be a string, got a number.",
+        "plex-source: invalid: item 2 (plex): allowed_servers: Must be a list, got a single "
+        'string; wrap it in a list: ["abc"].',
+        "plex-source: invalid: item 3 (slug is a number): slug: Must be a string, got a number.",
+        "plex-source: invalid: item 3 (slug is a number): policy_engine_mode: Must be one of: "
+        "all, any; got true.",
+        "plex-source: invalid: item 3 (slug is a number): user_property_mappings: Must be a "
+        "list, got a mapping.",
+        "plex-source: nothing was sent",
+    ]
+    for python_word in ("None", "True", "False", "NoneType", "int", "str", "dict", "float"):
+        assert not re.search(rf"\b{python_word}\b", err), python_word
+    assert "'abc'" not in err
+
+
+def test_plan_null_is_called_null(capsys: Capture, tmp_path: Path) -> None:
+    plan = write_plan(tmp_path, [{"slug": None, "changes": {"enabled": None, "name": True}}])
+    code, _, err = run(capsys, "apply", plan, "--dry-run")
+    assert code == 2
+    assert err.splitlines() == [
+        "plex-source: invalid: item 1 (no slug): slug: Must be a string, got null.",
+        "plex-source: invalid: item 1 (no slug): enabled: May not be null: only "
+        "authentication_flow and enrollment_flow can be cleared.",
+        "plex-source: invalid: item 1 (no slug): name: Must be a string, got true.",
+        "plex-source: nothing was sent",
+    ]
+
+
+def test_update_messages_name_the_options_not_an_item(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path
+) -> None:
+    changes = tmp_path / "changes.json"
+    changes.write_text(json.dumps({"client_id": "", "enabeld": True}))
+    code, _, err = run(
+        capsys, "update", "a b", "--allowed-server", "", "--authentication-flow", "nope",
+        "--user-property-mapping", "x", "--from-file", str(changes),
+    )  # fmt: skip
+    assert code == 2
+    assert err.splitlines() == [
+        'plex-source: invalid: SLUG: Enter a valid "slug" consisting of letters, numbers, '
+        "underscores or hyphens.",
+        "plex-source: invalid: enabeld: Unknown field; did you mean 'enabled'?",
+        "plex-source: invalid: client_id: This field may not be blank.",
+        "plex-source: invalid: --allowed-server: Item 0: This field may not be blank.",
+        'plex-source: invalid: --authentication-flow: "nope" is not a valid UUID.',
+        'plex-source: invalid: --user-property-mapping: Item 0: "x" is not a valid UUID.',
+        "plex-source: nothing was sent",
+    ]
+    assert "item 1" not in err
+    changes.write_text(json.dumps({"slug": "x"}))  # a key of the file, not the argument
+    code, _, err = run(capsys, "update", "a b", "--from-file", str(changes))
+    assert err.splitlines()[:2] == [
+        'plex-source: invalid: slug: Enter a valid "slug" consisting of letters, numbers, '
+        "underscores or hyphens.",
+        "plex-source: invalid: slug: Unknown field; did you mean 'new_slug'? (the source to "
+        "change is the first argument)",
+    ]
+    assert authentik_env.requests == []
+
+
+def test_counts_are_plural_aware(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path
+) -> None:
+    one = write_plan(tmp_path, [{"slug": "plex", "changes": {"enabled": False}}])
+    assert run(capsys, "apply", one)[1].splitlines()[-1] == "1 item: 1 applied"
+    assert run(capsys, "apply", one, "--dry-run")[1].splitlines()[-1] == (
+        "dry run: 1 request shown, none sent"
+    )
+    two = write_plan(tmp_path, [{"slug": "plex", "changes": {"enabled": True}}] * 2, "two.json")
+    assert run(capsys, "apply", two)[1].splitlines()[-1] == "2 items: 2 applied"
+    assert run(capsys, "apply", two, "--dry-run")[1].splitlines()[-1] == (
+        "dry run: 2 requests shown, none sent"
+    )
+
+
+def test_update_output_says_what_its_marker_means(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path
+) -> None:
+    """``*`` marks the fields sent, from options and from --from-file alike, whether or not
+    their values changed; and the heading says so.
+    """
+    changes = tmp_path / "changes.json"
+    changes.write_text(json.dumps({"client_id": "cid"}))
+    enabled_before = authentik_env.sources["plex"]["enabled"]
+    code, out, _ = run(capsys, "update", "plex", "--enabled", "--from-file", str(changes))
+    assert (code, enabled_before) == (0, True)  # sent, though unchanged: still marked
+    heading, *rows = out.splitlines()
+    assert heading.startswith('Plex source "plex" as authentik now has it (request id ')
+    assert heading.endswith("; * marks the fields this update sent):")
+    marked = {row.split()[1] for row in rows if row.startswith("  * ")}
+    assert marked == {"enabled", "client_id"}
+
+
+def test_every_option_has_help_that_states_its_default() -> None:
+    from plex_source_client._cli import _parser
+
+    def walk(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.Action]]:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield from ((f"{name} {where}", found) for where, found in walk(sub))
+            else:
+                yield parser.prog, action
+
+    checked = 0
+    for where, action in walk(_parser()):
+        if action.help == argparse.SUPPRESS:
+            continue  # --token and --plex-token: refused, never shown
+        name = "/".join(action.option_strings) or action.dest
+        assert action.help, f"{where}: {name} has no help"
+        assert action.help.strip(), f"{where}: {name} has no help"
+        takes_value = action.nargs != 0 and action.option_strings
+        if takes_value and action.default is not argparse.SUPPRESS:
+            assert "default" in action.help, f"{where}: {name} does not state its default"
+        checked += 1
+    assert checked >= 50  # the walk reached every subcommand's options
+
+
+def test_apply_help_shows_a_minimal_plan_that_is_valid(capsys: Capture) -> None:
+    import textwrap
+    import tomllib
+
+    from plex_source_client._plan import parse_plan
+
+    with pytest.raises(SystemExit):
+        main(["apply", "--help"])
+    text = capsys.readouterr().out
+    start = text.index("a minimal plan, plex-sources.toml")
+    block = text[start:].split("\n", 1)[1].split("\n\n", 1)[0]
+    plan = tomllib.loads(textwrap.dedent(block))
+    assert [item.slug for item in parse_plan(plan)] == ["plex-eu"]
+    assert "the keys of changes (at least one per item): name, new_slug, enabled," in text

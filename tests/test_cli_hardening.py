@@ -63,7 +63,7 @@ def boom(api_token: str) -> Any:
 @pytest.mark.parametrize(
     ("target", "extra"),
     [
-        ("plex_source_client._plan.parse_plan", []),  # validating the arguments
+        ("plex_source_client._changes.build_body", []),  # validating the arguments
         ("plex_source_client._cli._client_settings", []),  # configuring the client
         ("plex_source_client._bulk.find_drift", ["--check"]),  # inside the async run
         ("plex_source_client._display.text_table", []),  # writing the report
@@ -273,7 +273,7 @@ def test_huge_files_are_refused_unread(tmp_path: Path, option: str) -> None:
     with huge.open("wb") as file:
         file.truncate(2**30)  # 1 GiB, sparse: reading it whole would take 1 GiB of memory
     plan = tmp_path / "plan.json"
-    plan.write_text(json.dumps([{"slug": "plex", "changes": {}}]))
+    plan.write_text(json.dumps([{"slug": "plex", "changes": {"enabled": True}}]))
     argv = {
         "plan": ["apply", str(huge)],
         "--token-file": ["apply", str(plan), "--token-file", str(huge)],
@@ -339,7 +339,9 @@ def test_a_plan_over_16_mib_is_refused_unread(
 
 def test_plan_encodings(capsys: Capture, tmp_path: Path) -> None:
     plan = tmp_path / "plan.json"
-    plan.write_bytes(b"\xef\xbb\xbf" + json.dumps([{"slug": "plex", "changes": {}}]).encode())
+    plan.write_bytes(
+        b"\xef\xbb\xbf" + json.dumps([{"slug": "plex", "changes": {"enabled": True}}]).encode()
+    )
     assert run(capsys, "apply", str(plan), "--dry-run")[0] == 0
     plan.write_bytes(b'[{"slug": "pl\xe9x"}]')
     code, _, err = run(capsys, "apply", str(plan), "--dry-run")
@@ -365,7 +367,7 @@ def test_a_megabyte_plan_value_makes_no_megabyte_line(capsys: Capture, tmp_path:
     code, _, err = run(capsys, "apply", str(plan), "--dry-run")
     assert code == 2
     lines = err.splitlines()
-    assert len(lines) == 8  # the slug is also too long for a URL
+    assert len(lines) == 9  # the slug is also too long for a URL; item 3 lacks both keys
     assert any("no longer slug fits in a URL" in line for line in lines)
     assert max(len(line) for line in lines) < 2 * MESSAGE_LIMIT
     assert f"... ({MEGABYTE} characters)" in lines[0]

@@ -13,6 +13,7 @@ import respx
 
 from plex_source_client import (
     GroupMatchingModeEnum,
+    InvalidRequest,
     PlexSource,
     PlexSourceClient,
     PolicyEngineMode,
@@ -55,10 +56,14 @@ def test_only_given_fields_are_sent_and_none_is_null(twin: Twin, api: respx.Mock
     }
 
 
-def test_no_changes_sends_an_empty_object(twin: Twin, api: respx.MockRouter) -> None:
+def test_no_changes_sends_nothing(twin: Twin, api: respx.MockRouter) -> None:
+    """An empty PATCH would change nothing (and still be logged by authentik): refused, see
+    test_client_validation.py.
+    """
     route = api.patch(ENDPOINT).respond(200, json=plex_source())
-    twin.update(SLUG)
-    assert sent_json(route) == {}
+    with pytest.raises(InvalidRequest, match="No field to change"):
+        twin.update(SLUG)
+    assert not route.called
 
 
 EVERY_FIELD: dict[str, Any] = {

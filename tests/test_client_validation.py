@@ -18,8 +18,8 @@ BLANK = "This field may not be blank."
 BAD_VALUES: list[tuple[str, Any, str]] = [
     ("name", "", BLANK),
     ("name", "   ", BLANK),
-    ("name", 5, "Must be a string, got int."),
-    ("name", None, "May not be None: only authentication_flow and enrollment_flow can be"),
+    ("name", 5, "Must be a string, got a number."),
+    ("name", None, "May not be null: only authentication_flow and enrollment_flow can be"),
     ("name", "a\x00b", "Null characters are not allowed."),
     ("name", " \x00 ", "Null characters are not allowed."),
     ("new_slug", "", BLANK),
@@ -28,33 +28,33 @@ BAD_VALUES: list[tuple[str, Any, str]] = [
     ("new_slug", "o k\n", SLUG_MESSAGE),  # trimmed first: the inner space is the problem
     ("new_slug", "ok\x00", "Null characters are not allowed."),
     ("new_slug", "ünïcode", SLUG_MESSAGE),
-    ("enabled", "false", "Must be True or False, got str."),
-    ("enabled", 0, "Must be True or False, got int."),
-    ("enabled", None, "May not be None"),
-    ("authentication_flow", "not-a-uuid", "'not-a-uuid' is not a valid UUID."),
-    ("authentication_flow", 42, "Must be a UUID (uuid.UUID or its string), got int."),
-    ("enrollment_flow", "", "'' is not a valid UUID."),
+    ("enabled", "false", 'Must be true or false, got the string "false".'),
+    ("enabled", 0, "Must be true or false, got a number."),
+    ("enabled", None, "May not be null"),
+    ("authentication_flow", "not-a-uuid", '"not-a-uuid" is not a valid UUID.'),
+    ("authentication_flow", 42, "Must be a UUID, got a number."),
+    ("enrollment_flow", "", '"" is not a valid UUID.'),
     ("user_property_mappings", "abc", "Must be a list, got a single string"),
-    ("user_property_mappings", ["nope"], "Item 0: 'nope' is not a valid UUID."),
-    ("group_property_mappings", {"a"}, "Must be a list, got set."),
-    ("group_property_mappings", None, "May not be None"),
-    ("policy_engine_mode", "bogus", "'bogus' is not a valid choice. Choose one of: all, any."),
-    ("policy_engine_mode", 1, "'1' is not a valid choice."),
-    ("user_matching_mode", "name_link", "'name_link' is not a valid choice."),
-    ("group_matching_mode", "email_link", "'email_link' is not a valid choice."),
+    ("user_property_mappings", ["nope"], 'Item 0: "nope" is not a valid UUID.'),
+    ("group_property_mappings", {"a"}, "Must be a list, got a set."),
+    ("group_property_mappings", None, "May not be null"),
+    ("policy_engine_mode", "bogus", '"bogus" is not a valid choice. Choose one of: all, any.'),
+    ("policy_engine_mode", 1, "Must be one of: all, any; got a number."),
+    ("user_matching_mode", "name_link", '"name_link" is not a valid choice.'),
+    ("group_matching_mode", "email_link", '"email_link" is not a valid choice.'),
     ("user_path_template", "", BLANK),
     ("user_path_template", "a\x00", "Null characters are not allowed."),
     ("client_id", "", BLANK),
     ("client_id", "\x00", "Null characters are not allowed."),
     ("allowed_servers", "abc123", "Must be a list, got a single string"),
     ("allowed_servers", ["ok", ""], "Item 1: " + BLANK),
-    ("allowed_servers", [1], "Item 0: Must be a string, got int."),
+    ("allowed_servers", [1], "Item 0: Must be a string, got a number."),
     ("allowed_servers", ["ok", "a\x00"], "Item 1: Null characters are not allowed."),
     ("allowed_servers", ["  "], "Item 0: " + BLANK),
-    ("allow_friends", "yes", "Must be True or False, got str."),
+    ("allow_friends", "yes", 'Must be true or false, got the string "yes".'),
     ("plex_token", "", BLANK),
     ("plex_token", "tok\x00en", "Null characters are not allowed."),
-    ("plex_token", None, "May not be None"),
+    ("plex_token", None, "May not be null"),
 ]
 
 
@@ -112,7 +112,7 @@ def test_every_problem_is_reported_at_once(twin: Twin, api: respx.MockRouter) ->
     assert caught.value.errors == {
         "slug": [SLUG_MESSAGE],
         "name": [BLANK],
-        "enabled": ["Must be True or False, got str."],
+        "enabled": ['Must be true or false, got the string "no".'],
         "allowed_servers": [f"Item 0: {BLANK}", f"Item 2: {BLANK}"],
         "new_slug": [SLUG_MESSAGE],
     }
@@ -216,3 +216,26 @@ def test_a_slug_too_long_for_any_url_is_invalid(
     assert list(caught.value.errors) == ["slug"]
     assert len(str(caught.value)) < 300
     assert not api.calls
+
+
+@pytest.mark.parametrize("validate", [True, False])
+@pytest.mark.parametrize(
+    ("method", "args"),
+    [("update", ()), ("update_from_mapping", ({},)), ("update_raw", ({},))],
+)
+def test_an_update_without_a_field_is_refused_before_io(
+    twin: Twin, api: respx.MockRouter, validate: bool, method: str, args: tuple[Any, ...]
+) -> None:
+    """An empty PATCH changes nothing, yet authentik logs it: a forgotten field must not
+    look like success.
+    """
+    route = api.patch(f"/sources/plex/{SLUG}/").respond(200, json=plex_source())
+    with pytest.raises(InvalidRequest) as caught:
+        twin.call(method, SLUG, *args, options={"validate": validate})
+    assert caught.value.errors == {
+        "changes": [
+            "No field to change: give at least one field (such as enabled or name); "
+            "an empty update would change nothing."
+        ]
+    }
+    assert not route.called

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+import shlex
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from plex_source_client import _errors
+
+from .fake_process import SCRIPT, clean_environment, running_fake, stop
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -102,3 +107,60 @@ def test_the_options_table_lists_every_constructor_option() -> None:
     for client in (PlexSourceClient, AsyncPlexSourceClient):
         options = set(inspect.signature(client).parameters)
         assert options <= documented, options - documented
+
+
+def test_what_the_fake_offers_runs_as_written() -> None:
+    """The 'What the fake offers' block, executed as it stands in the README."""
+    block = re.search(r"What the fake offers:\n\n```python\n(.*?)```", README, re.DOTALL)
+    assert block, "README has no 'What the fake offers' block"
+    namespace: dict[str, Any] = {}
+    exec(compile(block.group(1), "README.md", "exec"), namespace)  # noqa: S102 - our README
+    fake = namespace["fake"]
+    assert fake.sources["plex-test"]["enabled"] is False
+    patches = [request for request in fake.requests if request.method == "PATCH"]
+    assert len(patches) == 4  # 503, 503, 429, then applied
+
+
+def shell_commands(block: str) -> list[list[str]]:
+    """The ``plex-source`` command lines of a README sh block, continuations joined."""
+    joined = block.replace("\\\n", " ")
+    return [shlex.split(line) for line in joined.splitlines() if line.startswith("plex-source ")]
+
+
+def test_the_readme_cli_examples_run_against_plex_source_fake(tmp_path: Path) -> None:
+    """What a fresh clone does following the README: start the fake as the README says, run
+    the README's command lines against it with the environment it printed, the plan saved
+    as the README says (only the Plex token file is ours), then stop it.
+    """
+    fake_block = re.search(r"```sh\n(plex-source fake .*?)```", README, re.DOTALL)
+    cli_block = re.search(r"```sh\n# one source\n(.*?)```", README, re.DOTALL)
+    plan_block = re.search(r"```toml\n(# plex-sources.toml\n.*?)```", README, re.DOTALL)
+    assert fake_block
+    assert cli_block
+    assert plan_block
+    [fake_command] = shell_commands(fake_block.group(1))
+    update, apply = shell_commands(cli_block.group(1))
+    assert update[:2] == ["plex-source", "update"]
+    assert apply[:2] == ["plex-source", "apply"]
+    (tmp_path / "plex-sources.toml").write_text(plan_block.group(1))
+    (tmp_path / "plex-token").write_text("my-plex-token\n")
+    update = [str(tmp_path / "plex-token") if a == "/run/secrets/plex-token" else a for a in update]
+
+    with running_fake([SCRIPT, *fake_command[1:]], tmp_path / "fake.err") as (process, exports):
+        env = clean_environment() | exports
+        for command in (update, apply):
+            done = subprocess.run(
+                [SCRIPT, *command[1:]],
+                cwd=tmp_path,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert (done.returncode, done.stderr) == (0, ""), command
+        code, took = stop(process)
+    assert (code, took < 3) == (0, True)
+    err = (tmp_path / "fake.err").read_text()
+    assert "Traceback" not in err
+    assert err.count("-> 200") == 3  # the update, then the plan's two items

@@ -239,12 +239,17 @@ class FakeAuthentik:
     #: The URL an in-process client uses (``.invalid`` never resolves: nothing leaves the process).
     IN_PROCESS_URL: Final = "https://authentik.invalid"
 
-    def start(self) -> FakeAuthentik:
-        """Serve on 127.0.0.1 at a free port, in a background thread (``with`` does this)."""
+    def start(self, *, port: int = 0) -> FakeAuthentik:
+        """Serve on 127.0.0.1 at ``port`` (0: a free one), in a background thread (``with``
+        does this). Raises :class:`OSError` when the port cannot be had.
+        """
         with self._lock:
             if self._server is None:
                 self._server = SocketServer(
-                    self.handle, idle_timeout=self.idle_timeout, max_body_size=self.max_body_size
+                    self.handle,
+                    port=port,
+                    idle_timeout=self.idle_timeout,
+                    max_body_size=self.max_body_size,
                 )
         return self
 
