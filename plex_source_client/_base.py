@@ -122,7 +122,9 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
         )
     if parts.username is not None or parts.password is not None:
         raise ConfigurationError(
-            "url must not contain credentials; pass the API token as token= instead"
+            "url must not contain credentials; pass the API token as token= instead",
+            cli_message="the URL must not contain credentials; give the API token in "
+            "AUTHENTIK_TOKEN, AUTHENTIK_TOKEN_FILE or --token-file instead",
         )
     _refuse_page_urls(parts.scheme, parts.netloc, parts.path.rstrip("/"))
     if parts.query or parts.fragment:

@@ -675,3 +675,15 @@ def test_apply_help_shows_a_minimal_plan_that_is_valid(capsys: Capture) -> None:
     plan = tomllib.loads(textwrap.dedent(block))
     assert [item.slug for item in parse_plan(plan)] == ["plex-eu"]
     assert "the keys of changes (at least one per item): name, new_slug, enabled," in text
+
+
+def test_credentials_in_the_url_point_to_the_token_settings(
+    capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTHENTIK_URL", "https://admin:hunter2@auth.example.com")
+    monkeypatch.setenv("AUTHENTIK_TOKEN", "some-token")
+    code, _, err = run(capsys, "update", "plex", "--enabled")
+    assert code == 2
+    assert "AUTHENTIK_TOKEN, AUTHENTIK_TOKEN_FILE or --token-file" in err
+    assert "token=" not in err
+    assert "hunter2" not in err
