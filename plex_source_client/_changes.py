@@ -266,6 +266,8 @@ def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -
 #: The operation's path below the API root (``paths`` in openapi.yaml; tests/test_changes.py
 #: checks they agree).
 PATH_TEMPLATE: Final = "/sources/plex/{slug}/"
+#: The list's path below the API root (``sources_plex_list``).
+LIST_PATH: Final = "/sources/plex/"
 
 
 def source_path(slug: str) -> str:
