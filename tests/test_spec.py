@@ -175,7 +175,7 @@ def test_inlining_notices_drift() -> None:
     assert operation["requestBody"] != REF["requestBody"]
 
 
-# -- the two GETs, against authentik's schema.yml at 2024.8.2 ----------------------------------------
+# -- the two GETs, against authentik's schema.yml at 2024.8.2 -----------------------------------
 
 YML_SCHEMAS = SCHEMA_YML["components"]["schemas"]
 GETS = [("/sources/plex/", "sources_plex_list"), ("/sources/plex/{slug}/", "sources_plex_retrieve")]
