@@ -226,6 +226,20 @@ def unknown_field_errors(changes: Mapping[str, object]) -> dict[str, list[str]]:
     return errors
 
 
+def change_errors(changes: Mapping[str, object], *, validate: bool) -> dict[str, list[str]]:
+    """Every problem with ``changes`` by field: unknown names always, with ``validate`` every
+    value the API refuses too (empty when there is none).
+    """
+    errors = unknown_field_errors(changes)
+    if validate:
+        for name, value in changes.items():
+            if name in FIELDS_BY_NAME:
+                problems = check_field(FIELDS_BY_NAME[name], value)
+                if problems:
+                    errors[name] = problems
+    return errors
+
+
 def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -> bytes:
     """The JSON body for changing source ``slug``, or :class:`InvalidRequest` naming every
     problem at once.
@@ -239,13 +253,7 @@ def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -
     slug_problems = path_slug_problems(slug)
     if slug_problems:
         errors["slug"] = slug_problems
-    errors.update(unknown_field_errors(changes))
-    if validate:
-        for name, value in changes.items():
-            if name in FIELDS_BY_NAME:
-                problems = check_field(FIELDS_BY_NAME[name], value)
-                if problems:
-                    errors[name] = problems
+    errors.update(change_errors(changes, validate=validate))
     if errors:
         raise InvalidRequest(errors)
     fields = {name: FIELDS_BY_NAME[name] for name in changes}
