@@ -493,7 +493,8 @@ class FakeAuthentik:
                 if fault.kind == "fail":
                     return Answer(fault.status, fault.headers, fault.body)
             answer = self._view(method, view, slug, path, headers, body)
-            if fault is not None and answer.status == 200:  # corrupt: applied, answer mangled
+            # corrupt: a PATCH applied, its answer mangled; a GET's answer replaced, whatever it was
+            if fault is not None and (answer.status == 200 or method == "GET"):
                 return Answer(fault.status, fault.headers, fault.body)
             return attrs.evolve(answer, headers={**answer.headers, **allow})
 
