@@ -14,6 +14,7 @@ into ``plex_source_client._generated`` is an implementation detail.
 from ._async_client import AsyncPlexSourceClient
 from ._base import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
 from ._client import PlexSourceClient
+from ._diff import FieldChange, SourceDiff, compute_diff
 from ._errors import (
     APIError,
     BadRequest,
@@ -42,6 +43,7 @@ __all__ = [
     "AsyncPlexSourceClient",
     "BadRequest",
     "ConfigurationError",
+    "FieldChange",
     "GroupMatchingModeEnum",
     "InvalidRequest",
     "NotFound",
@@ -55,9 +57,11 @@ __all__ = [
     "RawResponse",
     "RequestTimeout",
     "ServerError",
+    "SourceDiff",
     "TransportError",
     "UnexpectedResponse",
     "UnexpectedStatus",
     "UserMatchingModeEnum",
     "__version__",
+    "compute_diff",
 ]

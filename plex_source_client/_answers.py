@@ -431,18 +431,27 @@ def source_problem(
     return None
 
 
-def parse_source(answer: Answer, secrets: tuple[str, ...]) -> PlexSource:
-    """The 2xx body as a PlexSource, or ValueError saying (safely: masked) why it is not one."""
+def _success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
+    """The 2xx body's JSON, or ValueError saying (safely: masked) why there is none."""
     if not answer.complete:
         raise ValueError(answer.problem)
     try:
-        data = parse_json(answer.content)
+        return parse_json(answer.content)
     except JSONTooDeep as exc:
         raise ValueError(str(exc)) from None
     except ValueError:
         content_type = _snippet(answer.response.headers.get("Content-Type", "no content type"))
         start = _snippet(mask_text(body_text(answer), secrets), 100)
         raise ValueError(f"the body is not JSON ({content_type}): {start!r}") from None
+
+
+def parse_source(answer: Answer, secrets: tuple[str, ...]) -> PlexSource:
+    """The 2xx body as a PlexSource, or ValueError saying (safely: masked) why it is not one."""
+    return source_from_json(_success_json(answer, secrets))
+
+
+def source_from_json(data: Any) -> PlexSource:
+    """Parsed JSON as a PlexSource, or ValueError saying which field is wrong (no values)."""
     if not isinstance(data, dict) or not _json_types_ok(data):
         raise ValueError(source_problem(data, _TYPE_CHECKS) or "not a Plex source")
     missing = [name for name in REQUIRED_RESPONSE_FIELDS if name not in data]
@@ -457,6 +466,83 @@ def parse_source(answer: Answer, secrets: tuple[str, ...]) -> PlexSource:
     if isinstance(source.authentication_flow, str) or isinstance(source.enrollment_flow, str):
         raise ValueError(source_problem(data) or "a flow is not a UUID")
     return source
+
+
+# --- 2xx of the list: a page of Plex sources ----------------------------------------------------
+
+#: ``Pagination`` in openapi.yaml: authentik's wrapper around DRF's page number pagination.
+PAGINATION_FIELDS: Final = (
+    "next",
+    "previous",
+    "count",
+    "current",
+    "total_pages",
+    "start_index",
+    "end_index",
+)
+
+
+class Page:
+    """One page of the list: its sources and authentik's ``pagination`` numbers (``next`` is
+    the next page's number, 0 on the last page).
+    """
+
+    __slots__ = ("attempts", "count", "current", "next", "request_id", "results", "status_code")
+
+    def __init__(self, results: list[PlexSource], pagination: Mapping[str, int]) -> None:
+        self.results = results
+        self.next = pagination["next"]
+        self.count = pagination["count"]
+        self.current = pagination["current"]
+        self.request_id: str | None = None
+        self.status_code = 200
+        self.attempts = 1
+
+
+def _whole_number(value: Any) -> bool:
+    """A JSON number (``type: number`` in the spec) that is a whole, non-negative number."""
+    if type(value) is int:
+        return value >= 0
+    return type(value) is float and value.is_integer() and value >= 0
+
+
+def page_from_json(data: Any) -> Page:
+    """Parsed JSON as a :class:`Page` (``PaginatedPlexSourceList``), or ValueError naming the
+    field, with its index for a source in ``results`` (``results[2]: enabled must be ...``).
+    """
+    if not isinstance(data, dict):
+        raise ValueError(f"expected a JSON object (a page of sources), got {_json_type(data)}")
+    missing = [name for name in ("pagination", "results") if name not in data]
+    if missing:
+        raise ValueError(f"missing required field(s): {', '.join(missing)}")
+    pagination = data["pagination"]
+    if not isinstance(pagination, dict):
+        raise ValueError(f"pagination must be an object, got {_json_type(pagination)}")
+    missing = [f"pagination.{name}" for name in PAGINATION_FIELDS if name not in pagination]
+    if missing:
+        raise ValueError(f"missing required field(s): {', '.join(missing)}")
+    wrong = [
+        f"pagination.{name} must be a whole number, got {_json_type(pagination[name])}"
+        for name in PAGINATION_FIELDS
+        if not _whole_number(pagination[name])
+    ]
+    if wrong:
+        raise ValueError("wrong type: " + "; ".join(wrong))
+    results = data["results"]
+    if type(results) is not list:
+        raise ValueError(f"results must be a list, got {_json_type(results)}")
+    sources = []
+    for index, item in enumerate(results):
+        try:
+            sources.append(source_from_json(item))
+        except ValueError as exc:
+            raise ValueError(f"results[{index}]: {exc}") from None
+    return Page(sources, {name: int(pagination[name]) for name in PAGINATION_FIELDS})
+
+
+def parse_page(answer: Answer, secrets: tuple[str, ...]) -> Page:
+    """The list's 2xx body as a :class:`Page`, or ValueError saying (masked) why it is not."""
+    return page_from_json(_success_json(answer, secrets))
 
 
 # --- non-2xx: the status's own error -----------------------------------------------------------
@@ -512,8 +598,15 @@ def error_body(answer: Answer, secrets: tuple[str, ...]) -> Any:
     return kept_text(body_text(answer), secrets, cut=not answer.complete)
 
 
-def api_error(answer: Answer, secrets: tuple[str, ...], where: dict[str, Any]) -> APIError:
-    """The typed error for a non-2xx answer."""
+def api_error(
+    answer: Answer,
+    secrets: tuple[str, ...],
+    where: dict[str, Any],
+    not_found: str = "no Plex source with this slug",
+) -> APIError:
+    """The typed error for a non-2xx answer; ``not_found`` says what a 404 from authentik
+    means for this request.
+    """
     response = answer.response
     status = response.status_code
     body = error_body(answer, secrets)
@@ -534,7 +627,7 @@ def api_error(answer: Answer, secrets: tuple[str, ...], where: dict[str, Any]) -
         return PermissionDenied(summary, **kwargs)
     if status == 404:
         if isinstance(body, dict) and isinstance(body.get("detail"), str):
-            return NotFound(f"no Plex source with this slug ({summary})", **kwargs)
+            return NotFound(f"{not_found} ({summary})", **kwargs)
         # Not authentik's JSON: a web server's or proxy's page; the URL is the likely culprit.
         return NotFound(
             f"not found, and the answer is not authentik's ({summary}): check the url, "

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -24,9 +24,13 @@ from ._base import (
     Verify,
     _Prepared,
 )
+from ._diff import SourceDiff
 from ._errors import ConfigurationError
+from ._listing import Pager
 from ._models import PlexSource, RawResponse
 from ._transports import Backend, async_transport
+
+_T = TypeVar("_T")
 
 
 async def _asyncio_sleep(seconds: float) -> None:
@@ -44,6 +48,8 @@ class AsyncPlexSourceClient(
         httpx.AsyncClient,
         Coroutine[Any, Any, PlexSource],
         Coroutine[Any, Any, RawResponse],
+        AsyncIterator[PlexSource],
+        Coroutine[Any, Any, SourceDiff],
     ]
 ):
     """The async twin of :class:`PlexSourceClient`: same options, same errors; ``await`` it.
@@ -111,14 +117,30 @@ class AsyncPlexSourceClient(
         transport = async_transport(self.backend, verify=verify, limits=limits)
         return httpx.AsyncClient(transport=transport, mounts=mounts, **settings)
 
-    async def _run_for_raw(self, prepare: Callable[[], _Prepared]) -> RawResponse:
+    async def _run_for_raw(self, prepare: Callable[[], _Prepared[RawResponse]]) -> RawResponse:
         # Prepared inside the coroutine: a validation error surfaces where it is awaited.
         return await self._drive(self._update_flow(prepare()))
 
-    async def _run_for_source(self, prepare: Callable[[], _Prepared]) -> PlexSource:
+    async def _run_for_source(self, prepare: Callable[[], _Prepared[RawResponse]]) -> PlexSource:
         return (await self._run_for_raw(prepare)).source
 
-    async def _drive(self, flow: Flow) -> RawResponse:
+    async def _run_for_diff(
+        self, slug: str, changes: Mapping[str, Any], timeout: Timeout | NotGiven
+    ) -> SourceDiff:
+        self._check_diff(slug, changes)
+        return self._diff(await self.get(slug, timeout=timeout), changes)
+
+    async def _iterate(self, pager: Pager) -> AsyncIterator[PlexSource]:
+        while True:
+            prepared = self._prepare_page(pager)
+            page = await self._drive(self._update_flow(prepared))
+            more = pager.advance(page, prepared.url)
+            for source in page.results:
+                yield source
+            if not more:
+                return
+
+    async def _drive(self, flow: Flow[_T]) -> _T:
         step = next(flow)
         while True:
             outcome: Outcome = None
@@ -129,7 +151,7 @@ class AsyncPlexSourceClient(
             try:
                 step = flow.send(outcome)
             except StopIteration as done:
-                result: RawResponse = done.value
+                result: _T = done.value
                 return result
 
     async def _attempt(self, step: Send) -> Outcome:
@@ -178,5 +200,10 @@ class AsyncPlexSourceClient(
 # PlexSource. The same code as PlexSourceClient's, each run with its own I/O.
 _signatures.specialize(
     AsyncPlexSourceClient,
-    {"_ResultT": Coroutine[Any, Any, PlexSource], "_RawT": Coroutine[Any, Any, RawResponse]},
+    {
+        "_ResultT": Coroutine[Any, Any, PlexSource],
+        "_RawT": Coroutine[Any, Any, RawResponse],
+        "_ListT": AsyncIterator[PlexSource],
+        "_DiffT": Coroutine[Any, Any, SourceDiff],
+    },
 )

@@ -1,10 +1,13 @@
 """What the sync and async clients share: configuration, request building, the retry loop and
 response handling. Nothing here does I/O.
 
-The update itself is a generator (:meth:`BaseClient._update_flow`), as httpx does for auth
+Every request (a PATCH, a GET of a source, a GET of a page of the list) is prepared once
+(:class:`_Prepared`: the request, its budget and size limit, and how a 2xx answer becomes its
+result) and run by one generator (:meth:`BaseClient._update_flow`), as httpx does for auth
 flows: it yields :class:`Send` and :class:`Sleep` steps and receives each step's outcome. The
 sync client runs it with ``httpx.Client`` and ``time.sleep``, the async one with
-``httpx.AsyncClient`` and ``asyncio.sleep``; everything else is written once, here.
+``httpx.AsyncClient`` and ``asyncio.sleep``; everything else is written once, here. Listing
+is a sequence of such requests, one a page, steered by :class:`_Pager` (also pure).
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from uuid import UUID
 
 import httpx
 
-from . import _answers, _changes, _retry, _signatures
-from ._answers import DEFAULT_MAX_RESPONSE_SIZE, Answer
+from . import _answers, _changes, _diff, _retry, _signatures
+from ._answers import DEFAULT_MAX_RESPONSE_SIZE, Answer, Page
 from ._errors import (
     ConfigurationError,
     InvalidRequest,
@@ -33,7 +36,8 @@ from ._errors import (
     UnexpectedResponse,
 )
 from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
-from ._models import RawResponse
+from ._listing import DEFAULT_PAGE_SIZE, Pager, list_query
+from ._models import PlexSource, RawResponse
 from ._secrets import MAX_SECRET_FILE_BYTES, Secret, mask_text
 from ._version import __version__
 
@@ -368,17 +372,63 @@ Step = Send | Sleep
 #: What a step came to: an answer, the exception that ended the attempt (the HTTP layer's,
 #: never raised as is), or None after a Sleep.
 Outcome = Answer | Exception | None
-Flow = Generator[Step, Outcome, RawResponse]
+
+_T = TypeVar("_T")
+#: What a request's 2xx answer becomes: ``(answer, secrets, attempts, elapsed, request_id)`` to
+#: the result, or ValueError (masked) when the body is not what the operation returns.
+Finisher = Callable[[Answer, tuple[str, ...], int, float, "str | None"], _T]
+#: The request flow, ending with the request's result (a RawResponse for a source, a Page).
+Flow = Generator[Step, Outcome, _T]
 
 _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 _ResultT = TypeVar("_ResultT")
 _RawT = TypeVar("_RawT")
+_ListT = TypeVar("_ListT")
+_DiffT = TypeVar("_DiffT")
 
 
-class _Prepared:
-    """A validated update, ready to send (and resend). Plain slots: made on every call."""
+def _source_response(
+    answer: Answer, secrets: tuple[str, ...], attempts: int, elapsed: float, request_id: str | None
+) -> RawResponse:
+    """A 2xx answer that must be a Plex source (PATCH, GET of a source) as a RawResponse."""
+    return RawResponse(
+        source=_answers.parse_source(answer, secrets),
+        status_code=answer.status_code,
+        request_id=request_id,
+        attempts=attempts,
+        elapsed=elapsed,
+        headers=answer.response.headers,
+        http_response=answer.response,
+        content=answer.content,
+    )
 
-    __slots__ = ("budget", "fields", "limit", "method", "request", "secrets", "url")
+
+def _page_response(
+    answer: Answer, secrets: tuple[str, ...], attempts: int, elapsed: float, request_id: str | None
+) -> Page:
+    """A 2xx answer that must be a page of the list (``PaginatedPlexSourceList``)."""
+    page = _answers.parse_page(answer, secrets)
+    page.status_code, page.request_id, page.attempts = answer.status_code, request_id, attempts
+    return page
+
+
+class _Prepared(Generic[_T]):
+    """A validated request, ready to send (and resend), and how its 2xx answer becomes its
+    result. Plain slots: made on every call.
+    """
+
+    __slots__ = (
+        "budget",
+        "expected",
+        "fields",
+        "finish",
+        "limit",
+        "method",
+        "not_found",
+        "request",
+        "secrets",
+        "url",
+    )
 
     def __init__(
         self,
@@ -388,6 +438,9 @@ class _Prepared:
         secrets: tuple[str, ...],
         budget: float,
         limit: int,
+        finish: Finisher[_T],
+        not_found: str = "no Plex source with this slug",
+        expected: str = "a Plex source",
     ) -> None:
         self.request = request
         self.method = request.method
@@ -396,17 +449,22 @@ class _Prepared:
         self.secrets = secrets
         self.budget = budget
         self.limit = limit
+        self.finish = finish
+        self.not_found = not_found
+        self.expected = expected
 
 
 #: The most retries a client may make: with the waits between them capped, this bounds a call.
 MAX_RETRIES_LIMIT: Final = 10
 
 
-class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
+class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
     """Configuration and logic shared by :class:`PlexSourceClient` and its async twin.
 
-    ``_ResultT``/``_RawT`` are what ``update``/``update_raw`` return: the value itself for the
-    sync client, an awaitable of it for the async one. So each public method is written once.
+    ``_ResultT``/``_RawT``/``_DiffT`` are what ``update``/``update_raw``/``diff`` return: the
+    value itself for the sync client, an awaitable of it for the async one; ``_ListT`` what
+    ``list`` returns (an iterator or an async iterator of sources). So each public method is
+    written once.
     """
 
     _http: _HttpT
@@ -437,6 +495,9 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
                 "Accept": "application/json",
                 "Accept-Encoding": "gzip, deflate",
             }
+        )
+        self._read_headers = httpx.Headers(  # a GET has no body, so no Content-Type
+            {key: value for key, value in self._headers.items() if key != "content-type"}
         )
         if (
             not isinstance(max_retries, int)
@@ -557,8 +618,10 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         allow_friends: bool | NotGiven = NOT_GIVEN,
         plex_token: str | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> _ResultT:
-        """The signature :meth:`update` shows and type-checks as (never called)."""
+    ) -> None:
+        """The signature :meth:`update` and :meth:`diff` show and type-check as (never called;
+        each keeps its own return type).
+        """
         raise NotImplementedError
 
     @_signatures.keywords_of(_update_keywords)
@@ -634,13 +697,140 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         """
         return self._run_for_raw(lambda: self._prepare(slug, changes, timeout))
 
-    def _run_for_raw(self, prepare: Callable[[], _Prepared]) -> _RawT:
-        """Prepare, then run the update flow with this client's I/O (sync or async)."""
+    def _run_for_raw(self, prepare: Callable[[], _Prepared[RawResponse]]) -> _RawT:
+        """Prepare, then run the request flow with this client's I/O (sync or async)."""
         raise NotImplementedError
 
-    def _run_for_source(self, prepare: Callable[[], _Prepared]) -> _ResultT:
+    def _run_for_source(self, prepare: Callable[[], _Prepared[RawResponse]]) -> _ResultT:
         """:meth:`_run_for_raw`, keeping only the parsed source."""
         raise NotImplementedError
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, slug: str, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> _ResultT:
+        """The Plex source ``slug`` as the server has it (a :class:`PlexSource`; awaited, with
+        :class:`AsyncPlexSourceClient`).
+
+        The same checks, limits and errors as :meth:`update`: an invalid ``slug`` is an
+        :class:`InvalidRequest` before anything is sent, an unknown one a :class:`NotFound`;
+        a GET changes nothing, so it is retried like a PATCH. ``timeout``: each attempt's
+        budget, for this call only.
+        """
+        return self._run_for_source(lambda: self._prepare_get(slug, timeout))
+
+    @_signatures.keywords_of(_update_keywords)
+    def diff(self, slug: str, **changes: Any) -> _DiffT:
+        """What :meth:`update` with these keywords would change: a :class:`SourceDiff` of the
+        fields whose current value (one GET) differs from the requested one, compared as the
+        server stores them (see :func:`compute_diff`). Nothing is changed.
+
+        The keywords are :meth:`update`'s, checked the same way (an :class:`InvalidRequest`
+        before anything is sent); ``diff.patch()`` is the minimal change to send, and
+        ``diff.unchanged`` says whether there is any. Awaited, with
+        :class:`AsyncPlexSourceClient`.
+        """
+        if not changes.keys() <= _UPDATE_KEYWORDS:
+            method = f"{type(self).__name__}.diff"
+            raise _signatures.unexpected_keyword(method, changes, _UPDATE_KEYWORDS)
+        timeout = changes.pop("timeout", NOT_GIVEN)
+        changes = {key: value for key, value in changes.items() if value is not NOT_GIVEN}
+        return self._run_for_diff(slug, changes, timeout)
+
+    def diff_from_mapping(
+        self, slug: str, changes: Mapping[str, Any], *, timeout: Timeout | NotGiven = NOT_GIVEN
+    ) -> _DiffT:
+        """:meth:`diff` with the changes as a mapping keyed by :meth:`update`'s keyword names
+        (as :meth:`update_from_mapping`), for changes read from a config file.
+        """
+        return self._run_for_diff(slug, changes, timeout)
+
+    def _run_for_diff(
+        self, slug: str, changes: Mapping[str, Any], timeout: Timeout | NotGiven
+    ) -> _DiffT:
+        """Check ``changes``, GET the source and compare (sync or async)."""
+        raise NotImplementedError
+
+    def _check_diff(self, slug: str, changes: Mapping[str, Any]) -> None:
+        """What :meth:`diff` refuses before sending anything: the path slug and the changes."""
+        errors = {}
+        slug_problems = _changes.path_slug_problems(slug)
+        if slug_problems:
+            errors["slug"] = slug_problems
+        errors.update(_changes.change_errors(changes, validate=self.validate))
+        if errors:
+            raise InvalidRequest(errors)
+
+    def _diff(self, source: PlexSource, changes: Mapping[str, Any]) -> _diff.SourceDiff:
+        return _diff.compute_diff(source, changes, validate=self.validate)
+
+    def _list_keywords(
+        self,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        name: str | NotGiven = NOT_GIVEN,
+        slug: str | NotGiven = NOT_GIVEN,
+        enabled: bool | NotGiven = NOT_GIVEN,
+        authentication_flow: UUID | str | NotGiven = NOT_GIVEN,
+        enrollment_flow: UUID | str | NotGiven = NOT_GIVEN,
+        policy_engine_mode: PolicyEngineMode | Literal["all", "any"] | NotGiven = NOT_GIVEN,
+        user_matching_mode: UserMatchingModeEnum
+        | Literal["identifier", "email_link", "email_deny", "username_link", "username_deny"]
+        | NotGiven = NOT_GIVEN,
+        group_matching_mode: GroupMatchingModeEnum
+        | Literal["identifier", "name_link", "name_deny"]
+        | NotGiven = NOT_GIVEN,
+        client_id: str | NotGiven = NOT_GIVEN,
+        allow_friends: bool | NotGiven = NOT_GIVEN,
+        search: str | NotGiven = NOT_GIVEN,
+        ordering: str | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """The signature :meth:`list` shows and type-checks as (never called)."""
+        raise NotImplementedError
+
+    @_signatures.keywords_of(_list_keywords)
+    def list(self, **options: Any) -> _ListT:
+        """Every Plex source, fetched lazily a page at a time (``page_size`` sources a request,
+        1 to 1,000, default 100): iterate it (``for source in client.list()``; ``async for``
+        with :class:`AsyncPlexSourceClient`).
+
+        Filters, as authentik's list takes them (each an exact match; leave one out not to
+        filter by it): ``name``, ``slug``, ``enabled``, ``authentication_flow``,
+        ``enrollment_flow``, ``policy_engine_mode``, ``user_matching_mode``,
+        ``group_matching_mode``, ``client_id``, ``allow_friends``; ``search`` (a term matched
+        in names and slugs); ``ordering`` (a field name, ``-`` first for descending; several,
+        comma-separated; authentik orders by name by default).
+
+        Every value is checked first (an :class:`InvalidRequest` when this is called, before
+        anything is sent). Each page is one request with :meth:`get`'s retries, limits and
+        errors; a page that is not a ``PaginatedPlexSourceList`` of valid sources, or
+        pagination that does not advance page by page within the count the server gave, is an
+        :class:`UnexpectedResponse`: a broken or hostile server cannot make it loop forever.
+        """
+        if not options.keys() <= _LIST_KEYWORDS:
+            method = f"{type(self).__name__}.list"
+            raise _signatures.unexpected_keyword(method, options, _LIST_KEYWORDS)
+        page_size = options.pop("page_size", DEFAULT_PAGE_SIZE)
+        timeout = options.pop("timeout", NOT_GIVEN)
+        filters = {key: value for key, value in options.items() if value is not NOT_GIVEN}
+        query = list_query(filters, page_size)
+        _check_timeout(timeout)
+        return self._iterate(Pager(query, page_size, timeout))
+
+    def _iterate(self, pager: Pager) -> _ListT:
+        """Fetch page after page as ``pager`` says, yielding their sources (sync or async)."""
+        raise NotImplementedError
+
+    def _prepare_page(self, pager: Pager) -> _Prepared[Page]:
+        """The GET of the page ``pager`` is at."""
+        return self._prepare_read(
+            self.base_url + _changes.LIST_PATH,
+            pager.params(),
+            pager.timeout,
+            _page_response,
+            not_found="no such page (did the list shrink while it was read?)",
+            expected="a page of Plex sources",
+        )
 
     # -- building the request (pure) --
 
@@ -649,7 +839,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         slug: str,
         changes: Mapping[str, object],
         timeout: Timeout | NotGiven,
-    ) -> _Prepared:
+    ) -> _Prepared[RawResponse]:
         """Validate and build the request, or raise before anything is sent."""
         content = _changes.build_body(slug, changes, validate=self.validate)
         call_timeout = self.timeout if isinstance(timeout, NotGiven) else _check_timeout(timeout)
@@ -665,15 +855,53 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         plex_token = changes.get("plex_token")
         secrets = (*self._known_secrets(), plex_token if isinstance(plex_token, str) else "")
         budget = float(call_timeout.read or 0)
-        return _Prepared(request, url, tuple(changes), secrets, budget, self.max_response_size)
+        return _Prepared(
+            request, url, tuple(changes), secrets, budget, self.max_response_size,
+            _source_response,
+        )  # fmt: skip
+
+    def _prepare_get(self, slug: str, timeout: Timeout | NotGiven) -> _Prepared[RawResponse]:
+        """The GET of source ``slug``; the path slug is checked as for a PATCH."""
+        problems = _changes.path_slug_problems(slug)
+        if problems:
+            raise InvalidRequest({"slug": problems})
+        return self._prepare_read(
+            self.base_url + _changes.source_path(slug), (), timeout, _source_response
+        )
+
+    def _prepare_read(
+        self,
+        url: str,
+        params: Sequence[tuple[str, str]],
+        timeout: Timeout | NotGiven,
+        finish: Finisher[_T],
+        not_found: str = "no Plex source with this slug",
+        expected: str = "a Plex source",
+    ) -> _Prepared[_T]:
+        """A GET of ``url`` with the query ``params``, ready for the request flow."""
+        call_timeout = self.timeout if isinstance(timeout, NotGiven) else _check_timeout(timeout)
+        assert call_timeout is not None  # noqa: S101 - given, so checked and normalized
+        try:
+            request = self._http.build_request(
+                "GET", self._parsed_url(url), params=list(params) or None,
+                headers=self._read_headers, timeout=call_timeout,
+            )  # fmt: skip
+        except (httpx.InvalidURL, ValueError) as exc:  # a path slug too long for a URL
+            raise InvalidRequest({"slug": [f"Cannot be part of a URL: {exc}"]}) from None
+        shown = url if not params else str(request.url)
+        return _Prepared(
+            request, shown, (), self._known_secrets(), float(call_timeout.read or 0),
+            self.max_response_size, finish, not_found, expected,
+        )  # fmt: skip
 
     # -- the retry loop (pure: yields steps, the subclass performs them) --
 
-    def _update_flow(self, prepared: _Prepared) -> Flow:
+    def _update_flow(self, prepared: _Prepared[_T]) -> Flow[_T]:
+        """Send ``prepared``, retrying as :mod:`._retry` says; its result, or its error."""
         method, url = prepared.method, prepared.url
         started = time.monotonic()
         debug = logger.isEnabledFor(logging.DEBUG)
-        if debug:
+        if debug and method != "GET":
             logger.debug("%s %s: sending fields %s", method, url, ", ".join(prepared.fields) or "-")
         attempt = 0
         while True:
@@ -710,7 +938,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         return self._finish(prepared, outcome, attempt, time.monotonic() - started)
 
     def _log_attempt(
-        self, prepared: _Prepared, outcome: Outcome, attempt: int, elapsed: float
+        self, prepared: _Prepared[Any], outcome: Outcome, attempt: int, elapsed: float
     ) -> None:
         if isinstance(outcome, Answer):
             logger.debug(
@@ -735,9 +963,9 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
             )
 
     def _finish(
-        self, prepared: _Prepared, outcome: Outcome, attempts: int, elapsed: float
-    ) -> RawResponse:
-        """The final outcome as a RawResponse, or the typed error it stands for."""
+        self, prepared: _Prepared[_T], outcome: Outcome, attempts: int, elapsed: float
+    ) -> _T:
+        """The final outcome as the request's result, or the typed error it stands for."""
         method, url = prepared.method, prepared.url
         if not isinstance(outcome, Answer):
             reason = _transport_reason(outcome, prepared.secrets)
@@ -753,30 +981,25 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT]):
         }
         if outcome.is_success:
             try:
-                source = _answers.parse_source(outcome, prepared.secrets)
+                return prepared.finish(
+                    outcome, prepared.secrets, attempts, elapsed, where["request_id"]
+                )
             except ValueError as exc:
                 raise UnexpectedResponse(
                     str(exc),
+                    expected=prepared.expected,
                     body=_answers.kept_text(
                         _answers.body_text(outcome), prepared.secrets, cut=not outcome.complete
                     ),
                     **where,
                 ) from None
-            return RawResponse(
-                source=source,
-                status_code=outcome.status_code,
-                request_id=where["request_id"],
-                attempts=attempts,
-                elapsed=elapsed,
-                headers=outcome.response.headers,
-                http_response=outcome.response,
-                content=outcome.content,
-            )
-        raise _answers.api_error(outcome, prepared.secrets, where)
+        raise _answers.api_error(outcome, prepared.secrets, where, prepared.not_found)
 
 
 #: The keywords :meth:`BaseClient.update` takes (a misspelling is a TypeError).
 _UPDATE_KEYWORDS: Final = _signatures.keyword_names(BaseClient.update)
+#: The keywords :meth:`BaseClient.list` takes.
+_LIST_KEYWORDS: Final = _signatures.keyword_names(BaseClient.list)
 
 
 def _finite_or_default(timeout: httpx.Timeout) -> httpx.Timeout:

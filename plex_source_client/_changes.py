@@ -262,6 +262,20 @@ def unknown_field_errors(changes: Mapping[str, object]) -> dict[str, list[str]]:
     return errors
 
 
+def change_errors(changes: Mapping[str, object], *, validate: bool) -> dict[str, list[str]]:
+    """Every problem with ``changes`` by field: unknown names always, with ``validate`` every
+    value the API refuses too (empty when there is none).
+    """
+    errors = unknown_field_errors(changes)
+    if validate:
+        for name, value in changes.items():
+            if name in FIELDS_BY_NAME:
+                problems = check_field(FIELDS_BY_NAME[name], value)
+                if problems:
+                    errors[name] = problems
+    return errors
+
+
 def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -> bytes:
     """The JSON body for changing source ``slug``, or :class:`InvalidRequest` naming every
     problem at once.
@@ -278,14 +292,8 @@ def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -
         errors["slug"] = slug_problems
     if not changes:
         errors["changes"] = [NO_FIELD_MESSAGE]
-    for key, problems in unknown_field_errors(changes).items():  # a "slug" key: both kept
-        errors.setdefault(key, []).extend(problems)
-    if validate:
-        for name, value in changes.items():
-            if name in FIELDS_BY_NAME:
-                problems = check_field(FIELDS_BY_NAME[name], value)
-                if problems:
-                    errors[name] = problems
+    for key, problems in change_errors(changes, validate=validate).items():
+        errors.setdefault(key, []).extend(problems)  # a "slug" key: both errors kept
     if errors:
         raise InvalidRequest(errors)
     fields = {name: FIELDS_BY_NAME[name] for name in changes}
@@ -306,6 +314,8 @@ def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -
 #: The operation's path below the API root (``paths`` in openapi.yaml; tests/test_changes.py
 #: checks they agree).
 PATH_TEMPLATE: Final = "/sources/plex/{slug}/"
+#: The list's path below the API root (``sources_plex_list``).
+LIST_PATH: Final = "/sources/plex/"
 
 
 def source_path(slug: str) -> str:

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from . import _deadline, _signatures
 from ._answers import reader_for
-from ._base import BaseClient, Flow, Outcome, Send, _Prepared
+from ._base import BaseClient, Flow, NotGiven, Outcome, Send, Timeout, _Prepared
+from ._diff import SourceDiff
+from ._listing import Pager
 from ._models import PlexSource, RawResponse
 
+_T = TypeVar("_T")
 
-class PlexSourceClient(BaseClient[httpx.Client, PlexSource, RawResponse]):
+
+class PlexSourceClient(
+    BaseClient[httpx.Client, PlexSource, RawResponse, Iterator[PlexSource], SourceDiff]
+):
     """Changes authentik Plex sources; use it as a context manager (or call :meth:`close`).
 
     ::
@@ -43,13 +49,28 @@ class PlexSourceClient(BaseClient[httpx.Client, PlexSource, RawResponse]):
     def _bound_attempts(self) -> None:
         _deadline.install(self._http)
 
-    def _run_for_raw(self, prepare: Callable[[], _Prepared]) -> RawResponse:
+    def _run_for_raw(self, prepare: Callable[[], _Prepared[RawResponse]]) -> RawResponse:
         return self._drive(self._update_flow(prepare()))
 
-    def _run_for_source(self, prepare: Callable[[], _Prepared]) -> PlexSource:
+    def _run_for_source(self, prepare: Callable[[], _Prepared[RawResponse]]) -> PlexSource:
         return self._run_for_raw(prepare).source
 
-    def _drive(self, flow: Flow) -> RawResponse:
+    def _run_for_diff(
+        self, slug: str, changes: Mapping[str, Any], timeout: Timeout | NotGiven
+    ) -> SourceDiff:
+        self._check_diff(slug, changes)
+        return self._diff(self.get(slug, timeout=timeout), changes)
+
+    def _iterate(self, pager: Pager) -> Iterator[PlexSource]:
+        while True:
+            prepared = self._prepare_page(pager)
+            page = self._drive(self._update_flow(prepared))
+            more = pager.advance(page, prepared.url)
+            yield from page.results
+            if not more:
+                return
+
+    def _drive(self, flow: Flow[_T]) -> _T:
         step = next(flow)
         while True:
             outcome: Outcome = None
@@ -60,7 +81,7 @@ class PlexSourceClient(BaseClient[httpx.Client, PlexSource, RawResponse]):
             try:
                 step = flow.send(outcome)
             except StopIteration as done:
-                result: RawResponse = done.value
+                result: _T = done.value
                 return result
 
     def _attempt(self, step: Send) -> Outcome:
@@ -102,4 +123,12 @@ class PlexSourceClient(BaseClient[httpx.Client, PlexSource, RawResponse]):
 
 
 # help(PlexSourceClient.update) and inspect.signature show "-> PlexSource", not "-> _ResultT".
-_signatures.specialize(PlexSourceClient, {"_ResultT": PlexSource, "_RawT": RawResponse})
+_signatures.specialize(
+    PlexSourceClient,
+    {
+        "_ResultT": PlexSource,
+        "_RawT": RawResponse,
+        "_ListT": Iterator[PlexSource],
+        "_DiffT": SourceDiff,
+    },
+)

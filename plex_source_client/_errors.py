@@ -164,17 +164,23 @@ class UnexpectedStatus(APIError):
 
 class UnexpectedResponse(_AnsweredError):
     """The server answered 2xx but the body is not a PlexSource (HTML from a proxy, truncated
-    JSON, a missing field). The server reported success: the change was probably applied.
+    JSON, a missing field), or not a page of them for ``list()`` (or its pagination does not
+    advance as authentik's does). After a PATCH the server reported success: the change was
+    probably applied. A GET changed nothing.
 
-    ``body`` holds the raw body as text.
+    ``body`` holds the raw body as text (None when the page itself parsed but its pagination
+    is wrong).
     """
 
-    def __init__(self, reason: str, **where: Any) -> None:
-        super().__init__(
-            "the server reported success, so the change was probably applied, but its response "
-            f"is not a Plex source: {reason}",
-            **where,
-        )
+    def __init__(self, reason: str, *, expected: str = "a Plex source", **where: Any) -> None:
+        if where.get("method") == "GET":
+            message = f"the server answered {where.get('status_code')}, but not with {expected}"
+        else:
+            message = (
+                "the server reported success, so the change was probably applied, but its "
+                f"response is not {expected}"
+            )
+        super().__init__(f"{message}: {reason}", **where)
 
 
 class TransportError(PlexSourceError):

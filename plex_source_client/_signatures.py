@@ -24,16 +24,21 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
-def keywords_of(template: Callable[_P, _R]) -> Callable[[Callable[..., _R]], Callable[_P, _R]]:
+def keywords_of(
+    template: Callable[_P, object],
+) -> Callable[[Callable[..., _R]], Callable[_P, _R]]:
     """Decorate a ``(self, slug, **changes)`` implementation so that type checkers, ``help()``,
-    ``inspect.signature`` and ``typing.get_type_hints`` see ``template``'s signature instead.
+    ``inspect.signature`` and ``typing.get_type_hints`` see ``template``'s parameters instead
+    (with the implementation's own return type: ``update`` and ``diff`` share a template).
     The implementation must itself reject keywords the template does not have
     (:func:`keyword_names`, :func:`unexpected_keyword`).
     """
 
     def apply(implementation: Callable[..., _R]) -> Callable[_P, _R]:
-        implementation.__signature__ = inspect.signature(template)  # type: ignore[attr-defined]
-        implementation.__annotations__ = dict(template.__annotations__)
+        returned = implementation.__annotations__.get("return", inspect.Signature.empty)
+        signature = inspect.signature(template).replace(return_annotation=returned)
+        implementation.__signature__ = signature  # type: ignore[attr-defined]
+        implementation.__annotations__ = {**template.__annotations__, "return": returned}
         return implementation
 
     return apply

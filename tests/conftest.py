@@ -76,6 +76,21 @@ class Twin:
     def update(self, slug: str, options: dict[str, Any] | None = None, **changes: Any) -> Any:
         return self.call("update", slug, options=options, **changes)
 
+    def list_sources(self, options: dict[str, Any] | None = None, **filters: Any) -> list[Any]:
+        """Every source ``client.list(**filters)`` yields (``async for`` on the async client)."""
+        settings = {"url": URL, "token": TOKEN, **(options or {})}
+        if self.kind != "sync" and "http_client" not in settings:
+            settings["backend"] = "aiohttp" if self.kind == "async-aiohttp" else "httpx"
+        if self.kind == "sync":
+            with PlexSourceClient(**settings) as client:
+                return list(client.list(**filters))
+
+        async def run() -> list[Any]:
+            async with AsyncPlexSourceClient(**settings) as client:
+                return [source async for source in client.list(**filters)]
+
+        return asyncio.run(run())
+
 
 def _twin(kind: str) -> Iterator[Twin]:
     made = Twin(kind)

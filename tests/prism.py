@@ -153,4 +153,6 @@ class StripBaseProxy:
                 self.end_headers()
                 self.wfile.write(answer.content)
 
+            do_GET = do_PATCH  # noqa: N815 - http.server's name for the GET handler
+
         return Handler

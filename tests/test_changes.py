@@ -96,9 +96,13 @@ def test_required_response_fields_match_the_corrected_spec() -> None:
 
 
 def test_the_path_is_the_specs() -> None:
-    from plex_source_client._changes import PATH_TEMPLATE, source_path
+    from plex_source_client._changes import LIST_PATH, PATH_TEMPLATE, source_path
+    from plex_source_client._generated.api.sources import sources_plex_list as list_op
     from plex_source_client._generated.api.sources import sources_plex_partial_update as op
+    from plex_source_client._generated.api.sources import sources_plex_retrieve as get_op
 
-    assert list(SPEC["paths"]) == [PATH_TEMPLATE]
+    assert list(SPEC["paths"]) == [LIST_PATH, PATH_TEMPLATE]
+    assert list_op._get_kwargs()["url"] == LIST_PATH
     for slug in ["my-plex", "a/b", "x y", "ä"]:
         assert source_path(slug) == op._get_kwargs(slug=slug)["url"]
+        assert source_path(slug) == get_op._get_kwargs(slug=slug)["url"]

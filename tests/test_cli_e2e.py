@@ -144,9 +144,6 @@ def test_dry_run_sends_nothing(fake: FakeAuthentik, tmp_path: Path) -> None:
     assert fake.requests == []
 
 
-MAPPING = "11111111-1111-4111-8111-111111111111"
-
-
 @pytest.mark.parametrize(
     ("setup", "argv", "code"),
     [
@@ -154,8 +151,8 @@ MAPPING = "11111111-1111-4111-8111-111111111111"
         (None, ["update", "missing", "--disabled"], 1),
         (None, ["update", "plex", "--new-slug", "not valid"], 2),
         ("fail", ["update", "plex", "--disabled", "--max-retries", "2"], 3),
-        # A many-to-many set: authentik keeps the mapping once, so the list is not as asked.
-        ("mapping", ["update", "plex", *["--user-property-mapping", MAPPING] * 2, "--check"], 4),
+        # The server answers with a source that did not take the name as asked.
+        ("drift", ["update", "plex", "--name", "asked", "--check"], 4),
     ],
 )
 def test_every_exit_code(
@@ -163,8 +160,8 @@ def test_every_exit_code(
 ) -> None:
     if setup == "fail":
         fake.fail_next(3, status=503)
-    if setup == "mapping":
-        fake.add_property_mapping(MAPPING)
+    if setup == "drift":
+        fake.corrupt_next(body=json.dumps({**fake.sources["plex"], "name": "kept"}))
     result = cli(fake, tmp_path, *argv, "--output", "json")
     assert result.returncode == code, result.stderr
     if code != 2:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from plex_source_client import (
@@ -95,6 +96,61 @@ def test_facade_requests_satisfy_the_spec(prism: StripBaseProxy, case: str, kind
     assert prism.violations() == []
     [exchange] = prism.exchanges
     assert exchange["status"] == 200
+
+
+FILTERS: dict[str, Any] = {
+    "name": "Plex",
+    "slug": "my-plex",
+    "enabled": False,
+    "authentication_flow": uuid.UUID(int=3),
+    "enrollment_flow": str(uuid.UUID(int=4)),
+    "policy_engine_mode": "all",
+    "user_matching_mode": "email_link",
+    "group_matching_mode": "name_deny",
+    "client_id": "cid",
+    "allow_friends": True,
+    "search": "plex eu",
+    "ordering": "-name,slug",
+}
+
+
+@pytest.mark.parametrize("filters", [{}, FILTERS], ids=["no filters", "every filter"])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_facade_reads_satisfy_the_spec(
+    prism: StripBaseProxy, kind: str, filters: dict[str, Any]
+) -> None:
+    """get() and list() (every filter the spec lists, typed as it says) and diff()'s GET."""
+    if kind == "sync":
+        with PlexSourceClient(url=prism.url, token=TOKEN) as client:
+            source = client.get("my-plex")
+            listed = list(client.list(page_size=7, **filters))
+            client.diff("my-plex", name="x")
+    else:
+
+        async def run() -> tuple[PlexSource, list[PlexSource]]:
+            async with AsyncPlexSourceClient(url=prism.url, token=TOKEN) as client:
+                got = await client.get("my-plex")
+                sources = [s async for s in client.list(page_size=7, **filters)]
+                await client.diff("my-plex", name="x")
+                return got, sources
+
+        source, listed = asyncio.run(run())
+    assert isinstance(source, PlexSource)  # Prism's example answers parse
+    assert all(isinstance(item, PlexSource) for item in listed)
+    assert prism.violations() == []
+    assert [exchange["status"] for exchange in prism.exchanges] == [200, 200, 200]
+    assert "page_size=7" in prism.exchanges[1]["path"]
+
+
+def test_prism_flags_an_invalid_list_query(prism: StripBaseProxy) -> None:
+    """The GETs are checked too: a filter value the spec refuses is a violation."""
+    with httpx.Client(base_url=prism.url) as client:
+        client.get(
+            "/api/v3/sources/plex/",
+            params={"enabled": "maybe", "page": "x"},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
+    assert prism.violations(), prism.exchanges
 
 
 CLI_CASES = [
@@ -202,6 +258,32 @@ def test_fake_answers_satisfy_the_spec(
             client.update("proxied", enabled=True)
     statuses = [exchange["status"] for exchange in proxy.exchanges]
     assert statuses == [200, 400, 403, 403]
+    assert proxy.violations() == []
+
+
+def test_fake_read_answers_satisfy_the_spec(
+    checked_fake: tuple[FakeAuthentik, StripBaseProxy],
+) -> None:
+    fake, proxy = checked_fake
+    proxy.clear()
+    for number in range(5):
+        fake.add_source(slug=f"read-{number}", enabled=number % 2 == 0)
+    with PlexSourceClient(url=proxy.url, token=fake.token) as client:
+        assert client.get("read-1").enabled is False
+        assert len(list(client.list(page_size=2))) == len(fake.sources)
+        assert [s.slug for s in client.list(enabled=False, search="read", ordering="slug")] == [
+            "read-1", "read-3",
+        ]  # fmt: skip
+        with pytest.raises(BadRequest):
+            list(client.list(authentication_flow=uuid.uuid4()))
+    with (
+        PlexSourceClient(url=proxy.url, token=fake.unprivileged_token) as client,
+        pytest.raises(PermissionDenied),
+    ):
+        client.get("read-1")
+    pages = (len(fake.sources) + 1) // 2
+    statuses = [exchange["status"] for exchange in proxy.exchanges]
+    assert statuses == [200] * (1 + pages + 1) + [400, 403]
     assert proxy.violations() == []
 
 

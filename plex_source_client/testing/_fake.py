@@ -15,9 +15,26 @@ What it implements, as authentik 2024.8 (Django REST framework) does:
 - **Operations.** Detail: ``GET``/``HEAD`` (retrieve; HEAD without a body), ``PATCH``
   (partial update: only sent fields change, a body ``slug`` renames), ``PUT`` (full update:
   ``name``, ``slug`` and ``plex_token`` required, optional fields left out keep their values,
-  the same validation), ``DELETE`` (204). List: ``GET``/``HEAD`` (one page, every source).
+  the same validation), ``DELETE`` (204). List: ``GET``/``HEAD`` (see *Listing*).
   Any other method: 405 ``Method "X" not allowed.``. Every answer of the two views carries
   DRF's ``Allow`` (``GET, PUT, PATCH, DELETE, HEAD, OPTIONS``; ``GET, POST, HEAD, OPTIONS``).
+- **Listing** (``sources_plex_list``, :mod:`._listing`), as authentik's viewset with DRF's
+  ``PageNumberPagination`` and authentik's ``pagination`` wrapper (``next``/``previous`` page
+  numbers, 0 when there is none; ``count``, ``current``, ``total_pages``, ``start_index``,
+  ``end_index``): ``page`` (default 1; ``last``; anything else that is not a page: 404
+  ``Invalid page.``) and ``page_size`` (default 100, authentik's ``PAGE_SIZE``; no maximum; a
+  value that is not a positive whole number falls back to 100, as DRF does). Filters, as
+  django-filter applies the viewset's ``filterset_fields``: exact matches on ``name``,
+  ``slug``, ``client_id`` (trimmed; empty: no filter), ``enabled``/``allow_friends``
+  (``true``/``false``/``True``/``False``/``1``/``0``... as Django's NullBooleanField reads
+  them; anything else: no filter), the two flows (a pk the fake knows, else 400 ``Select a
+  valid choice...``), the three enums (a choice, else 400); ``search``: every whitespace- or
+  comma-separated term found, case-insensitively, in the name or the slug (DRF's
+  ``SearchFilter`` on ``search_fields = ["name", "slug"]``); ``ordering``: comma-separated
+  fields among :data:`~._listing.ORDERING_FIELDS`, ``-`` for descending, unknown terms
+  dropped, by ``name`` when none is left (the viewset's ``ordering``). Ties are broken by
+  slug, strings compared as Python compares them (a database collation may order case and
+  accents otherwise) and nulls sort last ascending, first descending (as PostgreSQL does).
 - **Authentication and permissions**, before anything else: ``Authorization: Bearer <token>``
   (scheme case-insensitive) with the admin token; no header or no credentials, or the
   unprivileged token: 403 ``You do not have permission to perform this action.``; another
@@ -39,11 +56,14 @@ What it implements, as authentik 2024.8 (Django REST framework) does:
 
 What it does not: creating sources (list ``POST``) and ``OPTIONS`` (DRF's metadata) answer
 501 saying so; a ``GET`` of a path no route matches answers 404 (the real catch-all view's
-page is not emulated); sessions, CSRF, throttling, pagination parameters and filters; other
-authentik objects (flows and property mappings are only pks that exist); rare JSON syntax
-errors may be worded differently from orjson's (see :mod:`._json`). Faults
-(``fail_next``, ``drop_next``, ``corrupt_next``) apply to PATCHes only, as a proxy's would:
-their answers carry no ``Allow``.
+page is not emulated); sessions, CSRF, throttling; authentik's object-level permission
+filter (the admin token sees every source; the unprivileged one gets 403, not an empty list);
+other authentik objects (flows and property mappings are only pks that exist); rare JSON
+syntax errors may be worded differently from orjson's (see :mod:`._json`). Faults
+(``fail_next``, ``drop_next``, ``corrupt_next``) apply to PATCHes by default, or to GETs
+(of a source or of the list) with ``method="GET"``, as a proxy's would: their answers carry
+no ``Allow``. Every request is recorded in :attr:`FakeAuthentik.requests` with its method
+and path (query string included).
 """
 
 from __future__ import annotations
@@ -59,7 +79,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any, Final
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 import attrs
 import httpx
@@ -69,7 +89,7 @@ from .._async_client import AsyncPlexSourceClient
 from .._client import PlexSourceClient
 from .._display import FIELD_ORDER
 from .._secrets import MASK, is_secret_name
-from . import _drf, _json
+from . import _drf, _json, _listing
 from ._server import (
     DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_BODY_SIZE,
@@ -168,6 +188,12 @@ _LIST_ROUTE: Final = re.compile(re.escape(SOURCE_PREFIX) + r"\Z")
 _DETAIL_ROUTE: Final = re.compile(re.escape(SOURCE_PREFIX) + r"(?P<slug>[^/.]+)/\Z")
 
 
+def _query(target: str) -> dict[str, str]:
+    """The query string's parameters, the last value of each (as Django's ``QueryDict.get``)."""
+    _, _, query = target.partition("?")
+    return dict(parse_qsl(query, keep_blank_values=True))
+
+
 def _route(target: str) -> tuple[str, str] | None:
     """("list", "") or ("detail", slug) for a request target, or None when no route matches.
 
@@ -218,7 +244,7 @@ class FakeAuthentik:
         #: The largest request body, in bytes; a larger one is answered 413 (see ``too_large``).
         self.max_body_size: int = max_body_size
         self._sources: dict[str, dict[str, Any]] = {}
-        self._faults: deque[_Fault] = deque()
+        self._faults: dict[str, deque[_Fault]] = {"PATCH": deque(), "GET": deque()}
         self._requests: list[RecordedRequest] = []
         #: The admin API token: may change sources.
         self.token: str = "ak-fake-admin-" + secrets.token_urlsafe(24)
@@ -378,8 +404,10 @@ class FakeAuthentik:
         status: int = 503,
         retry_after: float | None = None,
         body: str | bytes | None = None,
+        method: str = "PATCH",
     ) -> None:
-        """Answer the next ``count`` PATCHes with ``status`` without applying them.
+        """Answer the next ``count`` PATCHes (or GETs, with ``method="GET"``) with ``status``,
+        without applying them.
 
         ``retry_after`` sets a ``Retry-After`` header (for 429). ``body`` replaces the JSON
         ``{"detail": ...}`` body: HTML (a proxy's error page) if it starts with ``<``, text
@@ -395,28 +423,37 @@ class FakeAuthentik:
             content = body.encode() if isinstance(body, str) else body
             is_html = content.lstrip().startswith(b"<")
             headers["Content-Type"] = "text/html" if is_html else "text/plain"
-        self._queue(count, _Fault("fail", status, headers, content))
+        self._queue(count, _Fault("fail", status, headers, content), method)
 
-    def drop_next(self, count: int = 1) -> None:
-        """Close the connection of the next ``count`` PATCHes without answering (not applied)."""
-        self._queue(count, _Fault("drop"))
+    def drop_next(self, count: int = 1, *, method: str = "PATCH") -> None:
+        """Close the connection of the next ``count`` PATCHes (or GETs, with ``method="GET"``)
+        without answering (not applied).
+        """
+        self._queue(count, _Fault("drop"), method)
 
     def corrupt_next(
-        self, count: int = 1, *, body: str | bytes = "<html><body>OK</body></html>"
+        self,
+        count: int = 1,
+        *,
+        body: str | bytes = "<html><body>OK</body></html>",
+        method: str = "PATCH",
     ) -> None:
-        """Apply the next ``count`` PATCHes, then answer 200 with ``body`` instead of the source
-        (a proxy that mangles responses): as HTML if it starts with ``<``, else as JSON.
+        """Apply the next ``count`` PATCHes (or answer the next GETs, with ``method="GET"``),
+        then answer 200 with ``body`` instead of the source or page (a proxy that mangles
+        responses, a hostile server): as HTML if it starts with ``<``, else as JSON.
         """
         content = body.encode() if isinstance(body, str) else body
         is_html = content.lstrip().startswith(b"<")
         content_type = "text/html" if is_html else "application/json"
-        self._queue(count, _Fault("corrupt", 200, {"Content-Type": content_type}, content))
+        self._queue(count, _Fault("corrupt", 200, {"Content-Type": content_type}, content), method)
 
-    def _queue(self, count: int, fault: _Fault) -> None:
+    def _queue(self, count: int, fault: _Fault, method: str) -> None:
         if count < 1:
             raise ValueError(f"count must be at least 1, got {count}")
+        if method not in self._faults:
+            raise ValueError(f"faults apply to PATCH or GET requests, not {method!r}")
         with self._lock:
-            self._faults.extend([fault] * count)
+            self._faults[method].extend([fault] * count)
 
     # -- the server's behaviour ---------------------------------------------------------------
 
@@ -453,19 +490,21 @@ class FakeAuthentik:
             # DRF's APIView.finalize_response: every answer of a view names its methods.
             allow = {"Allow": DETAIL_ALLOW if view == "detail" else LIST_ALLOW}
             fault = None
-            if method == "PATCH" and view == "detail" and self._faults:
-                fault = self._faults.popleft()  # a proxy's doing: no Allow
+            faults = self._faults.get(method)
+            if faults and (method == "GET" or view == "detail"):
+                fault = faults.popleft()  # a proxy's doing: no Allow
                 if fault.kind == "drop":
                     return DROP
                 if fault.kind == "fail":
                     return Answer(fault.status, fault.headers, fault.body)
-            answer = self._view(method, view, slug, headers, body)
-            if fault is not None and answer.status == 200:  # corrupt: applied, answer mangled
+            answer = self._view(method, view, slug, path, headers, body)
+            # corrupt: a PATCH applied, its answer mangled; a GET's answer replaced, whatever it was
+            if fault is not None and (answer.status == 200 or method == "GET"):
                 return Answer(fault.status, fault.headers, fault.body)
             return attrs.evolve(answer, headers={**answer.headers, **allow})
 
     def _view(
-        self, method: str, view: str, slug: str, headers: dict[str, str], body: bytes
+        self, method: str, view: str, slug: str, path: str, headers: dict[str, str], body: bytes
     ) -> Answer:
         """DRF's dispatch: authentication and permissions first, then the method's handler."""
         denied = self._authorize(headers)
@@ -473,7 +512,10 @@ class FakeAuthentik:
             return denied
         if view == "list":
             if method in ("GET", "HEAD"):
-                return _json_answer(200, self._list_body())
+                status, listed = _listing.answer(
+                    list(self._sources.values()), _query(path), self._flows.keys()
+                )
+                return _json_answer(status, listed)
             if method == "POST":
                 return _not_emulated(method, "creating a source")
             return _not_allowed(method)
@@ -548,18 +590,3 @@ class FakeAuthentik:
         source.update(changes)
         self._sources[source["slug"]] = source
         return _json_answer(200, source)
-
-    def _list_body(self) -> dict[str, Any]:
-        results = [self._sources[slug] for slug in sorted(self._sources)]
-        return {
-            "pagination": {
-                "next": 0,
-                "previous": 0,
-                "count": len(results),
-                "current": 1,
-                "total_pages": 1,
-                "start_index": 1 if results else 0,
-                "end_index": len(results),
-            },
-            "results": results,
-        }

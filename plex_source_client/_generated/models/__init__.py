@@ -3,18 +3,28 @@
 
 from .generic_error import GenericError
 from .group_matching_mode_enum import GroupMatchingModeEnum
+from .paginated_plex_source_list import PaginatedPlexSourceList
+from .pagination import Pagination
 from .patched_plex_source_request import PatchedPlexSourceRequest
 from .plex_source import PlexSource
 from .policy_engine_mode import PolicyEngineMode
+from .sources_plex_list_group_matching_mode import SourcesPlexListGroupMatchingMode
+from .sources_plex_list_policy_engine_mode import SourcesPlexListPolicyEngineMode
+from .sources_plex_list_user_matching_mode import SourcesPlexListUserMatchingMode
 from .user_matching_mode_enum import UserMatchingModeEnum
 from .validation_error import ValidationError
 
 __all__ = (
     "GenericError",
     "GroupMatchingModeEnum",
+    "PaginatedPlexSourceList",
+    "Pagination",
     "PatchedPlexSourceRequest",
     "PlexSource",
     "PolicyEngineMode",
+    "SourcesPlexListGroupMatchingMode",
+    "SourcesPlexListPolicyEngineMode",
+    "SourcesPlexListUserMatchingMode",
     "UserMatchingModeEnum",
     "ValidationError",
 )

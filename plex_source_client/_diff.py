@@ -1,0 +1,201 @@
+"""What a change would change: the fields whose current value differs from the requested one.
+
+Pure, no I/O. :func:`compute_diff` compares a source (as the server returned it) with changes
+keyed by :meth:`~plex_source_client.PlexSourceClient.update`'s keyword names; ``client.diff()``
+is a GET followed by it, and ``--check`` (:mod:`._drift`) uses the same comparison
+(:func:`differs`) on the source a PATCH returned. Values are compared as the server stores them:
+
+- strings trimmed as authentik trims them (:func:`~._changes.normalize`), so padding is no change;
+- UUIDs in canonical form (``uuid.UUID`` or a string of any case or form);
+- enum members as their string;
+- property-mapping lists as sets: authentik keeps a many-to-many set (each mapping once, in
+  its own order); ``allowed_servers`` in order (a list field).
+
+A secret (``plex_token``) is compared, but its values are never shown: ``str()``, ``repr()``
+and :meth:`FieldChange.display` say only that it changed.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from enum import Enum
+from typing import Any
+
+import attrs
+
+from . import _changes
+from ._changes import FIELDS_BY_NAME, Field, normalize
+from ._errors import InvalidRequest
+from ._models import PlexSource
+from ._secrets import MASK
+
+__all__ = ["FieldChange", "SourceDiff", "compute_diff", "differs", "stored"]
+
+
+def _canonical_uuid(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, str):
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            return value
+    return value
+
+
+def stored(field: Field, value: Any) -> Any:
+    """``value`` (a change for ``field``, checked or not) as JSON, the way the server stores
+    and returns it: strings trimmed, UUIDs canonical, enums as strings, a property-mapping list
+    without repeats. A value the server would refuse is kept as it is.
+    """
+    value = normalize(field, value)
+    if value is None:
+        return None
+    if field.kind == "uuid":
+        return _canonical_uuid(value)
+    if field.kind == "enum":
+        return value.value if isinstance(value, Enum) else value
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
+        items = [_canonical_uuid(item) for item in value] if field.kind == "uuid_list" else value
+        if field.kind == "uuid_list":
+            try:
+                return list(dict.fromkeys(items))
+            except TypeError:  # unhashable items (validate=False): as given
+                return list(items)
+        return list(items)
+    return value
+
+
+def _current(field: Field, value: Any) -> Any:
+    """A field's value in the server's JSON, in the same canonical form as :func:`stored`."""
+    if field.kind == "uuid":
+        return _canonical_uuid(value)
+    if field.kind == "uuid_list" and isinstance(value, list):
+        return [_canonical_uuid(item) for item in value]
+    return value
+
+
+def differs(field: Field, desired: Any, current: Any) -> bool:
+    """Whether ``desired`` (from :func:`stored`) differs from ``current`` (the server's JSON)."""
+    current = _current(field, current)
+    if field.kind == "uuid_list" and isinstance(desired, list) and isinstance(current, list):
+        try:
+            return set(desired) != set(current)
+        except TypeError:
+            return desired != current
+    if isinstance(desired, bool) or isinstance(current, bool):
+        return desired is not current
+    return bool(desired != current)
+
+
+def _json(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+@attrs.frozen(repr=False)
+class FieldChange:
+    """One field that differs: its keyword ``name`` (``new_slug`` for the slug), the server's
+    ``current`` value and the ``desired`` one, both as the server stores them (JSON values).
+
+    ``str()`` and :meth:`display` show ``current -> desired`` as JSON; for a ``secret`` field
+    (``plex_token``) only ``changed``. ``repr()`` masks a secret's values too.
+    """
+
+    name: str
+    current: Any
+    desired: Any
+    secret: bool = False
+
+    def display(self) -> str:
+        """``current -> desired`` (JSON), or ``changed`` for a secret: never its value."""
+        if self.secret:
+            return "changed"
+        return f"{_json(self.current)} -> {_json(self.desired)}"
+
+    def __str__(self) -> str:
+        return self.display()
+
+    def __repr__(self) -> str:
+        current, desired = (MASK, MASK) if self.secret else (self.current, self.desired)
+        return (
+            f"FieldChange(name={self.name!r}, current={current!r}, desired={desired!r}, "
+            f"secret={self.secret!r})"
+        )
+
+
+@attrs.frozen(repr=False)
+class SourceDiff:
+    """What changing source ``slug`` would change: ``changes`` holds only the fields that
+    differ, by keyword name, in the order they were requested.
+
+    ``unchanged`` is True when nothing differs (a PATCH would change nothing: skip it);
+    :meth:`patch` is the minimal mapping to pass to ``update_from_mapping()``; ``str()``
+    lists the changes, secrets masked.
+    """
+
+    slug: str
+    changes: dict[str, FieldChange]
+    _requested: dict[str, Any] = attrs.field(alias="requested", factory=dict)
+
+    @property
+    def unchanged(self) -> bool:
+        """True when no requested field differs from the server's value."""
+        return not self.changes
+
+    def patch(self) -> dict[str, Any]:
+        """The changes to send: only the differing fields, with the values as given."""
+        return {name: self._requested[name] for name in self.changes}
+
+    def display(self) -> str:
+        """One ``name: current -> desired`` line per change (secrets: ``changed``), or
+        ``no changes``.
+        """
+        if not self.changes:
+            return "no changes"
+        return "\n".join(f"{name}: {change.display()}" for name, change in self.changes.items())
+
+    def __str__(self) -> str:
+        return self.display()
+
+    def __repr__(self) -> str:
+        return f"SourceDiff(slug={self.slug!r}, changes={self.changes!r})"
+
+
+def check_changes(changes: Mapping[str, object], *, validate: bool) -> None:
+    """:class:`InvalidRequest` naming every problem with ``changes``, as ``update()`` would
+    raise it; nothing when there is none.
+    """
+    errors = _changes.change_errors(changes, validate=validate)
+    if errors:
+        raise InvalidRequest(errors)
+
+
+def compute_diff(
+    source: PlexSource, changes: Mapping[str, Any], *, validate: bool = True
+) -> SourceDiff:
+    """The fields of ``changes`` (``update()``'s keyword names; ``new_slug`` renames) whose
+    value differs from ``source``'s, compared as the server stores them.
+
+    ``changes`` is checked as ``update()`` checks it: an unknown name, or with ``validate`` a
+    value the API refuses, is an :class:`InvalidRequest` naming every problem. Pure: no I/O.
+    """
+    if not isinstance(source, PlexSource):
+        raise TypeError(f"source must be a PlexSource, got {type(source).__name__}")
+    check_changes(changes, validate=validate)
+    current = source.to_dict()
+    found: dict[str, FieldChange] = {}
+    requested: dict[str, Any] = {}
+    for name, value in changes.items():
+        field = FIELDS_BY_NAME[name]
+        desired = stored(field, value)
+        if differs(field, desired, current[field.wire]):
+            found[name] = FieldChange(
+                name, _current(field, current[field.wire]), desired, field.secret
+            )
+            requested[name] = value
+    return SourceDiff(source.slug, found, requested=requested)

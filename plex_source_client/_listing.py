@@ -1,0 +1,198 @@
+"""Listing sources: the list's query (filters checked before sending) and the pager that walks
+its pages and refuses pagination a real authentik would never send. Pure, no I/O.
+
+authentik's list (``sources_plex_list``) is DRF's page number pagination wrapped in authentik's
+``pagination`` object: ``page`` and ``page_size`` query parameters, ``next`` the next page's
+number (0 on the last page), ``count`` every source matching. Its filters are exact matches on
+the listed fields, ``search`` (names and slugs) and ``ordering``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any, Final
+from uuid import UUID
+
+from ._answers import Page
+from ._changes import NUL_MESSAGE, suggest
+from ._errors import InvalidRequest, UnexpectedResponse
+from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
+
+#: authentik's page size (its REST_FRAMEWORK ``PAGE_SIZE``); the default of ``list()``.
+DEFAULT_PAGE_SIZE: Final = 100
+#: The largest ``page_size`` accepted: authentik sets no maximum, but a page of a thousand
+#: sources (about 1 MiB) is as large as the default ``max_response_size`` reads.
+MAX_PAGE_SIZE: Final = 1000
+
+#: The list's filters (``parameters`` of ``sources_plex_list`` in openapi.yaml, without the
+#: pagination ones) and what each takes.
+STRING_FILTERS: Final = ("name", "slug", "client_id", "search")
+BOOL_FILTERS: Final = ("enabled", "allow_friends")
+UUID_FILTERS: Final = ("authentication_flow", "enrollment_flow")
+ENUM_FILTERS: Final[Mapping[str, type[Enum]]] = {
+    "policy_engine_mode": PolicyEngineMode,
+    "user_matching_mode": UserMatchingModeEnum,
+    "group_matching_mode": GroupMatchingModeEnum,
+}
+FILTERS: Final = (*STRING_FILTERS, *BOOL_FILTERS, *UUID_FILTERS, *ENUM_FILTERS, "ordering")
+
+#: The fields ``ordering`` may name (DRF's OrderingFilter takes the serializer's readable
+#: fields; these are the plain model fields among them). ``-name`` orders descending.
+ORDERING_FIELDS: Final = (
+    "pk",
+    "name",
+    "slug",
+    "enabled",
+    "authentication_flow",
+    "enrollment_flow",
+    "policy_engine_mode",
+    "user_matching_mode",
+    "managed",
+    "user_path_template",
+    "group_matching_mode",
+    "client_id",
+    "allow_friends",
+)
+
+
+def _filter_problems(name: str, value: object) -> tuple[list[str], str | None]:
+    """(problems, the value as sent) for one filter."""
+    if value is None:
+        return ["May not be None; leave the keyword out not to filter by it."], None
+    if name in BOOL_FILTERS:
+        if isinstance(value, bool):
+            return [], "true" if value else "false"
+        return [f"Must be True or False, got {type(value).__name__}."], None
+    if name in UUID_FILTERS:
+        if isinstance(value, UUID):
+            return [], str(value)
+        if isinstance(value, str):
+            try:
+                return [], str(UUID(value))
+            except ValueError:
+                return [f"{value[:60]!r} is not a valid UUID."], None
+        return [f"Must be a UUID (uuid.UUID or its string), got {type(value).__name__}."], None
+    if name in ENUM_FILTERS:
+        choices = [member.value for member in ENUM_FILTERS[name]]
+        text = value.value if isinstance(value, Enum) else value
+        if isinstance(text, str) and text in choices:
+            return [], text
+        shown = str(text)[:60]
+        return [f"{shown!r} is not a valid choice. Choose one of: {', '.join(choices)}."], None
+    if not isinstance(value, str):
+        return [f"Must be a string, got {type(value).__name__}."], None
+    text = value.strip()  # as Django's form fields (and DRF's search) take it
+    if not text:
+        return ["May not be blank; leave the keyword out not to filter by it."], None
+    if "\x00" in text:
+        return [NUL_MESSAGE], None
+    if name == "ordering":
+        return _ordering_problems(text), ",".join(term.strip() for term in text.split(","))
+    return [], text
+
+
+def _ordering_problems(text: str) -> list[str]:
+    problems = []
+    for term in text.split(","):
+        field = term.strip().removeprefix("-")
+        if field not in ORDERING_FIELDS:
+            hint = suggest(field, ORDERING_FIELDS)
+            problems.append(
+                f"{field[:60]!r} is not a field to order by"
+                + (f"; {hint}" if hint else f". Choose from: {', '.join(ORDERING_FIELDS)}.")
+            )
+    return problems
+
+
+def list_query(filters: Mapping[str, object], page_size: object) -> list[tuple[str, str]]:
+    """The list's query parameters for ``filters`` (``list()``'s keywords), without ``page``;
+    :class:`InvalidRequest` naming every problem, before anything is sent.
+    """
+    errors: dict[str, list[str]] = {}
+    query: list[tuple[str, str]] = []
+    for name, value in filters.items():
+        if name not in FILTERS:
+            hint = suggest(str(name), FILTERS)
+            errors[str(name)] = [f"Unknown filter; {hint}" if hint else "Unknown filter."]
+            continue
+        problems, sent = _filter_problems(name, value)
+        if problems:
+            errors[name] = problems
+        elif sent is not None:
+            query.append((name, sent))
+    if (
+        not isinstance(page_size, int)
+        or isinstance(page_size, bool)
+        or not 1 <= page_size <= MAX_PAGE_SIZE
+    ):
+        errors["page_size"] = [f"Must be a whole number from 1 to {MAX_PAGE_SIZE}."]
+    if errors:
+        raise InvalidRequest(errors)
+    query.append(("page_size", str(page_size)))
+    return query
+
+
+class Pager:
+    """Which page to ask for next, checking every page's pagination on the way.
+
+    A real authentik numbers pages 1, 2, 3, ...: each ``next`` is the page after the one
+    asked for, and there are at most ``ceil(count / page_size)`` pages, none of them empty
+    but a lone first one. Anything else (a ``next`` that repeats or jumps, more pages than the
+    first page's ``count`` implies, an empty page that says more follow) is an
+    :class:`UnexpectedResponse`: a broken or hostile server cannot make the iteration loop.
+    """
+
+    __slots__ = ("bound", "count", "fetched", "page", "page_size", "query", "timeout")
+
+    def __init__(self, query: list[tuple[str, str]], page_size: int, timeout: Any) -> None:
+        self.query = query
+        self.page_size = page_size
+        self.timeout = timeout
+        self.page = 1
+        self.fetched = 0
+        self.bound: int | None = None
+        self.count = 0
+
+    def params(self) -> list[tuple[str, str]]:
+        """The query of the page to fetch now."""
+        return [*self.query, ("page", str(self.page))]
+
+    def advance(self, page: Page, url: str) -> bool:
+        """Take the page just fetched (from ``url``); True when another page follows."""
+        self.fetched += 1
+        if self.bound is None:
+            self.count = page.count
+            self.bound = max(1, math.ceil(page.count / self.page_size))
+        if len(page.results) > self.page_size:
+            self._refuse(page, url, f"{len(page.results)} sources on a page of {self.page_size}")
+        if page.next == 0:
+            return False
+        if page.next != self.page + 1:
+            self._refuse(
+                page, url, f"pagination.next is {page.next} on page {self.page}: it does not "
+                f"lead to page {self.page + 1}",
+            )  # fmt: skip
+        if self.fetched >= self.bound:
+            self._refuse(
+                page, url, f"pagination.next is {page.next}, but a count of {self.count} "
+                f"source(s) at {self.page_size} a page makes {self.bound} page(s)",
+            )  # fmt: skip
+        if not page.results:
+            self._refuse(page, url, f"page {self.page} is empty, yet says page {page.next} follows")
+        self.page = page.next
+        return True
+
+    @staticmethod
+    def _refuse(page: Page, url: str, reason: str) -> None:
+        raise UnexpectedResponse(
+            reason,
+            expected="pagination as authentik's",
+            method="GET",
+            url=url,
+            status_code=page.status_code,
+            request_id=page.request_id,
+            body=None,
+            attempts=page.attempts,
+        )

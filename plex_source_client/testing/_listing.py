@@ -1,0 +1,150 @@
+"""How authentik 2024.8 answers ``GET /api/v3/sources/plex/`` (``sources_plex_list``).
+
+Pure functions, no I/O: :class:`~plex_source_client.testing.FakeAuthentik` uses them. The
+viewset's filter backends run in authentik's order (django-filter's ``filterset_fields``, DRF's
+``OrderingFilter``, ``SearchFilter``), then DRF's ``PageNumberPagination`` with authentik's
+``pagination`` wrapper (``authentik.api.pagination.Pagination``). The fake's module docstring
+says what is and is not emulated.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, Final
+
+from .._listing import ORDERING_FIELDS
+from ._drf import CHOICES
+
+#: authentik's REST_FRAMEWORK ``PAGE_SIZE``.
+PAGE_SIZE: Final = 100
+INVALID_PAGE: Final = "Invalid page."
+INVALID_FK: Final = "Select a valid choice. That choice is not one of the available choices."
+#: The viewset's ``ordering``, used when ``ordering`` names no valid field.
+DEFAULT_ORDERING: Final = ("name",)
+SEARCH_FIELDS: Final = ("name", "slug")
+
+#: How Django's NullBooleanSelect reads a boolean filter; anything else is no filter.
+_BOOLEANS: Final[Mapping[str, bool]] = {
+    "2": True,
+    "True": True,
+    "true": True,
+    "1": True,
+    "3": False,
+    "False": False,
+    "false": False,
+    "0": False,
+}
+_CHAR_FILTERS: Final = ("name", "slug", "client_id")
+_BOOL_FILTERS: Final = ("enabled", "allow_friends")
+_FK_FILTERS: Final = ("authentication_flow", "enrollment_flow")
+_CHOICE_FILTERS: Final = ("policy_engine_mode", "user_matching_mode", "group_matching_mode")
+
+
+def _filter(
+    sources: list[dict[str, Any]], query: Mapping[str, str], flows: Collection[str]
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """django-filter's FilterSet: (the sources that match, the form's errors)."""
+    errors: dict[str, list[str]] = {}
+    for name in _CHAR_FILTERS:
+        value = query.get(name, "").strip()
+        if value:
+            sources = [s for s in sources if s[name] == value]
+    for name in _BOOL_FILTERS:
+        flag = _BOOLEANS.get(query.get(name, ""))
+        if flag is not None:
+            sources = [s for s in sources if s[name] is flag]
+    for name in _FK_FILTERS:
+        value = query.get(name, "").strip()
+        if not value:
+            continue
+        try:
+            pk = str(uuid.UUID(value))
+        except ValueError:
+            pk = ""
+        if pk not in flows:
+            errors[name] = [INVALID_FK]
+            continue
+        sources = [s for s in sources if s[name] is not None and str(uuid.UUID(s[name])) == pk]
+    for name in _CHOICE_FILTERS:
+        value = query.get(name, "").strip()
+        if not value:
+            continue
+        if value not in CHOICES[name]:
+            errors[name] = [f"Select a valid choice. {value} is not one of the available choices."]
+            continue
+        sources = [s for s in sources if s[name] == value]
+    return sources, errors
+
+
+def _order(sources: list[dict[str, Any]], ordering: str) -> list[dict[str, Any]]:
+    """DRF's OrderingFilter: valid terms kept, the view's ordering when none is."""
+    terms = [term.strip() for term in ordering.split(",")] if ordering else []
+    valid = [term for term in terms if term.lstrip("-") in ORDERING_FIELDS]
+    ordered = sorted(sources, key=lambda s: str(s["slug"]))  # ties: by slug
+    for term in reversed(valid or list(DEFAULT_ORDERING)):
+        field = term.lstrip("-")
+        descending = term.startswith("-")
+        # PostgreSQL: nulls last ascending, first descending (the reverse of the whole order).
+        ordered.sort(
+            key=lambda s: (s[field] is None, "" if s[field] is None else s[field]),
+            reverse=descending,
+        )
+    return ordered
+
+
+def _search(sources: list[dict[str, Any]], search: str) -> list[dict[str, Any]]:
+    """DRF's SearchFilter: every term in some search field, case-insensitively."""
+    terms = search.replace("\x00", "").replace(",", " ").split()
+    for term in terms:
+        needle = term.casefold()
+        sources = [s for s in sources if any(needle in str(s[f]).casefold() for f in SEARCH_FIELDS)]
+    return sources
+
+
+def _positive_int(value: str) -> int | None:
+    """DRF's ``_positive_int(strict=True)``: None when it raises (DRF then uses PAGE_SIZE)."""
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+def answer(
+    sources: Sequence[dict[str, Any]], query: Mapping[str, str], flows: Collection[str]
+) -> tuple[int, Any]:
+    """The status and JSON body of a list GET with ``query`` (its parameters, last values)."""
+    selected, errors = _filter(list(sources), query, flows)
+    if errors:
+        return 400, errors
+    selected = _search(_order(selected, query.get("ordering", "")), query.get("search", ""))
+    per_page = PAGE_SIZE
+    if "page_size" in query:
+        per_page = _positive_int(query["page_size"]) or PAGE_SIZE
+    count = len(selected)
+    num_pages = max(1, math.ceil(count / per_page))  # an empty first page is allowed
+    raw_page = query.get("page") or "1"
+    if raw_page == "last":
+        raw_page = str(num_pages)
+    try:
+        number = int(raw_page)
+    except ValueError:
+        return 404, {"detail": INVALID_PAGE}
+    if not 1 <= number <= num_pages:
+        return 404, {"detail": INVALID_PAGE}
+    start = (number - 1) * per_page
+    results = selected[start : start + per_page]
+    return 200, {
+        "pagination": {
+            "next": number + 1 if number < num_pages else 0,
+            "previous": number - 1 if number > 1 else 0,
+            "count": count,
+            "current": number,
+            "total_pages": num_pages,
+            "start_index": 0 if count == 0 else start + 1,
+            "end_index": count if number == num_pages else start + per_page,
+        },
+        "results": results,
+    }
