@@ -339,7 +339,7 @@ def _token_from_env(env: Mapping[str, str]) -> str:
     return token
 
 
-# --- the sans-I/O update flow -----------------------------------------------------------------
+# --- the sans-I/O request flow ----------------------------------------------------------------
 
 
 class Send:
