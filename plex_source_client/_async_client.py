@@ -119,7 +119,7 @@ class AsyncPlexSourceClient(
 
     async def _run_for_raw(self, prepare: Callable[[], _Prepared[RawResponse]]) -> RawResponse:
         # Prepared inside the coroutine: a validation error surfaces where it is awaited.
-        return await self._drive(self._update_flow(prepare()))
+        return await self._drive(self._request_flow(prepare()))
 
     async def _run_for_source(self, prepare: Callable[[], _Prepared[RawResponse]]) -> PlexSource:
         return (await self._run_for_raw(prepare)).source
@@ -133,7 +133,7 @@ class AsyncPlexSourceClient(
     async def _iterate(self, pager: Pager) -> AsyncIterator[PlexSource]:
         while True:
             prepared = self._prepare_page(pager)
-            page = await self._drive(self._update_flow(prepared))
+            page = await self._drive(self._request_flow(prepared))
             more = pager.advance(page, prepared.url)
             for source in page.results:
                 yield source

@@ -3,11 +3,11 @@ response handling. Nothing here does I/O.
 
 Every request (a PATCH, a GET of a source, a GET of a page of the list) is prepared once
 (:class:`_Prepared`: the request, its budget and size limit, and how a 2xx answer becomes its
-result) and run by one generator (:meth:`BaseClient._update_flow`), as httpx does for auth
+result) and run by one generator (:meth:`BaseClient._request_flow`), as httpx does for auth
 flows: it yields :class:`Send` and :class:`Sleep` steps and receives each step's outcome. The
 sync client runs it with ``httpx.Client`` and ``time.sleep``, the async one with
 ``httpx.AsyncClient`` and ``asyncio.sleep``; everything else is written once, here. Listing
-is a sequence of such requests, one a page, steered by :class:`_Pager` (also pure).
+is a sequence of such requests, one a page, steered by :class:`~._listing.Pager` (also pure).
 """
 
 from __future__ import annotations
@@ -342,7 +342,7 @@ def _token_from_env(env: Mapping[str, str]) -> str:
     return token
 
 
-# --- the sans-I/O update flow -----------------------------------------------------------------
+# --- the sans-I/O request flow ----------------------------------------------------------------
 
 
 class Send:
@@ -896,7 +896,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
 
     # -- the retry loop (pure: yields steps, the subclass performs them) --
 
-    def _update_flow(self, prepared: _Prepared[_T]) -> Flow[_T]:
+    def _request_flow(self, prepared: _Prepared[_T]) -> Flow[_T]:
         """Send ``prepared``, retrying as :mod:`._retry` says; its result, or its error."""
         method, url = prepared.method, prepared.url
         started = time.monotonic()

@@ -50,7 +50,7 @@ class PlexSourceClient(
         _deadline.install(self._http)
 
     def _run_for_raw(self, prepare: Callable[[], _Prepared[RawResponse]]) -> RawResponse:
-        return self._drive(self._update_flow(prepare()))
+        return self._drive(self._request_flow(prepare()))
 
     def _run_for_source(self, prepare: Callable[[], _Prepared[RawResponse]]) -> PlexSource:
         return self._run_for_raw(prepare).source
@@ -64,7 +64,7 @@ class PlexSourceClient(
     def _iterate(self, pager: Pager) -> Iterator[PlexSource]:
         while True:
             prepared = self._prepare_page(pager)
-            page = self._drive(self._update_flow(prepared))
+            page = self._drive(self._request_flow(prepared))
             more = pager.advance(page, prepared.url)
             yield from page.results
             if not more:

@@ -177,7 +177,8 @@ class Pager:
         if self.fetched >= self.bound:
             self._refuse(
                 page, url, f"pagination.next is {page.next}, but a count of {self.count} "
-                f"source(s) at {self.page_size} a page makes {self.bound} page(s)",
+                f"source(s) at {self.page_size} a page makes {self.bound} page(s) (did the "
+                "list grow while it was read?)",
             )  # fmt: skip
         if not page.results:
             self._refuse(page, url, f"page {self.page} is empty, yet says page {page.next} follows")
@@ -188,7 +189,7 @@ class Pager:
     def _refuse(page: Page, url: str, reason: str) -> None:
         raise UnexpectedResponse(
             reason,
-            expected="pagination as authentik's",
+            expected="authentik's pagination",
             method="GET",
             url=url,
             status_code=page.status_code,

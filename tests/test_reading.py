@@ -393,3 +393,30 @@ def test_unknown_flow_filter_is_the_servers_400(fake: FakeAuthentik) -> None:
 
     with fake.client() as client, pytest.raises(BadRequest, match="Select a valid choice"):
         list(client.list(authentication_flow=uuid.uuid4()))
+
+
+@pytest.mark.parametrize(
+    ("cls", "returns"),
+    [
+        (PlexSourceClient, ("PlexSource", "Iterator[PlexSource]", "SourceDiff")),
+        (
+            AsyncPlexSourceClient,
+            (
+                "Coroutine[Any, Any, PlexSource]",
+                "AsyncIterator[PlexSource]",
+                "Coroutine[Any, Any, SourceDiff]",
+            ),
+        ),
+    ],
+)
+def test_help_shows_each_clients_types(
+    cls: type[PlexSourceClient] | type[AsyncPlexSourceClient], returns: tuple[str, str, str]
+) -> None:
+    import inspect
+
+    signatures = [inspect.signature(getattr(cls, name)) for name in ("get", "list", "diff")]
+    assert tuple(s.return_annotation for s in signatures) == returns
+    update = inspect.signature(cls.update)
+    assert signatures[2].parameters == update.parameters  # diff takes update()'s keywords
+    assert list(signatures[1].parameters)[1:3] == ["page_size", "name"]
+    assert "lazily" in (cls.list.__doc__ or "")  # list()'s own docstring

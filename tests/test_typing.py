@@ -16,6 +16,14 @@ MISTAKES = {
     "typo": ('client.update("x", enabeld=False)', 'Unexpected keyword argument "enabeld"'),
     "none where not nullable": ('client.update("x", enabled=None)', 'Argument "enabled"'),
     "bad enum string": ('client.update("x", policy_engine_mode="bogus")', "policy_engine_mode"),
+    "list filter typo": ("client.list(enabeld=True)", 'Unexpected keyword argument "enabeld"'),
+    "list filter type": ('client.list(enabled="yes")', 'Argument "enabled"'),
+    "diff typo": ('client.diff("x", enabeld=False)', 'Unexpected keyword argument "enabeld"'),
+    "get result": ("diff: int = client.get('x')", "Incompatible types in assignment"),
+    "async list is not awaited": (
+        'async def f() -> None:\n    await AsyncPlexSourceClient(url="u", token="t").list()',
+        'Incompatible types in "await"',
+    ),
     "async not awaited result": (
         'source: PlexSource = AsyncPlexSourceClient(url="u", token="t").update("x")',
         "Incompatible types in assignment",

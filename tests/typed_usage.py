@@ -6,6 +6,7 @@ Never run; tests/test_typing.py also shows that mistakes in such code fail to ty
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 
@@ -13,12 +14,15 @@ from plex_source_client import (
     APIError,
     AsyncPlexSourceClient,
     BadRequest,
+    FieldChange,
     InvalidRequest,
     PlexSource,
     PlexSourceClient,
     PolicyEngineMode,
     RawResponse,
+    SourceDiff,
     UserMatchingModeEnum,
+    compute_diff,
 )
 
 
@@ -83,3 +87,26 @@ def report(source: PlexSource) -> list[str]:
     lines.append(source.user_matching_mode.value + source.group_matching_mode.value)
     lines.append(source.user_path_template)
     return lines
+
+
+def read_before_write(wanted: dict[str, object]) -> list[str]:
+    """get(), list() and diff() are typed: a PlexSource, an iterator of them, a SourceDiff."""
+    with PlexSourceClient.from_env() as client:
+        source: PlexSource = client.get("my-plex", timeout=5)
+        sources: Iterator[PlexSource] = client.list(
+            page_size=50, enabled=True, policy_engine_mode="all", search="eu", ordering="-name"
+        )
+        diff: SourceDiff = client.diff("my-plex", enabled=False, new_slug="plex-2")
+        mapped: SourceDiff = client.diff_from_mapping("my-plex", wanted)
+        change: FieldChange = diff.changes["enabled"]
+        pure: SourceDiff = compute_diff(source, {"name": "x"})
+        patch: dict[str, object] = diff.patch()
+        return [s.slug for s in sources] + [change.display(), str(mapped), str(pure), str(patch)]
+
+
+async def read_async() -> list[str]:
+    async with AsyncPlexSourceClient.from_env() as client:
+        source: PlexSource = await client.get("my-plex")
+        diff: SourceDiff = await client.diff("my-plex", allow_friends=False)
+        listed: AsyncIterator[PlexSource] = client.list(user_matching_mode="email_link")
+        return [source.slug, str(diff.unchanged)] + [s.slug async for s in listed]

@@ -11,8 +11,9 @@
         assert fake.sources["plex-test"]["enabled"] is False
 
 It is stateful (sources by slug, flows and property mappings that PATCHes may reference),
-faithful to authentik 2024.8 (routes, PATCH and PUT, status codes, DRF error messages,
-``Allow``, ``X-Authentik-Id``; checked against a real server's recorded answers), robust
+faithful to authentik 2024.8 (routes, PATCH and PUT, GET of a source and the paginated,
+filtered list, status codes, DRF error messages, ``Allow``, ``X-Authentik-Id``; checked
+against a real server's recorded answers), robust
 (idle timeout, body size limit, any body answered, never an exception) and injects faults
 (``fail_next``, ``drop_next``, ``corrupt_next``, ``latency``); :mod:`._fake` lists what it
 emulates and what not. With pytest, the
