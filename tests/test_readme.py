@@ -164,3 +164,47 @@ def test_the_readme_cli_examples_run_against_plex_source_fake(tmp_path: Path) ->
     err = (tmp_path / "fake.err").read_text()
     assert "Traceback" not in err
     assert err.count("-> 200") == 3  # the update, then the plan's two items
+
+
+#: Every other Python block of the README (the quickstarts, the notebook, reading sources, the
+#: errors example), run against a fake authentik: only what points at the reader's own server
+#: is replaced (its URL and token, the secret file, the client an example assumes exists).
+PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+SELF_TESTED = ("def test_disable_source", "What the fake offers", "FakeAuthentik() as fake")
+
+
+def _fake_run_blocks() -> list[str]:
+    return [block for block in PYTHON_BLOCKS if not any(mark in block for mark in SELF_TESTED)]
+
+
+@pytest.mark.parametrize("block", _fake_run_blocks(), ids=lambda block: block.splitlines()[0][:40])
+def test_every_python_block_runs_against_the_fake(
+    block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ast
+    import asyncio
+
+    from plex_source_client import PlexSourceClient
+    from plex_source_client.testing import FakeAuthentik
+
+    secret = tmp_path / "plex"
+    secret.write_text("plex-token-from-a-file\n")
+    with FakeAuthentik() as fake:
+        fake.add_source(slug="my-plex", name="My Plex", client_id="cid", plex_token="t0ken-0ld")
+        monkeypatch.setenv("AUTHENTIK_URL", fake.url)
+        monkeypatch.setenv("AUTHENTIK_TOKEN", fake.token)
+        code = (
+            block.replace('url="https://auth.example.com"', f'url="{fake.url}"')
+            .replace('token="..."', f'token="{fake.token}"')
+            .replace("/run/secrets/plex", str(secret))
+        )
+        namespace: dict[str, Any] = {}
+        if "client." in code and "with " not in code:  # the errors example: "client" is yours
+            namespace["client"] = PlexSourceClient.from_env()
+        compiled = compile(code, "README.md", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        result = eval(compiled, namespace)  # noqa: S307 - our own README
+        if asyncio.iscoroutine(result):
+            asyncio.run(result)
+        touched = [request for request in fake.requests if request.method == "PATCH"]
+        if "update" in code and "InvalidRequest" not in code:  # that one is refused: unsent
+            assert touched, "the block sent no update"
