@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from plex_source_client._bulk import ItemResult, Progress
-from plex_source_client._cli import main
-from plex_source_client._plan import PlanItem, group_items
+from plex_source_client.cli import main
+from plex_source_client.cli.planfile import PlanItem, group_items
+from plex_source_client.cli.runner import ItemResult, Progress
 from plex_source_client.testing import FakeAuthentik
 
 Capture = pytest.CaptureFixture[str]
@@ -643,7 +643,7 @@ def test_update_output_says_what_its_marker_means(
 
 
 def test_every_option_has_help_that_states_its_default() -> None:
-    from plex_source_client._cli import _parser
+    from plex_source_client.cli.main import build_parser as _parser
 
     def walk(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.Action]]:
         for action in parser._actions:
@@ -671,7 +671,7 @@ def test_apply_help_shows_a_minimal_plan_that_is_valid(capsys: Capture) -> None:
     import textwrap
     import tomllib
 
-    from plex_source_client._plan import parse_plan
+    from plex_source_client.cli.planfile import parse_plan
 
     with pytest.raises(SystemExit):
         main(["apply", "--help"])

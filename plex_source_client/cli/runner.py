@@ -15,9 +15,8 @@ from typing import Any, Literal
 
 import attrs
 
-from ._async_client import AsyncPlexSourceClient
-from ._drift import find_drift
-from ._errors import (
+from .._async_client import AsyncPlexSourceClient
+from .._errors import (
     APIError,
     BadRequest,
     InvalidRequest,
@@ -27,9 +26,10 @@ from ._errors import (
     TransportError,
     UnexpectedResponse,
 )
-from ._plan import PlanItem, group_items
-from ._secrets import redact_json
-from ._text import MESSAGE_LIMIT, shorten
+from .._secrets import redact_json
+from .._text import MESSAGE_LIMIT, shorten
+from .drift import find_drift
+from .planfile import PlanItem, group_items
 
 Outcome = Literal["applied", "rejected", "not_found", "failed", "skipped"]
 #: Outcomes that mean the server refused the item (a 4xx): exit code 1.
@@ -107,6 +107,7 @@ class Progress:
         self._last = 0.0
 
     def advance(self, result: ItemResult, *, final: bool = False) -> None:
+        """Count ``result`` (unless ``final``) and repaint the line at most ten times a second."""
         if not final:
             self.done += 1
             self.counts[result.outcome] = self.counts.get(result.outcome, 0) + 1
