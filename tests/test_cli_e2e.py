@@ -75,14 +75,19 @@ def build_plan(fake: FakeAuthentik) -> tuple[list[dict[str, Any]], dict[int, str
     return items, expected_failure
 
 
-def test_apply_200_items_with_faults(fake: FakeAuthentik, tmp_path: Path) -> None:
+@pytest.mark.parametrize("read", [True, False], ids=["read-first", "no-read"])
+def test_apply_200_items_with_faults(fake: FakeAuthentik, tmp_path: Path, read: bool) -> None:
     items, expected_failure = build_plan(fake)
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(items))
     fake.fail_next(4, status=503)
     fake.drop_next(4)
+    sources = len(fake.sources)
 
-    result = cli(fake, tmp_path, "apply", str(plan), "--output", "json", "--max-retries", "8")
+    options = [] if read else ["--no-read"]
+    result = cli(
+        fake, tmp_path, "apply", str(plan), "--output", "json", "--max-retries", "8", *options
+    )
 
     assert result.returncode == 1, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
@@ -110,7 +115,15 @@ def test_apply_200_items_with_faults(fake: FakeAuthentik, tmp_path: Path) -> Non
                 assert state[item["slug"]][field] == value
     assert all(f"mover-{n}" in state for n in range(6))
     patches = [r for r in fake.requests if r.method == "PATCH"]
-    assert len(patches) == 200 + 8  # one request per item, plus one retry per injected fault
+    gets = [r.path.split("?")[0] for r in fake.requests if r.method == "GET"]
+    if read:  # one list page (500 sources), a GET of each of the 7 ghosts the list lacks; the
+        # ghosts get no PATCH; one retry per injected fault
+        assert sources <= 500
+        ghosts = sorted(f"/api/v3/sources/plex/ghost-{n}/" for n in range(7))
+        assert sorted(gets) == ["/api/v3/sources/plex/", *ghosts]
+        assert len(patches) == 200 - 7 + 8
+    else:  # one request per item, plus one retry per injected fault
+        assert (gets, len(patches)) == ([], 200 + 8)
     assert sum(r["attempts"] for r in records) == 208
     # One stderr line per problem, naming slug and field.
     assert len(result.stderr.splitlines()) == 20

@@ -163,4 +163,4 @@ def test_the_readme_cli_examples_run_against_plex_source_fake(tmp_path: Path) ->
     assert (code, took < 3) == (0, True)
     err = (tmp_path / "fake.err").read_text()
     assert "Traceback" not in err
-    assert err.count("-> 200") == 3  # the update, then the plan's two items
+    assert err.count("PATCH /api/v3/sources/plex/") == 3  # the update, the plan's two items

@@ -111,6 +111,7 @@ def _run(
                 check=args.check,
                 keep_sources=args.command == "update",
                 progress=progress,
+                read=not args.no_read,
             )
 
     return asyncio.run(go())
@@ -145,8 +146,10 @@ def add_parser(commands: Any) -> None:
         help="apply many updates from a file",
         description="Apply a plan: a JSON, TOML or YAML list of {slug, changes} items "
         "(TOML: [[items]] tables). The whole file is validated first; then the items run "
-        "concurrently, and each ends in one outcome: applied, rejected, not_found, failed or "
-        "skipped. Re-running a plan is safe.",
+        "concurrently, and each ends in one outcome: applied, unchanged, rejected, not_found, "
+        "failed or skipped. Each source is read first and only the fields that differ are "
+        "PATCHed: a source that already matches is unchanged and gets no request, so "
+        "re-running a plan sends nothing (--no-read PATCHes every field unread).",
         epilog=plan_help() + EXIT_CODES_HELP,
         formatter_class=formatter,
     )

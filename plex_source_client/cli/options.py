@@ -57,7 +57,14 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--dry-run",
         action="store_true",
-        help="validate and print the exact requests (secrets masked); send nothing",
+        help="validate and print the requests of every planned field (secrets masked), "
+        "reading nothing and sending nothing (plan FILE shows what would change)",
+    )
+    group.add_argument(
+        "--no-read",
+        action="store_true",
+        help="PATCH every planned field without reading the sources first (default: read "
+        "them, PATCH only the fields that differ, and send nothing for an unchanged source)",
     )
     group.add_argument(
         "--check",

@@ -33,7 +33,7 @@ def problem_lines(result: ItemResult) -> list[str]:
     or the server shortened (a megabyte-long field name makes no megabyte-long line).
     """
     slug = shorten(result.slug)
-    if result.outcome == "applied":
+    if result.outcome in ("applied", "unchanged"):
         return [
             f"{slug}: {shorten(field)}: drift: {shorten(what, MESSAGE_LIMIT)}"
             for field, what in result.drift.items()
@@ -68,14 +68,22 @@ def report(
         return
     if args.command == "update":
         [result] = results
-        if result.source is not None:
+        if result.source is not None and result.outcome == "unchanged":
+            slug = shorten(result.source.get("slug", result.slug))
+            out.write(
+                f'Plex source "{slug}" unchanged: authentik already has every field as given, '
+                "so nothing was sent:\n"
+            )
+            out.write(text_table(result.source) + "\n")
+        elif result.source is not None:
             slug = shorten(result.source.get("slug", result.slug))
             request_id = shorten(result.request_id)
             out.write(
                 f'Plex source "{slug}" as authentik now has it (request id {request_id}; '
                 "* marks the fields this update sent):\n"
             )
-            out.write(text_table(result.source, changed=sent_wire_names(items)) + "\n")
+            names = result.sent if result.sent is not None else sent_wire_names(items)
+            out.write(text_table(result.source, changed=wire_names(names)) + "\n")
         return
     slugs = [shorten(r.slug) for r in results]
     width = max([len(slug) for slug in slugs] + [4])
@@ -83,12 +91,14 @@ def report(
     for r, slug in zip(results, slugs, strict=True):
         problems = problem_lines(r)
         detail = problems[0].split(": ", 1)[1] if problems else ""
+        if not detail and r.outcome == "applied" and r.sent is not None:
+            detail = shorten("sent " + ", ".join(r.sent), MESSAGE_LIMIT)
         status = str(r.status_code or "-")
         out.write(f"{r.index + 1:>5}  {slug.ljust(width)}  {r.outcome:<9}  {status:<6}  {detail}\n")
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome] = counts.get(r.outcome, 0) + 1
-    order = ("applied", "rejected", "not_found", "failed", "skipped")
+    order = ("applied", "unchanged", "rejected", "not_found", "failed", "skipped")
     summary = ", ".join(f"{counts[o]} {o.replace('_', ' ')}" for o in order if o in counts)
     drifted = sum(1 for r in results if r.drift)
     out.write(
@@ -98,8 +108,13 @@ def report(
     )
 
 
-def sent_wire_names(items: Sequence[PlanItem]) -> set[str]:
-    """The JSON names of the fields the items sent (options and ``--from-file`` alike)."""
+def sent_wire_names(items: Sequence[PlanItem]) -> list[str]:
+    """The keyword names of the fields the items sent unread (options and ``--from-file``)."""
+    return [name for item in items for name in item.changes]
+
+
+def wire_names(names: Sequence[str]) -> set[str]:
+    """The JSON names of fields given by keyword name (``new_slug`` is ``slug``)."""
     from .._changes import FIELDS_BY_NAME
 
-    return {FIELDS_BY_NAME[name].wire for item in items for name in item.changes}
+    return {FIELDS_BY_NAME[name].wire for name in names if name in FIELDS_BY_NAME}
