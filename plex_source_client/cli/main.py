@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Final, TextIO
 
 from .._version import AUTHENTIK_API_VERSION, __version__
-from . import apply, demo, fake, update
+from . import apply, demo, export, fake, get, plan, update
 from .exits import EXIT_CODES_HELP, EXIT_USAGE
 from .guard import guarded, secrets_read
 from .options import ArgumentParser
@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     update.add_parser(commands)
     apply.add_parser(commands)
+    plan.add_parser(commands)
+    get.add_parser(commands)
+    export.add_parser(commands)
     demo.add_parser(commands)
     fake.add_parser(commands)
     return parser
@@ -61,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 COMMANDS: Final[dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]]] = {
     "update": apply.run_command,
     "apply": apply.run_command,
+    "plan": plan.run,
+    "get": get.run,
+    "export": export.run,
     "demo": demo.run,
     "fake": fake.run,
 }

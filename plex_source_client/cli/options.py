@@ -39,8 +39,13 @@ class RefuseSecretInArgv(argparse.Action):
         parser.exit(EXIT_USAGE)
 
 
-def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    """The connection and behaviour options every command that talks to authentik takes."""
+def add_connection_options(
+    parser: argparse.ArgumentParser, *, writes: bool = True, output: bool = True
+) -> None:
+    """The connection and behaviour options every command that talks to authentik takes;
+    ``writes``: also those of commands that change sources (``--dry-run``, ``--no-read``,
+    ``--check``); ``output``: ``--output``.
+    """
     parser.add_argument(
         "--token", action=RefuseSecretInArgv, default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
@@ -51,26 +56,31 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="read the API token from PATH (default: $AUTHENTIK_TOKEN_FILE or $AUTHENTIK_TOKEN)",
     )
-    group.add_argument(
-        "--output", choices=("text", "json"), default="text", help="output format (default: text)"
-    )
-    group.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="validate and print the requests of every planned field (secrets masked), "
-        "reading nothing and sending nothing (plan FILE shows what would change)",
-    )
-    group.add_argument(
-        "--no-read",
-        action="store_true",
-        help="PATCH every planned field without reading the sources first (default: read "
-        "them, PATCH only the fields that differ, and send nothing for an unchanged source)",
-    )
-    group.add_argument(
-        "--check",
-        action="store_true",
-        help="compare each returned source with the request; exit 4 on any difference",
-    )
+    if output:
+        group.add_argument(
+            "--output",
+            choices=("text", "json"),
+            default="text",
+            help="output format (default: text)",
+        )
+    if writes:
+        group.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="validate and print the requests of every planned field (secrets masked), "
+            "reading nothing and sending nothing (plan FILE shows what would change)",
+        )
+        group.add_argument(
+            "--no-read",
+            action="store_true",
+            help="PATCH every planned field without reading the sources first (default: read "
+            "them, PATCH only the fields that differ, and send nothing for an unchanged source)",
+        )
+        group.add_argument(
+            "--check",
+            action="store_true",
+            help="compare each returned source with the request; exit 4 on any difference",
+        )
     group.add_argument(
         "--timeout",
         type=float,
