@@ -368,3 +368,28 @@ def test_export_reads_named_sources_with_one_get_each(
     assert code == 0
     assert [item["slug"] for item in tomllib.loads(out)["items"]] == ["full", "bare"]
     assert sorted(requests(authentik_env, "GET")) == [f"{LIST}bare/", f"{LIST}full/"]
+
+
+def test_items_on_one_slug_are_compared_with_the_state_the_earlier_ones_leave(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path
+) -> None:
+    """The source a PATCH returns is the current one for the next item of its group: a
+    change and its undo both run, with no second read.
+    """
+    original = authentik_env.sources["plex"]["name"]
+    items = [
+        {"slug": "plex", "changes": {"name": "Changed"}},
+        {"slug": "plex", "changes": {"name": original}},
+    ]
+    plan = write(tmp_path, items)
+    code, out, _ = run(capsys, "plan", plan, "--output", "json")
+    assert code == 4
+    assert [json.loads(line)["changes"]["name"]["desired"] for line in out.splitlines()] == [
+        "Changed",
+        original,
+    ]
+    before = len(authentik_env.requests)
+    code, out, _ = run(capsys, "apply", plan)
+    assert (code, out.splitlines()[-1]) == (0, "2 items: 2 applied")
+    assert [r.method for r in authentik_env.requests[before:]] == ["GET", "PATCH", "PATCH"]
+    assert authentik_env.sources["plex"]["name"] == original
