@@ -245,7 +245,7 @@ def test_plan_of_a_failing_server_exits_3(
     code, out, err = run(capsys, "plan", plan, "--max-retries", "0")
     assert code == 3
     assert "plex: failed:" in err
-    assert out.endswith("1 item: 0 to change, 1 failed\n")
+    assert out.endswith("1 item: 0 to change, 0 unchanged, 1 failed\n")
 
 
 # -- get ---------------------------------------------------------------------------------------

@@ -29,16 +29,14 @@ EXIT_INTERRUPTED: Final = 130
 
 #: Where to report a bug: the ``Source`` URL of pyproject.toml (a test keeps them equal).
 SOURCE_URL: Final = "https://github.com/plex-source-client/plex-source-client"
-#: The largest secret file (API token, Plex token) read; a token is well under 1 KiB.
-
 
 EXIT_CODES_HELP: Final = """\
 exit codes:
-  0  every update was applied
-  1  the server rejected at least one update (invalid field, unknown slug, no permission)
+  0  every update was applied or already in place; plan: nothing would change
+  1  the server refused at least one update or read (invalid field, unknown slug, no permission)
   2  usage error or client-side validation failure: nothing was sent
   3  transport failure or unexpected response (unreachable, timeout, 5xx after retries)
-  4  --check: the server did not take every requested field as given
+  4  plan: something would change; --check: the server did not take every field as given
   5  internal error: a bug in plex-source-client (the message asks for a report)
 environment:
   AUTHENTIK_URL         authentik's URL, e.g. https://auth.example.com (or --url)
