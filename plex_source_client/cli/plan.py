@@ -153,7 +153,8 @@ def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -
             what = WORDS[plan.outcome]
             out.write(f"! {shorten(plan.slug)} (item {plan.index + 1}): {what}\n")
     counts = {verdict: sum(1 for p in plans if p.outcome == verdict) for verdict in WORDS}
-    summary = ", ".join(f"{n} {WORDS[v]}" for v, n in counts.items() if n or v in ("change", "unchanged"))
+    always = ("change", "unchanged")
+    summary = ", ".join(f"{n} {WORDS[v]}" for v, n in counts.items() if n or v in always)
     out.write(f"{plural(len(plans), 'item')}: {summary}\n")
 
 
