@@ -393,3 +393,18 @@ def test_items_on_one_slug_are_compared_with_the_state_the_earlier_ones_leave(
     assert (code, out.splitlines()[-1]) == (0, "2 items: 2 applied")
     assert [r.method for r in authentik_env.requests[before:]] == ["GET", "PATCH", "PATCH"]
     assert authentik_env.sources["plex"]["name"] == original
+
+
+@pytest.mark.parametrize("command", ["plan", "apply"])
+def test_a_refused_list_falls_back_to_one_get_per_item(
+    authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path, command: str
+) -> None:
+    """A token that may read sources one by one but not list them: still no PATCH."""
+    plan = write(tmp_path, matching_plan(authentik_env, LIST_FROM))
+    authentik_env.fail_next(1, status=403, method="GET")  # the list
+    code, out, err = run(capsys, command, plan)
+    assert (code, err) == (0, "")
+    gets = requests(authentik_env, "GET")
+    assert gets[0] == LIST
+    assert sorted(gets[1:]) == [f"{LIST}s{n:03}/" for n in range(LIST_FROM)]
+    assert not requests(authentik_env, "PATCH")

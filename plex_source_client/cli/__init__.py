@@ -6,7 +6,8 @@ One module per command, plus the pieces they share:
 - commands: :mod:`.update`, :mod:`.apply`, :mod:`.plan`, :mod:`.get`, :mod:`.export`,
   :mod:`.demo`, :mod:`.fake`;
 - shared: :mod:`.options` (argument groups), :mod:`.planfile` (reading plan files),
-  :mod:`.runner` (the concurrent runner), :mod:`.drift` (``--check``), :mod:`.settings`
+  :mod:`.runner` (the concurrent runner: read first, PATCH what differs), :mod:`.reading`
+  (the sources ``plan`` and ``export`` read), :mod:`.drift` (``--check``), :mod:`.settings`
   (client settings, secret files), :mod:`.tables` (terminal tables), :mod:`.report`
   (outcome tables and stderr lines), :mod:`.exits` (exit codes), :mod:`.guard` (every
   exception to an exit code, secrets masked).
