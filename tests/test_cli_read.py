@@ -404,6 +404,7 @@ def test_a_refused_list_falls_back_to_one_get_per_item(
     authentik_env.fail_next(1, status=403, method="GET")  # the list
     code, out, err = run(capsys, command, plan)
     assert (code, err) == (0, "")
+    assert "10 unchanged" in out
     gets = requests(authentik_env, "GET")
     assert gets[0] == LIST
     assert sorted(gets[1:]) == [f"{LIST}s{n:03}/" for n in range(LIST_FROM)]

@@ -137,6 +137,8 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def add_parser(commands: Any) -> None:
     """Add ``apply`` to the subcommands."""
+    import textwrap
+
     from .options import DEFAULT_CONCURRENCY, add_connection_options
 
     formatter = argparse.RawDescriptionHelpFormatter
@@ -144,12 +146,15 @@ def add_parser(commands: Any) -> None:
         "apply",
         allow_abbrev=False,
         help="apply many updates from a file",
-        description="Apply a plan: a JSON, TOML or YAML list of {slug, changes} items "
-        "(TOML: [[items]] tables). The whole file is validated first; then the items run "
-        "concurrently, and each ends in one outcome: applied, unchanged, rejected, not_found, "
-        "failed or skipped. Each source is read first and only the fields that differ are "
-        "PATCHed: a source that already matches is unchanged and gets no request, so "
-        "re-running a plan sends nothing (--no-read PATCHes every field unread).",
+        description=textwrap.fill(
+            "Apply a plan: a JSON, TOML or YAML list of {slug, changes} items "
+            "(TOML: [[items]] tables). The whole file is validated first; then the items run "
+            "concurrently, and each ends in one outcome: applied, unchanged, rejected, not_found, "
+            "failed or skipped. Each source is read first and only the fields that differ are "
+            "PATCHed: a source that already matches is unchanged and gets no PATCH, so "
+            "re-running a plan changes nothing (--no-read PATCHes every field unread).",
+            88,
+        ),
         epilog=plan_help() + EXIT_CODES_HELP,
         formatter_class=formatter,
     )

@@ -122,17 +122,22 @@ def _write_file(path: str, text: str, *, private: bool) -> None:
 
 def add_parser(commands: Any) -> None:
     """Add ``export`` to the subcommands."""
+    import textwrap
+
     from .options import add_connection_options
 
     parser = commands.add_parser(
         "export",
         allow_abbrev=False,
         help="write the sources' current settings as a plan (config as code)",
-        description="Read the named Plex sources (every one when none is named) and print a "
-        "plan of their writable fields' current values, in update()'s keyword names: TOML, "
-        "or JSON with --format json. plex-source plan on the result reports no change. The "
-        "Plex token is left out unless --include-secrets. TOML has no null: a null field "
-        "(no flow) is left out of TOML, written as null in JSON.",
+        description=textwrap.fill(
+            "Read the named Plex sources (every one when none is named) and print a "
+            "plan of their writable fields' current values, in update()'s keyword names: TOML, "
+            "or JSON with --format json. plex-source plan on the result reports no change. The "
+            "Plex token is left out unless --include-secrets. TOML has no null: a null field "
+            "(no flow) is left out of TOML, written as null in JSON.",
+            88,
+        ),
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

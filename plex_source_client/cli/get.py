@@ -61,14 +61,19 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def add_parser(commands: Any) -> None:
     """Add ``get`` to the subcommands."""
+    import textwrap
+
     from .options import add_connection_options
 
     parser = commands.add_parser(
         "get",
         allow_abbrev=False,
         help="show one Plex source as authentik has it",
-        description="Read the Plex source SLUG (one GET) and print it: a table, or with "
-        "--output json its JSON. Secrets (the Plex token) are masked unless --show-secrets.",
+        description=textwrap.fill(
+            "Read the Plex source SLUG (one GET) and print it: a table, or with "
+            "--output json its JSON. Secrets (the Plex token) are masked unless --show-secrets.",
+            88,
+        ),
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

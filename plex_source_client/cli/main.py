@@ -22,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(
         prog="plex-source",
         allow_abbrev=False,  # --token must never be read as --token-file
-        description="Change authentik Plex sources: PATCH /api/v3/sources/plex/{slug}/.",
+        description="Read and change authentik Plex sources (/api/v3/sources/plex/): changes are "
+        "PATCHed only where the server differs.",
         epilog=EXIT_CODES_HELP,
         formatter_class=formatter,
     )

@@ -197,16 +197,21 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def add_parser(commands: Any) -> None:
     """Add ``plan`` to the subcommands."""
+    import textwrap
+
     from .options import DEFAULT_CONCURRENCY, add_connection_options
 
     parser = commands.add_parser(
         "plan",
         allow_abbrev=False,
         help="show what applying a plan file would change; change nothing",
-        description="Read the current state of every source a plan names (the list, a few "
-        "requests, when it names many) and print, per item, each field that would change as "
-        "current -> desired (a secret only as changed), then a summary. Nothing is changed. "
-        "Exit 0 when nothing would change, 4 when something would.",
+        description=textwrap.fill(
+            "Read the current state of every source a plan names (the list, a few "
+            "requests, when it names many) and print, per item, each field that would change as "
+            "current -> desired (a secret only as changed), then a summary. Nothing is changed. "
+            "Exit 0 when nothing would change, 4 when something would.",
+            88,
+        ),
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
