@@ -72,7 +72,9 @@ def _failed(item: PlanItem, error: PlexSourceError) -> ItemPlan:
     from .runner import result_for_error
 
     result = result_for_error(item, error)
-    outcome: Verdict = result.outcome if result.outcome != "skipped" else "failed"  # type: ignore[assignment]
+    outcome: Verdict = "failed"
+    if result.outcome in ("not_found", "rejected"):
+        outcome = "not_found" if result.outcome == "not_found" else "rejected"
     return ItemPlan(
         item.index, item.slug, outcome, (), result.status_code, result.request_id, result.message
     )
