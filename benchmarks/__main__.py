@@ -3,8 +3,10 @@
 Starts a near-zero-cost local HTTP/1.1 server (``benchmarks/server.py``, its own process), then
 measures, interleaving the contenders in rotating rounds: sequential per-request time, bulk
 throughput at concurrency 32, cold import time and peak memory of whole processes, and the
-peak memory of ``plex-source apply`` as items and concurrency grow. Prints the tables and
-writes them to benchmarks/RESULTS.md (``--update-readme`` also puts them in README.md).
+peak memory of ``plex-source apply`` as items and concurrency grow, and a no-op
+``plex-source apply`` (read first) next to a blind one (``--no-read``): requests and time.
+Prints the tables and writes them to benchmarks/RESULTS.md (``--update-readme`` also puts
+them in README.md).
 Ratios measured side by side in one run are what to compare; absolute times vary by machine.
 """
 
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from . import contenders
 from .measure import rotated, run_process, summary, time_calls
+from .noop import noop_apply
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -204,10 +207,18 @@ def versions() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    parser.add_argument(
+        "--noop-only",
+        action="store_true",
+        help="only the no-op vs blind apply table: printed, nothing written",
+    )
     parser.add_argument("--update-readme", action="store_true", help="put the tables in README")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the tables")
     args = parser.parse_args()
     quick = args.quick
+    if args.noop_only:
+        print(noop_apply(rounds=1 if quick else 3, n=100 if quick else 2000)[0])
+        return
     with contenders.quiet(), bench_server() as url:
         seq_table, _ = sequential(url, rounds=1 if quick else 9, count=20 if quick else 400)
         print(seq_table, end="\n\n", flush=True)
@@ -220,13 +231,15 @@ def main() -> None:
         memory_table = apply_memory(
             url, [50, 100] if quick else [1000, 10000], [8] if quick else [8, 32]
         )
-        print(memory_table, flush=True)
+        print(memory_table, end="\n\n", flush=True)
+    noop_table, _ = noop_apply(rounds=1 if quick else 3, n=100 if quick else 2000)
+    print(noop_table, flush=True)
     cpu = platform.processor() or platform.machine()
     stamp = (
         f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), "
         f"{platform.system()}, Python {platform.python_version()}; {versions()}."
     )
-    body = "\n\n".join([stamp, seq_table, bulk_table, import_table, memory_table])
+    body = "\n\n".join([stamp, seq_table, bulk_table, import_table, memory_table, noop_table])
     args.output.write_text(f"# Benchmark results\n\n{body}\n")
     if args.update_readme:
         text = README.read_text(encoding="utf-8")

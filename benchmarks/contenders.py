@@ -134,8 +134,8 @@ def bulk_apply(
     client's sharded pools, to show what the sharding buys.
     """
     from plex_source_client import AsyncPlexSourceClient
-    from plex_source_client._bulk import run_plan
-    from plex_source_client._plan import PlanItem
+    from plex_source_client.cli.planfile import PlanItem
+    from plex_source_client.cli.runner import run_plan
 
     items = [PlanItem(index=i, slug=f"s{i}", changes=dict(CHANGES)) for i in range(n)]
 

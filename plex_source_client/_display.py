@@ -1,10 +1,13 @@
-"""Showing a Plex source to people (terminal and notebook), secrets masked."""
+"""Showing a Plex source to people, secrets masked: the rows and the notebook table the core
+needs (``PlexSource._repr_html_``); the terminal table is the command line's
+(:mod:`plex_source_client.cli.tables`).
+"""
 
 from __future__ import annotations
 
 import html
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
 from ._secrets import MASK, is_secret_name
@@ -32,15 +35,6 @@ def display_rows(source: Mapping[str, Any]) -> list[tuple[str, str]]:
         shown = MASK if is_secret_name(name) and value else value
         rows.append((name, shown if shown is MASK else json.dumps(shown, ensure_ascii=False)))
     return rows
-
-
-def text_table(source: Mapping[str, Any], *, changed: Collection[str] = ()) -> str:
-    """The source as aligned text lines; fields in ``changed`` are marked with ``*``."""
-    rows = display_rows(source)
-    width = max((len(name) for name, _ in rows), default=0)
-    return "\n".join(
-        f"  {'*' if name in changed else ' '} {name.ljust(width)}  {value}" for name, value in rows
-    )
 
 
 def html_table(source: Mapping[str, Any]) -> str:

@@ -24,6 +24,9 @@ def main() -> None:
     package = resources.files("plex_source_client")
     assert package.joinpath("py.typed").is_file(), "py.typed is not in the wheel"
     assert package.joinpath("_generated", "README.md").is_file(), "generated code missing"
+    assert package.joinpath("cli", "main.py").is_file(), "the command line's subpackage missing"
+    scripts = {ep.name: ep.value for ep in metadata.entry_points(group="console_scripts")}
+    assert scripts.get("plex-source") == "plex_source_client.cli:main", scripts
     assert callable(sources_plex_partial_update.sync_detailed)
     assert PatchedPlexSourceRequest(enabled=False).to_dict() == {"enabled": False}
     assert "pk" in PlexSource.__annotations__

@@ -31,6 +31,9 @@ def test_benchmark_harness_smoke_run(tmp_path: Path) -> None:
         "| `import httpx, attrs` (baseline) |",
         "| `plex-source --help` |",
         "| `plex-source apply`, peak RSS MiB |",
+        "| 100 items matching the server, concurrency 32 | GETs | PATCHes |",
+        "| `plex-source apply` (reads first: no-op) | 1 | 0 |",
+        "| `plex-source apply --no-read` (blind) | 0 | 100 |",
     ):
         assert heading in text, heading
     assert text.startswith("# Benchmark results\n\nMeasured ")

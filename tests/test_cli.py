@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from plex_source_client._bulk import ItemResult, Progress
-from plex_source_client._cli import main
-from plex_source_client._plan import PlanItem, group_items
+from plex_source_client.cli import main
+from plex_source_client.cli.planfile import PlanItem, group_items
+from plex_source_client.cli.runner import ItemResult, Progress
 from plex_source_client.testing import FakeAuthentik
 
 Capture = pytest.CaptureFixture[str]
@@ -68,7 +68,7 @@ def test_update_sends_only_the_options_given(authentik_env: FakeAuthentik, capsy
 def test_each_option(
     authentik_env: FakeAuthentik, capsys: Capture, options: list[str], sent: dict[str, Any]
 ) -> None:
-    code, _, err = run(capsys, "update", "plex", *options)
+    code, _, err = run(capsys, "update", "plex", *options, "--no-read")  # sent, changed or not
     assert (code, err) == (0, "")
     assert authentik_env.requests[-1].json == sent
 
@@ -201,7 +201,7 @@ def test_secrets_on_the_command_line_are_refused_without_echo(capsys: Capture, o
 
 def test_exit_3_server_failure(authentik_env: FakeAuthentik, capsys: Capture) -> None:
     authentik_env.fail_next(3, status=503)
-    code, _, err = run(capsys, "update", "plex", "--enabled", "--max-retries", "2")
+    code, _, err = run(capsys, "update", "plex", "--disabled", "--max-retries", "2")
     assert code == 3
     assert "plex: failed:" in err
     assert "503" in err
@@ -618,7 +618,8 @@ def test_counts_are_plural_aware(
         "dry run: 1 request shown, none sent"
     )
     two = write_plan(tmp_path, [{"slug": "plex", "changes": {"enabled": True}}] * 2, "two.json")
-    assert run(capsys, "apply", two)[1].splitlines()[-1] == "2 items: 2 applied"
+    assert run(capsys, "apply", two)[1].splitlines()[-1] == "2 items: 1 applied, 1 unchanged"
+    assert run(capsys, "apply", two, "--no-read")[1].splitlines()[-1] == "2 items: 2 applied"
     assert run(capsys, "apply", two, "--dry-run")[1].splitlines()[-1] == (
         "dry run: 2 requests shown, none sent"
     )
@@ -627,23 +628,28 @@ def test_counts_are_plural_aware(
 def test_update_output_says_what_its_marker_means(
     authentik_env: FakeAuthentik, capsys: Capture, tmp_path: Path
 ) -> None:
-    """``*`` marks the fields sent, from options and from --from-file alike, whether or not
-    their values changed; and the heading says so.
+    """``*`` marks the fields sent, from options and from --from-file alike: after a read,
+    only those that differed; with --no-read, every one given (changed or not). The heading
+    says so.
     """
     changes = tmp_path / "changes.json"
     changes.write_text(json.dumps({"client_id": "cid"}))
     enabled_before = authentik_env.sources["plex"]["enabled"]
-    code, out, _ = run(capsys, "update", "plex", "--enabled", "--from-file", str(changes))
-    assert (code, enabled_before) == (0, True)  # sent, though unchanged: still marked
-    heading, *rows = out.splitlines()
-    assert heading.startswith('Plex source "plex" as authentik now has it (request id ')
-    assert heading.endswith("; * marks the fields this update sent):")
-    marked = {row.split()[1] for row in rows if row.startswith("  * ")}
-    assert marked == {"enabled", "client_id"}
+    for extra, expected in (([], {"client_id"}), (["--no-read"], {"enabled", "client_id"})):
+        code, out, _ = run(
+            capsys, "update", "plex", "--enabled", "--from-file", str(changes), *extra
+        )
+        assert (code, enabled_before) == (0, True)
+        heading, *rows = out.splitlines()
+        assert heading.startswith('Plex source "plex" as authentik now has it (request id ')
+        assert heading.endswith("; * marks the fields this update sent):")
+        marked = {row.split()[1] for row in rows if row.startswith("  * ")}
+        assert marked == expected
+        assert authentik_env.requests[-1].json.keys() == expected
 
 
 def test_every_option_has_help_that_states_its_default() -> None:
-    from plex_source_client._cli import _parser
+    from plex_source_client.cli.main import build_parser as _parser
 
     def walk(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.Action]]:
         for action in parser._actions:
@@ -671,7 +677,7 @@ def test_apply_help_shows_a_minimal_plan_that_is_valid(capsys: Capture) -> None:
     import textwrap
     import tomllib
 
-    from plex_source_client._plan import parse_plan
+    from plex_source_client.cli.planfile import parse_plan
 
     with pytest.raises(SystemExit):
         main(["apply", "--help"])

@@ -75,14 +75,19 @@ def build_plan(fake: FakeAuthentik) -> tuple[list[dict[str, Any]], dict[int, str
     return items, expected_failure
 
 
-def test_apply_200_items_with_faults(fake: FakeAuthentik, tmp_path: Path) -> None:
+@pytest.mark.parametrize("read", [True, False], ids=["read-first", "no-read"])
+def test_apply_200_items_with_faults(fake: FakeAuthentik, tmp_path: Path, read: bool) -> None:
     items, expected_failure = build_plan(fake)
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(items))
     fake.fail_next(4, status=503)
     fake.drop_next(4)
+    sources = len(fake.sources)
 
-    result = cli(fake, tmp_path, "apply", str(plan), "--output", "json", "--max-retries", "8")
+    options = [] if read else ["--no-read"]
+    result = cli(
+        fake, tmp_path, "apply", str(plan), "--output", "json", "--max-retries", "8", *options
+    )
 
     assert result.returncode == 1, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
@@ -110,7 +115,15 @@ def test_apply_200_items_with_faults(fake: FakeAuthentik, tmp_path: Path) -> Non
                 assert state[item["slug"]][field] == value
     assert all(f"mover-{n}" in state for n in range(6))
     patches = [r for r in fake.requests if r.method == "PATCH"]
-    assert len(patches) == 200 + 8  # one request per item, plus one retry per injected fault
+    gets = [r.path.split("?")[0] for r in fake.requests if r.method == "GET"]
+    if read:  # one list page (500 sources), a GET of each of the 7 ghosts the list lacks; the
+        # ghosts get no PATCH; one retry per injected fault
+        assert sources <= 500
+        ghosts = sorted(f"/api/v3/sources/plex/ghost-{n}/" for n in range(7))
+        assert sorted(gets) == ["/api/v3/sources/plex/", *ghosts]
+        assert len(patches) == 200 - 7 + 8
+    else:  # one request per item, plus one retry per injected fault
+        assert (gets, len(patches)) == ([], 200 + 8)
     assert sum(r["attempts"] for r in records) == 208
     # One stderr line per problem, naming slug and field.
     assert len(result.stderr.splitlines()) == 20
@@ -171,3 +184,45 @@ def test_every_exit_code(
         assert record["source"]["enabled"] is False
         assert record["source"]["plex_token"] == "***"
         assert fake.sources["plex"]["plex_token"] not in result.stdout
+
+
+def test_export_plan_apply_get_as_a_ci_job_runs_them(fake: FakeAuthentik, tmp_path: Path) -> None:
+    """The console script, as a CI job runs it: export, then plan and apply on the exported
+    file (no change, no PATCH), a plan that changes 3 of 200, and get; ``cli`` checks that no
+    token (API or Plex) appears in any output.
+    """
+    flow = fake.add_flow()
+    mapping = fake.add_property_mapping()
+    for n in range(199):
+        fake.add_source(
+            slug=f"s{n:03}",
+            authentication_flow=str(flow),
+            user_property_mappings=[str(mapping)] if n % 2 else [],
+            allowed_servers=[f"srv{n}"],
+        )
+    exported = tmp_path / "sources.toml"
+    assert cli(fake, tmp_path, "export", "-o", str(exported)).returncode == 0
+    before = len(fake.requests)
+    planned = cli(fake, tmp_path, "plan", str(exported))
+    assert (planned.returncode, planned.stdout) == (0, "200 items: 0 to change, 200 unchanged\n")
+    applied = cli(fake, tmp_path, "apply", str(exported))
+    assert (applied.returncode, applied.stdout.splitlines()[-1]) == (0, "200 items: 200 unchanged")
+    assert [(r.method, r.path.split("?")[0]) for r in fake.requests[before:]] == [
+        ("GET", "/api/v3/sources/plex/")
+    ] * 2  # one list page for plan, one for apply; no PATCH
+    text = exported.read_text()
+    for n in (3, 50, 120):
+        text = text.replace(f'allowed_servers = ["srv{n}"]', f'allowed_servers = ["new{n}"]')
+    exported.write_text(text)
+    planned = cli(fake, tmp_path, "plan", str(exported))
+    assert planned.returncode == 4
+    assert planned.stdout.count(" -> ") == 3
+    before = len(fake.requests)
+    applied = cli(fake, tmp_path, "apply", str(exported))
+    assert applied.returncode == 0
+    patches = sorted((r.path, r.json) for r in fake.requests[before:] if r.method == "PATCH")
+    assert patches == [
+        (f"/api/v3/sources/plex/s{n:03}/", {"allowed_servers": [f"new{n}"]}) for n in (3, 50, 120)
+    ]
+    shown = cli(fake, tmp_path, "get", "s003", "--output", "json")
+    assert json.loads(shown.stdout)["allowed_servers"] == ["new3"]

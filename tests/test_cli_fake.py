@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from plex_source_client._cli import main
+from plex_source_client.cli import main
 from plex_source_client.testing._serve import StartError, start_fake
 
 from .fake_process import SCRIPT, clean_environment, running_fake, stop

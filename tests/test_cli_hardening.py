@@ -19,10 +19,13 @@ from typing import Any
 
 import pytest
 
-from plex_source_client import _cli
-from plex_source_client._bulk import ItemResult
-from plex_source_client._cli import main
 from plex_source_client._text import MESSAGE_LIMIT, VALUE_LIMIT, shorten, shorten_secret_free
+from plex_source_client.cli import main
+from plex_source_client.cli.exits import EXIT_CODES_HELP, SOURCE_URL, UsageError
+from plex_source_client.cli.main import build_parser
+from plex_source_client.cli.report import report
+from plex_source_client.cli.runner import ItemResult
+from plex_source_client.cli.settings import client_settings
 from plex_source_client.testing import FakeAuthentik
 
 Capture = pytest.CaptureFixture[str]
@@ -64,9 +67,9 @@ def boom(api_token: str) -> Any:
     ("target", "extra"),
     [
         ("plex_source_client._changes.build_body", []),  # validating the arguments
-        ("plex_source_client._cli._client_settings", []),  # configuring the client
-        ("plex_source_client._bulk.find_drift", ["--check"]),  # inside the async run
-        ("plex_source_client._display.text_table", []),  # writing the report
+        ("plex_source_client.cli.apply.client_settings", []),  # configuring the client
+        ("plex_source_client.cli.runner.find_drift", ["--check"]),  # inside the async run
+        ("plex_source_client.cli.tables.text_table", []),  # writing the report
     ],
 )
 def test_an_internal_error_is_one_line_and_exit_5(
@@ -121,7 +124,7 @@ def test_an_internal_error_in_many_concurrent_items_is_still_one_line(
         authentik_env.add_source(slug=f"s{n}")
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps([{"slug": f"s{n}", "changes": {"name": "N"}} for n in range(40)]))
-    monkeypatch.setattr("plex_source_client._bulk.find_drift", boom(authentik_env.token))
+    monkeypatch.setattr("plex_source_client.cli.runner.find_drift", boom(authentik_env.token))
     code, out, err = run(capsys, "apply", str(plan), "--check", "--concurrency", "8")
     assert code == 5
     assert out == ""
@@ -138,7 +141,7 @@ def test_argparse_errors_are_shortened(capsys: Capture) -> None:
 
 
 def test_internal_error_in_the_demo(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("plex_source_client._demo.run_demo", boom("unused-token"))
+    monkeypatch.setattr("plex_source_client.cli.demo.run_demo", boom("unused-token"))
     code, _, err = run(capsys, "demo")
     assert code == 5
     assert "internal error (RecursionError: deep" in err
@@ -146,7 +149,7 @@ def test_internal_error_in_the_demo(capsys: Capture, monkeypatch: pytest.MonkeyP
     def bare(out: Any) -> int:
         raise AssertionError
 
-    monkeypatch.setattr("plex_source_client._demo.run_demo", bare)
+    monkeypatch.setattr("plex_source_client.cli.demo.run_demo", bare)
     assert run(capsys, "demo")[2].startswith("plex-source: internal error (AssertionError);")
 
     class BrokenStderr(io.StringIO):
@@ -168,9 +171,9 @@ def test_interrupt_and_our_own_errors_keep_their_codes(
     def ours(*args: Any) -> Any:
         raise PlexSourceError("x" * MEGABYTE)
 
-    monkeypatch.setattr("plex_source_client._cli._run", interrupt)
+    monkeypatch.setattr("plex_source_client.cli.apply._run", interrupt)
     assert run(capsys, "update", "plex", "--enabled")[:3:2] == (130, "plex-source: interrupted\n")
-    monkeypatch.setattr("plex_source_client._cli._run", ours)
+    monkeypatch.setattr("plex_source_client.cli.apply._run", ours)
     code, _, err = run(capsys, "update", "plex", "--enabled")
     assert code == 3
     assert "internal error" not in err
@@ -179,8 +182,8 @@ def test_interrupt_and_our_own_errors_keep_their_codes(
 
 def test_the_bug_report_url_is_the_source_url() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert pyproject["project"]["urls"]["Source"] == _cli.SOURCE_URL
-    assert "  5  internal error" in _cli.EXIT_CODES_HELP
+    assert pyproject["project"]["urls"]["Source"] == SOURCE_URL
+    assert "  5  internal error" in EXIT_CODES_HELP
 
 
 def console_script(
@@ -221,7 +224,7 @@ def test_the_console_script_never_shows_a_traceback(tmp_path: Path) -> None:
         plan = tmp_path / "plan.json"
         plan.write_text(json.dumps([{"slug": "plex", "changes": {"plex_token": PLEX_TOKEN}}]))
         hook = (
-            "import plex_source_client._bulk as bulk\n"
+            "import plex_source_client.cli.runner as bulk\n"
             "def fail(changes, returned):\n"
             "    raise RecursionError(str(changes) + ' ' + open(%r).read())\n"
             "bulk.find_drift = fail\n"
@@ -382,9 +385,9 @@ def test_long_server_values_are_shortened(capsys: Capture) -> None:
         ItemResult(index=1, slug="b", outcome="applied", drift={huge: huge}),
         ItemResult(index=2, slug="c", outcome="failed", message=huge, request_id=huge),
     ]
-    args = _cli._parser().parse_args(["apply", "plan.json"])
+    args = build_parser().parse_args(["apply", "plan.json"])
     out, err = io.StringIO(), io.StringIO()
-    _cli._report(results, args, out, err)
+    report(results, args, out, err)
     for text in (out.getvalue(), err.getvalue()):
         assert max(len(line) for line in text.splitlines()) < 2 * MESSAGE_LIMIT
     assert len(err.getvalue().splitlines()) == 3
@@ -498,15 +501,15 @@ def test_max_response_size_is_passed_only_when_given(tmp_path: Path) -> None:
     environ = {"AUTHENTIK_URL": "https://auth.example.com", "AUTHENTIK_TOKEN": "token-1234"}
 
     def settings(*options: str) -> dict[str, Any]:
-        args = _cli._parser().parse_args(["update", "plex", *options])
-        return _cli._client_settings(args, environ)
+        args = build_parser().parse_args(["update", "plex", *options])
+        return client_settings(args, environ)
 
     assert "max_response_size" not in settings()
     assert settings("--max-response-size", "2048")["max_response_size"] == 2048
     assert settings("--timeout", "2.5")["timeout"] == 2.5
     for bad in (["--max-response-size", "0"], ["--timeout", "0"], ["--timeout", "inf"],
                 ["--timeout", "nan"], ["--max-retries", "-1"]):  # fmt: skip
-        with pytest.raises(_cli.UsageError):
+        with pytest.raises(UsageError):
             settings(*bad)
 
 
@@ -520,9 +523,9 @@ def test_connection_option_help(capsys: Capture) -> None:
 
 
 def test_an_items_message_is_shortened() -> None:
-    from plex_source_client._bulk import result_for_error
     from plex_source_client._errors import PlexSourceError
-    from plex_source_client._plan import PlanItem
+    from plex_source_client.cli.planfile import PlanItem
+    from plex_source_client.cli.runner import result_for_error
 
     result = result_for_error(PlanItem(0, "plex", {}), PlexSourceError("m\n" * MEGABYTE))
     assert result.message is not None

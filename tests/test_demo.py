@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from plex_source_client._cli import main
+from plex_source_client.cli import main
 
 
 def test_demo_changes_the_source_and_shows_it(capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,7 +18,7 @@ from plex_source_client import (
     UserMatchingModeEnum,
     compute_diff,
 )
-from plex_source_client._drift import find_drift
+from plex_source_client.cli.drift import find_drift
 from plex_source_client.testing import FakeAuthentik
 
 FLOW = uuid.UUID("58a24dac-c95f-4b5d-8a07-9148908201f3")

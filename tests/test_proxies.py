@@ -149,7 +149,17 @@ def test_plex_source_apply_goes_through_the_proxy(
             "SSL_CERT_FILE": tls[1],
         }
         done = subprocess.run(
-            [sys.executable, "-m", "plex_source_client", "apply", str(plan), "--output", "json"],
+            # --no-read: the scripted server answers PATCHes only
+            [
+                sys.executable,
+                "-m",
+                "plex_source_client",
+                "apply",
+                str(plan),
+                "--output",
+                "json",
+                "--no-read",
+            ],
             env=env,
             capture_output=True,
             text=True,

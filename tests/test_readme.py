@@ -58,7 +58,7 @@ def test_the_user_test_fails_when_the_script_is_wrong(pytester: pytest.Pytester)
 def test_the_readme_plan_is_valid() -> None:
     import tomllib
 
-    from plex_source_client._plan import parse_plan
+    from plex_source_client.cli.planfile import parse_plan
 
     block = re.search(r"```toml\n# plex-sources.toml\n(.*?)```", README, re.DOTALL)
     assert block
@@ -67,7 +67,7 @@ def test_the_readme_plan_is_valid() -> None:
 
 
 def test_the_readme_exit_codes_match_the_cli() -> None:
-    from plex_source_client import _cli
+    from plex_source_client.cli import exits as _cli
 
     table = dict(re.findall(r"^\| (\d) \| (.+?) \|$", README, re.MULTILINE))
     assert sorted(table) == ["0", "1", "2", "3", "4", "5"]
@@ -163,7 +163,7 @@ def test_the_readme_cli_examples_run_against_plex_source_fake(tmp_path: Path) ->
     assert (code, took < 3) == (0, True)
     err = (tmp_path / "fake.err").read_text()
     assert "Traceback" not in err
-    assert err.count("-> 200") == 3  # the update, then the plan's two items
+    assert err.count("PATCH /api/v3/sources/plex/") == 3  # the update, the plan's two items
 
 
 #: Every other Python block of the README (the quickstarts, the notebook, reading sources, the

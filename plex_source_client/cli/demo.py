@@ -6,14 +6,12 @@ from the fake instead of AUTHENTIK_URL/AUTHENTIK_TOKEN.
 
 from __future__ import annotations
 
+import argparse
 import json
-from typing import TextIO
+from typing import Any, TextIO
 
-from ._client import PlexSourceClient
-from ._display import text_table
-from ._secrets import MASK
-from ._text import plural
-from .testing import FakeAuthentik
+from .._secrets import MASK
+from .._text import plural
 
 #: What the demo changes: a value, a list, and a nullable field cleared with None.
 DEMO_CHANGES = {
@@ -27,6 +25,10 @@ DEMO_CHANGES = {
 
 def run_demo(out: TextIO) -> int:
     """Run the demo, writing to ``out``; returns the exit code."""
+    from .._client import PlexSourceClient
+    from ..testing import FakeAuthentik
+    from .tables import text_table
+
     with FakeAuthentik() as fake:
         slug = "plex"
         before = fake.sources[slug]
@@ -55,3 +57,18 @@ def run_demo(out: TextIO) -> int:
 
 def _kwargs(changes: dict[str, object]) -> str:
     return ", ".join(f"{name}={value!r}" for name, value in changes.items())
+
+
+def add_parser(commands: Any) -> None:
+    """Add ``demo`` to the subcommands."""
+    commands.add_parser(
+        "demo",
+        help="change a source on an embedded fake authentik and show before and after",
+        description="Start a fake authentik on 127.0.0.1, change its Plex source through the "
+        "client and print the source before and after (secrets masked).",
+    )
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``plex-source demo``: :func:`run_demo` (looked up when called, so tests can replace it)."""
+    return run_demo(out)

@@ -15,9 +15,9 @@ from typing import Any, Final
 
 import attrs
 
-from . import _changes
-from ._errors import InvalidRequest
-from ._text import MESSAGE_LIMIT, shorten
+from .. import _changes
+from .._errors import InvalidRequest
+from .._text import MESSAGE_LIMIT, shorten
 
 
 class PlanError(Exception):

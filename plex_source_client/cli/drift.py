@@ -10,8 +10,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ._changes import FIELDS_BY_NAME
-from ._diff import differs, stored
+from .._changes import FIELDS_BY_NAME
+from .._diff import differs, stored
 
 
 def find_drift(changes: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[str, str]:

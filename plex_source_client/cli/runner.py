@@ -3,6 +3,15 @@
 Every item ends in exactly one recorded outcome, in input order. Items touching the same slug
 run one after the other in input order (a rename and an update of the new slug stay ordered);
 the rest run with at most ``concurrency`` requests in flight.
+
+Read before write (the default; ``read=False`` is ``--no-read``): the current sources are read
+first (:func:`read_sources`: the list, :data:`READ_PAGE_SIZE` sources a request, when the plan
+names :data:`LIST_FROM` sources or more; otherwise one GET per item), each item is compared
+with :func:`~plex_source_client.compute_diff`, and only the fields that differ are PATCHed; an
+item with no difference is ``unchanged`` and sends nothing (authentik logs an event for every
+PATCH, even one that changes nothing). After a PATCH, the source it returned is the current one
+for the next item of its group, so items sharing a slug (a rename, then an update of the new
+slug) are compared with what the server has by then.
 """
 
 from __future__ import annotations
@@ -11,13 +20,13 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import attrs
 
-from ._async_client import AsyncPlexSourceClient
-from ._drift import find_drift
-from ._errors import (
+from .._async_client import AsyncPlexSourceClient
+from .._diff import compute_diff
+from .._errors import (
     APIError,
     BadRequest,
     InvalidRequest,
@@ -27,11 +36,15 @@ from ._errors import (
     TransportError,
     UnexpectedResponse,
 )
-from ._plan import PlanItem, group_items
-from ._secrets import redact_json
-from ._text import MESSAGE_LIMIT, shorten
+from .._models import PlexSource
+from .._secrets import redact_json
+from .._text import MESSAGE_LIMIT, shorten
+from .drift import find_drift
+from .planfile import PlanItem, group_items
 
-Outcome = Literal["applied", "rejected", "not_found", "failed", "skipped"]
+Outcome = Literal["applied", "unchanged", "rejected", "not_found", "failed", "skipped"]
+#: Outcomes of an item that went as planned: exit code 0.
+DONE: frozenset[Outcome] = frozenset({"applied", "unchanged"})
 #: Outcomes that mean the server refused the item (a 4xx): exit code 1.
 REJECTED: frozenset[Outcome] = frozenset({"rejected", "not_found"})
 
@@ -40,6 +53,7 @@ REJECTED: frozenset[Outcome] = frozenset({"rejected", "not_found"})
 class ItemResult:
     """How one item ended. ``errors`` are the server's field errors (as ``BadRequest.errors``),
     ``drift`` what ``--check`` found, ``message`` a one-line reason for anything but applied.
+    ``unchanged``: the server already had every planned value, so nothing was sent.
     """
 
     index: int
@@ -52,6 +66,9 @@ class ItemResult:
     errors: dict[str, list[str]] = attrs.field(factory=dict)
     drift: dict[str, str] = attrs.field(factory=dict)
     new_slug: str | None = None
+    #: The fields PATCHed (keyword names): after a read, only those that differed; None when
+    #: every planned field was sent unread (``--no-read``).
+    sent: list[str] | None = None
     #: The updated source's JSON, secrets masked; kept only when asked (``keep_sources``).
     source: dict[str, Any] | None = attrs.field(default=None, repr=False)
 
@@ -68,6 +85,7 @@ class ItemResult:
             "errors": self.errors,
             "drift": self.drift,
             "new_slug": self.new_slug,
+            "sent": self.sent,
             **({"source": self.source} if self.source is not None else {}),
         }
 
@@ -95,6 +113,31 @@ def result_for_error(item: PlanItem, error: PlexSourceError) -> ItemResult:
     return ItemResult(outcome="failed", **common)
 
 
+#: Plans naming at least this many sources read every source with the list (a few requests);
+#: smaller ones read each source with one GET (listing a server's many sources for one or two
+#: would cost more). Both run within ``concurrency``: a GET is one of an item's requests.
+LIST_FROM: Final = 10
+#: Sources a list request asks for when reading a plan's (each about 1 KiB: well within the
+#: default 1 MiB max_response_size).
+READ_PAGE_SIZE: Final = 500
+
+
+async def read_sources(
+    items: list[PlanItem], client: AsyncPlexSourceClient
+) -> dict[str, PlexSource]:
+    """The current sources of a plan's items, by slug, read with the list when the plan names
+    :data:`LIST_FROM` sources or more; empty otherwise (each item then GETs its own). An item
+    whose slug the list lacks GETs it too (a 404 makes it ``not_found``), and so does every
+    item when the list fails (a token that may read sources one by one but not list them).
+    """
+    if len({item.slug for item in items}) < LIST_FROM:
+        return {}
+    try:
+        return {source.slug: source async for source in client.list(page_size=READ_PAGE_SIZE)}
+    except PlexSourceError:
+        return {}
+
+
 class Progress:
     """A one-line counter on a terminal's stderr, for long runs; silent elsewhere."""
 
@@ -107,6 +150,7 @@ class Progress:
         self._last = 0.0
 
     def advance(self, result: ItemResult, *, final: bool = False) -> None:
+        """Count ``result`` (unless ``final``) and repaint the line at most ten times a second."""
         if not final:
             self.done += 1
             self.counts[result.outcome] = self.counts.get(result.outcome, 0) + 1
@@ -129,17 +173,46 @@ async def run_plan(
     check: bool = False,
     keep_sources: bool = False,
     progress: Progress | None = None,
+    read: bool = True,
 ) -> list[ItemResult]:
-    """Apply every item; the results in input order (one per item, skipped ones included)."""
+    """Apply every item; the results in input order (one per item, skipped ones included).
+
+    ``read``: read first and PATCH only the fields that differ (see the module's docstring);
+    False sends every planned field unread.
+    """
     results: dict[int, ItemResult] = {}
     pending = deque(group_items(items))
     stopped = False
+    current = await read_sources(items, client) if read else {}
 
     async def run_one(item: PlanItem) -> ItemResult:
+        changes = item.changes
+        sent = None
+        if read:
+            try:
+                source = current.get(item.slug) or await client.get(item.slug)
+            except PlexSourceError as error:
+                return result_for_error(item, error)
+            diff = compute_diff(source, item.changes, validate=client.validate)
+            if diff.unchanged:
+                return ItemResult(
+                    index=item.index,
+                    slug=item.slug,
+                    outcome="unchanged",
+                    message="the server already has every planned value: nothing was sent",
+                    sent=[],
+                    source=redact_json(source.to_dict(), ()) if keep_sources else None,
+                )
+            changes = diff.patch()
+            sent = list(changes)
         try:
-            raw = await client.update_raw(item.slug, item.changes)
+            raw = await client.update_raw(item.slug, changes)
         except PlexSourceError as error:
+            current.pop(item.slug, None)  # unknown now: the next item of the group reads again
             return result_for_error(item, error)
+        if read:
+            current.pop(item.slug, None)
+            current[raw.source.slug] = raw.source
         returned = raw.source.to_dict()
         drift = find_drift(item.changes, returned) if check else {}
         return ItemResult(
@@ -151,6 +224,7 @@ async def run_plan(
             attempts=raw.attempts,
             drift=drift,
             new_slug=raw.source.slug if raw.source.slug != item.slug else None,
+            sent=sent,
             source=redact_json(returned, ()) if keep_sources else None,
         )
 
@@ -164,7 +238,7 @@ async def run_plan(
                 results[item.index] = result
                 if progress is not None:
                     progress.advance(result)
-                if fail_fast and result.outcome != "applied":
+                if fail_fast and result.outcome not in DONE:
                     stopped = True
 
     workers = max(1, min(concurrency, len(pending)))

@@ -1,0 +1,70 @@
+"""The exit codes, their help text, and the errors that end a command with exit code 2."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .._text import text_of
+
+EXIT_OK: Final = 0
+
+
+EXIT_REJECTED: Final = 1
+
+
+EXIT_USAGE: Final = 2
+
+
+EXIT_FAILED: Final = 3
+
+
+EXIT_DRIFT: Final = 4
+
+
+EXIT_INTERNAL: Final = 5
+
+
+EXIT_INTERRUPTED: Final = 130
+
+
+#: Where to report a bug: the ``Source`` URL of pyproject.toml (a test keeps them equal).
+SOURCE_URL: Final = "https://github.com/plex-source-client/plex-source-client"
+
+EXIT_CODES_HELP: Final = """\
+exit codes:
+  0  every update was applied or already in place; plan: nothing would change
+  1  the server refused at least one update or read (invalid field, unknown slug, no permission)
+  2  usage error or client-side validation failure: nothing was sent
+  3  transport failure or unexpected response (unreachable, timeout, 5xx after retries)
+  4  plan: something would change; --check: the server did not take every field as given
+  5  internal error: a bug in plex-source-client (the message asks for a report)
+environment:
+  AUTHENTIK_URL         authentik's URL, e.g. https://auth.example.com (or --url)
+  AUTHENTIK_TOKEN       an API token; or AUTHENTIK_TOKEN_FILE, a file holding it (or
+                        --token-file). There is no --token option: a token in the argument
+                        list is visible to every user of the machine.
+  AUTHENTIK_INSECURE    true: do not verify TLS certificates
+"""
+
+
+class UsageError(Exception):
+    """Bad command-line input: exit code 2, nothing sent."""
+
+
+class Invalid(Exception):
+    """Invalid input (a plan, options): exit code 2, one line per problem, nothing sent."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+# -- running -------------------------------------------------------------------------------------
+
+
+def cli_words(error: BaseException) -> str:
+    """An error's message in the command line's words (its options, not the client's
+    keyword arguments) when it has them (``ConfigurationError.cli_message``).
+    """
+    cli_message = getattr(error, "cli_message", None)
+    return cli_message if isinstance(cli_message, str) else text_of(error)

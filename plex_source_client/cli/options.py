@@ -1,0 +1,207 @@
+"""The argument parser and the option groups commands share: connection and behaviour,
+fields to change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, Final, NoReturn
+
+from .._text import MESSAGE_LIMIT, shorten
+from .exits import EXIT_USAGE
+
+DEFAULT_CONCURRENCY: Final = 8
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse's parser, its error line shortened (it quotes the offending argument)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the shortened error; exit 2."""
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {shorten(message, MESSAGE_LIMIT)}\n")
+
+
+class RefuseSecretInArgv(argparse.Action):
+    """``--token VALUE`` / ``--plex-token VALUE``: refused, without echoing the value."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        """Refuse the option, naming the safe way instead; exit 2."""
+        option = kwargs.get("option_string") or (args[2] if len(args) > 2 else "--token")
+        instead = (
+            "--plex-token-file" if "plex" in str(option) else "AUTHENTIK_TOKEN or --token-file"
+        )
+        sys.stderr.write(
+            f"plex-source: {option} is not supported: a secret in the argument list is visible "
+            f"to every user of this machine and stays in shell history; use {instead}\n"
+        )
+        parser.exit(EXIT_USAGE)
+
+
+def add_connection_options(
+    parser: argparse.ArgumentParser, *, writes: bool = True, output: bool = True
+) -> None:
+    """The connection and behaviour options every command that talks to authentik takes;
+    ``writes``: also those of commands that change sources (``--dry-run``, ``--no-read``,
+    ``--check``); ``output``: ``--output``.
+    """
+    parser.add_argument(
+        "--token", action=RefuseSecretInArgv, default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    group = parser.add_argument_group("connection and behaviour")
+    group.add_argument("--url", help="authentik's URL (default: $AUTHENTIK_URL)")
+    group.add_argument(
+        "--token-file",
+        metavar="PATH",
+        help="read the API token from PATH (default: $AUTHENTIK_TOKEN_FILE or $AUTHENTIK_TOKEN)",
+    )
+    if output:
+        group.add_argument(
+            "--output",
+            choices=("text", "json"),
+            default="text",
+            help="output format (default: text)",
+        )
+    if writes:
+        group.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="validate and print the requests of every planned field (secrets masked), "
+            "reading nothing and sending nothing (plan FILE shows what would change)",
+        )
+        group.add_argument(
+            "--no-read",
+            action="store_true",
+            help="PATCH every planned field without reading the sources first (default: read "
+            "them, PATCH only the fields that differ, and send nothing for an unchanged source)",
+        )
+        group.add_argument(
+            "--check",
+            action="store_true",
+            help="compare each returned source with the request; exit 4 on any difference",
+        )
+    group.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time budget of each attempt, in seconds, connecting included (default: 30)",
+    )
+    group.add_argument(
+        "--max-retries",
+        type=int,
+        metavar="N",
+        help="retries after a connection error, a timeout, 429, 502, 503 or 504 (default: 2)",
+    )
+    group.add_argument(
+        "--max-response-size",
+        type=int,
+        metavar="BYTES",
+        help="largest response body accepted, after decompression (default: 1 MiB)",
+    )
+    group.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow an http:// URL to a host other than this machine (the token travels in "
+        "clear; default: refused)",
+    )
+    group.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="send values unchecked (for servers newer than authentik 2024.8); the slug and "
+        "field names are still checked",
+    )
+
+
+def add_field_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the fields to change (``update``)."""
+    from .._changes import FIELDS
+
+    fields = parser.add_argument_group("fields to change (only those given are sent)")
+    S = argparse.SUPPRESS  # noqa: N806 - short, for the long list below
+    fields.add_argument("--name", default=S, help="the display name")
+    fields.add_argument("--new-slug", default=S, metavar="SLUG", help="rename the source to SLUG")
+    toggle = fields.add_mutually_exclusive_group()
+    toggle.add_argument(
+        "--enabled", dest="enabled", action="store_const", const=True, default=S,
+        help="enable the source: users can log in with Plex",
+    )  # fmt: skip
+    toggle.add_argument(
+        "--disabled", dest="enabled", action="store_const", const=False, default=S,
+        help="disable the source",
+    )  # fmt: skip
+    for flow, purpose in (
+        ("authentication_flow", "logs in users who already have an account"),
+        ("enrollment_flow", "creates an account for a new user"),
+    ):
+        option = flow.replace("_", "-")
+        group = fields.add_mutually_exclusive_group()
+        group.add_argument(
+            f"--{option}", dest=flow, metavar="UUID", default=S,
+            help=f"the flow (its UUID) that {purpose}",
+        )  # fmt: skip
+        group.add_argument(
+            f"--clear-{option}", dest=flow, action="store_const", const=None, default=S,
+            help=f"set the {option.replace('-', ' ')} to null: none",
+        )  # fmt: skip
+    for mappings in ("user_property_mappings", "group_property_mappings"):
+        option = mappings.replace("_", "-")
+        fields.add_argument(
+            f"--{option[:-1]}", dest=mappings, action="append", metavar="UUID", default=S,
+            help=f"a {option[:-1].replace('-', ' ')} (its UUID); repeat for several; "
+            "replaces the list",
+        )  # fmt: skip
+        fields.add_argument(
+            f"--clear-{option}", dest=mappings, action="store_const", const=[], default=S,
+            help="empty the list",
+        )  # fmt: skip
+    enum_help = {
+        "policy_engine_mode": "all: every bound policy must pass; any: one passing is enough",
+        "user_matching_mode": "how a Plex user is matched to an existing authentik user: by "
+        "the Plex ID only (identifier), or by email or username, linking to the user with the "
+        "same one (*_link) or refusing when there is one (*_deny)",
+        "group_matching_mode": "how a Plex group is matched to an existing authentik group: by "
+        "its ID only (identifier), or by name, linking (name_link) or refusing (name_deny)",
+    }
+    for field in FIELDS:
+        if field.enum is not None:
+            choices = [member.value for member in field.enum]
+            fields.add_argument(
+                f"--{field.name.replace('_', '-')}", choices=choices, default=S,
+                help=enum_help[field.name],
+            )  # fmt: skip
+    fields.add_argument(
+        "--user-path-template", default=S, metavar="TEMPLATE",
+        help="the path of users this source creates, e.g. goauthentik.io/sources/%%(slug)s",
+    )  # fmt: skip
+    fields.add_argument("--client-id", default=S, metavar="ID", help="the client ID sent to Plex")
+    fields.add_argument(
+        "--allowed-server", dest="allowed_servers", action="append", metavar="ID", default=S,
+        help="a Plex server (its ID) whose users may log in; repeat for several; replaces the "
+        "list",
+    )  # fmt: skip
+    fields.add_argument(
+        "--clear-allowed-servers", dest="allowed_servers", action="store_const", const=[],
+        default=S, help="empty list: every server is allowed",
+    )  # fmt: skip
+    friends = fields.add_mutually_exclusive_group()
+    friends.add_argument(
+        "--allow-friends", dest="allow_friends", action="store_const", const=True, default=S,
+        help="also let friends of the allowed servers' owners log in",
+    )  # fmt: skip
+    friends.add_argument(
+        "--no-allow-friends", dest="allow_friends", action="store_const", const=False, default=S,
+        help="do not let friends log in",
+    )  # fmt: skip
+    fields.add_argument(
+        "--plex-token", action=RefuseSecretInArgv, default=S, help=argparse.SUPPRESS
+    )
+    fields.add_argument(
+        "--plex-token-file", metavar="PATH", default=S,
+        help="read the Plex token from PATH ('-': standard input)",
+    )  # fmt: skip
+    fields.add_argument(
+        "--from-file", metavar="FILE", default=S,
+        help="a JSON or TOML file of changes: a mapping with the keys a plan's changes have "
+        "(see apply --help)",
+    )  # fmt: skip

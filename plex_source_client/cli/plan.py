@@ -1,0 +1,228 @@
+"""``plex-source plan FILE``: what applying a plan would change, read from the server; nothing
+is changed. Per item, each field that differs as ``current -> desired`` (a secret only as
+``changed``), then a summary; exit 0 when nothing would change, 4 when something would.
+
+Items are compared in the order ``apply`` runs them: an item after another on the same slug
+(a rename, then an update of the new slug) is compared with the state the earlier one leaves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any, Final, Literal, TextIO
+
+import attrs
+
+from .._text import MESSAGE_LIMIT, plural, shorten
+from .exits import EXIT_CODES_HELP, EXIT_DRIFT, EXIT_FAILED, EXIT_OK, EXIT_REJECTED
+
+if TYPE_CHECKING:
+    from .._async_client import AsyncPlexSourceClient
+    from .._diff import FieldChange
+    from .._errors import PlexSourceError
+    from .._models import PlexSource
+    from .planfile import PlanItem
+
+Verdict = Literal["change", "unchanged", "not_found", "rejected", "failed"]
+#: Each verdict in the summary's words.
+WORDS: Final[dict[Verdict, str]] = {
+    "change": "to change",
+    "unchanged": "unchanged",
+    "not_found": "not found",
+    "rejected": "refused",
+    "failed": "failed",
+}
+NOT_FOUND: Final = "no Plex source has this slug"
+
+
+@attrs.frozen
+class ItemPlan:
+    """What applying one item would do: ``change`` (``changes`` holds each differing field),
+    ``unchanged``, or why the source could not be read.
+    """
+
+    index: int
+    slug: str
+    outcome: Verdict
+    changes: tuple[FieldChange, ...] = ()
+    status_code: int | None = None
+    request_id: str | None = None
+    message: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """One line of ``plan --output json``: a secret's values are never included."""
+        return {
+            "index": self.index,
+            "slug": self.slug,
+            "outcome": self.outcome,
+            "changes": {
+                change.name: {"changed": True, "secret": True}
+                if change.secret
+                else {"current": change.current, "desired": change.desired}
+                for change in self.changes
+            },
+            "status_code": self.status_code,
+            "request_id": self.request_id,
+            "message": self.message,
+        }
+
+
+def _failed(item: PlanItem, error: PlexSourceError) -> ItemPlan:
+    from .runner import result_for_error
+
+    result = result_for_error(item, error)
+    outcome: Verdict = "failed"
+    if result.outcome in ("not_found", "rejected"):
+        outcome = "not_found" if result.outcome == "not_found" else "rejected"
+    return ItemPlan(
+        item.index, item.slug, outcome, (), result.status_code, result.request_id, result.message
+    )
+
+
+def compare(
+    items: list[PlanItem], read: dict[str, PlexSource | PlexSourceError], *, validate: bool
+) -> list[ItemPlan]:
+    """Each item compared with the source ``read`` has for its slug, in input order; an item
+    sees the state the items before it on the same slug would leave. Pure.
+    """
+    from .._diff import compute_diff
+    from .._models import PlexSource
+
+    state: dict[str, PlexSource | PlexSourceError | None] = dict(read)
+    plans = []
+    for item in items:
+        current = state.get(item.slug)
+        if current is None:  # renamed away by an earlier item: the PATCH would be a 404
+            message = "no Plex source would have this slug: an earlier item renames it"
+            plans.append(ItemPlan(item.index, item.slug, "not_found", message=message))
+            continue
+        if not isinstance(current, PlexSource):
+            plans.append(_failed(item, current))
+            continue
+        diff = compute_diff(current, item.changes, validate=validate)
+        if diff.unchanged:
+            plans.append(ItemPlan(item.index, item.slug, "unchanged"))
+            continue
+        plans.append(ItemPlan(item.index, item.slug, "change", tuple(diff.changes.values())))
+        after = current.to_dict()
+        from .._changes import FIELDS_BY_NAME
+
+        for change in diff.changes.values():
+            after[FIELDS_BY_NAME[change.name].wire] = change.desired
+        try:
+            new = PlexSource.from_dict(after)
+        except Exception:  # noqa: BLE001 - an unchecked value (--no-validate): unknown state
+            state.pop(item.slug, None)
+            continue
+        state[item.slug] = None if new.slug != item.slug else new
+        state[new.slug] = new
+    return plans
+
+
+def exit_code(plans: list[ItemPlan]) -> int:
+    """3 when a source could not be read, 1 when one was refused or is unknown, 4 when
+    something would change, 0 when nothing would.
+    """
+    outcomes = {plan.outcome for plan in plans}
+    if "failed" in outcomes:
+        return EXIT_FAILED
+    if outcomes & {"rejected", "not_found"}:
+        return EXIT_REJECTED
+    return EXIT_DRIFT if "change" in outcomes else EXIT_OK
+
+
+def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -> None:
+    """The plan as text (changed items and problems, then a summary) or JSON lines."""
+    for plan in plans:
+        if plan.outcome == "not_found":
+            err.write(f"plex-source: {shorten(plan.slug)}: not found: {NOT_FOUND}\n")
+        elif plan.outcome in ("rejected", "failed"):
+            err.write(
+                f"plex-source: {shorten(plan.slug)}: {plan.outcome}: "
+                f"{shorten(plan.message, MESSAGE_LIMIT)}\n"
+            )
+    if output == "json":
+        for plan in plans:
+            out.write(json.dumps(plan.as_json(), ensure_ascii=False) + "\n")
+        return
+    for plan in plans:
+        if plan.outcome == "change":
+            out.write(f"~ {shorten(plan.slug)} (item {plan.index + 1})\n")
+            for change in plan.changes:
+                out.write(f"    {change.name}: {shorten(change.display(), MESSAGE_LIMIT)}\n")
+        elif plan.outcome != "unchanged":
+            what = WORDS[plan.outcome]
+            out.write(f"! {shorten(plan.slug)} (item {plan.index + 1}): {what}\n")
+    counts = {verdict: sum(1 for p in plans if p.outcome == verdict) for verdict in WORDS}
+    always = ("change", "unchanged")
+    summary = ", ".join(f"{n} {WORDS[v]}" for v, n in counts.items() if n or v in always)
+    out.write(f"{plural(len(plans), 'item')}: {summary}\n")
+
+
+async def _read(
+    items: list[PlanItem], client: AsyncPlexSourceClient, concurrency: int
+) -> dict[str, PlexSource | PlexSourceError]:
+    from .reading import read_slugs
+
+    return await read_slugs((item.slug for item in items), client, concurrency=concurrency)
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``plex-source plan FILE``: read, compare, report; the exit code."""
+    import asyncio
+    import os
+
+    from .._async_client import AsyncPlexSourceClient
+    from .._errors import ConfigurationError
+    from .apply import load_items
+    from .exits import UsageError, cli_words
+    from .settings import client_settings
+
+    if args.concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    items = load_items(args)
+    try:
+        settings = client_settings(args, os.environ)
+
+        async def go() -> dict[str, PlexSource | PlexSourceError]:
+            async with AsyncPlexSourceClient(**settings) as client:
+                return await _read(items, client, args.concurrency)
+
+        read = asyncio.run(go())
+    except ConfigurationError as error:
+        raise UsageError(cli_words(error)) from None
+    plans = compare(items, read, validate=not args.no_validate)
+    write_report(plans, args.output, out, err)
+    return exit_code(plans)
+
+
+def add_parser(commands: Any) -> None:
+    """Add ``plan`` to the subcommands."""
+    import textwrap
+
+    from .options import DEFAULT_CONCURRENCY, add_connection_options
+
+    parser = commands.add_parser(
+        "plan",
+        allow_abbrev=False,
+        help="show what applying a plan file would change; change nothing",
+        description=textwrap.fill(
+            "Read the current state of every source a plan names (the list, a few "
+            "requests, when it names many) and print, per item, each field that would change as "
+            "current -> desired (a secret only as changed), then a summary. Nothing is changed. "
+            "Exit 0 when nothing would change, 4 when something would.",
+            88,
+        ),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", metavar="FILE", help="the plan: a .json, .toml, .yaml or .yml file")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help=f"reads in flight at once (default: {DEFAULT_CONCURRENCY})",
+    )
+    add_connection_options(parser, writes=False)

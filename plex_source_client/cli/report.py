@@ -1,0 +1,120 @@
+"""Reporting the outcomes of ``update`` and ``apply``: the table, stderr lines, the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from .._text import MESSAGE_LIMIT, plural, shorten
+from .exits import EXIT_DRIFT, EXIT_FAILED, EXIT_OK, EXIT_REJECTED
+
+if TYPE_CHECKING:
+    from .planfile import PlanItem
+    from .runner import ItemResult
+
+
+def exit_code(results: list[ItemResult]) -> int:
+    """The exit code of a run: failures, then rejections, then drift."""
+    from .runner import REJECTED
+
+    if any(r.outcome == "failed" for r in results):
+        return EXIT_FAILED
+    if any(r.outcome in REJECTED for r in results):
+        return EXIT_REJECTED
+    if any(r.drift for r in results):
+        return EXIT_DRIFT
+    return EXIT_OK
+
+
+def problem_lines(result: ItemResult) -> list[str]:
+    """One stderr line per problem, naming the slug and the field; every value from the plan
+    or the server shortened (a megabyte-long field name makes no megabyte-long line).
+    """
+    slug = shorten(result.slug)
+    if result.outcome in ("applied", "unchanged"):
+        return [
+            f"{slug}: {shorten(field)}: drift: {shorten(what, MESSAGE_LIMIT)}"
+            for field, what in result.drift.items()
+        ]
+    if result.errors:
+        return [
+            f"{slug}: {shorten(field)}: {shorten(message, MESSAGE_LIMIT)}"
+            for field, messages in result.errors.items()
+            for message in messages
+        ]
+    if result.outcome == "not_found":
+        return [f"{slug}: not found: no Plex source has this slug"]
+    return [f"{slug}: {result.outcome}: {shorten(result.message, MESSAGE_LIMIT)}"]
+
+
+def report(
+    results: list[ItemResult],
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+    items: Sequence[PlanItem] = (),
+) -> None:
+    """The outcome table (or JSON lines) on ``out``, one line per problem on ``err``."""
+    from .tables import text_table
+
+    for result in results:
+        for line in problem_lines(result):
+            err.write(f"plex-source: {line}\n")
+    if args.output == "json":
+        for result in results:
+            out.write(json.dumps(result.as_json()) + "\n")
+        return
+    if args.command == "update":
+        [result] = results
+        if result.source is not None and result.outcome == "unchanged":
+            slug = shorten(result.source.get("slug", result.slug))
+            out.write(
+                f'Plex source "{slug}" unchanged: authentik already has every field as given, '
+                "so nothing was sent:\n"
+            )
+            out.write(text_table(result.source) + "\n")
+        elif result.source is not None:
+            slug = shorten(result.source.get("slug", result.slug))
+            request_id = shorten(result.request_id)
+            out.write(
+                f'Plex source "{slug}" as authentik now has it (request id {request_id}; '
+                "* marks the fields this update sent):\n"
+            )
+            names = result.sent if result.sent is not None else sent_wire_names(items)
+            out.write(text_table(result.source, changed=wire_names(names)) + "\n")
+        return
+    slugs = [shorten(r.slug) for r in results]
+    width = max([len(slug) for slug in slugs] + [4])
+    out.write(f"{'#':>5}  {'slug'.ljust(width)}  {'outcome':<9}  status  detail\n")
+    for r, slug in zip(results, slugs, strict=True):
+        problems = problem_lines(r)
+        detail = problems[0].split(": ", 1)[1] if problems else ""
+        if not detail and r.outcome == "applied" and r.sent is not None:
+            detail = shorten("sent " + ", ".join(r.sent), MESSAGE_LIMIT)
+        status = str(r.status_code or "-")
+        out.write(f"{r.index + 1:>5}  {slug.ljust(width)}  {r.outcome:<9}  {status:<6}  {detail}\n")
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    order = ("applied", "unchanged", "rejected", "not_found", "failed", "skipped")
+    summary = ", ".join(f"{counts[o]} {o.replace('_', ' ')}" for o in order if o in counts)
+    drifted = sum(1 for r in results if r.drift)
+    out.write(
+        f"{plural(len(results), 'item')}: {summary}"
+        + (f"; {drifted} drifted" if drifted else "")
+        + "\n"
+    )
+
+
+def sent_wire_names(items: Sequence[PlanItem]) -> list[str]:
+    """The keyword names of the fields the items sent unread (options and ``--from-file``)."""
+    return [name for item in items for name in item.changes]
+
+
+def wire_names(names: Sequence[str]) -> set[str]:
+    """The JSON names of fields given by keyword name (``new_slug`` is ``slug``)."""
+    from .._changes import FIELDS_BY_NAME
+
+    return {FIELDS_BY_NAME[name].wire for name in names if name in FIELDS_BY_NAME}
