@@ -40,6 +40,14 @@ DEFAULT_MAX_RESPONSE_SIZE: Final = 1024 * 1024
 #: ``{"field": {"0": ["message"]}}``); deeper is not an answer of this API.
 MAX_JSON_DEPTH: Final = 32
 
+#: The most lists and objects a JSON answer may hold: a page of 1,000 sources has about 4,000;
+#: a megabyte of ``[{},{},...]`` would parse into some 80 MB of Python objects.
+MAX_JSON_CONTAINERS: Final = 20_000
+
+#: The largest error body parsed as JSON (authentik's are under 1 KiB); a larger one is kept
+#: as text, cut to :data:`KEPT_TEXT`, so an error never holds a big parsed structure.
+MAX_PARSED_ERROR: Final = 64 * 1024
+
 #: How much of a body that is not authentik's JSON an error keeps (``.body``), in characters.
 KEPT_TEXT: Final = 4096
 
@@ -193,13 +201,14 @@ def parse_json(content: bytes) -> Any:
     cannot nest deeply (the fast path for real answers); otherwise the parsed value is walked
     without recursion, and the parser's own RecursionError is caught.
     """
+    containers = content.count(b"[") + content.count(b"{")
+    if containers > MAX_JSON_CONTAINERS:  # each parses into a Python object of ~50+ bytes
+        raise JSONTooDeep(f"the JSON holds more than {MAX_JSON_CONTAINERS:,} lists and objects")
     try:
         value = json.loads(content)
     except RecursionError:
         raise JSONTooDeep(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels") from None
-    if content.count(b"[") + content.count(b"{") > MAX_JSON_DEPTH and _depth(value) > (
-        MAX_JSON_DEPTH
-    ):
+    if containers > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
         raise JSONTooDeep(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels")
     return value
 
@@ -590,7 +599,7 @@ def error_body(answer: Answer, secrets: tuple[str, ...]) -> Any:
     """What an error keeps of a non-2xx body: parsed JSON, masked; else its text, masked and
     shortened.
     """
-    if answer.complete:
+    if answer.complete and len(answer.content) <= MAX_PARSED_ERROR:
         try:
             return redact_json(parse_json(answer.content), secrets)
         except ValueError:

@@ -197,9 +197,7 @@ def _check_timeout(timeout: Timeout | NotGiven) -> httpx.Timeout | None:
         raise ConfigurationError(
             f"timeout must be seconds or an httpx.Timeout, got {_shown(timeout)}"
         )
-    if not all(
-        isinstance(v, int | float) and math.isfinite(v) and 0 < v <= MAX_TIMEOUT for v in values
-    ):
+    if not all(_seconds_in_range(v) for v in values):
         raise ConfigurationError(
             f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:.0f}, got "
             f"{_shown(timeout)}: without a limit a dead server would hang the call forever"
@@ -239,10 +237,30 @@ def proxy_mounts(proxy: Proxy | None) -> dict[str, httpx.Proxy | None]:
     }
 
 
+def _seconds_in_range(value: object) -> bool:
+    """Whether ``value`` is a number of seconds in (0, MAX_TIMEOUT] (huge ints included)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return False
+    return math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT
+
+
+#: The largest ``max_response_size``: a gibibyte (decompression takes sizes below 2**63 only,
+#: and no answer of this API comes near).
+MAX_RESPONSE_SIZE_LIMIT: Final = 1024**3
+
+
 def _check_max_response_size(size: object) -> int:
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+    if (
+        not isinstance(size, int)
+        or isinstance(size, bool)
+        or not 1 <= size <= MAX_RESPONSE_SIZE_LIMIT
+    ):
         raise ConfigurationError(
-            f"max_response_size must be a positive number of bytes, got {_shown(size)}"
+            f"max_response_size must be 1 to {MAX_RESPONSE_SIZE_LIMIT:,} bytes, got {_shown(size)}"
         )
     return size
 
@@ -513,12 +531,17 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         explicit_timeout = _check_timeout(timeout)
         self._verify = _ssl_verify(verify)
         self._proxy_passwords: tuple[Secret, ...] = ()
+        if not isinstance(limits, httpx.Limits):
+            raise ConfigurationError(f"limits must be an httpx.Limits, got {_shown(limits)}")
         self._urls: dict[str, httpx.URL] = {}
         if http_client is None:
             self.timeout: httpx.Timeout = explicit_timeout or DEFAULT_TIMEOUT
             mounts = proxy_mounts(proxy)
             self._proxy_passwords = tuple(
-                Secret(p.auth[1]) for p in mounts.values() if p is not None and p.auth is not None
+                Secret(secret)
+                for p in mounts.values()
+                if p is not None and p.auth is not None
+                for secret in (p.auth[1], _basic_credentials(*p.auth))
             )
             try:
                 self._http = self._create_http_client(
@@ -548,6 +571,14 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             self._http = http_client
             self._owns_http = False
         self._bound_attempts()
+
+    def _refuse_echoed_credentials(self, answer: Answer) -> None:
+        """ValueError when a 2xx answer carries the API token or a proxy password: authentik
+        never sends them back, so the answer is not authentik's (and must not be shown).
+        """
+        for secret in self._known_secrets():
+            if secret.encode() in answer.content:
+                raise ValueError("the answer contains your API token or proxy password")
 
     def _parsed_url(self, url: str) -> httpx.URL:
         """``url`` parsed, once per source: parsing is a good part of httpx's per-request work,
@@ -752,6 +783,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
 
     def _check_diff(self, slug: str, changes: Mapping[str, Any]) -> None:
         """What :meth:`diff` refuses before sending anything: the path slug and the changes."""
+        _require_mapping(changes)
         errors = {}
         slug_problems = _changes.path_slug_problems(slug)
         if slug_problems:
@@ -841,7 +873,11 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         timeout: Timeout | NotGiven,
     ) -> _Prepared[RawResponse]:
         """Validate and build the request, or raise before anything is sent."""
-        content = _changes.build_body(slug, changes, validate=self.validate)
+        _require_mapping(changes)
+        try:
+            content = _changes.build_body(slug, changes, validate=self.validate)
+        except (AttributeError, TypeError) as exc:  # validate=False and a value of no JSON type
+            raise InvalidRequest({"changes": [f"Cannot be sent as JSON: {exc}"]}) from None
         call_timeout = self.timeout if isinstance(timeout, NotGiven) else _check_timeout(timeout)
         assert call_timeout is not None  # noqa: S101 - given, so checked and normalized
         url = self.base_url + _changes.source_path(slug)
@@ -853,7 +889,10 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         except (httpx.InvalidURL, ValueError) as exc:  # a path slug too long for a URL
             raise InvalidRequest({"slug": [f"Cannot be part of a URL: {exc}"]}) from None
         plex_token = changes.get("plex_token")
-        secrets = (*self._known_secrets(), plex_token if isinstance(plex_token, str) else "")
+        sent: tuple[str, ...] = (
+            (plex_token, plex_token.strip()) if isinstance(plex_token, str) else ()
+        )
+        secrets = (*self._known_secrets(), *sent)
         budget = float(call_timeout.read or 0)
         return _Prepared(
             request, url, tuple(changes), secrets, budget, self.max_response_size,
@@ -981,6 +1020,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         }
         if outcome.is_success:
             try:
+                self._refuse_echoed_credentials(outcome)
                 return prepared.finish(
                     outcome, prepared.secrets, attempts, elapsed, where["request_id"]
                 )
@@ -1000,6 +1040,25 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
 _UPDATE_KEYWORDS: Final = _signatures.keyword_names(BaseClient.update)
 #: The keywords :meth:`BaseClient.list` takes.
 _LIST_KEYWORDS: Final = _signatures.keyword_names(BaseClient.list)
+
+
+def _basic_credentials(user: str, password: str) -> str:
+    """What ``Proxy-Authorization: Basic`` carries for ``user:password`` (also a secret)."""
+    import base64
+
+    return base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def _require_mapping(changes: object) -> None:
+    """InvalidRequest unless ``changes`` is a mapping of field names to values."""
+    if not isinstance(changes, Mapping):
+        raise InvalidRequest(
+            {
+                "changes": [
+                    f"Must be a mapping of field names to values, got {type(changes).__name__}."
+                ]
+            }
+        )
 
 
 def _finite_or_default(timeout: httpx.Timeout) -> httpx.Timeout:

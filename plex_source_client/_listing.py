@@ -57,6 +57,24 @@ ORDERING_FIELDS: Final = (
 )
 
 
+def _kind(value: object) -> str:
+    """A value's type in JSON's words, for messages."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "a mapping" if isinstance(value, Mapping) else type(value).__name__
+
+
+#: The most sources one list() reads: far more than any authentik holds, and a bound on how
+#: long a server that claims more (or sends short pages) can keep the iteration going.
+MAX_LISTED: Final = 100_000
+
+
 def _filter_problems(name: str, value: object) -> tuple[list[str], str | None]:
     """(problems, the value as sent) for one filter."""
     if value is None:
@@ -64,7 +82,7 @@ def _filter_problems(name: str, value: object) -> tuple[list[str], str | None]:
     if name in BOOL_FILTERS:
         if isinstance(value, bool):
             return [], "true" if value else "false"
-        return [f"Must be True or False, got {type(value).__name__}."], None
+        return [f"Must be true or false, got {_kind(value)}."], None
     if name in UUID_FILTERS:
         if isinstance(value, UUID):
             return [], str(value)
@@ -73,7 +91,7 @@ def _filter_problems(name: str, value: object) -> tuple[list[str], str | None]:
                 return [], str(UUID(value))
             except ValueError:
                 return [f"{value[:60]!r} is not a valid UUID."], None
-        return [f"Must be a UUID (uuid.UUID or its string), got {type(value).__name__}."], None
+        return [f"Must be a UUID (uuid.UUID or its string), got {_kind(value)}."], None
     if name in ENUM_FILTERS:
         choices = [member.value for member in ENUM_FILTERS[name]]
         text = value.value if isinstance(value, Enum) else value
@@ -82,7 +100,7 @@ def _filter_problems(name: str, value: object) -> tuple[list[str], str | None]:
         shown = str(text)[:60]
         return [f"{shown!r} is not a valid choice. Choose one of: {', '.join(choices)}."], None
     if not isinstance(value, str):
-        return [f"Must be a string, got {type(value).__name__}."], None
+        return [f"Must be a string, got {_kind(value)}."], None
     text = value.strip()  # as Django's form fields (and DRF's search) take it
     if not text:
         return ["May not be blank; leave the keyword out not to filter by it."], None
@@ -164,6 +182,11 @@ class Pager:
         self.fetched += 1
         if self.bound is None:
             self.count = page.count
+            if page.count > MAX_LISTED:
+                self._refuse(
+                    page, url, f"the server claims {page.count:,} sources; list() reads at "
+                    f"most {MAX_LISTED:,}",
+                )  # fmt: skip
             self.bound = max(1, math.ceil(page.count / self.page_size))
         if len(page.results) > self.page_size:
             self._refuse(page, url, f"{len(page.results)} sources on a page of {self.page_size}")
@@ -182,6 +205,11 @@ class Pager:
             )  # fmt: skip
         if not page.results:
             self._refuse(page, url, f"page {self.page} is empty, yet says page {page.next} follows")
+        if len(page.results) < self.page_size:  # DRF fills every page but the last
+            self._refuse(
+                page, url, f"page {self.page} has {len(page.results)} of {self.page_size} "
+                f"sources, yet says page {page.next} follows",
+            )  # fmt: skip
         self.page = page.next
         return True
 

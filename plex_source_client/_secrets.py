@@ -71,39 +71,85 @@ def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
 
 
 _TAG: Final = r"<[^<>]{0,200}>"
+_PARTS: Final = "|".join(_SECRET_NAME_PARTS)
 #: A secret-named key and what separates it from its value, in JSON (complete or cut short),
-#: ``key=value`` and ``key: value`` text, and HTML (``<td>token</td><td>value``,
-#: ``name="token" value="..."``); then the value: quoted (to its closing quote or the end of
-#: the text) or a bare word.
+#: ``key=value``, ``key: value`` and ``key -> value`` text, and HTML (``<td>token</td><td>
+#: value``, ``name="token" value="..."``); then the value: quoted (to its closing quote or the
+#: end of the text), a list or an object (to its end), or a bare word.
 _SECRET_VALUE: Final = re.compile(
-    r"(?<![\w.-])(?P<key>[\w.-]{0,40}?(?:" + "|".join(_SECRET_NAME_PARTS) + r")[\w.-]{0,40})"
-    r"(?P<sep>[\"']?(?:\s*[:=]|\s+value\s*=|(?=\s*<))(?:\s*" + _TAG + r"){0,8}\s*)"
-    r"(?P<value>\"(?:[^\"\\]|\\.)*\"?|'[^']*'?|[^\s\"'<>,;&]+)",
+    r"(?<![\w.-])(?P<key>[\w.-]{0,40}?(?:" + _PARTS + r")[\w.-]{0,40})"
+    r"(?P<sep>[\"']?(?:\s*(?:[:=]|->|=>|\u2192)|\s+value\s*=|(?=\s*<))(?:\s*" + _TAG + r"){0,8}\s*)"
+    r"(?P<value>\"(?:[^\"\\]|\\.)*\"?|'[^']*'?|\[[^\]]{0,4096}\]?|\{[^}]{0,4096}\}?"
+    r"|[^\s\"'<>,;&]+)",
     re.IGNORECASE,
+)
+#: An identifier-like secret-named key (``plex_token``, ``api-key``: a ``_`` or ``-`` in it)
+#: followed by its value after mere spaces: ``plex_token abc123``.
+_SECRET_SPACED: Final = re.compile(
+    r"(?<![\w.-])(?P<key>[\w.-]{0,40}?[_-](?:"
+    + _PARTS
+    + r")[\w.-]{0,40}|(?:"
+    + _PARTS
+    + r")[_-][\w.-]{0,40})(?P<sep>[ \t]+)(?P<value>[^\s\"'<>,;&=:-][^\s\"'<>,;&]*)",
+    re.IGNORECASE,
+)
+#: HTTP credentials anywhere: ``Bearer <token>``, ``Basic <base64 of user:password>``.
+_CREDENTIALS: Final = re.compile(r"\b(?P<scheme>Bearer|Basic)(?P<sep>\s+)[\w+/=.~-]{6,}", re.I)
+#: Escapes that can spell a key so the patterns above miss it: JSON's ``\u0074``, HTML's
+#: ``&quot;``, URLs' ``%22``.
+_ESCAPES: Final = re.compile(
+    r"\\u[0-9a-fA-F]{4}|&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|\w{2,8});|%[0-9a-fA-F]{2}"
 )
 
 
 def _mask_value(match: re.Match[str]) -> str:
     value = match["value"]
-    quote = value[0] if value[0] in "\"'" else ""
-    closing = quote if quote and len(value) > 1 and value.endswith(quote) else ""
+    quote = value[0] if value[0] in "\"'[{" else ""
+    ends = {"[": "]", "{": "}"}.get(quote, quote)
+    closing = ends if quote and len(value) > 1 and value.endswith(ends) else ""
     return f"{match['key']}{match['sep']}{quote}{MASK}{closing}"
+
+
+def _unescape(text: str) -> str:
+    """``text`` with JSON, HTML and URL escapes decoded, so escaped keys are found too."""
+    import html
+    from urllib.parse import unquote
+
+    def one(match: re.Match[str]) -> str:
+        escape = match.group()
+        if escape.startswith("\\u"):
+            return chr(int(escape[2:], 16))
+        if escape.startswith("%"):
+            return unquote(escape)
+        return html.unescape(escape)
+
+    return _ESCAPES.sub(one, text)
 
 
 def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     """``text`` (a body that may not parse: cut-short JSON, HTML, plain text) with the value
     of every secret-named key masked and every known secret redacted (see :func:`redact` for
-    ``cut``).
+    ``cut``). Escaped text (``\u0074oken``, ``&quot;``, ``%22``) is shown decoded: that is
+    how its secrets are found.
     """
-    return redact(_SECRET_VALUE.sub(_mask_value, text), secrets, cut=cut)
+    if _ESCAPES.search(text):
+        text = _unescape(text)
+    text = _SECRET_VALUE.sub(_mask_value, text)
+    text = _SECRET_SPACED.sub(_mask_value, text)
+    text = _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
+    return redact(text, secrets, cut=cut)
 
 
 def redact_json(value: Any, secrets: Iterable[str]) -> Any:
-    """A copy of a JSON value with secret-named fields masked and known secrets redacted."""
+    """A copy of a JSON value with secret-named fields masked and known secrets redacted,
+    in keys too (a server may echo a secret as a key).
+    """
     secrets = tuple(secrets)
     if isinstance(value, dict):
         return {
-            key: MASK if is_secret_name(str(key)) else redact_json(item, secrets)
+            redact(key, secrets) if isinstance(key, str) else key: MASK
+            if is_secret_name(str(key))
+            else redact_json(item, secrets)
             for key, item in value.items()
         }
     if isinstance(value, list):

@@ -84,7 +84,11 @@ def async_transport(
     """The transport for ``backend``: ``auto`` is aiohttp when installed, else sharded httpx;
     through ``proxy`` when given (one pool then: the proxy is the only peer).
     """
-    if backend == "aiohttp" or (backend == "auto" and aiohttp_available()):
+    socks = proxy is not None and proxy.url.scheme.startswith("socks")
+    if socks and backend == "aiohttp":
+        # aiohttp would speak HTTP to it, sending the token and the proxy's password.
+        raise ValueError("the aiohttp backend cannot use a SOCKS proxy: use backend='httpx'")
+    if backend == "aiohttp" or (backend == "auto" and aiohttp_available() and not socks):
         from ._aiohttp import AiohttpAsyncTransport
 
         return AiohttpAsyncTransport(verify=verify, limits=limits, proxy=proxy)
