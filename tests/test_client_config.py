@@ -173,7 +173,7 @@ def test_bad_max_response_size(twin: Twin, size: Any) -> None:
 
 
 def test_sync_pools_end_each_attempt_at_its_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
-    from plex_source_client import _deadline
+    from plex_source_client import _deadline, _deadline_backend
 
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
     with PlexSourceClient(url=URL, token=TOKEN) as client:
@@ -182,7 +182,7 @@ def test_sync_pools_end_each_attempt_at_its_deadline(monkeypatch: pytest.MonkeyP
         pools = [client._http._transport, *client._http._mounts.values()]
         assert len(pools) >= 2
         for transport in pools:
-            assert isinstance(transport._pool._network_backend, _deadline.DeadlineBackend)  # type: ignore[union-attr]
+            assert isinstance(transport._pool._network_backend, _deadline_backend.DeadlineBackend)  # type: ignore[union-attr]
 
 
 def sent_timeout(route: respx.Route) -> dict[str, float]:
