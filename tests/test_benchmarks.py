@@ -27,7 +27,7 @@ def test_benchmark_harness_smoke_run(tmp_path: Path) -> None:
         "| sequential PATCH, keep-alive |",
         "| PlexSourceClient.update |",
         "| httpx.AsyncClient (raw, defaults) |",
-        "| plex-source apply (async client) |",
+        "| plex-source apply --no-read (async client) |",
         "| `import httpx, attrs` (baseline) |",
         "| `plex-source --help` |",
         "| `plex-source apply`, peak RSS MiB |",
