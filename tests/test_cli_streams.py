@@ -4,12 +4,16 @@ encoding cannot hold never fail a command.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from plex_source_client.cli import main
 from plex_source_client.testing import FakeAuthentik
 
 SCRIPT = str(Path(sys.executable).parent / "plex-source")
@@ -61,3 +65,35 @@ def test_apply_json_into_a_closed_pipe_finishes_with_its_exit_code(tmp_path: Pat
     assert "internal error" not in err
     assert "Traceback" not in err
     assert "BrokenPipe" not in err
+
+
+def strict_stream() -> io.TextIOWrapper:
+    """A stream as a terminal's: UTF-8 that raises on a lone surrogate."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", write_through=True)
+
+
+def written(stream: io.TextIOWrapper) -> str:
+    buffer = stream.buffer
+    assert isinstance(buffer, io.BytesIO)
+    return buffer.getvalue().decode("utf-8")
+
+
+def test_a_lone_surrogate_from_the_server_is_printed_escaped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out, err = strict_stream(), strict_stream()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    with FakeAuthentik() as fake:
+        fake.add_source(slug="odd", name="\ud800")
+        monkeypatch.setenv("AUTHENTIK_URL", fake.url)
+        monkeypatch.setenv("AUTHENTIK_TOKEN", fake.token)
+        monkeypatch.delenv("AUTHENTIK_TOKEN_FILE", raising=False)
+        assert main(["update", "odd", "--disabled"]) == 0
+        assert main(["get", "odd"]) == 0
+        fake.fail_next(status=400, body=b'{"name": ["not \\ud800 this"]}')
+        assert main(["update", "odd", "--name", "other"]) == 1
+    assert written(out).count("\\ud800") >= 2
+    assert "enabled" in written(out)
+    assert "not \\ud800 this" in written(err)
+    assert "internal error" not in written(err)
