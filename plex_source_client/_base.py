@@ -318,12 +318,14 @@ def secret_from_bytes(data: bytes, shown: str) -> str:
 
 def read_secret_file(path: str, shown: str | None = None) -> str:
     """The secret in the file ``path`` (see :func:`secret_from_bytes`); a huge file is not
-    read whole. ``shown``: how messages name the file (default: its path).
+    read whole, and a FIFO never blocks for long (:func:`._files.read_bounded`: one with no
+    writer reads as empty). ``shown``: how messages name the file (default: its path).
     """
+    from ._files import read_bounded
+
     shown = path if shown is None else shown
     try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_SECRET_FILE_BYTES + 1)
+        data = read_bounded(path, MAX_SECRET_FILE_BYTES)
     except OSError as exc:
         raise ConfigurationError(f"cannot read {shown}: {exc.strerror or exc}") from None
     return secret_from_bytes(data, shown)
@@ -337,6 +339,8 @@ def _token_from_env(env: Mapping[str, str]) -> str:
             token = read_secret_file(token_file)
         except ConfigurationError as error:
             raise ConfigurationError(f"AUTHENTIK_TOKEN_FILE: {error}") from None
+        if not token:
+            raise ConfigurationError(f"AUTHENTIK_TOKEN_FILE: {token_file} is empty")
     if not token:
         raise ConfigurationError("AUTHENTIK_TOKEN (or AUTHENTIK_TOKEN_FILE) is not set")
     return token
