@@ -277,9 +277,10 @@ def settings_from_env(
 ) -> dict[str, Any]:
     """``url``, ``token`` and ``verify`` from authentik's Terraform provider variables.
 
-    ``AUTHENTIK_URL``, ``AUTHENTIK_TOKEN`` (or ``AUTHENTIK_TOKEN_FILE``, a file holding it) and
-    ``AUTHENTIK_INSECURE`` (true: do not verify TLS certificates). Settings in ``given`` are
-    not looked up (and so need not be set).
+    ``AUTHENTIK_URL``, ``AUTHENTIK_TOKEN`` (or ``AUTHENTIK_TOKEN_FILE``, a file holding it;
+    both set is a ConfigurationError) and ``AUTHENTIK_INSECURE`` (true: do not verify TLS
+    certificates). Settings in ``given`` are not looked up (and so need not be set): a
+    ``token`` given wins over both variables.
     """
     env = os.environ if environ is None else environ
     settings: dict[str, Any] = {}
@@ -332,9 +333,16 @@ def read_secret_file(path: str, shown: str | None = None) -> str:
 
 
 def _token_from_env(env: Mapping[str, str]) -> str:
+    """The token of ``AUTHENTIK_TOKEN`` or the file ``AUTHENTIK_TOKEN_FILE`` names; both set
+    is refused (which one was meant?): a token given explicitly is the way to choose.
+    """
     token = clean_secret(env.get("AUTHENTIK_TOKEN", ""))
     token_file = env.get("AUTHENTIK_TOKEN_FILE", "").strip()
-    if not token and token_file:
+    if token and token_file:
+        raise ConfigurationError(
+            "AUTHENTIK_TOKEN and AUTHENTIK_TOKEN_FILE are both set; set only one"
+        )
+    if token_file:
         try:
             token = read_secret_file(token_file)
         except ConfigurationError as error:

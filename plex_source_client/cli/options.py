@@ -54,7 +54,7 @@ def add_connection_options(
     group.add_argument(
         "--token-file",
         metavar="PATH",
-        help="read the API token from PATH (default: $AUTHENTIK_TOKEN_FILE or $AUTHENTIK_TOKEN)",
+        help="read the API token from PATH (default: $AUTHENTIK_TOKEN or $AUTHENTIK_TOKEN_FILE)",
     )
     if output:
         group.add_argument(
