@@ -33,7 +33,6 @@ BAD_VALUES: list[tuple[str, Any, str]] = [
     ("enabled", None, "May not be null"),
     ("authentication_flow", "not-a-uuid", '"not-a-uuid" is not a valid UUID.'),
     ("authentication_flow", 42, "Must be a UUID, got a number."),
-    ("enrollment_flow", "", '"" is not a valid UUID.'),
     ("user_property_mappings", "abc", "Must be a list, got a single string"),
     ("user_property_mappings", ["nope"], 'Item 0: "nope" is not a valid UUID.'),
     ("group_property_mappings", {"a"}, "Must be a list, got a set."),
