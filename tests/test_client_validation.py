@@ -179,6 +179,19 @@ def test_typo_keyword_is_a_type_error(twin: Twin, api: respx.MockRouter) -> None
     assert not api.calls
 
 
+@pytest.mark.parametrize("method", ["update", "diff"])
+def test_slug_keyword_gets_the_new_slug_hint(
+    twin: Twin, api: respx.MockRouter, method: str
+) -> None:
+    hint = "did you mean 'new_slug'? (the source to change is the first argument)"
+    with pytest.raises(TypeError) as caught:
+        twin.call(method, SLUG, slug="new")
+    assert str(caught.value).endswith(
+        f".{method}() got an unexpected keyword argument 'slug'; {hint}"
+    )
+    assert not api.calls
+
+
 def test_mapping_unknown_keys_get_suggestions(twin: Twin, api: respx.MockRouter) -> None:
     with pytest.raises(InvalidRequest) as caught:
         twin.call(
