@@ -175,6 +175,12 @@ def _check_token(token: object) -> Secret:
         token = token.reveal()
     if not isinstance(token, str) or not token.strip():
         raise ConfigurationError("token must be a non-empty authentik API token")
+    words = token.split(maxsplit=1)
+    if len(words) == 2 and words[0].lower() == "bearer":  # the Authorization header, whole
+        raise ConfigurationError(
+            'token starts with "Bearer ": give the token alone, without that prefix (the '
+            "client adds it)"
+        )
     if not token.isascii() or not token.isprintable() or any(c.isspace() for c in token):
         raise ConfigurationError(
             "token must be printable ASCII without spaces or line breaks, as authentik API "
