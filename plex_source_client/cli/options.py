@@ -202,6 +202,6 @@ def add_field_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     fields.add_argument(
         "--from-file", metavar="FILE", default=S,
-        help="a JSON or TOML file of changes: a mapping with the keys a plan's changes have "
-        "(see apply --help)",
+        help="a JSON, TOML or YAML file of changes (by its extension): a mapping with the "
+        "keys a plan's changes have (see apply --help)",
     )  # fmt: skip
