@@ -175,6 +175,12 @@ def _check_token(token: object) -> Secret:
         token = token.reveal()
     if not isinstance(token, str) or not token.strip():
         raise ConfigurationError("token must be a non-empty authentik API token")
+    words = token.split(maxsplit=1)
+    if len(words) == 2 and words[0].lower() == "bearer":  # the Authorization header, whole
+        raise ConfigurationError(
+            'token starts with "Bearer ": give the token alone, without that prefix (the '
+            "client adds it)"
+        )
     if not token.isascii() or not token.isprintable() or any(c.isspace() for c in token):
         raise ConfigurationError(
             "token must be printable ASCII without spaces or line breaks, as authentik API "
@@ -295,9 +301,10 @@ def settings_from_env(
 ) -> dict[str, Any]:
     """``url``, ``token`` and ``verify`` from authentik's Terraform provider variables.
 
-    ``AUTHENTIK_URL``, ``AUTHENTIK_TOKEN`` (or ``AUTHENTIK_TOKEN_FILE``, a file holding it) and
-    ``AUTHENTIK_INSECURE`` (true: do not verify TLS certificates). Settings in ``given`` are
-    not looked up (and so need not be set).
+    ``AUTHENTIK_URL``, ``AUTHENTIK_TOKEN`` (or ``AUTHENTIK_TOKEN_FILE``, a file holding it;
+    both set is a ConfigurationError) and ``AUTHENTIK_INSECURE`` (true: do not verify TLS
+    certificates). Settings in ``given`` are not looked up (and so need not be set): a
+    ``token`` given wins over both variables.
     """
     env = os.environ if environ is None else environ
     settings: dict[str, Any] = {}
@@ -336,25 +343,36 @@ def secret_from_bytes(data: bytes, shown: str) -> str:
 
 def read_secret_file(path: str, shown: str | None = None) -> str:
     """The secret in the file ``path`` (see :func:`secret_from_bytes`); a huge file is not
-    read whole. ``shown``: how messages name the file (default: its path).
+    read whole, and a FIFO never blocks for long (:func:`._files.read_bounded`: one with no
+    writer reads as empty). ``shown``: how messages name the file (default: its path).
     """
+    from ._files import read_bounded
+
     shown = path if shown is None else shown
     try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_SECRET_FILE_BYTES + 1)
+        data = read_bounded(path, MAX_SECRET_FILE_BYTES)
     except OSError as exc:
         raise ConfigurationError(f"cannot read {shown}: {exc.strerror or exc}") from None
     return secret_from_bytes(data, shown)
 
 
 def _token_from_env(env: Mapping[str, str]) -> str:
+    """The token of ``AUTHENTIK_TOKEN`` or the file ``AUTHENTIK_TOKEN_FILE`` names; both set
+    is refused (which one was meant?): a token given explicitly is the way to choose.
+    """
     token = clean_secret(env.get("AUTHENTIK_TOKEN", ""))
     token_file = env.get("AUTHENTIK_TOKEN_FILE", "").strip()
-    if not token and token_file:
+    if token and token_file:
+        raise ConfigurationError(
+            "AUTHENTIK_TOKEN and AUTHENTIK_TOKEN_FILE are both set; set only one"
+        )
+    if token_file:
         try:
             token = read_secret_file(token_file)
         except ConfigurationError as error:
             raise ConfigurationError(f"AUTHENTIK_TOKEN_FILE: {error}") from None
+        if not token:
+            raise ConfigurationError(f"AUTHENTIK_TOKEN_FILE: {token_file} is empty")
     if not token:
         raise ConfigurationError("AUTHENTIK_TOKEN (or AUTHENTIK_TOKEN_FILE) is not set")
     return token

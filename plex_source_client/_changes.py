@@ -3,7 +3,9 @@
 Pure logic, no I/O: shared by the sync and async clients. Each field's constraints are those of
 ``PatchedPlexSourceRequest`` in openapi.yaml (tests/test_changes.py checks the table against the
 spec, so the two cannot drift). A change has three states: absent (not sent), ``None`` (sent as
-JSON null; only the two nullable flow fields accept it) and a value.
+JSON null; only the two nullable flow fields accept it) and a value. For those two, ``""``
+(after trimming) means ``None`` too: TOML has no null, and authentik itself (DRF's relational
+field) takes an empty string for a flow as null; it is sent, and compared, as null.
 
 Strings are checked as authentik's serializer (DRF's ``CharField``) checks them: trimmed with
 ``str.strip()`` first (``trim_whitespace``), then refused if blank, too long, not a slug or
@@ -183,7 +185,7 @@ def check_field(field: Field, value: object) -> list[str]:
 
     Messages quote bad UUIDs and choices, never a string field's value: ``plex_token`` is one.
     """
-    if value is None:
+    if value is None or (field.nullable and is_blank(value)):
         if field.nullable:
             return []
         clearable = " and ".join(NULLABLE_NAMES)
@@ -215,10 +217,18 @@ def _as_uuid(value: Any) -> Any:
     return value
 
 
+def is_blank(value: object) -> bool:
+    """Whether ``value`` is a string that is empty once trimmed (``""``, ``"  "``)."""
+    return isinstance(value, str) and not trim(value)
+
+
 def normalize(field: Field, value: Any) -> Any:
     """The value as authentik will store it, for a value :func:`check_field` accepted: strings
-    (and the items of a string list) trimmed as DRF trims them. Anything else is unchanged.
+    (and the items of a string list) trimmed as DRF trims them; a blank flow ``None`` (it
+    clears the flow). Anything else is unchanged.
     """
+    if field.nullable and is_blank(value):
+        return None
     if field.kind == "str" and isinstance(value, str):
         return trim(value)
     if field.kind == "str_list" and isinstance(value, Sequence) and not isinstance(value, str):

@@ -32,16 +32,36 @@ def keywords_of(
     (with the implementation's own return type: ``update`` and ``diff`` share a template).
     The implementation must itself reject keywords the template does not have
     (:func:`keyword_names`, :func:`unexpected_keyword`).
+
+    The implementation's positional parameters (``self, slug``) become positional-only, as if
+    written ``(self, slug, /, **changes)``: a ``slug=`` keyword then lands among the changes,
+    where it gets the "did you mean 'new_slug'?" hint instead of Python's "got multiple
+    values for argument 'slug'".
     """
 
     def apply(implementation: Callable[..., _R]) -> Callable[_P, _R]:
         returned = implementation.__annotations__.get("return", inspect.Signature.empty)
         signature = inspect.signature(template).replace(return_annotation=returned)
+        code = getattr(implementation, "__code__", None)
+        if code is not None and code.co_argcount > 1:  # more than self: make them positional-only
+            implementation.__code__ = code.replace(co_posonlyargcount=code.co_argcount)
+            signature = _positional_only(signature, code.co_argcount)
         implementation.__signature__ = signature  # type: ignore[attr-defined]
         implementation.__annotations__ = {**template.__annotations__, "return": returned}
         return implementation
 
     return apply
+
+
+def _positional_only(signature: inspect.Signature, count: int) -> inspect.Signature:
+    """``signature`` with its first ``count`` parameters positional-only."""
+    parameters = list(signature.parameters.values())
+    return signature.replace(
+        parameters=[
+            p.replace(kind=inspect.Parameter.POSITIONAL_ONLY) if i < count else p
+            for i, p in enumerate(parameters)
+        ]
+    )
 
 
 def keyword_names(function: Callable[..., object]) -> frozenset[str]:

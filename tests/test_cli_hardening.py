@@ -462,6 +462,7 @@ def test_bad_token_files_are_usage_errors_without_content(
         else:
             path.write_bytes(content)
         if option == "AUTHENTIK_TOKEN_FILE":
+            monkeypatch.delenv("AUTHENTIK_TOKEN", raising=False)  # both set: refused unread
             monkeypatch.setenv(option, str(path))
             argv = ["update", "plex", "--enabled"]
         else:

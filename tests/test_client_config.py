@@ -103,6 +103,22 @@ def test_bad_tokens(twin: Twin, token: Any) -> None:
     assert TOKEN[:8] not in str(caught.value)
 
 
+@pytest.mark.parametrize("prefix", ["Bearer ", "bearer  ", "BEARER\t"])
+def test_a_token_copied_with_its_bearer_prefix(twin: Twin, prefix: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        make(twin, token=prefix + TOKEN)
+    message = str(caught.value)
+    assert message == (
+        'token starts with "Bearer ": give the token alone, without that prefix (the client '
+        "adds it)"
+    )
+    assert TOKEN[:8] not in message + repr(caught.value)
+    with pytest.raises(ConfigurationError, match="without that prefix"):
+        twin.client_class.from_env(
+            environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN": "Bearer " + TOKEN}
+        )
+
+
 def test_token_file_with_a_byte_order_mark_and_newline(twin: Twin, tmp_path: Path) -> None:
     token_file = tmp_path / "token"
     token_file.write_bytes(b"\xef\xbb\xbf" + TOKEN.encode() + b"\r\n")

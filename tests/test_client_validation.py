@@ -33,7 +33,6 @@ BAD_VALUES: list[tuple[str, Any, str]] = [
     ("enabled", None, "May not be null"),
     ("authentication_flow", "not-a-uuid", '"not-a-uuid" is not a valid UUID.'),
     ("authentication_flow", 42, "Must be a UUID, got a number."),
-    ("enrollment_flow", "", '"" is not a valid UUID.'),
     ("user_property_mappings", "abc", "Must be a list, got a single string"),
     ("user_property_mappings", ["nope"], 'Item 0: "nope" is not a valid UUID.'),
     ("group_property_mappings", {"a"}, "Must be a list, got a set."),
@@ -177,6 +176,19 @@ def test_validate_false_reports_values_json_cannot_encode(
 def test_typo_keyword_is_a_type_error(twin: Twin, api: respx.MockRouter) -> None:
     with pytest.raises(TypeError, match="enabeld"):
         twin.update(SLUG, enabeld=False)
+    assert not api.calls
+
+
+@pytest.mark.parametrize("method", ["update", "diff"])
+def test_slug_keyword_gets_the_new_slug_hint(
+    twin: Twin, api: respx.MockRouter, method: str
+) -> None:
+    hint = "did you mean 'new_slug'? (the source to change is the first argument)"
+    with pytest.raises(TypeError) as caught:
+        twin.call(method, SLUG, slug="new")
+    assert str(caught.value).endswith(
+        f".{method}() got an unexpected keyword argument 'slug'; {hint}"
+    )
     assert not api.calls
 
 

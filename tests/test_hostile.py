@@ -361,21 +361,23 @@ BAD_CONFIGS: Final[dict[str, dict[str, Any]]] = {
 
 def build_and_call(kind: str, options: dict[str, Any], **call: Any) -> BaseException | None:
     """Build a client of ``kind`` with ``options``; if ``call`` is given, run ``update`` with
-    it. Returns what was raised (None if nothing was).
+    it (its ``slug`` passed first: it is positional-only). Returns what was raised (None if
+    nothing was).
     """
+    slug = call.pop("slug", None)
     settings = {"url": CLOSED, "token": API_TOKEN, "max_retries": 0, "timeout": 2.0, **options}
     try:
         if kind == "sync":
             with PlexSourceClient(**settings) as client:
                 if call:
-                    client.update(**call)
+                    client.update(slug, **call)
             return None
 
         async def run() -> None:
             backend: Literal["httpx", "aiohttp"] = "aiohttp" if kind == "async-aiohttp" else "httpx"
             async with AsyncPlexSourceClient(**settings, backend=backend) as client:
                 if call:
-                    await client.update(**call)
+                    await client.update(slug, **call)
 
         asyncio.run(run())
     except BaseException as error:  # noqa: BLE001 - what escapes is what is tested

@@ -54,8 +54,8 @@ VALID: dict[str, st.SearchStrategy[Any]] = {
     "name": not_blank,
     "new_slug": st.from_regex(r"\s*[-a-zA-Z0-9_]{1,50}\s*", fullmatch=True),
     "enabled": st.booleans(),
-    "authentication_flow": st.none() | uuid_value,
-    "enrollment_flow": st.none() | uuid_value,
+    "authentication_flow": st.none() | uuid_value | st.sampled_from(["", " "]),  # "": null
+    "enrollment_flow": st.none() | uuid_value | st.sampled_from(["", " "]),
     "user_property_mappings": sequence_of(uuid_value),
     "group_property_mappings": sequence_of(uuid_value),
     "policy_engine_mode": enum_value(PolicyEngineMode),
@@ -71,6 +71,10 @@ VALID: dict[str, st.SearchStrategy[Any]] = {
 blank = st.sampled_from(["", " ", "\t\n"])
 not_a_string = st.integers() | st.booleans() | st.lists(st.integers(), max_size=2) | st.none()
 not_a_uuid = st.text().filter(lambda s: not _is_uuid(s)) | st.integers() | st.floats()
+#: Not a flow: a blank string is one (it clears the flow, as null does).
+not_a_flow = (
+    st.text().filter(lambda s: bool(s.strip()) and not _is_uuid(s)) | st.integers() | st.floats()
+)
 not_a_list = st.text() | st.integers() | st.none() | st.dictionaries(st.text(), st.integers())
 
 
@@ -94,8 +98,8 @@ INVALID: dict[str, st.SearchStrategy[Any]] = {
     "name": blank | not_a_string | with_nul,
     "new_slug": st.text().filter(lambda s: not _is_slug(s.strip())) | not_a_string,
     "enabled": st.integers() | st.text() | st.none(),
-    "authentication_flow": not_a_uuid,
-    "enrollment_flow": not_a_uuid,
+    "authentication_flow": not_a_flow,
+    "enrollment_flow": not_a_flow,
     "user_property_mappings": not_a_list | st.lists(not_a_uuid, min_size=1, max_size=3),
     "group_property_mappings": not_a_list | st.lists(not_a_uuid, min_size=1, max_size=3),
     "policy_engine_mode": bad_choice(PolicyEngineMode),
@@ -116,6 +120,8 @@ def as_json(field: str, value: Any) -> Any:
         return value.value
     if isinstance(value, list | tuple):
         return [as_json(field, item) for item in value]
+    if FIELDS_BY_NAME[field].nullable and isinstance(value, str) and not value.strip():
+        return None  # a blank flow clears it: sent as null
     if FIELDS_BY_NAME[field].kind in ("uuid", "uuid_list") and value is not None:
         return str(uuid.UUID(str(value)))  # UUIDs are sent in canonical form
     if isinstance(value, str):

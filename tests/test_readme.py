@@ -208,3 +208,21 @@ def test_every_python_block_runs_against_the_fake(
         touched = [request for request in fake.requests if request.method == "PATCH"]
         if "update" in code and "InvalidRequest" not in code:  # that one is refused: unsent
             assert touched, "the block sent no update"
+
+
+def test_the_setup_says_to_activate_the_environment_and_update_names_from_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A new user runs the bare ``plex-source`` examples after the setup's two commands: the
+    README says how (activate .venv); ``--from-file`` is documented, YAML included.
+    """
+    setup = README.split("## Set up", 1)[1].split("## Quickstart", 1)[0]
+    assert "`. .venv/bin/activate`" in setup
+    assert "`.venv/bin/plex-source`" in setup
+    assert "`update SLUG --from-file FILE`" in README
+    assert "(JSON, TOML or YAML" in README
+    from plex_source_client.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["update", "--help"])
+    assert "JSON, TOML or YAML file of changes" in " ".join(capsys.readouterr().out.split())

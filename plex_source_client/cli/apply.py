@@ -37,7 +37,7 @@ def plan_help() -> str:
 
     keys = textwrap.fill(
         "the keys of changes (at least one per item): " + ", ".join(FIELD_NAMES) + "; "
-        "new_slug renames, null clears a flow.",
+        'new_slug renames; null, or "" in TOML, clears a flow.',
         width=88,
     )
     return PLAN_HELP + keys + "\n\n"

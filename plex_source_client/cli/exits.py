@@ -40,9 +40,9 @@ exit codes:
   5  internal error: a bug in plex-source-client (the message asks for a report)
 environment:
   AUTHENTIK_URL         authentik's URL, e.g. https://auth.example.com (or --url)
-  AUTHENTIK_TOKEN       an API token; or AUTHENTIK_TOKEN_FILE, a file holding it (or
-                        --token-file). There is no --token option: a token in the argument
-                        list is visible to every user of the machine.
+  AUTHENTIK_TOKEN       an API token; or AUTHENTIK_TOKEN_FILE, a file holding it (not
+                        both; --token-file wins over either). There is no --token option:
+                        a token in the argument list is visible to every user of the machine.
   AUTHENTIK_INSECURE    true: do not verify TLS certificates
 """
 

@@ -5,7 +5,6 @@ they run (``--help`` stays fast).
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable, Sequence
 from typing import Final, TextIO
 
@@ -14,6 +13,7 @@ from . import apply, demo, export, fake, get, plan, update
 from .exits import EXIT_CODES_HELP, EXIT_USAGE
 from .guard import guarded, secrets_read
 from .options import ArgumentParser
+from .streams import quiet_standard_streams
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,16 +49,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Never raises (argparse's own exits aside): usage errors exit 2, an interrupt 130, and
     any exception that is not one of this package's errors, a bug, exits 5 with one line.
+    Writing never fails the command (:mod:`.streams`): when the reader of stdout went away
+    (``| head -1``) the rest of the output is dropped and the command still finishes with
+    its own exit code; characters stdout's encoding cannot hold are written escaped.
     """
     secrets_read.clear()
-    err = sys.stderr
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
-    run: Callable[[argparse.Namespace, TextIO, TextIO], int] = COMMANDS[args.command]
-    return guarded(lambda: run(args, sys.stdout, err), err)
+    with quiet_standard_streams() as (out, err):
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        run: Callable[[argparse.Namespace, TextIO, TextIO], int] = COMMANDS[args.command]
+        return guarded(lambda: run(args, out, err), err)
 
 
 #: Each command's runner, by name (each imports what it needs only when it runs).

@@ -54,7 +54,7 @@ def add_connection_options(
     group.add_argument(
         "--token-file",
         metavar="PATH",
-        help="read the API token from PATH (default: $AUTHENTIK_TOKEN_FILE or $AUTHENTIK_TOKEN)",
+        help="read the API token from PATH (default: $AUTHENTIK_TOKEN or $AUTHENTIK_TOKEN_FILE)",
     )
     if output:
         group.add_argument(
@@ -202,6 +202,6 @@ def add_field_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     fields.add_argument(
         "--from-file", metavar="FILE", default=S,
-        help="a JSON or TOML file of changes: a mapping with the keys a plan's changes have "
-        "(see apply --help)",
+        help="a JSON, TOML or YAML file of changes (by its extension): a mapping with the "
+        "keys a plan's changes have (see apply --help)",
     )  # fmt: skip

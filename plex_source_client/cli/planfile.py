@@ -51,10 +51,12 @@ MAX_PLAN_DEPTH: Final = 32
 
 def read_bounded(path: str, limit: int) -> bytes | None:
     """At most ``limit`` bytes of the file at ``path``; None when it holds more (nothing more
-    is read, so a huge file, a device or a pipe costs no memory). Raises :class:`OSError`.
+    is read, so a huge file, a device or a pipe costs no memory; a FIFO never blocks for
+    long: :func:`plex_source_client._files.read_bounded`). Raises :class:`OSError`.
     """
-    with open(path, "rb") as file:
-        data = file.read(limit + 1)
+    from .._files import read_bounded as read_at_most
+
+    data = read_at_most(path, limit)
     return None if len(data) > limit else data
 
 

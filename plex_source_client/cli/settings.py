@@ -47,7 +47,10 @@ def client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> dic
     given: dict[str, Any] = {}
     if args.url:
         given["url"] = args.url
-    token_file = args.token_file or environ.get("AUTHENTIK_TOKEN_FILE", "").strip()
+    token_file = args.token_file  # --token-file wins over both variables
+    if not token_file and not environ.get("AUTHENTIK_TOKEN", "").strip():
+        # AUTHENTIK_TOKEN_FILE alone; with AUTHENTIK_TOKEN too, settings_from_env refuses both
+        token_file = environ.get("AUTHENTIK_TOKEN_FILE", "").strip()
     if token_file:
         given["token"] = read_secret_option(token_file, "API token file")  # checked by the client
     remember_secret(environ.get("AUTHENTIK_TOKEN", "").strip())

@@ -1,0 +1,58 @@
+"""Reading a small file (a token file, a plan) that may be a pipe, without ever blocking forever.
+
+``open()`` of a FIFO blocks until a writer opens it, and a read until the writer writes: a
+token file path naming a FIFO nobody writes to would hang a CI job for good. Here the file is
+opened with ``O_NONBLOCK`` (so opening never waits), read at most one byte past the caller's
+limit (so a huge file or a device costs no memory), and every wait for data has an overall
+deadline. A FIFO with no writer reads as empty (the callers then say it is empty); one whose
+writer is there (process substitution, ``--token-file <(echo ...)``) is read as it writes.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import select
+import stat
+import time
+from typing import Final
+
+#: The longest reading one file may take, in seconds, waits for a pipe's writer included.
+READ_DEADLINE: Final = 10.0
+
+_CHUNK: Final = 65536
+
+
+def read_bounded(path: str, limit: int, *, deadline: float = READ_DEADLINE) -> bytes:
+    """At most ``limit + 1`` bytes of the file at ``path`` (more than ``limit`` means it holds
+    more: the caller refuses it; nothing more is read). Never blocks longer than ``deadline``
+    seconds: opening does not wait for a FIFO's writer, a FIFO with no writer reads as empty,
+    and data that does not come in time raises :class:`TimeoutError`. Raises :class:`OSError`
+    (``strerror`` says why) when the file cannot be read.
+    """
+    ends = time.monotonic() + deadline
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        waits = not stat.S_ISREG(os.fstat(fd).st_mode) and hasattr(os, "O_NONBLOCK")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            try:
+                chunk = os.read(fd, min(_CHUNK, limit + 1 - size))
+            except BlockingIOError:  # a writer is there but has not written yet
+                if not waits:
+                    raise
+                left = ends - time.monotonic()
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    raise TimeoutError(
+                        errno.ETIMEDOUT, f"no data within {deadline:g} seconds"
+                    ) from None
+                continue
+            if not chunk:  # the end of the file; a pipe's writer closed it, or there is none
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
