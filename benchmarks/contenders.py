@@ -202,7 +202,9 @@ def bulk_official_threads(url: str, n: int, concurrency: int) -> float:
 def bulk_contenders() -> dict[str, Callable[[str, int, int], float]]:
     contenders: dict[str, Callable[[str, int, int], float]] = {
         "plex-source apply --no-read (async client)": bulk_apply,
-        "plex-source apply --no-read, one httpx pool": lambda u, n, c: bulk_apply(u, n, c, one_pool=True),
+        "plex-source apply --no-read, one httpx pool": lambda u, n, c: bulk_apply(
+            u, n, c, one_pool=True
+        ),
         "httpx.AsyncClient (raw, defaults)": bulk_raw_httpx,
     }
     if aiohttp_transport_available():
