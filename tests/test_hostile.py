@@ -28,6 +28,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -137,7 +138,20 @@ Report = dict[str, Any]
 
 
 def run_driver(spec: dict[str, Any]) -> Report:
-    """Run :mod:`tests.hostile_driver` with ``spec`` in a fresh process; its report."""
+    """Run :mod:`tests.hostile_driver` with ``spec`` in a fresh process; its report.
+
+    An OSError of the harness itself (starting the process, its temporary folder: seen once
+    on a machine loaded by other test runs) gets one more try; the client's own errors are in
+    the report, never here.
+    """
+    try:
+        return _run_driver_once(spec)
+    except OSError:
+        time.sleep(1)
+        return _run_driver_once(spec)
+
+
+def _run_driver_once(spec: dict[str, Any]) -> Report:
     with tempfile.TemporaryDirectory() as tmp:
         report_path = Path(tmp) / "report.json"
         spec = {**spec, "report": str(report_path)}
