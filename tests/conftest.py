@@ -11,6 +11,7 @@ import respx
 
 from plex_source_client import AsyncPlexSourceClient, PlexSourceClient
 from plex_source_client._transports import aiohttp_available
+from plex_source_client.testing import FakeAuthentik
 
 from .payloads import TOKEN
 
@@ -118,3 +119,14 @@ def api() -> Iterator[respx.MockRouter]:
     """respx mocking every request; nothing reaches the network, unmatched requests fail."""
     with respx.mock(base_url=API, assert_all_called=False, assert_all_mocked=True) as router:
         yield router
+
+
+@pytest.fixture
+def fake(fake_authentik: FakeAuthentik) -> FakeAuthentik:
+    """A running fake authentik (the pytest plugin's ``fake_authentik``), by a short name."""
+    return fake_authentik
+
+
+def opts(fake: FakeAuthentik, **more: object) -> dict[str, object]:
+    """Client options pointing at ``fake``, plus ``more``."""
+    return {"url": fake.url, "token": fake.token, **more}

@@ -8,7 +8,6 @@ import random
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,6 @@ import pytest
 from plex_source_client.testing import FakeAuthentik
 
 SCRIPT = str(Path(sys.executable).parent / "plex-source")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAuthentik]:
-    with FakeAuthentik() as running:
-        yield running
 
 
 def cli(fake: FakeAuthentik, tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:

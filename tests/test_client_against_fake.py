@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
@@ -20,17 +19,7 @@ from plex_source_client import (
 )
 from plex_source_client.testing import FakeAuthentik
 
-from .conftest import Twin
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAuthentik]:
-    with FakeAuthentik() as running:
-        yield running
-
-
-def opts(fake: FakeAuthentik, **more: object) -> dict[str, object]:
-    return {"url": fake.url, "token": fake.token, **more}
+from .conftest import Twin, opts
 
 
 def test_update_changes_the_servers_state(socket_twin: Twin, fake: FakeAuthentik) -> None:

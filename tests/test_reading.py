@@ -8,7 +8,6 @@ import asyncio
 import json
 import math
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,17 +25,7 @@ from plex_source_client import (
 )
 from plex_source_client.testing import FakeAuthentik
 
-from .conftest import Twin
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAuthentik]:
-    with FakeAuthentik() as running:
-        yield running
-
-
-def opts(fake: FakeAuthentik, **more: object) -> dict[str, object]:
-    return {"url": fake.url, "token": fake.token, **more}
+from .conftest import Twin, opts
 
 
 def gets(fake: FakeAuthentik) -> list[str]:
