@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerate the low-level client, plex_source_client/_generated/, from openapi.yaml, corrected by
-# codegen/spec-corrections.yaml (applied to a temporary copy; openapi.yaml stays as authentik has it).
+# Regenerate the low-level client, plex_source_client/_generated/, from openapi.yaml (authentik
+# 2024.8.2) with codegen/releases.yaml (what other releases changed) and
+# codegen/spec-corrections.yaml applied to a temporary copy; openapi.yaml stays as authentik has it.
 #
 #   ./generate.sh          regenerate in place (the folder is deleted first: no stale files survive)
 #   ./generate.sh --check  regenerate into a temporary folder and fail, with a diff, if the committed
@@ -63,10 +64,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 out="$work/_generated"
 
-# authentik's schema, corrected where it is wrong about what the server does (the file says what
-# and why); the generator reads the corrected copy.
+# authentik 2024.8.2's schema, plus what releases before and after it changed
+# (codegen/releases.yaml, each change marked with its release), corrected where authentik's
+# schema is wrong about what the server does (codegen/spec-corrections.yaml; each file says what
+# and why); the generator reads the result.
+released="$work/released.yaml"
 spec="$work/openapi.yaml"
-"$python" codegen/apply_corrections.py openapi.yaml codegen/spec-corrections.yaml "$spec"
+"$python" codegen/apply_releases.py openapi.yaml codegen/releases.yaml "$released"
+"$python" codegen/apply_corrections.py "$released" codegen/spec-corrections.yaml "$spec"
 
 # The generator prints its warnings to stdout; keep them for when it fails.
 if ! openapi-python-client generate --path "$spec" --meta none --output-path "$out" \
@@ -91,11 +96,13 @@ cat >"$out/README.md" <<README
 
 Everything in this folder is written by \`./generate.sh\` (openapi-python-client $generator_version,
 configured by \`codegen/\`) from \`openapi.yaml\` with the corrections in
-\`codegen/spec-corrections.yaml\` applied (authentik's schema marks 12 fields of \`PlexSource\` optional
-that every real answer carries; corrected, they are typed without \`Unset\`). Hand edits are lost on
-the next run and make \`./generate.sh --check\` (run by CI) fail. To change this code, change
-\`openapi.yaml\`, \`codegen/spec-corrections.yaml\` or \`codegen/\`'s configuration, then run
-\`./generate.sh\`.
+\`codegen/releases.yaml\` (the fields authentik releases before and after 2024.8.2 lack or added,
+each marked with its release; typed \`X | Unset\`, since an answer from a release without one does
+not carry it) and \`codegen/spec-corrections.yaml\` (fields authentik's schema marks optional that
+every real answer carries, typed without \`Unset\`; \`icon\` and \`icon_url\` nullable) applied. Hand
+edits are lost on the next run and make \`./generate.sh --check\` (run by CI) fail. To change this
+code, change \`openapi.yaml\`, \`codegen/releases.yaml\`, \`codegen/spec-corrections.yaml\` or
+\`codegen/\`'s configuration, then run \`./generate.sh\`.
 
 The hand-written package around it (\`plex_source_client/\`) imports this one; this one never imports
 it. Users never need to import from here.
@@ -103,7 +110,7 @@ README
 
 if [ "$mode" = check ]; then
   if diff -ru --exclude=__pycache__ "$target" "$out" >"$work/diff"; then
-    echo "generate.sh --check: $target matches openapi.yaml (with codegen/spec-corrections.yaml)"
+    echo "generate.sh --check: $target matches openapi.yaml (with codegen/releases.yaml and codegen/spec-corrections.yaml)"
     exit 0
   fi
   cat "$work/diff"
@@ -114,4 +121,4 @@ fi
 
 rm -rf "$target"
 cp -R "$out" "$target"
-echo "generate.sh: regenerated $target from openapi.yaml (with codegen/spec-corrections.yaml)"
+echo "generate.sh: regenerated $target from openapi.yaml (with codegen/releases.yaml and codegen/spec-corrections.yaml)"

@@ -6,8 +6,10 @@ It writes the corrected copy the generator reads::
 
 Only the subset of the OpenAPI Overlay Specification 1.0.0 the corrections file documents is
 understood: actions targeting ``$.components.schemas.<Name>`` whose ``update`` holds only
-``required``, each name a property of that schema not yet required. Anything else is refused
-(exit status 2), so a correction can never change more than it says.
+``required``, each name a property of that schema not yet required; and actions targeting
+``$.components.schemas.<Name>.properties.<property>`` whose ``update`` is only
+``nullable: true``, for a property not nullable yet. Anything else is refused (exit status 2),
+so a correction can never change more than it says.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ def apply_corrections(spec: dict[str, Any], overlay: dict[str, Any]) -> dict[str
     for action in overlay["actions"]:
         target = action.get("target", "")
         name = target.removeprefix(_TARGET_PREFIX)
+        if target.startswith(_TARGET_PREFIX) and name.count(".") == 2:
+            _make_nullable(schemas, target, name, action)
+            continue
         if not target.startswith(_TARGET_PREFIX) or name not in schemas:
             raise CorrectionError(f"unsupported target {target!r}: expected {_TARGET_PREFIX}<Name>")
         if set(action) - {"target", "description", "update"}:
@@ -59,6 +64,21 @@ def apply_corrections(spec: dict[str, Any], overlay: dict[str, Any]) -> dict[str
                 raise CorrectionError(f"{target}: {field!r} is required already")
             required.append(field)
     return corrected
+
+
+def _make_nullable(schemas: dict[str, Any], target: str, path: str, action: dict[str, Any]) -> None:
+    """``nullable: true`` on the property ``path`` (``<Name>.properties.<property>``)."""
+    name, middle, prop = path.split(".")
+    properties = schemas.get(name, {}).get("properties", {})
+    if middle != "properties" or prop not in properties:
+        raise CorrectionError(f"unsupported target {target!r}: no such property")
+    if set(action) - {"target", "description", "update"}:
+        raise CorrectionError(f"{target}: only target, description and update are supported")
+    if action.get("update") != {"nullable": True}:
+        raise CorrectionError(f"{target}: a property's update may only be `nullable: true`")
+    if properties[prop].get("nullable"):
+        raise CorrectionError(f"{target}: {prop!r} is nullable already")
+    properties[prop]["nullable"] = True
 
 
 def main(argv: list[str]) -> int:

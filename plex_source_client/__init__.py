@@ -20,6 +20,7 @@ from ._errors import (
     BadRequest,
     ConfigurationError,
     InvalidRequest,
+    NotApplied,
     NotFound,
     PermissionDenied,
     PlexSourceError,
@@ -30,7 +31,13 @@ from ._errors import (
     UnexpectedResponse,
     UnexpectedStatus,
 )
-from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
+from ._generated.models import (
+    GroupMatchingModeEnum,
+    PolicyEngineMode,
+    ThemedUrls,
+    UserMatchingModeEnum,
+)
+from ._generated.types import UNSET, Unset
 from ._models import PlexSource, RawResponse
 from ._version import AUTHENTIK_API_VERSION, __version__
 
@@ -39,6 +46,7 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
+    "UNSET",
     "APIError",
     "AsyncPlexSourceClient",
     "BadRequest",
@@ -46,6 +54,7 @@ __all__ = [
     "FieldChange",
     "GroupMatchingModeEnum",
     "InvalidRequest",
+    "NotApplied",
     "NotFound",
     "NotGiven",
     "PermissionDenied",
@@ -58,9 +67,11 @@ __all__ = [
     "RequestTimeout",
     "ServerError",
     "SourceDiff",
+    "ThemedUrls",
     "TransportError",
     "UnexpectedResponse",
     "UnexpectedStatus",
+    "Unset",
     "UserMatchingModeEnum",
     "__version__",
     "compute_diff",

@@ -31,6 +31,7 @@ from ._errors import (
     format_field_errors,
 )
 from ._models import PlexSource
+from ._releases import ADDED_IN, Release, has_field, parse_release
 from ._secrets import mask_text, redact_json
 
 #: The default largest body accepted, after decompression. A Plex source is about 1 KiB.
@@ -263,11 +264,12 @@ _STR_LIST: Final = "a list of strings"
 _UUID: Final = "a UUID string"
 _NULLABLE_UUID: Final = "a UUID string or null"
 _UUID_LIST: Final = "a list of UUID strings"
+_THEMED: Final = "null or an object of light and dark URLs (strings or null)"
 
-#: Each field of ``PlexSource`` (openapi.yaml) and the JSON type the spec gives it, with the
-#: UUID format where the spec says so (tests/test_answers.py checks the table against the
-#: spec). ``icon`` may also be null: authentik 2025.12 made it the stored file value, null when
-#: none is set. Fields not listed (a newer server's) pass as they are; enum fields take any
+#: Each field of ``PlexSource`` (openapi.yaml with codegen/releases.yaml and
+#: spec-corrections.yaml applied: every release's fields) and the JSON type the spec gives it,
+#: with the UUID format where the spec says so (tests/test_answers.py checks the table against
+#: the spec). Fields not listed (a newer server's) pass as they are; enum fields take any
 #: string (new values parse as ``UNKNOWN``).
 RESPONSE_FIELD_TYPES: Final[Mapping[str, str]] = {
     "pk": _UUID,
@@ -292,10 +294,14 @@ RESPONSE_FIELD_TYPES: Final[Mapping[str, str]] = {
     "allowed_servers": _STR_LIST,
     "allow_friends": _BOOL,
     "plex_token": _STR,
+    "promoted": _BOOL,
+    "icon_url": _NULLABLE_STR,
+    "icon_themed_urls": _THEMED,
 }
 
-#: ``required`` of ``PlexSource`` in openapi.yaml as generate.sh corrects it
-#: (codegen/spec-corrections.yaml): every field, as every real 2024.8.2 answer carries them all.
+#: ``required`` of ``PlexSource`` as generate.sh generates it (codegen/spec-corrections.yaml):
+#: every field every release has, as every real answer carries them all. An answer from a
+#: known release must also carry the fields that release added (:func:`required_fields`).
 REQUIRED_RESPONSE_FIELDS: Final = (
     "pk",
     "name",
@@ -303,8 +309,6 @@ REQUIRED_RESPONSE_FIELDS: Final = (
     "enabled",
     "authentication_flow",
     "enrollment_flow",
-    "user_property_mappings",
-    "group_property_mappings",
     "component",
     "verbose_name",
     "verbose_name_plural",
@@ -312,9 +316,7 @@ REQUIRED_RESPONSE_FIELDS: Final = (
     "policy_engine_mode",
     "user_matching_mode",
     "managed",
-    "user_path_template",
     "icon",
-    "group_matching_mode",
     "client_id",
     "allowed_servers",
     "allow_friends",
@@ -344,6 +346,31 @@ def _is_str_list(value: Any) -> bool:
     return type(value) is list and all(type(item) is str for item in value)
 
 
+def _is_themed(value: Any) -> bool:
+    """``ThemedUrls`` or null: an object whose ``light`` and ``dark`` are strings or null."""
+    if value is None:
+        return True
+    if type(value) is not dict:
+        return False
+    return all(_is_nullable_str(value.get(key)) for key in ("light", "dark"))
+
+
+def required_fields(release: Release | None) -> tuple[str, ...]:
+    """The fields an answer from a server of ``release`` must carry (None: unknown release,
+    so only those every release has).
+    """
+    if release is None:
+        return REQUIRED_RESPONSE_FIELDS
+    cached = _REQUIRED_BY_RELEASE.get(release)
+    if cached is None:
+        added = tuple(name for name in ADDED_IN if has_field(release, name))
+        cached = _REQUIRED_BY_RELEASE[release] = REQUIRED_RESPONSE_FIELDS + added
+    return cached
+
+
+_REQUIRED_BY_RELEASE: dict[Release, tuple[str, ...]] = {}
+
+
 #: The JSON type checks, made on every answer (cheap); UUID formats are checked only when the
 #: generated model cannot take the value (see :func:`parse_source`), to name the field.
 _TYPE_CHECKS: Final[Mapping[str, Callable[[Any], bool]]] = {
@@ -354,6 +381,7 @@ _TYPE_CHECKS: Final[Mapping[str, Callable[[Any], bool]]] = {
     _UUID: _is_str,
     _NULLABLE_UUID: _is_nullable_str,
     _UUID_LIST: _is_str_list,
+    _THEMED: _is_themed,
 }
 _FORMAT_CHECKS: Final[Mapping[str, Callable[[Any], bool]]] = {
     **_TYPE_CHECKS,
@@ -371,6 +399,7 @@ _STRINGS: Final = _BY_TYPE[_STR] + _BY_TYPE[_UUID]
 _NULLABLE_STRINGS: Final = _BY_TYPE[_NULLABLE_STR] + _BY_TYPE[_NULLABLE_UUID]
 _BOOLS: Final = _BY_TYPE[_BOOL]
 _STRING_LISTS: Final = _BY_TYPE[_STR_LIST] + _BY_TYPE[_UUID_LIST]
+_THEMED_URLS: Final = tuple(n for n, kind in RESPONSE_FIELD_TYPES.items() if kind is _THEMED)
 
 
 def _json_types_ok(data: dict[str, Any]) -> bool:
@@ -395,7 +424,7 @@ def _json_types_ok(data: dict[str, Any]) -> bool:
         for item in value:
             if type(item) is not str:
                 return False
-    return True
+    return all(_is_themed(get(name)) for name in _THEMED_URLS)
 
 
 def _json_type(value: Any) -> str:
@@ -422,12 +451,16 @@ def _wrong(name: str, expected: str, value: Any) -> str:
 
 
 def source_problem(
-    data: Any, checks: Mapping[str, Callable[[Any], bool]] = _FORMAT_CHECKS
+    data: Any,
+    checks: Mapping[str, Callable[[Any], bool]] = _FORMAT_CHECKS,
+    release: Release | None = None,
 ) -> str | None:
-    """Why ``data`` (parsed JSON) is not a Plex source, or None when it is one."""
+    """Why ``data`` (parsed JSON) is not a Plex source (from a server of ``release``, when
+    known), or None when it is one.
+    """
     if not isinstance(data, dict):
         return f"expected a JSON object, got {_json_type(data)}"
-    missing = [name for name in REQUIRED_RESPONSE_FIELDS if name not in data]
+    missing = [name for name in required_fields(release) if name not in data]
     if missing:
         return f"missing required field(s): {', '.join(missing)}"
     wrong = [
@@ -454,27 +487,56 @@ def _success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
         raise ValueError(f"the body is not JSON ({content_type}): {start!r}") from None
 
 
-def parse_source(answer: Answer, secrets: tuple[str, ...]) -> PlexSource:
+def parse_source(
+    answer: Answer, secrets: tuple[str, ...], release: Release | None = None
+) -> PlexSource:
     """The 2xx body as a PlexSource, or ValueError saying (safely: masked) why it is not one."""
-    return source_from_json(_success_json(answer, secrets))
+    return source_from_json(_success_json(answer, secrets), release)
 
 
-def source_from_json(data: Any) -> PlexSource:
-    """Parsed JSON as a PlexSource, or ValueError saying which field is wrong (no values)."""
+def source_from_json(data: Any, release: Release | None = None) -> PlexSource:
+    """Parsed JSON as a PlexSource, or ValueError saying which field is wrong (no values).
+    A server of a known ``release`` must send the fields that release has.
+    """
     if not isinstance(data, dict) or not _json_types_ok(data):
-        raise ValueError(source_problem(data, _TYPE_CHECKS) or "not a Plex source")
-    missing = [name for name in REQUIRED_RESPONSE_FIELDS if name not in data]
+        raise ValueError(source_problem(data, _TYPE_CHECKS, release) or "not a Plex source")
+    missing = [name for name in required_fields(release) if name not in data]
     if missing:
         raise ValueError(f"missing required field(s): {', '.join(missing)}")
     try:
         source = PlexSource.from_dict(data)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        problem = source_problem(data) or f"a field has the wrong format ({type(exc).__name__})"
+        problem = (
+            source_problem(data, release=release)
+            or f"a field has the wrong format ({type(exc).__name__})"
+        )
         raise ValueError(problem) from None
     # The generated model keeps a flow that is not a UUID as a string; that is no UUID either.
     if isinstance(source.authentication_flow, str) or isinstance(source.enrollment_flow, str):
-        raise ValueError(source_problem(data) or "a flow is not a UUID")
+        raise ValueError(source_problem(data, release=release) or "a flow is not a UUID")
     return source
+
+
+# --- 2xx of the version endpoint: the server's release -------------------------------------------
+
+#: authentik's version endpoint below the API root (``admin_version_retrieve``; any valid token).
+VERSION_PATH: Final = "/admin/version/"
+
+
+def parse_version(answer: Answer, secrets: tuple[str, ...]) -> tuple[Release, str]:
+    """The release a version answer (``{"version_current": "2025.12.2", ...}``) names, and
+    its name as written; ValueError when it names none.
+    """
+    data = _success_json(answer, secrets)
+    current = data.get("version_current") if isinstance(data, dict) else None
+    if type(current) is not str:
+        raise ValueError("expected an object with version_current, a string")
+    try:
+        return parse_release(current), current.strip()
+    except ValueError:
+        raise ValueError(
+            f"version_current is not a release: {_snippet(mask_text(current, secrets), 40)!r}"
+        ) from None
 
 
 # --- 2xx of the list: a page of Plex sources ----------------------------------------------------
@@ -515,7 +577,7 @@ def _whole_number(value: Any) -> bool:
     return type(value) is float and value.is_integer() and value >= 0
 
 
-def page_from_json(data: Any) -> Page:
+def page_from_json(data: Any, release: Release | None = None) -> Page:
     """Parsed JSON as a :class:`Page` (``PaginatedPlexSourceList``), or ValueError naming the
     field, with its index for a source in ``results`` (``results[2]: enabled must be ...``).
     """
@@ -543,15 +605,15 @@ def page_from_json(data: Any) -> Page:
     sources = []
     for index, item in enumerate(results):
         try:
-            sources.append(source_from_json(item))
+            sources.append(source_from_json(item, release))
         except ValueError as exc:
             raise ValueError(f"results[{index}]: {exc}") from None
     return Page(sources, {name: int(pagination[name]) for name in PAGINATION_FIELDS})
 
 
-def parse_page(answer: Answer, secrets: tuple[str, ...]) -> Page:
+def parse_page(answer: Answer, secrets: tuple[str, ...], release: Release | None = None) -> Page:
     """The list's 2xx body as a :class:`Page`, or ValueError saying (masked) why it is not."""
-    return page_from_json(_success_json(answer, secrets))
+    return page_from_json(_success_json(answer, secrets), release)
 
 
 # --- non-2xx: the status's own error -----------------------------------------------------------

@@ -22,7 +22,6 @@ from ._base import (
     Send,
     Timeout,
     Verify,
-    _Prepared,
 )
 from ._diff import SourceDiff
 from ._errors import ConfigurationError
@@ -78,6 +77,7 @@ class AsyncPlexSourceClient(
         limits: httpx.Limits = DEFAULT_LIMITS,
         proxy: Proxy | None = None,
         http_client: httpx.AsyncClient | None = None,
+        server_version: str | None = None,
         backend: Backend = "auto",
     ) -> None:
         """:class:`PlexSourceClient`'s options, plus ``backend``: how requests travel when
@@ -100,6 +100,7 @@ class AsyncPlexSourceClient(
             limits=limits,
             proxy=proxy,
             http_client=http_client,
+            server_version=server_version,
         )
 
     def _create_http_client(
@@ -117,18 +118,17 @@ class AsyncPlexSourceClient(
         transport = async_transport(self.backend, verify=verify, limits=limits)
         return httpx.AsyncClient(transport=transport, mounts=mounts, **settings)
 
-    async def _run_for_raw(self, prepare: Callable[[], _Prepared[RawResponse]]) -> RawResponse:
-        # Prepared inside the coroutine: a validation error surfaces where it is awaited.
-        return await self._drive(self._request_flow(prepare()))
+    async def _run_for_raw(self, flow: Callable[[], Flow[RawResponse]]) -> RawResponse:
+        # Made inside the coroutine: a validation error surfaces where it is awaited.
+        return await self._drive(flow())
 
-    async def _run_for_source(self, prepare: Callable[[], _Prepared[RawResponse]]) -> PlexSource:
-        return (await self._run_for_raw(prepare)).source
+    async def _run_for_source(self, flow: Callable[[], Flow[RawResponse]]) -> PlexSource:
+        return (await self._run_for_raw(flow)).source
 
     async def _run_for_diff(
         self, slug: str, changes: Mapping[str, Any], timeout: Timeout | NotGiven
     ) -> SourceDiff:
-        self._check_diff(slug, changes)
-        return self._diff(await self.get(slug, timeout=timeout), changes)
+        return await self._drive(self._diff_flow(slug, changes, timeout))
 
     async def _iterate(self, pager: Pager) -> AsyncIterator[PlexSource]:
         while True:

@@ -8,6 +8,11 @@ flows: it yields :class:`Send` and :class:`Sleep` steps and receives each step's
 sync client runs it with ``httpx.Client`` and ``time.sleep``, the async one with
 ``httpx.AsyncClient`` and ``asyncio.sleep``; everything else is written once, here. Listing
 is a sequence of such requests, one a page, steered by :class:`~._listing.Pager` (also pure).
+
+The server's authentik release (:mod:`._releases`) is learned once per client, by one GET of
+``/api/v3/admin/version/`` (any valid token may read it), and only when a change depends on it
+(:func:`~._changes.needs_release`); or it is given (``server_version``). Failing to learn it is
+not an error: the change is then checked by the server, and its answer for ignored fields.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import ssl
 import sys
 import time
 from collections.abc import Callable, Generator, Mapping, Sequence
+from functools import partial
 from typing import Any, Final, Generic, Literal, Self, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
@@ -29,15 +35,19 @@ import httpx
 from . import _answers, _changes, _diff, _retry, _signatures
 from ._answers import DEFAULT_MAX_RESPONSE_SIZE, Answer, Page
 from ._errors import (
+    APIError,
     ConfigurationError,
     InvalidRequest,
+    NotApplied,
     RequestTimeout,
     TransportError,
     UnexpectedResponse,
 )
 from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
+from ._generated.types import Unset
 from ._listing import DEFAULT_PAGE_SIZE, Pager, list_query
 from ._models import PlexSource, RawResponse
+from ._releases import Release, parse_release
 from ._secrets import MAX_SECRET_FILE_BYTES, Secret, mask_text
 from ._version import __version__
 
@@ -302,9 +312,10 @@ def settings_from_env(
     """``url``, ``token`` and ``verify`` from authentik's Terraform provider variables.
 
     ``AUTHENTIK_URL``, ``AUTHENTIK_TOKEN`` (or ``AUTHENTIK_TOKEN_FILE``, a file holding it;
-    both set is a ConfigurationError) and ``AUTHENTIK_INSECURE`` (true: do not verify TLS
-    certificates). Settings in ``given`` are not looked up (and so need not be set): a
-    ``token`` given wins over both variables.
+    both set is a ConfigurationError), ``AUTHENTIK_INSECURE`` (true: do not verify TLS
+    certificates) and ``AUTHENTIK_SERVER_VERSION`` (the server's release, e.g. ``2025.12``;
+    unset: learned from the server when needed). Settings in ``given`` are not looked up (and
+    so need not be set): a ``token`` given wins over both variables.
     """
     env = os.environ if environ is None else environ
     settings: dict[str, Any] = {}
@@ -316,6 +327,8 @@ def settings_from_env(
             raise ConfigurationError("AUTHENTIK_URL is not set (e.g. https://auth.example.com)")
     if "token" not in given:
         settings["token"] = _token_from_env(env)
+    if "server_version" not in given and env.get("AUTHENTIK_SERVER_VERSION", "").strip():
+        settings["server_version"] = env["AUTHENTIK_SERVER_VERSION"].strip()
     return settings
 
 
@@ -424,11 +437,19 @@ _DiffT = TypeVar("_DiffT")
 
 
 def _source_response(
-    answer: Answer, secrets: tuple[str, ...], attempts: int, elapsed: float, request_id: str | None
+    answer: Answer,
+    secrets: tuple[str, ...],
+    attempts: int,
+    elapsed: float,
+    request_id: str | None,
+    *,
+    release: Release | None = None,
 ) -> RawResponse:
-    """A 2xx answer that must be a Plex source (PATCH, GET of a source) as a RawResponse."""
+    """A 2xx answer that must be a Plex source (PATCH, GET of a source) as a RawResponse; from
+    a server of a known ``release``, with the fields that release has.
+    """
     return RawResponse(
-        source=_answers.parse_source(answer, secrets),
+        source=_answers.parse_source(answer, secrets, release),
         status_code=answer.status_code,
         request_id=request_id,
         attempts=attempts,
@@ -440,12 +461,38 @@ def _source_response(
 
 
 def _page_response(
-    answer: Answer, secrets: tuple[str, ...], attempts: int, elapsed: float, request_id: str | None
+    answer: Answer,
+    secrets: tuple[str, ...],
+    attempts: int,
+    elapsed: float,
+    request_id: str | None,
+    *,
+    release: Release | None = None,
 ) -> Page:
     """A 2xx answer that must be a page of the list (``PaginatedPlexSourceList``)."""
-    page = _answers.parse_page(answer, secrets)
+    page = _answers.parse_page(answer, secrets, release)
     page.status_code, page.request_id, page.attempts = answer.status_code, request_id, attempts
     return page
+
+
+def _version_response(
+    answer: Answer, secrets: tuple[str, ...], attempts: int, elapsed: float, request_id: str | None
+) -> tuple[Release, str]:
+    """A 2xx answer of the version endpoint: the release it names, and the name as written."""
+    return _answers.parse_version(answer, secrets)
+
+
+def _ignored_fields(source: PlexSource, fields: Sequence[str]) -> list[str]:
+    """The changed ``fields`` (keyword names) that ``source`` (the PATCH's answer) lacks: the
+    server ignored them. Only fields some release lacks can be absent (:mod:`._releases`);
+    the others are required of every answer.
+    """
+    by_name = _changes.FIELDS_BY_NAME
+    return [
+        name
+        for name in fields
+        if name in by_name and isinstance(getattr(source, by_name[name].wire, None), Unset)
+    ]
 
 
 class _Prepared(Generic[_T]):
@@ -462,6 +509,7 @@ class _Prepared(Generic[_T]):
         "method",
         "not_found",
         "request",
+        "retries",
         "secrets",
         "url",
     )
@@ -477,7 +525,9 @@ class _Prepared(Generic[_T]):
         finish: Finisher[_T],
         not_found: str = "no Plex source with this slug",
         expected: str = "a Plex source",
+        retries: int | None = None,
     ) -> None:
+        self.retries = retries  # None: the client's max_retries
         self.request = request
         self.method = request.method
         self.url = url
@@ -519,8 +569,19 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         limits: httpx.Limits = DEFAULT_LIMITS,
         proxy: Proxy | None = None,
         http_client: _HttpT | None = None,
+        server_version: str | None = None,
     ) -> None:
         self.base_url = api_base_url(url, allow_insecure_http=allow_insecure_http)
+        self._release: Release | None = None
+        self._release_text: str | None = None
+        self._release_settled = False  # given, learned, or the server would not say
+        if server_version is not None:
+            try:
+                self._release = parse_release(server_version)
+            except ValueError as exc:
+                raise ConfigurationError(f"server_version: {exc}") from None
+            self._release_text = str(server_version).strip()
+            self._release_settled = True
         self._token = _check_token(token)
         # Built once; httpx.Headers masks the Authorization header in its repr. Only the
         # encodings the client decodes itself, with bounded output, are accepted.
@@ -590,6 +651,14 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             self._owns_http = False
         self._bound_attempts()
 
+    @property
+    def server_version(self) -> str | None:
+        """The server's authentik release, as given (``server_version``) or as the server
+        reported it (``"2025.12.2"``); None until the client needed and learned it, or when
+        the server would not say.
+        """
+        return self._release_text
+
     def _refuse_echoed_credentials(self, answer: Answer) -> None:
         """ValueError when a 2xx answer carries the API token or a proxy password: authentik
         never sends them back, so the answer is not authentik's (and must not be shown).
@@ -638,7 +707,8 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(url={self.base_url!r}, token='***', "
-            f"timeout={self.timeout!r}, max_retries={self.max_retries}, validate={self.validate})"
+            f"timeout={self.timeout!r}, max_retries={self.max_retries}, validate={self.validate}, "
+            f"server_version={self._release_text!r})"
         )
 
     # -- the public verbs, written once for both clients --
@@ -650,6 +720,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         name: str | NotGiven = NOT_GIVEN,
         new_slug: str | NotGiven = NOT_GIVEN,
         enabled: bool | NotGiven = NOT_GIVEN,
+        promoted: bool | NotGiven = NOT_GIVEN,
         authentication_flow: UUID | str | NotGiven | None = NOT_GIVEN,
         enrollment_flow: UUID | str | NotGiven | None = NOT_GIVEN,
         user_property_mappings: Sequence[UUID | str] | NotGiven = NOT_GIVEN,
@@ -659,6 +730,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         | Literal["identifier", "email_link", "email_deny", "username_link", "username_deny"]
         | NotGiven = NOT_GIVEN,
         user_path_template: str | NotGiven = NOT_GIVEN,
+        icon: str | NotGiven = NOT_GIVEN,
         group_matching_mode: GroupMatchingModeEnum
         | Literal["identifier", "name_link", "name_deny"]
         | NotGiven = NOT_GIVEN,
@@ -686,8 +758,10 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         Keywords:
             name (str): the source's display name; not blank.
             new_slug (str): renames the source (its ``slug``, used in URLs): letters, digits,
-                ``-`` and ``_``, at most 50 characters.
+                ``-`` and ``_``; at most 50 characters before authentik 2025.12.
             enabled (bool): whether users can log in through this source.
+            promoted (bool): show the source as a prominent button on the login page instead
+                of a small icon (authentik 2025.12 or newer).
             authentication_flow (UUID | str | None): the flow that authenticates existing
                 users, by its UUID; ``None`` clears it.
             enrollment_flow (UUID | str | None): the flow that enrolls new users, by its UUID;
@@ -702,6 +776,8 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                 "email_deny" | "username_link" | "username_deny"): how the source decides
                 whether an existing user is authenticated or a new user enrolled.
             user_path_template (str): the path new users are created under; not blank.
+            icon (str): the source's icon, a file name or URL; ``""`` removes it (authentik
+                2025.12 or newer; before, the icon is read-only here).
             group_matching_mode (GroupMatchingModeEnum | "identifier" | "name_link" |
                 "name_deny"): how the source decides whether an existing group is used or a
                 new group created.
@@ -714,10 +790,16 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             timeout (float | httpx.Timeout): each attempt's budget in seconds, for this call
                 only (the client's ``timeout`` otherwise).
 
+        Fields a release lacks (``promoted`` and ``icon`` before 2025.12; the property
+        mappings and ``group_matching_mode`` before 2024.8) are refused before sending when the
+        server's release is known: given as ``server_version``, or learned once per client
+        from the server when such a field (or a slug over 50 characters) is first changed.
+
         Returns the source as the server now has it (a :class:`PlexSource`; awaited, with
         :class:`AsyncPlexSourceClient`). Raises :class:`InvalidRequest` before sending anything
         if a value breaks the API's rules, and an :class:`APIError`,
-        :class:`UnexpectedResponse` or :class:`TransportError` for what the server did.
+        :class:`UnexpectedResponse`, :class:`NotApplied` (the server ignored a field: its
+        release lacks it) or :class:`TransportError` for what the server did.
         """
         if not changes.keys() <= _UPDATE_KEYWORDS:
             method = f"{type(self).__name__}.update"
@@ -736,7 +818,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         keywords) to values, for config-driven callers. Unknown keys are an
         :class:`InvalidRequest` that suggests the closest field name.
         """
-        return self._run_for_source(lambda: self._prepare(slug, changes, timeout))
+        return self._run_for_source(lambda: self._update_flow(slug, changes, timeout))
 
     def update_raw(
         self, slug: str, changes: Mapping[str, Any], *, timeout: Timeout | NotGiven = NOT_GIVEN
@@ -744,13 +826,13 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         """:meth:`update_from_mapping`, returning a :class:`RawResponse`: the parsed source plus
         the status, headers, request id, attempts and elapsed time.
         """
-        return self._run_for_raw(lambda: self._prepare(slug, changes, timeout))
+        return self._run_for_raw(lambda: self._update_flow(slug, changes, timeout))
 
-    def _run_for_raw(self, prepare: Callable[[], _Prepared[RawResponse]]) -> _RawT:
-        """Prepare, then run the request flow with this client's I/O (sync or async)."""
+    def _run_for_raw(self, flow: Callable[[], Flow[RawResponse]]) -> _RawT:
+        """Run the request flow ``flow()`` makes with this client's I/O (sync or async)."""
         raise NotImplementedError
 
-    def _run_for_source(self, prepare: Callable[[], _Prepared[RawResponse]]) -> _ResultT:
+    def _run_for_source(self, flow: Callable[[], Flow[RawResponse]]) -> _ResultT:
         """:meth:`_run_for_raw`, keeping only the parsed source."""
         raise NotImplementedError
 
@@ -765,7 +847,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         a GET changes nothing, so it is retried like a PATCH. ``timeout``: each attempt's
         budget, for this call only.
         """
-        return self._run_for_source(lambda: self._prepare_get(slug, timeout))
+        return self._run_for_source(lambda: self._request_flow(self._prepare_get(slug, timeout)))
 
     @_signatures.keywords_of(_update_keywords)
     def diff(self, slug: str, **changes: Any) -> _DiffT:
@@ -796,8 +878,21 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
     def _run_for_diff(
         self, slug: str, changes: Mapping[str, Any], timeout: Timeout | NotGiven
     ) -> _DiffT:
-        """Check ``changes``, GET the source and compare (sync or async)."""
+        """Run :meth:`_diff_flow` with this client's I/O (sync or async)."""
         raise NotImplementedError
+
+    def _diff_flow(
+        self, slug: str, changes: Mapping[str, Any], timeout: Timeout | NotGiven
+    ) -> Flow[_diff.SourceDiff]:
+        """Check ``changes`` (learning the release if they depend on it), GET the source and
+        compare.
+        """
+        self._check_diff(slug, changes)
+        if self._wants_release(changes):
+            yield from self._learn_release(timeout)
+            self._check_diff(slug, changes)
+        raw = yield from self._request_flow(self._prepare_get(slug, timeout))
+        return _diff.compute_diff(raw.source, changes, validate=self.validate)
 
     def _check_diff(self, slug: str, changes: Mapping[str, Any]) -> None:
         """What :meth:`diff` refuses before sending anything: the path slug and the changes."""
@@ -806,12 +901,58 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         slug_problems = _changes.path_slug_problems(slug)
         if slug_problems:
             errors["slug"] = slug_problems
-        errors.update(_changes.change_errors(changes, validate=self.validate))
+        errors.update(self._change_errors(changes))
         if errors:
             raise InvalidRequest(errors)
 
-    def _diff(self, source: PlexSource, changes: Mapping[str, Any]) -> _diff.SourceDiff:
-        return _diff.compute_diff(source, changes, validate=self.validate)
+    def _change_errors(self, changes: Mapping[str, Any]) -> dict[str, list[str]]:
+        return _changes.change_errors(
+            changes,
+            validate=self.validate,
+            release=self._release,
+            shown=self._release_text or "",
+        )
+
+    # -- the server's release --
+
+    def _wants_release(self, changes: Mapping[str, Any]) -> bool:
+        """Whether checking ``changes`` needs the release, and it is still to be learned."""
+        return not self._release_settled and _changes.needs_release(changes)
+
+    def _learn_release(self, timeout: Timeout | NotGiven) -> Flow[None]:
+        """Ask the server its release (one attempt, no retries) and keep it for this client.
+
+        Not an error when it will not say: a server that answers but not with a release
+        (a 403 or 404 from a proxy guarding ``/api/v3/admin/``, another body) is taken as
+        "unknown" for good; no answer at all (timeout, refused) as unknown for this call only.
+        """
+        prepared = self._prepare_read(
+            self.base_url + _answers.VERSION_PATH, (), timeout, _version_response,
+            not_found="no version endpoint", expected="authentik's version", retries=0,
+        )  # fmt: skip
+        try:
+            release, text = yield from self._request_flow(prepared)
+        except (APIError, UnexpectedResponse) as exc:
+            logger.info("could not learn the server's authentik release: %s", exc)
+            self._release_settled = True
+            return
+        except TransportError as exc:
+            logger.info("could not learn the server's authentik release (for now): %s", exc)
+            return
+        logger.debug("the server runs authentik %s", text)
+        self._release, self._release_text, self._release_settled = release, text, True
+
+    def _update_flow(
+        self, slug: str, changes: Mapping[str, object], timeout: Timeout | NotGiven
+    ) -> Flow[RawResponse]:
+        """Check and send a PATCH; first learn the server's release if the changes need it
+        (after the checks that do not: a bad change costs no request).
+        """
+        prepared = self._prepare(slug, changes, timeout)
+        if self._wants_release(changes):
+            yield from self._learn_release(timeout)
+            prepared = self._prepare(slug, changes, timeout)
+        return (yield from self._request_flow(prepared))
 
     def _list_keywords(
         self,
@@ -877,7 +1018,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             self.base_url + _changes.LIST_PATH,
             pager.params(),
             pager.timeout,
-            _page_response,
+            partial(_page_response, release=self._release),
             not_found="no such page (did the list shrink while it was read?)",
             expected="a page of Plex sources",
         )
@@ -893,7 +1034,10 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         """Validate and build the request, or raise before anything is sent."""
         _require_mapping(changes)
         try:
-            content = _changes.build_body(slug, changes, validate=self.validate)
+            content = _changes.build_body(
+                slug, changes, validate=self.validate, release=self._release,
+                shown=self._release_text or "",
+            )  # fmt: skip
         except (AttributeError, TypeError) as exc:  # validate=False and a value of no JSON type
             raise InvalidRequest({"changes": [f"Cannot be sent as JSON: {exc}"]}) from None
         call_timeout = self.timeout if isinstance(timeout, NotGiven) else _check_timeout(timeout)
@@ -912,9 +1056,26 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         )
         secrets = (*self._known_secrets(), *sent)
         budget = float(call_timeout.read or 0)
+        fields = tuple(changes)
+        release = self._release
+
+        def finish(
+            answer: Answer, secrets: tuple[str, ...], attempts: int, elapsed: float,
+            request_id: str | None,
+        ) -> RawResponse:  # fmt: skip
+            raw = _source_response(answer, secrets, attempts, elapsed, request_id, release=release)
+            ignored = _ignored_fields(raw.source, fields)
+            if ignored:
+                raise NotApplied(
+                    not_applied=tuple(ignored),
+                    applied=tuple(name for name in fields if name not in ignored),
+                    source=raw.source, method="PATCH", url=url, status_code=raw.status_code,
+                    request_id=request_id, attempts=attempts,
+                )  # fmt: skip
+            return raw
+
         return _Prepared(
-            request, url, tuple(changes), secrets, budget, self.max_response_size,
-            _source_response,
+            request, url, fields, secrets, budget, self.max_response_size, finish
         )  # fmt: skip
 
     def _prepare_get(self, slug: str, timeout: Timeout | NotGiven) -> _Prepared[RawResponse]:
@@ -923,8 +1084,9 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         if problems:
             raise InvalidRequest({"slug": problems})
         return self._prepare_read(
-            self.base_url + _changes.source_path(slug), (), timeout, _source_response
-        )
+            self.base_url + _changes.source_path(slug), (), timeout,
+            partial(_source_response, release=self._release),
+        )  # fmt: skip
 
     def _prepare_read(
         self,
@@ -934,6 +1096,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         finish: Finisher[_T],
         not_found: str = "no Plex source with this slug",
         expected: str = "a Plex source",
+        retries: int | None = None,
     ) -> _Prepared[_T]:
         """A GET of ``url`` with the query ``params``, ready for the request flow."""
         call_timeout = self.timeout if isinstance(timeout, NotGiven) else _check_timeout(timeout)
@@ -948,7 +1111,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         shown = url if not params else str(request.url)
         return _Prepared(
             request, shown, (), self._known_secrets(), float(call_timeout.read or 0),
-            self.max_response_size, finish, not_found, expected,
+            self.max_response_size, finish, not_found, expected, retries,
         )  # fmt: skip
 
     # -- the retry loop (pure: yields steps, the subclass performs them) --
@@ -960,6 +1123,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug and method != "GET":
             logger.debug("%s %s: sending fields %s", method, url, ", ".join(prepared.fields) or "-")
+        max_retries = self.max_retries if prepared.retries is None else prepared.retries
         attempt = 0
         while True:
             attempt += 1
@@ -976,7 +1140,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                 status = outcome.status_code
                 retry_after = _retry.parse_retry_after(outcome.response.headers.get("Retry-After"))
             delay = None
-            if attempt <= self.max_retries:
+            if attempt <= max_retries:
                 delay = _retry.retry_delay(
                     retry_number=attempt, status_code=status, retry_after=retry_after
                 )
@@ -988,7 +1152,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                 url,
                 status if status is not None else _transport_reason(outcome, prepared.secrets),
                 attempt,
-                self.max_retries,
+                max_retries,
                 delay,
             )
             yield Sleep(delay)

@@ -11,6 +11,11 @@ Strings are checked as authentik's serializer (DRF's ``CharField``) checks them:
 ``str.strip()`` first (``trim_whitespace``), then refused if blank, too long, not a slug or
 holding a NUL character (``ProhibitNullCharactersValidator``); and sent trimmed, so what is
 sent is what the server stores. With ``validate=False`` values are sent as given.
+
+Some rules depend on the server's authentik release (:mod:`._releases`): a field its release
+lacks is refused, whatever ``validate`` says (the server would ignore it), and the slug's
+50-character limit holds only before 2025.12. With the release unknown, neither is checked here:
+the server decides, and the client checks its answer for ignored fields.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from ._generated.models import (
     PolicyEngineMode,
     UserMatchingModeEnum,
 )
+from ._releases import Release, slug_max_length, writable_since
 
 Kind = Literal["str", "bool", "uuid", "uuid_list", "str_list", "enum"]
 
@@ -58,6 +64,7 @@ FIELDS: Final[tuple[Field, ...]] = (
     Field("name", "name", "str", min_length=1),
     Field("new_slug", "slug", "str", min_length=1, max_length=50, pattern=SLUG_PATTERN),
     Field("enabled", "enabled", "bool"),
+    Field("promoted", "promoted", "bool"),
     Field("authentication_flow", "authentication_flow", "uuid", nullable=True),
     Field("enrollment_flow", "enrollment_flow", "uuid", nullable=True),
     Field("user_property_mappings", "user_property_mappings", "uuid_list"),
@@ -65,6 +72,7 @@ FIELDS: Final[tuple[Field, ...]] = (
     Field("policy_engine_mode", "policy_engine_mode", "enum", enum=PolicyEngineMode),
     Field("user_matching_mode", "user_matching_mode", "enum", enum=UserMatchingModeEnum),
     Field("user_path_template", "user_path_template", "str", min_length=1),
+    Field("icon", "icon", "str"),
     Field("group_matching_mode", "group_matching_mode", "enum", enum=GroupMatchingModeEnum),
     Field("client_id", "client_id", "str", min_length=1),
     Field("allowed_servers", "allowed_servers", "str_list", min_length=1),
@@ -123,7 +131,7 @@ def trim(value: str) -> str:
     return value.strip()
 
 
-def _check_string(field: Field, value: object) -> list[str]:
+def _check_string(field: Field, value: object, max_length: int | None) -> list[str]:
     if not isinstance(value, str):
         return [f"Must be a string, got {describe_kind(value)}."]
     # authentik (DRF) trims surrounding whitespace, then checks: so "  " is blank too, and
@@ -132,8 +140,8 @@ def _check_string(field: Field, value: object) -> list[str]:
     if field.min_length and len(value) < field.min_length:
         return [BLANK_MESSAGE]
     problems: list[str] = []
-    if field.max_length is not None and len(value) > field.max_length:
-        problems.append(f"Ensure this field has no more than {field.max_length} characters.")
+    if max_length is not None and len(value) > max_length:
+        problems.append(f"Ensure this field has no more than {max_length} characters.")
     if "\x00" in value:
         problems.append(NUL_MESSAGE)
     if field.pattern is not None and not field.pattern.fullmatch(value):
@@ -163,7 +171,7 @@ def _check_list(field: Field, value: object) -> list[str]:
         if field.kind == "uuid_list":
             item_problems = _check_uuid(item)
         else:
-            item_problems = _check_string(field, item)
+            item_problems = _check_string(field, item, field.max_length)
         problems.extend(f"Item {index}: {problem}" for problem in item_problems)
     return problems
 
@@ -180,8 +188,9 @@ def _check_enum(field: Field, value: object) -> list[str]:
     return [f"{_describe(value)} is not a valid choice. Choose one of: {', '.join(choices)}."]
 
 
-def check_field(field: Field, value: object) -> list[str]:
-    """Every problem with ``value`` for ``field`` (empty when valid).
+def check_field(field: Field, value: object, release: Release | None = None) -> list[str]:
+    """Every problem with ``value`` for ``field`` (empty when valid), on a server of
+    ``release`` (None: unknown, so no limit that depends on it is checked).
 
     Messages quote bad UUIDs and choices, never a string field's value: ``plex_token`` is one.
     """
@@ -197,7 +206,10 @@ def check_field(field: Field, value: object) -> list[str]:
         got = f"the string {_describe(value)}" if short else describe_kind(value)
         return [f"Must be true or false, got {got}."]
     if field.kind == "str":
-        problems = _check_string(field, value)
+        max_length = field.max_length
+        if field.wire == "slug":
+            max_length = slug_max_length(release)
+        problems = _check_string(field, value, max_length)
     elif field.kind == "uuid":
         problems = _check_uuid(value)
     elif field.kind == "enum":
@@ -272,21 +284,75 @@ def unknown_field_errors(changes: Mapping[str, object]) -> dict[str, list[str]]:
     return errors
 
 
-def change_errors(changes: Mapping[str, object], *, validate: bool) -> dict[str, list[str]]:
-    """Every problem with ``changes`` by field: unknown names always, with ``validate`` every
-    value the API refuses too (empty when there is none).
+def release_errors(
+    changes: Mapping[str, object], release: Release, shown: str
+) -> dict[str, list[str]]:
+    """An error for every field of ``changes`` that a server of ``release`` (``shown`` as the
+    server or the caller wrote it) cannot write: it would ignore it.
+    """
+    errors = {}
+    for name in changes:
+        field = FIELDS_BY_NAME.get(name)
+        since = writable_since(field.wire) if field else None
+        if since is not None and release < since:
+            if name == "icon":
+                errors[name] = [
+                    f"icon can be set from authentik {since} on (before, it is the read-only "
+                    f"icon URL); this server runs {shown}"
+                ]
+            else:
+                errors[name] = [
+                    f"{name} needs authentik {since} or newer; this server runs {shown}"
+                ]
+    return errors
+
+
+def needs_release(changes: Mapping[str, object]) -> bool:
+    """Whether checking ``changes`` depends on the server's release: a field not every release
+    can write, or a slug over 50 characters (every release takes shorter ones).
+    """
+    for name, value in changes.items():
+        field = FIELDS_BY_NAME.get(name)
+        if field is None:
+            continue
+        if writable_since(field.wire) is not None:
+            return True
+        if field.wire == "slug" and isinstance(value, str) and len(trim(value)) > 50:
+            return True
+    return False
+
+
+def change_errors(
+    changes: Mapping[str, object],
+    *,
+    validate: bool,
+    release: Release | None = None,
+    shown: str = "",
+) -> dict[str, list[str]]:
+    """Every problem with ``changes`` by field: unknown names always, and fields the server's
+    ``release`` (when known) cannot write; with ``validate`` every value the API refuses too
+    (empty when there is none).
     """
     errors = unknown_field_errors(changes)
+    if release is not None:
+        errors.update(release_errors(changes, release, shown or str(release)))
     if validate:
         for name, value in changes.items():
-            if name in FIELDS_BY_NAME:
-                problems = check_field(FIELDS_BY_NAME[name], value)
+            if name in FIELDS_BY_NAME and name not in errors:
+                problems = check_field(FIELDS_BY_NAME[name], value, release)
                 if problems:
                     errors[name] = problems
     return errors
 
 
-def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -> bytes:
+def build_body(
+    slug: object,
+    changes: Mapping[str, object],
+    *,
+    validate: bool,
+    release: Release | None = None,
+    shown: str = "",
+) -> bytes:
     """The JSON body for changing source ``slug``, or :class:`InvalidRequest` naming every
     problem at once.
 
@@ -294,7 +360,7 @@ def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -
     change nothing; authentik would still log it) are always checked; with ``validate`` every
     spec constraint on the values is too, and strings are sent trimmed (:func:`normalize`), as
     the server would store them. Without it, values are sent as given (for servers newer than
-    the spec).
+    the spec). ``release``: the server's, when known (see :func:`change_errors`).
     """
     errors: dict[str, list[str]] = {}
     slug_problems = path_slug_problems(slug)
@@ -302,7 +368,9 @@ def build_body(slug: object, changes: Mapping[str, object], *, validate: bool) -
         errors["slug"] = slug_problems
     if not changes:
         errors["changes"] = [NO_FIELD_MESSAGE]
-    for key, problems in change_errors(changes, validate=validate).items():
+    for key, problems in change_errors(
+        changes, validate=validate, release=release, shown=shown
+    ).items():
         errors.setdefault(key, []).extend(problems)  # a "slug" key: both errors kept
     if errors:
         raise InvalidRequest(errors)

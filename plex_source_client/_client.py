@@ -11,7 +11,7 @@ import httpx
 
 from . import _deadline, _signatures
 from ._answers import reader_for
-from ._base import BaseClient, Flow, NotGiven, Outcome, Send, Timeout, _Prepared
+from ._base import BaseClient, Flow, NotGiven, Outcome, Send, Timeout
 from ._diff import SourceDiff
 from ._listing import Pager
 from ._models import PlexSource, RawResponse
@@ -32,8 +32,9 @@ class PlexSourceClient(
     Keyword options: ``timeout`` (seconds each attempt may take, connecting included; default
     30, of which connecting at most 5), ``max_retries`` (default 2), ``max_response_size``
     (bytes, after decompression; default 1 MiB), ``verify`` (TLS: True, False or a CA bundle path),
-    ``validate`` (default True; False sends values unchecked, for servers newer than
-    authentik 2024.8), ``allow_insecure_http`` (permit ``http://`` to a remote host) and
+    ``validate`` (default True; False sends values unchecked), ``server_version`` (the server's
+    authentik release, e.g. ``"2025.12"``; by default learned from the server, once, when a
+    change depends on it), ``allow_insecure_http`` (permit ``http://`` to a remote host) and
     ``http_client`` (your own ``httpx.Client``; you close it). Never uses asyncio, so it works
     inside Jupyter.
     """
@@ -49,17 +50,16 @@ class PlexSourceClient(
     def _bound_attempts(self) -> None:
         _deadline.install(self._http)
 
-    def _run_for_raw(self, prepare: Callable[[], _Prepared[RawResponse]]) -> RawResponse:
-        return self._drive(self._request_flow(prepare()))
+    def _run_for_raw(self, flow: Callable[[], Flow[RawResponse]]) -> RawResponse:
+        return self._drive(flow())
 
-    def _run_for_source(self, prepare: Callable[[], _Prepared[RawResponse]]) -> PlexSource:
-        return self._run_for_raw(prepare).source
+    def _run_for_source(self, flow: Callable[[], Flow[RawResponse]]) -> PlexSource:
+        return self._run_for_raw(flow).source
 
     def _run_for_diff(
         self, slug: str, changes: Mapping[str, Any], timeout: Timeout | NotGiven
     ) -> SourceDiff:
-        self._check_diff(slug, changes)
-        return self._diff(self.get(slug, timeout=timeout), changes)
+        return self._drive(self._diff_flow(slug, changes, timeout))
 
     def _iterate(self, pager: Pager) -> Iterator[PlexSource]:
         while True:

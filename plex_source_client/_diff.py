@@ -29,6 +29,7 @@ from . import _changes
 from ._changes import FIELDS_BY_NAME, Field, normalize
 from ._errors import InvalidRequest
 from ._models import PlexSource
+from ._releases import writable_since
 from ._secrets import MASK
 
 __all__ = ["FieldChange", "SourceDiff", "compute_diff", "differs", "stored"]
@@ -175,6 +176,24 @@ def check_changes(changes: Mapping[str, object], *, validate: bool) -> None:
         raise InvalidRequest(errors)
 
 
+def _lacking(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, list[str]]:
+    """An error for each field of ``changes`` the source's release cannot write, as its shape
+    tells: the field is missing (``promoted`` before 2025.12), or, for ``icon``, ``icon_url``
+    is (before 2025.12 ``icon`` is the read-only URL).
+    """
+    errors = {}
+    for name in changes:
+        field = FIELDS_BY_NAME[name]
+        if field.wire not in current or (field.wire == "icon" and "icon_url" not in current):
+            since = writable_since(field.wire)
+            newer = f" ({name} needs authentik {since} or newer)" if since else ""
+            errors[name] = [
+                f"The source, as the server sent it, has no writable {field.wire}: this "
+                f"server's authentik release lacks it{newer}."
+            ]
+    return errors
+
+
 def compute_diff(
     source: PlexSource, changes: Mapping[str, Any], *, validate: bool = True
 ) -> SourceDiff:
@@ -188,6 +207,9 @@ def compute_diff(
         raise TypeError(f"source must be a PlexSource, got {type(source).__name__}")
     check_changes(changes, validate=validate)
     current = source.to_dict()
+    lacking = _lacking(current, changes)
+    if lacking:
+        raise InvalidRequest(lacking)
     found: dict[str, FieldChange] = {}
     requested: dict[str, Any] = {}
     for name, value in changes.items():

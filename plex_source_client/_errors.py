@@ -13,6 +13,7 @@
     │   ├── ServerError                        5xx after every retry
     │   └── UnexpectedStatus                   anything else: a redirect, 405, 415, ...
     ├── UnexpectedResponse                     2xx, but the body is not a PlexSource
+    ├── NotApplied                             2xx, but the server ignored fields it lacks
     └── TransportError                         no answer after every retry
         └── RequestTimeout                     ... because the request timed out
 
@@ -31,6 +32,7 @@ __all__ = [
     "BadRequest",
     "ConfigurationError",
     "InvalidRequest",
+    "NotApplied",
     "NotFound",
     "PermissionDenied",
     "PlexSourceError",
@@ -181,6 +183,43 @@ class UnexpectedResponse(_AnsweredError):
                 f"response is not {expected}"
             )
         super().__init__(f"{message}: {reason}", **where)
+
+
+class NotApplied(_AnsweredError):
+    """The server answered a PATCH with success but ignored some fields: its answer does not
+    have them, as an authentik release without a field ignores it in a body (DRF does). The
+    other fields were applied.
+
+    Raised when the client could not learn the server's release beforehand (with it, such a
+    field is an :class:`InvalidRequest` before anything is sent). ``not_applied`` and
+    ``applied`` name the fields by the keyword names you used; ``source`` is the source as the
+    server now has it (a :class:`~plex_source_client.PlexSource`).
+    """
+
+    def __init__(
+        self,
+        *,
+        not_applied: tuple[str, ...],
+        applied: tuple[str, ...],
+        source: Any,
+        **where: Any,
+    ) -> None:
+        self.not_applied = not_applied
+        self.applied = applied
+        self.source = source
+        them = "it" if len(not_applied) == 1 else "them"
+        applied_part = (
+            f"; the other fields ({', '.join(applied)}) were applied"
+            if applied
+            else "; nothing was changed"
+        )
+        super().__init__(
+            f"not applied: {', '.join(not_applied)}: the server ignored {them} (its answer has "
+            f"no such field: its authentik release is probably older than the one that added "
+            f"{them}){applied_part}",
+            body=None,
+            **where,
+        )
 
 
 class TransportError(PlexSourceError):

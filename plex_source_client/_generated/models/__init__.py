@@ -11,6 +11,7 @@ from .policy_engine_mode import PolicyEngineMode
 from .sources_plex_list_group_matching_mode import SourcesPlexListGroupMatchingMode
 from .sources_plex_list_policy_engine_mode import SourcesPlexListPolicyEngineMode
 from .sources_plex_list_user_matching_mode import SourcesPlexListUserMatchingMode
+from .themed_urls import ThemedUrls
 from .user_matching_mode_enum import UserMatchingModeEnum
 from .validation_error import ValidationError
 
@@ -25,6 +26,7 @@ __all__ = (
     "SourcesPlexListGroupMatchingMode",
     "SourcesPlexListPolicyEngineMode",
     "SourcesPlexListUserMatchingMode",
+    "ThemedUrls",
     "UserMatchingModeEnum",
     "ValidationError",
 )

@@ -37,6 +37,9 @@ class PatchedPlexSourceRequest:
             allows every server.
         allow_friends (bool | Unset): Allow friends to authenticate, even if you don't share a server.
         plex_token (str | Unset): Plex token used to check friends
+        promoted (bool | Unset): When enabled, this source will be displayed as a prominent button on the login page,
+            instead of a small icon.
+        icon (str | Unset):
     """
 
     name: str | Unset = UNSET
@@ -54,6 +57,8 @@ class PatchedPlexSourceRequest:
     allowed_servers: list[str] | Unset = UNSET
     allow_friends: bool | Unset = UNSET
     plex_token: str | Unset = UNSET
+    promoted: bool | Unset = UNSET
+    icon: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,6 +122,10 @@ class PatchedPlexSourceRequest:
 
         plex_token = self.plex_token
 
+        promoted = self.promoted
+
+        icon = self.icon
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -150,6 +159,10 @@ class PatchedPlexSourceRequest:
             field_dict["allow_friends"] = allow_friends
         if plex_token is not UNSET:
             field_dict["plex_token"] = plex_token
+        if promoted is not UNSET:
+            field_dict["promoted"] = promoted
+        if icon is not UNSET:
+            field_dict["icon"] = icon
 
         return field_dict
 
@@ -247,6 +260,10 @@ class PatchedPlexSourceRequest:
 
         plex_token = d.pop("plex_token", UNSET)
 
+        promoted = d.pop("promoted", UNSET)
+
+        icon = d.pop("icon", UNSET)
+
         patched_plex_source_request = cls(
             name=name,
             slug=slug,
@@ -263,6 +280,8 @@ class PatchedPlexSourceRequest:
             allowed_servers=allowed_servers,
             allow_friends=allow_friends,
             plex_token=plex_token,
+            promoted=promoted,
+            icon=icon,
         )
 
         patched_plex_source_request.additional_properties = d

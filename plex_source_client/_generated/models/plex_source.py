@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -11,6 +11,11 @@ from attrs import field as _attrs_field
 from ..models.group_matching_mode_enum import GroupMatchingModeEnum
 from ..models.policy_engine_mode import PolicyEngineMode
 from ..models.user_matching_mode_enum import UserMatchingModeEnum
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.themed_urls import ThemedUrls
+
 
 T = TypeVar("T", bound="PlexSource")
 
@@ -26,8 +31,6 @@ class PlexSource:
         enabled (bool):
         authentication_flow (None | UUID): Flow to use when authenticating existing users.
         enrollment_flow (None | UUID): Flow to use when enrolling new users.
-        user_property_mappings (list[UUID]):
-        group_property_mappings (list[UUID]):
         component (str): Get object component so that we know how to edit the object
         verbose_name (str): Return object's verbose_name
         verbose_name_plural (str): Return object's plural verbose_name
@@ -37,14 +40,20 @@ class PlexSource:
         managed (None | str): Objects that are managed by authentik. These objects are created and updated
             automatically. This flag only indicates that an object can be overwritten by migrations. You can still modify
             the objects via the API, but expect changes to be overwritten in a later update.
-        user_path_template (str):
-        icon (str):
-        group_matching_mode (GroupMatchingModeEnum):
+        icon (None | str):
         client_id (str): Client identifier used to talk to Plex.
         allowed_servers (list[str]): Which servers a user has to be a member of to be granted access. Empty list allows
             every server.
         allow_friends (bool): Allow friends to authenticate, even if you don't share a server.
         plex_token (str): Plex token used to check friends
+        user_property_mappings (list[UUID] | Unset):
+        group_property_mappings (list[UUID] | Unset):
+        user_path_template (str | Unset):
+        group_matching_mode (GroupMatchingModeEnum | Unset):
+        promoted (bool | Unset): When enabled, this source will be displayed as a prominent button on the login page,
+            instead of a small icon.
+        icon_url (None | str | Unset):
+        icon_themed_urls (None | ThemedUrls | Unset):
     """
 
     pk: UUID
@@ -53,8 +62,6 @@ class PlexSource:
     enabled: bool
     authentication_flow: None | UUID
     enrollment_flow: None | UUID
-    user_property_mappings: list[UUID]
-    group_property_mappings: list[UUID]
     component: str
     verbose_name: str
     verbose_name_plural: str
@@ -62,16 +69,23 @@ class PlexSource:
     policy_engine_mode: PolicyEngineMode
     user_matching_mode: UserMatchingModeEnum
     managed: None | str
-    user_path_template: str
-    icon: str
-    group_matching_mode: GroupMatchingModeEnum
+    icon: None | str
     client_id: str
     allowed_servers: list[str]
     allow_friends: bool
     plex_token: str
+    user_property_mappings: list[UUID] | Unset = UNSET
+    group_property_mappings: list[UUID] | Unset = UNSET
+    user_path_template: str | Unset = UNSET
+    group_matching_mode: GroupMatchingModeEnum | Unset = UNSET
+    promoted: bool | Unset = UNSET
+    icon_url: None | str | Unset = UNSET
+    icon_themed_urls: None | ThemedUrls | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.themed_urls import ThemedUrls  # noqa: PLC0415
+
         pk = str(self.pk)
 
         name = self.name
@@ -92,16 +106,6 @@ class PlexSource:
         else:
             enrollment_flow = self.enrollment_flow
 
-        user_property_mappings = []
-        for user_property_mappings_item_data in self.user_property_mappings:
-            user_property_mappings_item = str(user_property_mappings_item_data)
-            user_property_mappings.append(user_property_mappings_item)
-
-        group_property_mappings = []
-        for group_property_mappings_item_data in self.group_property_mappings:
-            group_property_mappings_item = str(group_property_mappings_item_data)
-            group_property_mappings.append(group_property_mappings_item)
-
         component = self.component
 
         verbose_name = self.verbose_name
@@ -117,11 +121,8 @@ class PlexSource:
         managed: None | str
         managed = self.managed
 
-        user_path_template = self.user_path_template
-
+        icon: None | str
         icon = self.icon
-
-        group_matching_mode = self.group_matching_mode.value
 
         client_id = self.client_id
 
@@ -130,6 +131,42 @@ class PlexSource:
         allow_friends = self.allow_friends
 
         plex_token = self.plex_token
+
+        user_property_mappings: list[str] | Unset = UNSET
+        if not isinstance(self.user_property_mappings, Unset):
+            user_property_mappings = []
+            for user_property_mappings_item_data in self.user_property_mappings:
+                user_property_mappings_item = str(user_property_mappings_item_data)
+                user_property_mappings.append(user_property_mappings_item)
+
+        group_property_mappings: list[str] | Unset = UNSET
+        if not isinstance(self.group_property_mappings, Unset):
+            group_property_mappings = []
+            for group_property_mappings_item_data in self.group_property_mappings:
+                group_property_mappings_item = str(group_property_mappings_item_data)
+                group_property_mappings.append(group_property_mappings_item)
+
+        user_path_template = self.user_path_template
+
+        group_matching_mode: str | Unset = UNSET
+        if not isinstance(self.group_matching_mode, Unset):
+            group_matching_mode = self.group_matching_mode.value
+
+        promoted = self.promoted
+
+        icon_url: None | str | Unset
+        if isinstance(self.icon_url, Unset):
+            icon_url = UNSET
+        else:
+            icon_url = self.icon_url
+
+        icon_themed_urls: dict[str, Any] | None | Unset
+        if isinstance(self.icon_themed_urls, Unset):
+            icon_themed_urls = UNSET
+        elif isinstance(self.icon_themed_urls, ThemedUrls):
+            icon_themed_urls = self.icon_themed_urls.to_dict()
+        else:
+            icon_themed_urls = self.icon_themed_urls
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -141,8 +178,6 @@ class PlexSource:
                 "enabled": enabled,
                 "authentication_flow": authentication_flow,
                 "enrollment_flow": enrollment_flow,
-                "user_property_mappings": user_property_mappings,
-                "group_property_mappings": group_property_mappings,
                 "component": component,
                 "verbose_name": verbose_name,
                 "verbose_name_plural": verbose_name_plural,
@@ -150,20 +185,34 @@ class PlexSource:
                 "policy_engine_mode": policy_engine_mode,
                 "user_matching_mode": user_matching_mode,
                 "managed": managed,
-                "user_path_template": user_path_template,
                 "icon": icon,
-                "group_matching_mode": group_matching_mode,
                 "client_id": client_id,
                 "allowed_servers": allowed_servers,
                 "allow_friends": allow_friends,
                 "plex_token": plex_token,
             }
         )
+        if user_property_mappings is not UNSET:
+            field_dict["user_property_mappings"] = user_property_mappings
+        if group_property_mappings is not UNSET:
+            field_dict["group_property_mappings"] = group_property_mappings
+        if user_path_template is not UNSET:
+            field_dict["user_path_template"] = user_path_template
+        if group_matching_mode is not UNSET:
+            field_dict["group_matching_mode"] = group_matching_mode
+        if promoted is not UNSET:
+            field_dict["promoted"] = promoted
+        if icon_url is not UNSET:
+            field_dict["icon_url"] = icon_url
+        if icon_themed_urls is not UNSET:
+            field_dict["icon_themed_urls"] = icon_themed_urls
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.themed_urls import ThemedUrls  # noqa: PLC0415
+
         d = dict(src_dict)
         pk = UUID(d.pop("pk"))
 
@@ -203,20 +252,6 @@ class PlexSource:
 
         enrollment_flow = _parse_enrollment_flow(d.pop("enrollment_flow"))
 
-        user_property_mappings = []
-        _user_property_mappings = d.pop("user_property_mappings")
-        for user_property_mappings_item_data in _user_property_mappings:
-            user_property_mappings_item = UUID(user_property_mappings_item_data)
-
-            user_property_mappings.append(user_property_mappings_item)
-
-        group_property_mappings = []
-        _group_property_mappings = d.pop("group_property_mappings")
-        for group_property_mappings_item_data in _group_property_mappings:
-            group_property_mappings_item = UUID(group_property_mappings_item_data)
-
-            group_property_mappings.append(group_property_mappings_item)
-
         component = d.pop("component")
 
         verbose_name = d.pop("verbose_name")
@@ -236,11 +271,12 @@ class PlexSource:
 
         managed = _parse_managed(d.pop("managed"))
 
-        user_path_template = d.pop("user_path_template")
+        def _parse_icon(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
 
-        icon = d.pop("icon")
-
-        group_matching_mode = GroupMatchingModeEnum(d.pop("group_matching_mode"))
+        icon = _parse_icon(d.pop("icon"))
 
         client_id = d.pop("client_id")
 
@@ -250,6 +286,61 @@ class PlexSource:
 
         plex_token = d.pop("plex_token")
 
+        _user_property_mappings = d.pop("user_property_mappings", UNSET)
+        user_property_mappings: list[UUID] | Unset = UNSET
+        if _user_property_mappings is not UNSET:
+            user_property_mappings = []
+            for user_property_mappings_item_data in _user_property_mappings:
+                user_property_mappings_item = UUID(user_property_mappings_item_data)
+
+                user_property_mappings.append(user_property_mappings_item)
+
+        _group_property_mappings = d.pop("group_property_mappings", UNSET)
+        group_property_mappings: list[UUID] | Unset = UNSET
+        if _group_property_mappings is not UNSET:
+            group_property_mappings = []
+            for group_property_mappings_item_data in _group_property_mappings:
+                group_property_mappings_item = UUID(group_property_mappings_item_data)
+
+                group_property_mappings.append(group_property_mappings_item)
+
+        user_path_template = d.pop("user_path_template", UNSET)
+
+        _group_matching_mode = d.pop("group_matching_mode", UNSET)
+        group_matching_mode: GroupMatchingModeEnum | Unset
+        if isinstance(_group_matching_mode, Unset):
+            group_matching_mode = UNSET
+        else:
+            group_matching_mode = GroupMatchingModeEnum(_group_matching_mode)
+
+        promoted = d.pop("promoted", UNSET)
+
+        def _parse_icon_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        icon_url = _parse_icon_url(d.pop("icon_url", UNSET))
+
+        def _parse_icon_themed_urls(data: object) -> None | ThemedUrls | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                icon_themed_urls_type_1 = ThemedUrls.from_dict(data)
+
+                return icon_themed_urls_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ThemedUrls | Unset, data)
+
+        icon_themed_urls = _parse_icon_themed_urls(d.pop("icon_themed_urls", UNSET))
+
         plex_source = cls(
             pk=pk,
             name=name,
@@ -257,8 +348,6 @@ class PlexSource:
             enabled=enabled,
             authentication_flow=authentication_flow,
             enrollment_flow=enrollment_flow,
-            user_property_mappings=user_property_mappings,
-            group_property_mappings=group_property_mappings,
             component=component,
             verbose_name=verbose_name,
             verbose_name_plural=verbose_name_plural,
@@ -266,13 +355,18 @@ class PlexSource:
             policy_engine_mode=policy_engine_mode,
             user_matching_mode=user_matching_mode,
             managed=managed,
-            user_path_template=user_path_template,
             icon=icon,
-            group_matching_mode=group_matching_mode,
             client_id=client_id,
             allowed_servers=allowed_servers,
             allow_friends=allow_friends,
             plex_token=plex_token,
+            user_property_mappings=user_property_mappings,
+            group_property_mappings=group_property_mappings,
+            user_path_template=user_path_template,
+            group_matching_mode=group_matching_mode,
+            promoted=promoted,
+            icon_url=icon_url,
+            icon_themed_urls=icon_themed_urls,
         )
 
         plex_source.additional_properties = d
