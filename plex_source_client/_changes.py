@@ -307,6 +307,14 @@ def release_errors(
     return errors
 
 
+def is_writable_in(field: Field, source: Mapping[str, Any]) -> bool:
+    """Whether a source as a server sent it (JSON) shows ``field`` writable on its release:
+    the field is there (``promoted`` is not before 2025.12), and for ``icon`` so is
+    ``icon_url`` (before 2025.12, ``icon`` is the read-only resolved URL).
+    """
+    return field.wire in source and (field.wire != "icon" or "icon_url" in source)
+
+
 def needs_release(changes: Mapping[str, object]) -> bool:
     """Whether checking ``changes`` depends on the server's release: a field not every release
     can write, or a slug over 50 characters (every release takes shorter ones).

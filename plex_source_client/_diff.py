@@ -184,7 +184,7 @@ def _lacking(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str
     errors = {}
     for name in changes:
         field = FIELDS_BY_NAME[name]
-        if field.wire not in current or (field.wire == "icon" and "icon_url" not in current):
+        if not _changes.is_writable_in(field, current):
             since = writable_since(field.wire)
             newer = f" ({name} needs authentik {since} or newer)" if since else ""
             errors[name] = [

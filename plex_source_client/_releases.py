@@ -30,7 +30,7 @@ class Release(NamedTuple):
 
 _RELEASE: Final = re.compile(
     r"(?:version/)?(?P<year>20\d\d)\.(?P<month>1[0-2]|0?[1-9])(?:\.(?P<patch>\d{1,4}))?"
-    r"(?P<rest>(?:[-+.][0-9A-Za-z.+-]*|rc\d*)?)"
+    r"(?P<rest>(?:[-+][0-9A-Za-z.+-]*|rc\d*)?)"
 )
 
 

@@ -42,6 +42,37 @@ def plex_source(**overrides: Any) -> dict[str, Any]:
     return body
 
 
+#: The fields an authentik before 2024.8 lacks (a "2024.6-like" answer).
+BEFORE_2024_8 = ("user_property_mappings", "group_property_mappings", "group_matching_mode")
+
+
+def plex_source_2024_6(**overrides: Any) -> dict[str, Any]:
+    """A PlexSource body as an authentik before 2024.8 returns it: no property mappings, no
+    group matching mode.
+    """
+    body = {k: v for k, v in plex_source().items() if k not in BEFORE_2024_8}
+    body.update(overrides)
+    return body
+
+
+def plex_source_2026(**overrides: Any) -> dict[str, Any]:
+    """A PlexSource body as authentik 2025.12.2 and newer return it: ``promoted``, ``icon``
+    the stored value, ``icon_url`` and ``icon_themed_urls``, in the serializer's order.
+    """
+    old = plex_source()
+    body: dict[str, Any] = {}
+    for key, value in old.items():
+        if key == "icon":
+            body.update(icon="plex.svg", icon_url="/files/media/public/plex.svg")
+            body["icon_themed_urls"] = None
+            continue
+        body[key] = value
+        if key == "enabled":
+            body["promoted"] = False
+    body.update(overrides)
+    return body
+
+
 VALIDATION_ERROR = {
     "slug": ['Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'],
     "non_field_errors": ["Something about the whole object."],

@@ -122,7 +122,11 @@ def test_start_fake_on_a_chosen_port_with_flows_and_mappings() -> None:
         assert {str(pk) for pk in fake.property_mappings} == {mapping}
         with fake.client() as client:
             client.update("x", user_property_mappings=[mapping], authentication_flow=FLOW)
-        assert lines == ["fake authentik: PATCH /api/v3/sources/plex/x/ -> 200\n"]
+        # Property mappings exist from authentik 2024.8 on: the client asks the release first.
+        assert lines == [
+            "fake authentik: GET /api/v3/admin/version/ -> 200\n",
+            "fake authentik: PATCH /api/v3/sources/plex/x/ -> 200\n",
+        ]
     finally:
         fake.stop()
     with pytest.raises(StartError):

@@ -28,7 +28,7 @@ from plex_source_client._changes import FIELDS_BY_NAME
 from plex_source_client._generated.models import PatchedPlexSourceRequest
 from plex_source_client.testing import FakeAuthentik
 
-from .payloads import plex_source
+from .payloads import plex_source, plex_source_2026
 
 pytestmark = pytest.mark.property
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -66,6 +66,14 @@ VALID: dict[str, st.SearchStrategy[Any]] = {
     "allowed_servers": sequence_of(not_blank),
     "allow_friends": st.booleans(),
     "plex_token": not_blank,
+}
+
+#: authentik 2025.12 and newer: two more writable fields, and slugs of any length.
+VALID_2026: dict[str, st.SearchStrategy[Any]] = {
+    **VALID,
+    "new_slug": st.from_regex(r"\s*[-a-zA-Z0-9_]{1,300}\s*", fullmatch=True),
+    "promoted": st.booleans(),
+    "icon": st.text().filter(lambda s: "\x00" not in s),  # "" clears the icon
 }
 
 blank = st.sampled_from(["", " ", "\t\n"])
@@ -135,13 +143,18 @@ def as_json(field: str, value: Any) -> Any:
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-def call_both(slug: Any, changes: dict[str, Any], handler: Handler) -> list[Any]:
-    """The outcome (a result or the raised exception) of the call on each client."""
+def call_both(
+    slug: Any, changes: dict[str, Any], handler: Handler, server_version: str = "2024.8.2"
+) -> list[Any]:
+    """The outcome (a result or the raised exception) of the call on each client, told the
+    server runs ``server_version`` (so that it asks no version endpoint).
+    """
     outcomes: list[Any] = []
     transport = httpx.MockTransport(handler)
     with PlexSourceClient(
-        url=URL, token="t0ken", max_retries=0, http_client=httpx.Client(transport=transport)
-    ) as client:
+        url=URL, token="t0ken", max_retries=0, http_client=httpx.Client(transport=transport),
+        server_version=server_version,
+    ) as client:  # fmt: skip
         try:
             outcomes.append(client.update_from_mapping(slug, changes))
         except Exception as error:  # noqa: BLE001 - the property is about which exceptions
@@ -149,7 +162,10 @@ def call_both(slug: Any, changes: dict[str, Any], handler: Handler) -> list[Any]
 
     async def run() -> Any:
         async with httpx.AsyncClient(transport=transport) as http:
-            client = AsyncPlexSourceClient(url=URL, token="t0ken", max_retries=0, http_client=http)
+            client = AsyncPlexSourceClient(
+                url=URL, token="t0ken", max_retries=0, http_client=http,
+                server_version=server_version,
+            )  # fmt: skip
             try:
                 return await client.update_from_mapping(slug, changes)
             except Exception as error:  # noqa: BLE001
@@ -191,6 +207,35 @@ def test_valid_changes_become_exactly_those_keys(changes: dict[str, Any]) -> Non
         # The generated request model reads and writes the body without losing anything.
         assert PatchedPlexSourceRequest.from_dict(body).to_dict() == body
     assert len(sent) == 2
+
+
+@SETTINGS
+@given(st.fixed_dictionaries({}, optional=VALID_2026).filter(bool))
+def test_valid_changes_on_2026_become_exactly_those_keys(changes: dict[str, Any]) -> None:
+    sent: list[httpx.Request] = []
+    handler = recording(sent, body=json.dumps(plex_source_2026()).encode())
+    outcomes = call_both("my-plex", changes, handler, server_version="2026.2.2")
+    assert all(isinstance(outcome, PlexSource) for outcome in outcomes), outcomes
+    expected = {FIELDS_BY_NAME[name].wire: as_json(name, v) for name, v in changes.items()}
+    for request in sent:
+        assert json.loads(request.content) == expected
+    assert len(sent) == 2
+
+
+@SETTINGS
+@given(
+    st.sampled_from(["promoted", "icon"]).flatmap(lambda f: st.tuples(st.just(f), VALID_2026[f]))
+)
+def test_a_2025_12_field_is_refused_before_io_on_2024_8(field_and_value: tuple[str, Any]) -> None:
+    field, value = field_and_value
+    sent: list[httpx.Request] = []
+    outcomes = call_both("my-plex", {field: value}, recording(sent), server_version="2024.8.2")
+    for outcome in outcomes:
+        assert isinstance(outcome, InvalidRequest), outcome
+        assert list(outcome.errors) == [field]
+        assert "2025.12" in outcome.errors[field][0]
+        assert "this server runs 2024.8.2" in outcome.errors[field][0]
+    assert sent == []
 
 
 @SETTINGS

@@ -1,9 +1,11 @@
 """codegen/spec-corrections.yaml: what generate.sh corrects in authentik's schema before
 generating, and nothing more.
 
-authentik's schema marks 12 fields of PlexSource optional that its serializer always sends; the
-correction makes them required, so the generated model types them without ``Unset``.
-openapi.yaml itself stays identical to the reference (tests/test_spec.py).
+authentik's schema marks fields of PlexSource optional that its serializer always sends; the
+correction makes every field every release has required, so the generated model types them
+without ``Unset`` (the fields codegen/releases.yaml marks as added by a release stay optional:
+an older release's answer lacks them). It also makes ``icon`` and ``icon_url`` nullable, as the
+server sends them. openapi.yaml itself stays identical to the reference (tests/test_spec.py).
 """
 
 from __future__ import annotations
@@ -23,20 +25,24 @@ import pytest
 import yaml
 
 from codegen.apply_corrections import CorrectionError, apply_corrections, load_yaml
-from plex_source_client import PlexSource, UnexpectedResponse
+from plex_source_client import PlexSource, ThemedUrls, UnexpectedResponse
 from plex_source_client._generated.models import PlexSource as GeneratedPlexSource
 from plex_source_client._generated.types import Unset
 
 from .payloads import SLUG, TOKEN, plex_source
+from .specs import GENERATED_FROM, RELEASED
 
 ROOT = Path(__file__).resolve().parents[1]
 CORRECTIONS = ROOT / "codegen" / "spec-corrections.yaml"
 RECORDED = ROOT.parent / "shared" / "authentik" / "2024.8.2" / "recorded-answers.json"
 
-SPEC = load_yaml(ROOT / "openapi.yaml")
 OVERLAY = load_yaml(CORRECTIONS)
-CORRECTED = apply_corrections(SPEC, OVERLAY)
-PROPERTIES = list(SPEC["components"]["schemas"]["PlexSource"]["properties"])
+CORRECTED = GENERATED_FROM
+PROPERTIES = RELEASED["components"]["schemas"]["PlexSource"]["properties"]
+#: The properties releases.yaml marks as added by a release: optional, Unset when absent.
+MARKED = [name for name, prop in PROPERTIES.items() if "x-authentik-added-in" in prop]
+EVERY_RELEASE = [name for name in PROPERTIES if name not in MARKED]
+NULLABLE = ("icon", "icon_url")
 
 
 def required(spec: dict[str, Any]) -> list[str]:
@@ -44,31 +50,38 @@ def required(spec: dict[str, Any]) -> list[str]:
     return names
 
 
-def without_plex_source_required(spec: dict[str, Any]) -> dict[str, Any]:
+def without_corrections(spec: dict[str, Any]) -> dict[str, Any]:
     rest = copy.deepcopy(spec)
-    del rest["components"]["schemas"]["PlexSource"]["required"]
+    plex_source = rest["components"]["schemas"]["PlexSource"]
+    del plex_source["required"]
+    for name in NULLABLE:
+        plex_source["properties"][name].pop("nullable", None)
     return rest
 
 
-def test_the_correction_makes_every_property_of_plex_source_required() -> None:
-    assert len(PROPERTIES) == 22
-    assert sorted(required(CORRECTED)) == sorted(PROPERTIES)
+def test_the_correction_makes_every_field_of_every_release_required() -> None:
+    assert len(EVERY_RELEASE) == 18
+    assert sorted(required(CORRECTED)) == sorted(EVERY_RELEASE)
     assert len(required(CORRECTED)) == len(set(required(CORRECTED)))
+    assert not set(MARKED) & set(required(CORRECTED))
 
 
-def test_the_correction_only_adds_required_entries_to_plex_source() -> None:
+def test_the_correction_only_adds_required_entries_and_two_nullables() -> None:
     """Everything else, openapi.yaml's own required entries included, is left as it was."""
-    assert without_plex_source_required(CORRECTED) == without_plex_source_required(SPEC)
-    original = required(SPEC)
+    assert without_corrections(CORRECTED) == without_corrections(RELEASED)
+    original = required(RELEASED)
     assert required(CORRECTED)[: len(original)] == original
     added = required(CORRECTED)[len(original) :]
     assert added
     assert all(name in PROPERTIES for name in added)
-    assert required(SPEC) == original, "the spec given was changed in place"
+    corrected_properties = CORRECTED["components"]["schemas"]["PlexSource"]["properties"]
+    assert all(corrected_properties[name]["nullable"] is True for name in NULLABLE)
+    assert not any(PROPERTIES[name].get("nullable") for name in NULLABLE)
+    assert required(RELEASED) == original, "the spec given was changed in place"
 
 
-def test_every_recorded_real_answer_carries_every_field() -> None:
-    """The evidence the correction cites: real 2024.8.2 answers have all 22 fields."""
+def test_every_recorded_real_answer_carries_every_field_of_its_release() -> None:
+    """The evidence the correction cites: real 2024.8.2 answers have all its 22 fields."""
     if not RECORDED.exists():
         pytest.skip(f"{RECORDED} is not beside this checkout")
     cases = json.loads(RECORDED.read_text(encoding="utf-8"))["cases"]
@@ -78,41 +91,70 @@ def test_every_recorded_real_answer_carries_every_field() -> None:
         if case["response"]["status"] // 100 == 2 and isinstance(case["response"]["body"], dict)
     ]
     assert len(sources) >= 20
+    in_2024_8 = [
+        name
+        for name in MARKED
+        if PROPERTIES[name]["x-authentik-added-in"] <= "2024.8.2"  # same-width year.month
+    ]
+    assert sorted(in_2024_8) == sorted(
+        ["user_path_template", "user_property_mappings", "group_property_mappings",
+         "group_matching_mode"]
+    )  # fmt: skip
     for body in sources:
-        assert sorted(body) == sorted(required(CORRECTED))
+        assert sorted(body) == sorted(required(CORRECTED) + in_2024_8)
+
+
+ONLY_REQUIRED = "may only hold `required`"
+ONLY_NULLABLE = "may only be `nullable: true`"
+ICON = "PlexSource.properties.icon"
 
 
 @pytest.mark.parametrize(
-    ("action", "problem"),
+    ("target", "action", "problem"),
     [
-        ({"update": {"required": ["not_a_field"]}}, "is not a property of PlexSource"),
-        ({"update": {"required": ["name"]}}, "is required already"),
-        ({"update": {"required": ["enabled"], "description": "x"}}, "may only hold `required`"),
-        ({"update": {"properties": {}}}, "may only hold `required`"),
-        ({"remove": True}, "only target, description and update"),
-        ({"target": "$.paths", "update": {"required": ["enabled"]}}, "unsupported target"),
-        ({"target": "$.components.schemas.Nope"}, "unsupported target"),
+        ("PlexSource", {"update": {"required": ["nope"]}}, "is not a property of PlexSource"),
+        ("PlexSource", {"update": {"required": ["name"]}}, "is required already"),
+        ("PlexSource", {"update": {"required": ["enabled"], "description": "x"}}, ONLY_REQUIRED),
+        ("PlexSource", {"update": {"properties": {}}}, ONLY_REQUIRED),
+        ("PlexSource", {"remove": True}, "only target, description and update"),
+        (ICON, {"update": {"nullable": False}}, ONLY_NULLABLE),
+        (ICON, {"update": {"type": "integer"}}, ONLY_NULLABLE),
+        ("PlexSource.properties.managed", {"update": {"nullable": True}}, "is nullable already"),
+        ("PlexSource.properties.nope", {"update": {"nullable": True}}, "no such property"),
+        ("PlexSource.items.icon", {"update": {"nullable": True}}, "no such property"),
+        ("Nope", {}, "unsupported target"),
     ],
 )
-def test_the_applier_refuses_anything_but_adding_required_properties(
-    action: dict[str, Any], problem: str
+def test_the_applier_refuses_anything_but_what_it_documents(
+    target: str, action: dict[str, Any], problem: str
 ) -> None:
     overlay = {
         "overlay": "1.0.0",
-        "actions": [{"target": "$.components.schemas.PlexSource", **action}],
+        "actions": [{"target": f"$.components.schemas.{target}", **action}],
     }
     with pytest.raises(CorrectionError, match=problem):
-        apply_corrections(SPEC, overlay)
+        apply_corrections(RELEASED, overlay)
 
 
-def test_the_generated_model_has_every_field_required_and_none_unset() -> None:
+def test_a_target_outside_the_schemas_is_refused() -> None:
+    overlay = {"overlay": "1.0.0", "actions": [{"target": "$.paths", "update": {"required": []}}]}
+    with pytest.raises(CorrectionError, match="unsupported target"):
+        apply_corrections(RELEASED, overlay)
+
+
+def test_the_generated_model_types_every_release_field_plainly_and_the_others_unset() -> None:
     fields = {f.name: f for f in attrs.fields(GeneratedPlexSource) if f.init}
     assert sorted(fields) == sorted(PROPERTIES)
-    assert all(f.default is attrs.NOTHING for f in fields.values())
-    hints = typing.get_type_hints(GeneratedPlexSource)
-    for name in PROPERTIES:
+    # ThemedUrls is imported by the generated module only for type checkers.
+    hints = typing.get_type_hints(GeneratedPlexSource, localns={"ThemedUrls": ThemedUrls})
+    for name in EVERY_RELEASE:
+        assert fields[name].default is attrs.NOTHING, name
         assert Unset not in typing.get_args(hints[name]), name
         assert hints[name] is not Unset, name
+    for name in MARKED:
+        assert Unset in typing.get_args(hints[name]), name
+    for name in NULLABLE:
+        assert type(None) in typing.get_args(hints[name]), name
 
 
 def _generate_check(
@@ -150,8 +192,9 @@ def _generate_check(
 def test_generate_sh_generates_the_committed_code_only_with_the_correction(
     tmp_path: Path,
 ) -> None:
-    """The committed code is what generate.sh makes of openapi.yaml plus the correction;
-    without the correction it would differ (the fields would be ``Unset``-able again).
+    """The committed code is what generate.sh makes of openapi.yaml plus releases.yaml and
+    the correction; without the correction it would differ (the fields would be ``Unset``-able
+    again).
     """
     (tmp_path / "with").mkdir()
     applied = _generate_check(tmp_path / "with", OVERLAY)
@@ -162,24 +205,39 @@ def test_generate_sh_generates_the_committed_code_only_with_the_correction(
     assert "enabled: bool | Unset = UNSET" in not_applied.stdout
 
 
-@pytest.mark.parametrize("field", sorted(set(PROPERTIES)))
-def test_an_answer_missing_any_field_is_an_unexpected_response(field: str) -> None:
+def _update_answered_with(body: dict[str, Any], server_version: str | None) -> PlexSource:
     import httpx
 
     from plex_source_client import PlexSourceClient
 
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=body))
+    with PlexSourceClient(
+        url="https://auth.example.com",
+        token=TOKEN,
+        http_client=httpx.Client(transport=transport),
+        server_version=server_version,
+    ) as client:
+        return client.update(SLUG, enabled=True)
+
+
+@pytest.mark.parametrize("field", sorted(set(plex_source())))
+def test_an_answer_missing_any_field_of_its_release_is_an_unexpected_response(field: str) -> None:
     body = plex_source()
     del body[field]
-    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=body))
-    with (
-        PlexSourceClient(
-            url="https://auth.example.com",
-            token=TOKEN,
-            http_client=httpx.Client(transport=transport),
-        ) as client,
-        pytest.raises(UnexpectedResponse, match=f"missing required field\\(s\\): {field}$"),
-    ):
-        client.update(SLUG, enabled=True)
+    with pytest.raises(UnexpectedResponse, match=f"missing required field\\(s\\): {field}$"):
+        _update_answered_with(body, "2024.8.2")
+
+
+@pytest.mark.parametrize("field", sorted(set(plex_source())))
+def test_with_the_release_unknown_only_fields_every_release_has_are_required(field: str) -> None:
+    body = plex_source()
+    del body[field]
+    if field in EVERY_RELEASE:
+        with pytest.raises(UnexpectedResponse, match=f"missing required field\\(s\\): {field}$"):
+            _update_answered_with(body, None)
+    else:
+        source = _update_answered_with(body, None)
+        assert isinstance(getattr(source, field), Unset)
 
 
 def test_a_full_answer_parses_with_plain_types() -> None:
@@ -190,8 +248,10 @@ def test_a_full_answer_parses_with_plain_types() -> None:
     assert source.allow_friends is True
 
 
-def test_every_writable_field_is_in_every_answer() -> None:
-    """So --check (plex_source_client/_drift.py) finds every requested field in the answer."""
+def test_every_writable_field_is_a_field_of_the_answer() -> None:
+    """So --check (plex_source_client/cli/drift.py) can find every requested field in the
+    answer, when the server's release has it.
+    """
     from plex_source_client._changes import FIELDS
 
-    assert {field.wire for field in FIELDS} <= set(required(CORRECTED))
+    assert {field.wire for field in FIELDS} <= set(PROPERTIES)

@@ -59,7 +59,13 @@ REVEALED = {
     "source.allow_friends": "bool",
     "source.allowed_servers": "list[str]",
     "source.client_id": "str",
-    "source.user_property_mappings": "list[uuid.UUID]",
+    # A field some releases lack is Unset in their answers (see codegen/releases.yaml).
+    "source.user_property_mappings": "list[uuid.UUID] | plex_source_client._generated.types.Unset",
+    "source.promoted": "bool | plex_source_client._generated.types.Unset",
+    "source.icon": "None | str",
+    "source.icon_url": "None | str | plex_source_client._generated.types.Unset",
+    "source.icon_themed_urls": "None | plex_source_client._generated.models.themed_urls."
+    "ThemedUrls | plex_source_client._generated.types.Unset",
     "source.authentication_flow": "None | uuid.UUID",
     "source.policy_engine_mode": "plex_source_client._generated.models.policy_engine_mode."
     "PolicyEngineMode",

@@ -17,8 +17,8 @@ from .._diff import differs, stored
 def find_drift(changes: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[str, str]:
     """``{field: what differs}`` for every requested field the returned source does not match.
 
-    ``returned`` is a parsed source's ``to_dict()``, which has every field (an answer missing
-    one is an UnexpectedResponse). Secret fields are compared but their values never shown.
+    ``returned`` is a parsed source's ``to_dict()``: it has every field of the server's release
+    (a field it lacks was ignored by the server, and is reported as not applied). Secret fields are compared but their values never shown.
     Values are compared as the server stores them (:func:`~._diff.stored`): trimming, a UUID's
     form and a repeated property mapping (authentik keeps a set) are not drift.
     """
@@ -26,6 +26,12 @@ def find_drift(changes: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[
     for name, value in changes.items():
         field = FIELDS_BY_NAME.get(name)
         if field is None:
+            continue
+        if field.wire not in returned:
+            drift[name] = (
+                "not applied: the server's answer has no such field (its authentik release "
+                "lacks it)"
+            )
             continue
         wanted = stored(field, value)
         if differs(field, wanted, returned[field.wire]):

@@ -21,13 +21,15 @@ if TYPE_CHECKING:
 
 def plan_item(source: PlexSource, *, include_secrets: bool) -> dict[str, Any]:
     """A plan item ``{slug, changes}`` holding ``source``'s writable fields as they are."""
-    from .._changes import FIELDS
+    from .._changes import FIELDS, is_writable_in
 
     current = source.to_dict()
     changes = {
         field.name: current[field.wire]
         for field in FIELDS
-        if field.name != "new_slug" and (include_secrets or not field.secret)
+        if field.name != "new_slug"
+        and (include_secrets or not field.secret)
+        and is_writable_in(field, current)  # what the server's release can write
     }
     return {"slug": source.slug, "changes": changes}
 
