@@ -18,9 +18,10 @@ def find_drift(changes: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[
     """``{field: what differs}`` for every requested field the returned source does not match.
 
     ``returned`` is a parsed source's ``to_dict()``: it has every field of the server's release
-    (a field it lacks was ignored by the server, and is reported as not applied). Secret fields are compared but their values never shown.
-    Values are compared as the server stores them (:func:`~._diff.stored`): trimming, a UUID's
-    form and a repeated property mapping (authentik keeps a set) are not drift.
+    (a field it lacks was ignored by the server, and is reported as not applied). Secret
+    fields are compared but their values never shown. Values are compared as the server stores
+    them (:func:`~._diff.stored`): trimming, a UUID's form and a repeated property mapping
+    (authentik keeps a set) are not drift.
     """
     drift = {}
     for name, value in changes.items():
