@@ -483,16 +483,22 @@ def _version_response(
 
 
 def _ignored_fields(source: PlexSource, fields: Sequence[str]) -> list[str]:
-    """The changed ``fields`` (keyword names) that ``source`` (the PATCH's answer) lacks: the
-    server ignored them. Only fields some release lacks can be absent (:mod:`._releases`);
-    the others are required of every answer.
+    """The changed ``fields`` (keyword names) that ``source`` (the PATCH's answer) shows the
+    server could not write, so ignored: absent (only fields some release lacks can be, see
+    :mod:`._releases`; the others are required of every answer), or ``icon`` without
+    ``icon_url`` (:func:`~._changes.is_writable_in`).
     """
     by_name = _changes.FIELDS_BY_NAME
-    return [
-        name
-        for name in fields
-        if name in by_name and isinstance(getattr(source, by_name[name].wire, None), Unset)
-    ]
+    ignored = []
+    for name in fields:
+        field = by_name.get(name)
+        if field is None:
+            continue
+        if isinstance(getattr(source, field.wire, None), Unset) or (
+            field.wire == "icon" and isinstance(source.icon_url, Unset)
+        ):  # before 2025.12, ``icon`` is the read-only URL (and there is no ``icon_url``)
+            ignored.append(name)
+    return ignored
 
 
 class _Prepared(Generic[_T]):
