@@ -87,7 +87,7 @@ import httpx
 from .. import _base
 from .._async_client import AsyncPlexSourceClient
 from .._client import PlexSourceClient
-from .._releases import ADDED_IN, ICON_WRITABLE_IN, Release, parse_release
+from .._releases import ADDED_IN, Release, parse_release
 from .._secrets import MASK, is_secret_name
 from . import _drf, _json, _listing, _shape
 from ._server import (
@@ -116,6 +116,7 @@ DEFAULT_VERSION: Final = "2024.8.2"
 SERVER_ERROR_PAGE: Final = b"<h1>Server Error (500)</h1>"
 DEFAULT_AUTHENTICATION_FLOW: Final = "default-source-authentication"
 DEFAULT_ENROLLMENT_FLOW: Final = "default-source-enrollment"
+
 
 def _masked(value: Any) -> Any:
     if isinstance(value, dict):
@@ -334,9 +335,7 @@ class FakeAuthentik:
     def __repr__(self) -> str:
         serving = f"serving at {self.url}" if self._server is not None else "in process"
         played = "" if self.version == DEFAULT_VERSION else f" (authentik {self.version})"
-        return (
-            f"<FakeAuthentik{played} {serving}, {len(self._sources)} source(s), token='***'>"
-        )
+        return f"<FakeAuthentik{played} {serving}, {len(self._sources)} source(s), token='***'>"
 
     # -- state --------------------------------------------------------------------------------
 
@@ -585,7 +584,7 @@ class FakeAuthentik:
         self._requests.append(RecordedRequest(method, path, shown, parsed, body))
 
     def _version(self, method: str, headers: Mapping[str, str]) -> Answer:
-        """authentik's ``VersionView``: any authenticated user (``IsAuthenticated``)."""
+        """The answer of authentik's ``VersionView``: any authenticated user may read it."""
         denied = self._authorize(headers, privileged=False)
         if denied:
             return denied
