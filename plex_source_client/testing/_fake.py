@@ -5,7 +5,36 @@ The socket server and the in-process httpx transport (:mod:`._server`) both call
 answers are checked against a real authentik 2024.8.2's on 87 recorded raw requests
 (tests/test_replay.py, shared/authentik/2024.8.2/recorded-answers.json).
 
-What it implements, as authentik 2024.8 (Django REST framework) does:
+What it implements, as authentik 2024.8 (Django REST framework) does (and other releases,
+see *Releases*):
+
+- **Releases.** ``FakeAuthentik(version="2026.2")`` plays that authentik release (default
+  2024.8.2; ``fake.version`` as given, ``fake.release`` parsed), with the changes
+  :mod:`plex_source_client._releases` dates. *Shape*: a field the release lacks is absent
+  from every answer (2024.6: no ``user_property_mappings``, ``group_property_mappings``,
+  ``group_matching_mode``; before 2022.7 no ``user_path_template`` either); from 2025.12.0
+  ``promoted`` (default false) and ``icon`` as the stored value (``""`` when none) with the
+  read-only ``icon_url`` (the Plex icon ``/static/authentik/sources/plex.svg`` when there is
+  none, as ``PlexSource.icon_url`` falls back to it; an ``http(s)://`` or ``fa://`` URL or a
+  ``/static/`` path as it is; any other value a file below ``/files/media/public/``), and
+  from 2025.12.2 ``icon_themed_urls`` (null unless the icon holds ``%(theme)s``, then
+  ``{"light": ..., "dark": ...}``, each resolved as ``icon_url``); keys in the serializer's
+  order (2026.2.2's schema). Before 2025.12, ``icon`` is the read-only resolved URL.
+  *Validation*: the slug's 50-character limit until 2025.12; ``promoted`` a
+  ``BooleanField``, ``icon`` a ``CharField(allow_blank=True)`` (trimmed, no NUL, not null);
+  a body field the release cannot write is ignored, as DRF ignores unknown fields.
+  *Listing*: a filter or ``ordering`` term naming a field the release lacks is ignored; from
+  2025.12.0 (the fake's guess: 2026.2.2 has them, 2024.8.2 not) the answer carries
+  ``autocomplete: {}``, the list takes ``pbm_uuid`` (the pk; not a UUID: 400 ``Enter a
+  valid UUID.``) and ``ordering`` may name ``promoted`` and ``icon``. *Version*:
+  ``GET``/``HEAD /api/v3/admin/version/`` (authentik's ``VersionView``, ``IsAuthenticated``:
+  any valid token, the unprivileged one too; no or a bad token: the 403s below) answers
+  ``version_current`` and ``version_latest`` (the release as authentik writes it: ``2026.2``
+  is ``2026.2.0``), ``version_latest_valid: true``, ``build_hash: ""``, ``outdated: false``,
+  ``outpost_outdated: false``; other methods 405, ``OPTIONS`` 501; every answer carries
+  ``Allow: GET, HEAD, OPTIONS``; faults never apply to it. ``version_endpoint=False``
+  answers it as a path no route matches (404 to a GET), as a proxy blocking
+  ``/api/v3/admin/`` would.
 
 - **Routes.** DRF's router for the Plex source viewset: ``/api/v3/sources/plex/`` (list) and
   ``/api/v3/sources/plex/<slug>/`` (detail; the slug matches ``[^/.]+`` after
@@ -198,7 +227,8 @@ def _route(target: str) -> tuple[str, str] | None:
 
 
 class FakeAuthentik:
-    """A stateful, fault-injecting fake of authentik 2024.8's Plex source endpoint.
+    """A stateful, fault-injecting fake of authentik's Plex source endpoint (2024.8.2's, or
+    another release's with ``version=``).
 
     ::
 
