@@ -18,7 +18,8 @@ def add_parser(commands: Any) -> None:
         "and keeps its state in memory only.",
         epilog="example:\n  plex-source fake --source my-plex --source plex-eu\n"
         "  # in another shell: paste the two export lines, then\n"
-        "  plex-source update my-plex --disabled",
+        "  plex-source update my-plex --disabled\n"
+        "  plex-source fake --authentik-version 2026.2   # a newer release's fields",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     fake.add_argument(
@@ -53,6 +54,20 @@ def add_parser(commands: Any) -> None:
         metavar="UUID",
         help="a property mapping that updates may name; repeat for several (default: none)",
     )
+    fake.add_argument(
+        "--authentik-version",
+        default="2024.8.2",
+        metavar="RELEASE",
+        help="the authentik release to play, e.g. 2026.2 or 2025.12.2: its fields, validation "
+        "and version endpoint (default: 2024.8.2)",
+    )
+    fake.add_argument(
+        "--no-version-endpoint",
+        dest="version_endpoint",
+        action="store_false",
+        help="answer /api/v3/admin/version/ 404, as a proxy blocking /api/v3/admin/ would "
+        "(default: serve it)",
+    )
 
 
 # -- turning arguments into a plan ---------------------------------------------------------------
@@ -67,6 +82,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         sources=args.sources,
         flows=args.flows,
         property_mappings=args.property_mappings,
+        version=args.authentik_version,
+        version_endpoint=args.version_endpoint,
         out=out,
         err=err,
     )

@@ -13,11 +13,13 @@
 It is stateful (sources by slug, flows and property mappings that PATCHes may reference),
 faithful to authentik 2024.8 (routes, PATCH and PUT, GET of a source and the paginated,
 filtered list, status codes, DRF error messages, ``Allow``, ``X-Authentik-Id``; checked
-against a real server's recorded answers), robust
+against a real server's recorded answers) or, with ``FakeAuthentik(version="2026.2")``,
+another release (its fields, validation, list filters, and ``/api/v3/admin/version/``), robust
 (idle timeout, body size limit, any body answered, never an exception) and injects faults
 (``fail_next``, ``drop_next``, ``corrupt_next``, ``latency``); :mod:`._fake` lists what it
 emulates and what not. With pytest, the
-``fake_authentik`` fixture gives a running one (see :mod:`.pytest_plugin`).
+``fake_authentik`` fixture gives a running one, of the release a test's
+``@pytest.mark.authentik_version("2026.2")`` names (see :mod:`.pytest_plugin`).
 """
 
 from ._fake import (

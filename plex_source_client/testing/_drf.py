@@ -1,4 +1,7 @@
-"""How authentik 2024.8 (Django REST framework) validates a PATCH of a Plex source.
+"""How authentik (Django REST framework) validates a PATCH of a Plex source: 2024.8's rules,
+and what other releases changed (``release``: the fields a release lacks are unknown to it, so
+ignored; the slug's 50-character limit until 2025.12; ``promoted`` and a writable ``icon`` from
+2025.12).
 
 Pure functions, no I/O: :class:`~plex_source_client.testing.FakeAuthentik` uses them to answer
 exactly as the real server does, with DRF's own messages. Unknown and read-only fields are
@@ -13,6 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, Final
 
 from .._changes import FIELDS
+from .._releases import SPEC_RELEASE, Release, slug_max_length, writable_since
 
 NOT_NULL: Final = "This field may not be null."
 BLANK: Final = "This field may not be blank."
@@ -109,6 +113,17 @@ def _string(value: object) -> str:
     return text
 
 
+def _blankable_string(value: object) -> str:
+    """A CharField with ``allow_blank=True`` (a model field with ``blank=True``): ``""``, or
+    only whitespace, is ``""``; otherwise as :func:`_string`.
+    """
+    if value is None:
+        raise FieldError([NOT_NULL])
+    if value == "" or str(value).strip() == "":
+        return ""
+    return _string(value)
+
+
 def _boolean(value: object) -> bool:
     if value is None:
         raise FieldError([NOT_NULL])
@@ -185,13 +200,16 @@ def validate_patch(
     taken_slugs: Collection[str],
     flows: Collection[str],
     property_mappings: Collection[str],
+    release: Release = SPEC_RELEASE,
 ) -> dict[str, Any]:
     """The validated changes in ``data``, or :class:`ValidationFailed` with DRF's error body.
 
     ``partial``: a PATCH (``partial_update``). Otherwise a PUT (``update``): the same checks,
     and a missing required field is an error; a missing optional one is left as it is (DRF
-    skips it: the serializer fields carry no defaults of their own).
+    skips it: the serializer fields carry no defaults of their own). ``release``: the authentik
+    release whose serializer validates (a field it cannot write is ignored).
     """
+    max_length = slug_max_length(release)
     if data is None:  # the body was JSON null: the serializer's own "null" message
         raise ValidationFailed({"non_field_errors": [NO_DATA]})
     if not isinstance(data, Mapping):
@@ -206,8 +224,8 @@ def validate_patch(
     def slug(value: object) -> str:
         text = _char(value)
         problems = []  # every validator runs: UniqueValidator, max length, NUL, slug pattern
-        if len(text) > 50:
-            problems.append("Ensure this field has no more than 50 characters.")
+        if max_length is not None and len(text) > max_length:
+            problems.append(f"Ensure this field has no more than {max_length} characters.")
         if "\x00" in text:
             problems.append(NUL)
         if not _SLUG.fullmatch(text):
@@ -236,6 +254,7 @@ def validate_patch(
         "name": _string,
         "slug": slug,
         "enabled": _boolean,
+        "promoted": _boolean,
         "authentication_flow": flow,
         "enrollment_flow": flow,
         "user_property_mappings": mappings,
@@ -243,6 +262,7 @@ def validate_patch(
         "policy_engine_mode": _choice("policy_engine_mode"),
         "user_matching_mode": _choice("user_matching_mode"),
         "user_path_template": _string,
+        "icon": _blankable_string,
         "group_matching_mode": _choice("group_matching_mode"),
         "client_id": _string,
         "allowed_servers": _string_list,
@@ -252,6 +272,9 @@ def validate_patch(
     changes: dict[str, Any] = {}
     errors: dict[str, Any] = {}
     for name, check in fields.items():
+        since = writable_since(name)
+        if since is not None and release < since:
+            continue  # not a (writable) field of this release's serializer: ignored
         if name not in data:
             if not partial and name in REQUIRED_ON_PUT:
                 errors[name] = [REQUIRED]

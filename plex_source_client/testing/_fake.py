@@ -5,7 +5,36 @@ The socket server and the in-process httpx transport (:mod:`._server`) both call
 answers are checked against a real authentik 2024.8.2's on 87 recorded raw requests
 (tests/test_replay.py, shared/authentik/2024.8.2/recorded-answers.json).
 
-What it implements, as authentik 2024.8 (Django REST framework) does:
+What it implements, as authentik 2024.8 (Django REST framework) does (and other releases,
+see *Releases*):
+
+- **Releases.** ``FakeAuthentik(version="2026.2")`` plays that authentik release (default
+  2024.8.2; ``fake.version`` as given, ``fake.release`` parsed), with the changes
+  :mod:`plex_source_client._releases` dates. *Shape*: a field the release lacks is absent
+  from every answer (2024.6: no ``user_property_mappings``, ``group_property_mappings``,
+  ``group_matching_mode``; before 2022.7 no ``user_path_template`` either); from 2025.12.0
+  ``promoted`` (default false) and ``icon`` as the stored value (``""`` when none) with the
+  read-only ``icon_url`` (the Plex icon ``/static/authentik/sources/plex.svg`` when there is
+  none, as ``PlexSource.icon_url`` falls back to it; an ``http(s)://`` or ``fa://`` URL or a
+  ``/static/`` path as it is; any other value a file below ``/files/media/public/``), and
+  from 2025.12.2 ``icon_themed_urls`` (null unless the icon holds ``%(theme)s``, then
+  ``{"light": ..., "dark": ...}``, each resolved as ``icon_url``); keys in the serializer's
+  order (2026.2.2's schema). Before 2025.12, ``icon`` is the read-only resolved URL.
+  *Validation*: the slug's 50-character limit until 2025.12; ``promoted`` a
+  ``BooleanField``, ``icon`` a ``CharField(allow_blank=True)`` (trimmed, no NUL, not null);
+  a body field the release cannot write is ignored, as DRF ignores unknown fields.
+  *Listing*: a filter or ``ordering`` term naming a field the release lacks is ignored; from
+  2025.12.0 (the fake's guess: 2026.2.2 has them, 2024.8.2 not) the answer carries
+  ``autocomplete: {}``, the list takes ``pbm_uuid`` (the pk; not a UUID: 400 ``Enter a
+  valid UUID.``) and ``ordering`` may name ``promoted`` and ``icon``. *Version*:
+  ``GET``/``HEAD /api/v3/admin/version/`` (authentik's ``VersionView``, ``IsAuthenticated``:
+  any valid token, the unprivileged one too; no or a bad token: the 403s below) answers
+  ``version_current`` and ``version_latest`` (the release as authentik writes it: ``2026.2``
+  is ``2026.2.0``), ``version_latest_valid: true``, ``build_hash: ""``, ``outdated: false``,
+  ``outpost_outdated: false``; other methods 405, ``OPTIONS`` 501; every answer carries
+  ``Allow: GET, HEAD, OPTIONS``; faults never apply to it. ``version_endpoint=False``
+  answers it as a path no route matches (404 to a GET), as a proxy blocking
+  ``/api/v3/admin/`` would.
 
 - **Routes.** DRF's router for the Plex source viewset: ``/api/v3/sources/plex/`` (list) and
   ``/api/v3/sources/plex/<slug>/`` (detail; the slug matches ``[^/.]+`` after
@@ -87,9 +116,9 @@ import httpx
 from .. import _base
 from .._async_client import AsyncPlexSourceClient
 from .._client import PlexSourceClient
-from .._display import FIELD_ORDER
+from .._releases import ADDED_IN, Release, parse_release
 from .._secrets import MASK, is_secret_name
-from . import _drf, _json, _listing
+from . import _drf, _json, _listing, _shape
 from ._server import (
     DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_BODY_SIZE,
@@ -107,29 +136,15 @@ DETAIL_ALLOW: Final = "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"
 LIST_ALLOW: Final = "GET, POST, HEAD, OPTIONS"
 #: Django's generic view that answers paths the API router does not match.
 CATCH_ALL_ALLOW: Final = "GET, HEAD, OPTIONS"
+#: authentik's ``VersionView`` (an ``APIView`` with ``get`` only).
+VERSION_PATH: Final = f"{API_PREFIX}/admin/version/"
+VERSION_ALLOW: Final = "GET, HEAD, OPTIONS"
+#: The release the fake plays unless told otherwise (the one recorded answers check).
+DEFAULT_VERSION: Final = "2024.8.2"
 #: Django's answer to an unhandled exception (DEBUG off).
 SERVER_ERROR_PAGE: Final = b"<h1>Server Error (500)</h1>"
 DEFAULT_AUTHENTICATION_FLOW: Final = "default-source-authentication"
 DEFAULT_ENROLLMENT_FLOW: Final = "default-source-enrollment"
-
-#: What authentik fills in for every Plex source (read-only or defaulted fields).
-_SOURCE_DEFAULTS: Final[dict[str, Any]] = {
-    "enabled": True,
-    "user_property_mappings": [],
-    "group_property_mappings": [],
-    "component": "ak-source-plex-form",
-    "verbose_name": "Plex Source",
-    "verbose_name_plural": "Plex Sources",
-    "meta_model_name": "authentik_sources_plex.plexsource",
-    "policy_engine_mode": "any",
-    "user_matching_mode": "identifier",
-    "managed": None,
-    "user_path_template": "goauthentik.io/sources/%(slug)s",
-    "icon": "/static/authentik/sources/plex.svg",
-    "group_matching_mode": "identifier",
-    "allowed_servers": [],
-    "allow_friends": True,
-}
 
 
 def _masked(value: Any) -> Any:
@@ -195,7 +210,8 @@ def _query(target: str) -> dict[str, str]:
 
 
 def _route(target: str) -> tuple[str, str] | None:
-    """("list", "") or ("detail", slug) for a request target, or None when no route matches.
+    """("list", "") or ("detail", slug) for a request target, ("version", "") for authentik's
+    version view, or None when no route matches.
 
     authentik answers a path below ``/api/v3/`` that no API route matches (no trailing slash,
     a dot in the slug) from a catch-all, GET-only Django view: any other method gets Django's
@@ -204,12 +220,15 @@ def _route(target: str) -> tuple[str, str] | None:
     path = unquote(target.split("?", 1)[0])
     if _LIST_ROUTE.match(path):
         return "list", ""
+    if path == VERSION_PATH:
+        return "version", ""
     found = _DETAIL_ROUTE.match(path)
     return ("detail", found.group("slug")) if found else None
 
 
 class FakeAuthentik:
-    """A stateful, fault-injecting fake of authentik 2024.8's Plex source endpoint.
+    """A stateful, fault-injecting fake of authentik's Plex source endpoint (2024.8.2's, or
+    another release's with ``version=``).
 
     ::
 
@@ -225,18 +244,37 @@ class FakeAuthentik:
     Without ``with`` (or :meth:`start`) it serves only in process, through :meth:`transport`.
 
     ``sources``: the Plex sources to start with (dicts of fields, ``slug`` required); by
-    default one, ``plex``. ``idle_timeout``: seconds a connection may take to send a request
-    once idle (over sockets). ``max_body_size``: the largest body in bytes (413 above it, in
-    both modes). Thread-safe.
+    default one, ``plex``. ``version``: the authentik release to play (``"2026.2"``,
+    ``"2025.12.2"``...; by default 2024.8.2, the one checked against recorded answers): its
+    fields, validation, list filters and version endpoint (the module docstring's *Releases*).
+    ``version_endpoint=False``: answer ``/api/v3/admin/version/`` as a path no route matches
+    (404 to a GET, as a proxy blocking ``/api/v3/admin/`` would), for a client that cannot
+    learn the release. ``idle_timeout``: seconds a connection may take to send a request once
+    idle (over sockets). ``max_body_size``: the largest body in bytes (413 above it, in both
+    modes). Thread-safe.
     """
 
     def __init__(
         self,
         sources: Iterable[Mapping[str, Any]] | None = None,
         *,
+        version: str | Release = DEFAULT_VERSION,
+        version_endpoint: bool = True,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
+        if not isinstance(version, str | Release):
+            raise TypeError(
+                "version: an authentik release as a string, like 2025.12 or 2024.8.2, "
+                f"got {type(version).__name__}"
+            )
+        #: The authentik release played, parsed (``Release(2026, 2, 0)``).
+        self.release: Final[Release] = parse_release(version)
+        #: The release as given (``"2026.2"``).
+        self.version: Final[str] = str(version)
+        #: Whether ``/api/v3/admin/version/`` is served.
+        self.version_endpoint: Final[bool] = bool(version_endpoint)
+        self._fields = _shape.source_fields(self.release)
         self._lock = threading.RLock()
         #: Seconds a connection may take to send a request once idle (sockets; set before
         #: :meth:`start`). A client that sends nothing, or trickles, is disconnected.
@@ -326,24 +364,25 @@ class FakeAuthentik:
 
     def __repr__(self) -> str:
         serving = f"serving at {self.url}" if self._server is not None else "in process"
-        return f"<FakeAuthentik {serving}, {len(self._sources)} source(s), token='***'>"
+        played = "" if self.version == DEFAULT_VERSION else f" (authentik {self.version})"
+        return f"<FakeAuthentik{played} {serving}, {len(self._sources)} source(s), token='***'>"
 
     # -- state --------------------------------------------------------------------------------
 
     def add_source(self, *, slug: str, name: str | None = None, **fields: Any) -> dict[str, Any]:
         """Create a Plex source, filling every read-only and defaulted field as authentik
-        does; returns its JSON. ``fields`` may set any PlexSource field (``pk`` included);
+        does; returns its JSON. ``fields`` may set any PlexSource field of the release played
+        (``pk`` included; TypeError for a field it lacks, or one derived from ``icon``);
         ``client_id`` and ``plex_token`` default to random values, the flows to authentik's
-        default source flows.
+        default source flows. From 2025.12, ``icon`` is the stored value (``icon_url`` and
+        ``icon_themed_urls`` follow from it); before, the resolved URL answers carry.
         """
+        self._check_fields(fields)
         with self._lock:
             if slug in self._sources:
                 raise ValueError(f"a source with slug {slug!r} already exists")
-            unknown = set(fields) - set(FIELD_ORDER)
-            if unknown:
-                raise TypeError(f"unknown PlexSource field(s): {', '.join(sorted(unknown))}")
             values = {
-                **copy.deepcopy(_SOURCE_DEFAULTS),
+                **_shape.defaults(self.release),
                 "pk": str(uuid.uuid4()),
                 "name": name if name is not None else slug,
                 "slug": slug,
@@ -353,9 +392,30 @@ class FakeAuthentik:
                 "plex_token": "fake-plex-" + secrets.token_urlsafe(15),
                 **fields,
             }
-            source = {key: values[key] for key in FIELD_ORDER}
+            source = {key: values[key] for key in self._fields}
+            _shape.derive(source, self.release)
             self._sources[slug] = source
             return copy.deepcopy(source)
+
+    def _check_fields(self, fields: Mapping[str, Any]) -> None:
+        """TypeError for a field :meth:`add_source` cannot set in the release played."""
+        unknown = sorted(set(fields) - set(_shape.SOURCE_FIELDS))
+        if unknown:
+            raise TypeError(f"unknown PlexSource field(s): {', '.join(unknown)}")
+        lacking = [name for name in _shape.SOURCE_FIELDS if name in fields]
+        lacking = [name for name in lacking if name not in self._fields]
+        if lacking:
+            added = ", ".join(f"{name} (added in {ADDED_IN[name]})" for name in lacking)
+            raise TypeError(
+                f"authentik {self.version} has no PlexSource field {added}; "
+                "pass version= to FakeAuthentik to play a newer release"
+            )
+        derived = [name for name in _shape.DERIVED_FIELDS if name in fields]
+        if derived:
+            raise TypeError(
+                f"{', '.join(derived)}: derived from icon in authentik {self.version}; "
+                "set icon instead"
+            )
 
     def add_flow(self, pk: uuid.UUID | str | None = None, *, slug: str | None = None) -> uuid.UUID:
         """Register a flow that PATCHes may reference; returns its pk."""
@@ -458,7 +518,7 @@ class FakeAuthentik:
     # -- the server's behaviour ---------------------------------------------------------------
 
     def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
-        """Answer one HTTP request as authentik 2024.8 would; :data:`DROP` for no answer.
+        """Answer one HTTP request as the release played would; :data:`DROP` for no answer.
 
         Never raises: whatever the request, the answer is one a real server could give.
         """
@@ -482,11 +542,16 @@ class FakeAuthentik:
         with self._lock:
             self._record(method, path, headers, body)
             route = _route(path)
+            if route is not None and route[0] == "version" and not self.version_endpoint:
+                route = None  # as if blocked: the paths no route matches
             if route is None:  # no API route: 404, or the catch-all view's 405 (see _route)
                 if method in ("GET", "HEAD") or not path.startswith(API_PREFIX + "/"):
                     return _detail(404, "Not found.")
                 return Answer(405, {"Allow": CATCH_ALL_ALLOW, "Content-Type": "text/html"}, b"")
             view, slug = route
+            if view == "version":  # no faults: they are the Plex source endpoint's
+                answer = self._version(method, headers)
+                return attrs.evolve(answer, headers={**answer.headers, "Allow": VERSION_ALLOW})
             # DRF's APIView.finalize_response: every answer of a view names its methods.
             allow = {"Allow": DETAIL_ALLOW if view == "detail" else LIST_ALLOW}
             fault = None
@@ -513,7 +578,10 @@ class FakeAuthentik:
         if view == "list":
             if method in ("GET", "HEAD"):
                 status, listed = _listing.answer(
-                    list(self._sources.values()), _query(path), self._flows.keys()
+                    list(self._sources.values()),
+                    _query(path),
+                    self._flows.keys(),
+                    release=self.release,
                 )
                 return _json_answer(status, listed)
             if method == "POST":
@@ -545,8 +613,32 @@ class FakeAuthentik:
             shown["authorization"] = f"{scheme} {MASK}"
         self._requests.append(RecordedRequest(method, path, shown, parsed, body))
 
-    def _authorize(self, headers: Mapping[str, str]) -> Answer | None:
-        """None if the request may change sources, else authentik's 403."""
+    def _version(self, method: str, headers: Mapping[str, str]) -> Answer:
+        """The answer of authentik's ``VersionView``: any authenticated user may read it."""
+        denied = self._authorize(headers, privileged=False)
+        if denied:
+            return denied
+        if method in ("GET", "HEAD"):
+            current = _shape.version_string(self.version, self.release)
+            return _json_answer(
+                200,
+                {
+                    "version_current": current,
+                    "version_latest": current,
+                    "version_latest_valid": True,
+                    "build_hash": "",
+                    "outdated": False,
+                    "outpost_outdated": False,
+                },
+            )
+        if method == "OPTIONS":
+            return _not_emulated(method, "DRF's metadata")
+        return _not_allowed(method)
+
+    def _authorize(self, headers: Mapping[str, str], *, privileged: bool = True) -> Answer | None:
+        """None if the request may change sources (or, not ``privileged``, comes from any
+        authenticated user), else authentik's 403.
+        """
         header = headers.get("authorization", "").strip()
         if not header or " " not in header:
             return _detail(403, "You do not have permission to perform this action.")
@@ -554,6 +646,8 @@ class FakeAuthentik:
         if scheme.lower() != "bearer":
             return _detail(403, "Unsupported authentication type")
         if credentials == self.unprivileged_token:
+            if not privileged:
+                return None
             return _detail(403, "You do not have permission to perform this action.")
         if credentials != self.token:
             return _detail(403, "Token invalid/expired")
@@ -583,10 +677,12 @@ class FakeAuthentik:
                 taken_slugs=self._sources.keys(),
                 flows=self._flows.keys(),
                 property_mappings=self._property_mappings,
+                release=self.release,
             )
         except _drf.ValidationFailed as failed:
             return _json_answer(400, failed.body)
         source = self._sources.pop(slug)
         source.update(changes)
+        _shape.derive(source, self.release)
         self._sources[source["slug"]] = source
         return _json_answer(200, source)

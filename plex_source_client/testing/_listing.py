@@ -1,4 +1,7 @@
-"""How authentik 2024.8 answers ``GET /api/v3/sources/plex/`` (``sources_plex_list``).
+"""How authentik answers ``GET /api/v3/sources/plex/`` (``sources_plex_list``): 2024.8's
+rules; a release without a field ignores its filter and ordering (django-filter and DRF ignore
+parameters they do not know), and from 2025.12 (see :mod:`._shape`) the answer carries
+``autocomplete`` and the list takes ``pbm_uuid`` and ordering by ``promoted`` or ``icon``.
 
 Pure functions, no I/O: :class:`~plex_source_client.testing.FakeAuthentik` uses them. The
 viewset's filter backends run in authentik's order (django-filter's ``filterset_fields``, DRF's
@@ -15,12 +18,17 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Final
 
 from .._listing import ORDERING_FIELDS
+from .._releases import SPEC_RELEASE, Release, has_field
 from ._drf import CHOICES
+from ._shape import LIST_AUTOCOMPLETE_IN, PBM_UUID_FILTER_IN
 
 #: authentik's REST_FRAMEWORK ``PAGE_SIZE``.
 PAGE_SIZE: Final = 100
 INVALID_PAGE: Final = "Invalid page."
 INVALID_FK: Final = "Select a valid choice. That choice is not one of the available choices."
+INVALID_UUID: Final = "Enter a valid UUID."
+#: Fields of 2025.12's serializer that ``ordering`` may name besides :data:`ORDERING_FIELDS`.
+NEWER_ORDERING_FIELDS: Final = ("promoted", "icon")
 #: The viewset's ``ordering``, used when ``ordering`` names no valid field.
 DEFAULT_ORDERING: Final = ("name",)
 SEARCH_FIELDS: Final = ("name", "slug")
@@ -43,10 +51,20 @@ _CHOICE_FILTERS: Final = ("policy_engine_mode", "user_matching_mode", "group_mat
 
 
 def _filter(
-    sources: list[dict[str, Any]], query: Mapping[str, str], flows: Collection[str]
+    sources: list[dict[str, Any]],
+    query: Mapping[str, str],
+    flows: Collection[str],
+    release: Release = SPEC_RELEASE,
 ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     """django-filter's FilterSet: (the sources that match, the form's errors)."""
     errors: dict[str, list[str]] = {}
+    if release >= PBM_UUID_FILTER_IN and (value := query.get("pbm_uuid", "").strip()):
+        try:
+            pk = str(uuid.UUID(value))
+        except ValueError:
+            errors["pbm_uuid"] = [INVALID_UUID]
+        else:
+            sources = [s for s in sources if str(uuid.UUID(s["pk"])) == pk]
     for name in _CHAR_FILTERS:
         value = query.get(name, "").strip()
         if value:
@@ -69,7 +87,7 @@ def _filter(
         sources = [s for s in sources if s[name] is not None and str(uuid.UUID(s[name])) == pk]
     for name in _CHOICE_FILTERS:
         value = query.get(name, "").strip()
-        if not value:
+        if not value or not has_field(release, name):
             continue
         if value not in CHOICES[name]:
             errors[name] = [f"Select a valid choice. {value} is not one of the available choices."]
@@ -78,10 +96,19 @@ def _filter(
     return sources, errors
 
 
-def _order(sources: list[dict[str, Any]], ordering: str) -> list[dict[str, Any]]:
+def ordering_fields(release: Release) -> tuple[str, ...]:
+    """The fields ``ordering`` may name in ``release``."""
+    newer = NEWER_ORDERING_FIELDS if release >= LIST_AUTOCOMPLETE_IN else ()
+    return tuple(name for name in (*ORDERING_FIELDS, *newer) if has_field(release, name))
+
+
+def _order(
+    sources: list[dict[str, Any]], ordering: str, release: Release = SPEC_RELEASE
+) -> list[dict[str, Any]]:
     """DRF's OrderingFilter: valid terms kept, the view's ordering when none is."""
     terms = [term.strip() for term in ordering.split(",")] if ordering else []
-    valid = [term for term in terms if term.lstrip("-") in ORDERING_FIELDS]
+    fields = ordering_fields(release)
+    valid = [term for term in terms if term.lstrip("-") in fields]
     ordered = sorted(sources, key=lambda s: str(s["slug"]))  # ties: by slug
     for term in reversed(valid or list(DEFAULT_ORDERING)):
         field = term.lstrip("-")
@@ -113,13 +140,20 @@ def _positive_int(value: str) -> int | None:
 
 
 def answer(
-    sources: Sequence[dict[str, Any]], query: Mapping[str, str], flows: Collection[str]
+    sources: Sequence[dict[str, Any]],
+    query: Mapping[str, str],
+    flows: Collection[str],
+    *,
+    release: Release = SPEC_RELEASE,
 ) -> tuple[int, Any]:
-    """The status and JSON body of a list GET with ``query`` (its parameters, last values)."""
-    selected, errors = _filter(list(sources), query, flows)
+    """The status and JSON body of a list GET with ``query`` (its parameters, last values),
+    as ``release`` answers it.
+    """
+    selected, errors = _filter(list(sources), query, flows, release)
     if errors:
         return 400, errors
-    selected = _search(_order(selected, query.get("ordering", "")), query.get("search", ""))
+    ordered = _order(selected, query.get("ordering", ""), release)
+    selected = _search(ordered, query.get("search", ""))
     per_page = PAGE_SIZE
     if "page_size" in query:
         per_page = _positive_int(query["page_size"]) or PAGE_SIZE
@@ -147,4 +181,4 @@ def answer(
             "end_index": count if number == num_pages else start + per_page,
         },
         "results": results,
-    }
+    } | ({"autocomplete": {}} if release >= LIST_AUTOCOMPLETE_IN else {})

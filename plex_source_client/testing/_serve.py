@@ -17,8 +17,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from .._changes import MAX_PATH_SLUG, SLUG_PATTERN
+from .._releases import Release, parse_release, slug_max_length
 from .._text import shorten
-from ._fake import FakeAuthentik
+from ._fake import DEFAULT_VERSION, FakeAuthentik
 from ._server import Answer
 
 
@@ -46,10 +47,20 @@ class _LoggingFake(FakeAuthentik):
         return answer
 
 
-def _check_slug(slug: str) -> str:
-    if len(slug) > 50 or len(slug) > MAX_PATH_SLUG or not SLUG_PATTERN.fullmatch(slug):
-        raise StartError(f"--source {shorten(slug)}: a slug is 1 to 50 letters, digits, '-' or '_'")
+def _check_slug(slug: str, release: Release) -> str:
+    longest = min(slug_max_length(release) or MAX_PATH_SLUG, MAX_PATH_SLUG)
+    if len(slug) > longest or not SLUG_PATTERN.fullmatch(slug):
+        raise StartError(
+            f"--source {shorten(slug)}: a slug is 1 to {longest} letters, digits, '-' or '_'"
+        )
     return slug
+
+
+def _check_release(version: str) -> Release:
+    try:
+        return parse_release(version)
+    except ValueError as exc:
+        raise StartError(f"--authentik-version: {exc}") from None
 
 
 def _check_pk(option: str, value: str) -> uuid.UUID:
@@ -66,20 +77,28 @@ def start_fake(
     flows: Sequence[str] = (),
     property_mappings: Sequence[str] = (),
     log: Callable[[str], Any] | None = None,
+    version: str = DEFAULT_VERSION,
+    version_endpoint: bool = True,
 ) -> FakeAuthentik:
-    """A running fake with these sources (by slug; none: one, ``plex``), flows and property
-    mappings, or :class:`StartError`.
+    """A running fake of authentik ``version`` with these sources (by slug; none: one,
+    ``plex``), flows and property mappings, or :class:`StartError`.
     """
     if not 0 <= port <= 65535:
         raise StartError(f"--port {port}: a port is 0 (a free one) to 65535")
-    slugs = [_check_slug(slug) for slug in sources]
+    release = _check_release(version)
+    slugs = [_check_slug(slug, release) for slug in sources]
     duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
     if duplicates:
         raise StartError(f"--source given twice: {', '.join(duplicates)}")
     flow_pks = [_check_pk("--flow", flow) for flow in flows]
     mapping_pks = [_check_pk("--property-mapping", pk) for pk in property_mappings]
     initial = [{"slug": slug} for slug in slugs] if slugs else None
-    fake = _LoggingFake(log or (lambda line: None), sources=initial)
+    fake = _LoggingFake(
+        log or (lambda line: None),
+        sources=initial,
+        version=version,
+        version_endpoint=version_endpoint,
+    )
     for flow_pk in flow_pks:
         fake.add_flow(flow_pk)
     for mapping_pk in mapping_pks:
@@ -100,6 +119,8 @@ def serve_fake(
     property_mappings: Sequence[str],
     out: TextIO,
     err: TextIO,
+    version: str = DEFAULT_VERSION,
+    version_endpoint: bool = True,
 ) -> int:
     """Serve until Ctrl-C or SIGTERM; returns the exit code (0: stopped as asked; 2: could
     not start).
@@ -111,6 +132,8 @@ def serve_fake(
             flows=flows,
             property_mappings=property_mappings,
             log=err.write,
+            version=version,
+            version_endpoint=version_endpoint,
         )
     except StartError as error:
         err.write(f"plex-source: {error}\n")
@@ -128,7 +151,7 @@ def serve_fake(
         slugs = sorted(fake.sources)
         extra = sorted(str(pk) for pk in fake.flows if pk not in _default_flows(fake))
         err.write(
-            f"plex-source: a fake authentik is serving at {fake.url} with "
+            f"plex-source: a fake authentik {fake.version} is serving at {fake.url} with "
             + _named("Plex source", slugs)
             + (f" and {_named('flow', extra)}" if extra else "")
             + "; its state lives in memory only. In another shell, run the two export lines "
