@@ -17,6 +17,7 @@ from .update import update_item
 
 if TYPE_CHECKING:
     from .planfile import PlanItem
+    from .releases import Namer
     from .runner import ItemResult
 
 #: The start of ``apply --help``'s epilog: a plan to copy.
@@ -46,15 +47,29 @@ def plan_help() -> str:
 def load_items(args: argparse.Namespace) -> list[PlanItem]:
     """The validated items of ``update`` or ``apply``; :class:`Invalid` listing every problem."""
     from .planfile import PlanError, load_document, parse_plan
+    from .releases import check_given_release
 
     try:
         if args.command == "update":
-            return [update_item(args)]
-        document = load_document(args.file)
-        remember_secrets_in(document)
-        return parse_plan(document, validate=not args.no_validate, source=args.file)
+            items = [update_item(args)]
+        else:
+            document = load_document(args.file)
+            remember_secrets_in(document)
+            items = parse_plan(document, validate=not args.no_validate, source=args.file)
     except PlanError as error:
         raise Invalid(error.problems) from None
+    check_given_release(items, args, os.environ, name=namer(args, items))
+    return items
+
+
+def namer(args: argparse.Namespace, items: list[PlanItem]) -> Namer:
+    """How the command names a problem of an item: ``update`` in its options' words, a plan
+    by item and slug.
+    """
+    from .releases import plan_problem
+    from .update import update_namer
+
+    return update_namer(args, items[0].changes) if args.command == "update" else plan_problem
 
 
 def dry_run(items: list[PlanItem], args: argparse.Namespace, out: TextIO) -> int:
@@ -93,6 +108,7 @@ def _run(
     import httpx
 
     from .._async_client import AsyncPlexSourceClient
+    from .releases import settle_release
     from .runner import Progress, run_plan
 
     concurrency = getattr(args, "concurrency", 1)
@@ -103,6 +119,7 @@ def _run(
     async def go() -> list[ItemResult]:
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         async with AsyncPlexSourceClient(**settings, limits=limits) as client:
+            await settle_release(client, items, name=namer(args, items))
             return await run_plan(
                 items,
                 client,

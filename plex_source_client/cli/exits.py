@@ -36,14 +36,19 @@ exit codes:
   1  the server refused at least one update or read (invalid field, unknown slug, no permission)
   2  usage error or client-side validation failure: nothing was sent
   3  transport failure or unexpected response (unreachable, timeout, 5xx after retries)
-  4  plan: something would change; --check: the server did not take every field as given
+  4  plan: something would change; the server did not take every field as given
   5  internal error: a bug in plex-source-client (the message asks for a report)
+  update and apply exit 4 when a field was not applied (the server's authentik release lacks
+  it), or when --check finds a field the server has otherwise than sent
 environment:
   AUTHENTIK_URL         authentik's URL, e.g. https://auth.example.com (or --url)
   AUTHENTIK_TOKEN       an API token; or AUTHENTIK_TOKEN_FILE, a file holding it (not
                         both; --token-file wins over either). There is no --token option:
                         a token in the argument list is visible to every user of the machine.
   AUTHENTIK_INSECURE    true: do not verify TLS certificates
+  AUTHENTIK_SERVER_VERSION
+                        the server's authentik release, e.g. 2025.12 (or --server-version,
+                        which wins); unset: asked of the server when a change needs it
 """
 
 

@@ -106,6 +106,13 @@ def add_connection_options(
         "clear; default: refused)",
     )
     group.add_argument(
+        "--server-version",
+        metavar="RELEASE",
+        help="the server's authentik release, e.g. 2025.12 or 2024.8.2 (default: "
+        "$AUTHENTIK_SERVER_VERSION; else asked of the server when a change needs it): a field "
+        "the release lacks is refused before anything is sent",
+    )
+    group.add_argument(
         "--no-validate",
         action="store_true",
         help="send values unchecked (for servers newer than authentik 2024.8); the slug and "
@@ -129,6 +136,15 @@ def add_field_options(parser: argparse.ArgumentParser) -> None:
     toggle.add_argument(
         "--disabled", dest="enabled", action="store_const", const=False, default=S,
         help="disable the source",
+    )  # fmt: skip
+    promoted = fields.add_mutually_exclusive_group()
+    promoted.add_argument(
+        "--promoted", dest="promoted", action="store_const", const=True, default=S,
+        help="show the source as a prominent button on the login page (authentik 2025.12+)",
+    )  # fmt: skip
+    promoted.add_argument(
+        "--no-promoted", dest="promoted", action="store_const", const=False, default=S,
+        help="show the source as a small icon on the login page (authentik 2025.12+)",
     )  # fmt: skip
     for flow, purpose in (
         ("authentication_flow", "logs in users who already have an account"),
@@ -173,6 +189,11 @@ def add_field_options(parser: argparse.ArgumentParser) -> None:
     fields.add_argument(
         "--user-path-template", default=S, metavar="TEMPLATE",
         help="the path of users this source creates, e.g. goauthentik.io/sources/%%(slug)s",
+    )  # fmt: skip
+    fields.add_argument(
+        "--icon", default=S, metavar="TEXT",
+        help="the icon: a file name or URL; '' removes it (authentik 2025.12+; before, the "
+        "icon cannot be set here)",
     )  # fmt: skip
     fields.add_argument("--client-id", default=S, metavar="ID", help="the client ID sent to Plex")
     fields.add_argument(

@@ -24,11 +24,12 @@ if TYPE_CHECKING:
     from .._models import PlexSource
     from .planfile import PlanItem
 
-Verdict = Literal["change", "unchanged", "not_found", "rejected", "failed"]
+Verdict = Literal["change", "unchanged", "not_applied", "not_found", "rejected", "failed"]
 #: Each verdict in the summary's words.
 WORDS: Final[dict[Verdict, str]] = {
     "change": "to change",
     "unchanged": "unchanged",
+    "not_applied": "not applicable",
     "not_found": "not found",
     "rejected": "refused",
     "failed": "failed",
@@ -39,7 +40,9 @@ NOT_FOUND: Final = "no Plex source has this slug"
 @attrs.frozen
 class ItemPlan:
     """What applying one item would do: ``change`` (``changes`` holds each differing field),
-    ``unchanged``, or why the source could not be read.
+    ``unchanged``, ``not_applied`` (the source shows that the server's release lacks the fields
+    in ``not_applied``: they would not be applied; ``changes`` holds the other differing
+    fields), or why the source could not be read.
     """
 
     index: int
@@ -49,6 +52,7 @@ class ItemPlan:
     status_code: int | None = None
     request_id: str | None = None
     message: str | None = None
+    not_applied: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """One line of ``plan --output json``: a secret's values are never included."""
@@ -65,6 +69,7 @@ class ItemPlan:
             "status_code": self.status_code,
             "request_id": self.request_id,
             "message": self.message,
+            "not_applied": list(self.not_applied),
         }
 
 
@@ -88,6 +93,7 @@ def compare(
     """
     from .._diff import compute_diff
     from .._models import PlexSource
+    from .releases import lacking_fields
 
     state: dict[str, PlexSource | PlexSourceError | None] = dict(read)
     plans = []
@@ -100,11 +106,24 @@ def compare(
         if not isinstance(current, PlexSource):
             plans.append(_failed(item, current))
             continue
-        diff = compute_diff(current, item.changes, validate=validate)
-        if diff.unchanged:
+        lacking = lacking_fields(current, item.changes)
+        wanted = {k: v for k, v in item.changes.items() if k not in lacking}
+        diff = compute_diff(current, wanted, validate=validate)
+        if lacking:
+            message = not_applicable_message(lacking)
+            plans.append(
+                ItemPlan(
+                    item.index, item.slug, "not_applied", tuple(diff.changes.values()),
+                    message=message, not_applied=tuple(lacking),
+                )
+            )  # fmt: skip
+        elif diff.unchanged:
             plans.append(ItemPlan(item.index, item.slug, "unchanged"))
             continue
-        plans.append(ItemPlan(item.index, item.slug, "change", tuple(diff.changes.values())))
+        else:
+            plans.append(ItemPlan(item.index, item.slug, "change", tuple(diff.changes.values())))
+        if diff.unchanged:
+            continue
         after = current.to_dict()
         from .._changes import FIELDS_BY_NAME
 
@@ -120,16 +139,28 @@ def compare(
     return plans
 
 
+def not_applicable_message(lacking: list[str]) -> str:
+    """Why a plan's item would not be applied whole: the source lacks fields."""
+    from .releases import NOT_APPLIED_HINT, needs_text
+
+    them = "it" if len(lacking) == 1 else "them"
+    return (
+        f"would not be applied: {', '.join(lacking)}: the source, as the server sent it, has no "
+        f"such field, so the server's authentik release lacks {them}{needs_text(lacking)}; "
+        f"{NOT_APPLIED_HINT}"
+    )
+
+
 def exit_code(plans: list[ItemPlan]) -> int:
     """3 when a source could not be read, 1 when one was refused or is unknown, 4 when
-    something would change, 0 when nothing would.
+    something would change or would not be applied, 0 when nothing would change.
     """
     outcomes = {plan.outcome for plan in plans}
     if "failed" in outcomes:
         return EXIT_FAILED
     if outcomes & {"rejected", "not_found"}:
         return EXIT_REJECTED
-    return EXIT_DRIFT if "change" in outcomes else EXIT_OK
+    return EXIT_DRIFT if outcomes & {"change", "not_applied"} else EXIT_OK
 
 
 def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -> None:
@@ -137,7 +168,7 @@ def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -
     for plan in plans:
         if plan.outcome == "not_found":
             err.write(f"plex-source: {shorten(plan.slug)}: not found: {NOT_FOUND}\n")
-        elif plan.outcome in ("rejected", "failed"):
+        elif plan.outcome in ("rejected", "failed", "not_applied"):
             err.write(
                 f"plex-source: {shorten(plan.slug)}: {plan.outcome}: "
                 f"{shorten(plan.message, MESSAGE_LIMIT)}\n"
@@ -147,8 +178,15 @@ def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -
             out.write(json.dumps(plan.as_json(), ensure_ascii=False) + "\n")
         return
     for plan in plans:
-        if plan.outcome == "change":
-            out.write(f"~ {shorten(plan.slug)} (item {plan.index + 1})\n")
+        if plan.outcome in ("change", "not_applied"):
+            if plan.outcome == "change":
+                out.write(f"~ {shorten(plan.slug)} (item {plan.index + 1})\n")
+            else:
+                out.write(
+                    f"! {shorten(plan.slug)} (item {plan.index + 1}): not applicable: "
+                    f"{', '.join(plan.not_applied)} (the server's release lacks "
+                    f"{'it' if len(plan.not_applied) == 1 else 'them'})\n"
+                )
             for change in plan.changes:
                 out.write(f"    {change.name}: {shorten(change.display(), MESSAGE_LIMIT)}\n")
         elif plan.outcome != "unchanged":
@@ -177,6 +215,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .._errors import ConfigurationError
     from .apply import load_items
     from .exits import UsageError, cli_words
+    from .releases import settle_release
     from .settings import client_settings
 
     if args.concurrency < 1:
@@ -187,6 +226,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         async def go() -> dict[str, PlexSource | PlexSourceError]:
             async with AsyncPlexSourceClient(**settings) as client:
+                await settle_release(client, items)
                 return await _read(items, client, args.concurrency)
 
         read = asyncio.run(go())

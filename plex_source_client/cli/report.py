@@ -16,14 +16,16 @@ if TYPE_CHECKING:
 
 
 def exit_code(results: list[ItemResult]) -> int:
-    """The exit code of a run: failures, then rejections, then drift."""
+    """The exit code of a run: failures, then rejections, then fields not applied or drift
+    (the server did not take every field as given).
+    """
     from .runner import REJECTED
 
     if any(r.outcome == "failed" for r in results):
         return EXIT_FAILED
     if any(r.outcome in REJECTED for r in results):
         return EXIT_REJECTED
-    if any(r.drift for r in results):
+    if any(r.drift or r.outcome == "not_applied" for r in results):
         return EXIT_DRIFT
     return EXIT_OK
 
@@ -33,6 +35,13 @@ def problem_lines(result: ItemResult) -> list[str]:
     or the server shortened (a megabyte-long field name makes no megabyte-long line).
     """
     slug = shorten(result.slug)
+    if result.outcome == "not_applied":  # the message names each field and what helps
+        assert result.message is not None  # noqa: S101 - always set for this outcome
+        return [f"{slug}: {shorten(result.message, 2 * MESSAGE_LIMIT)}"] + [
+            f"{slug}: {shorten(field)}: drift: {shorten(what, MESSAGE_LIMIT)}"
+            for field, what in result.drift.items()
+            if field not in result.not_applied  # said above
+        ]
     if result.outcome in ("applied", "unchanged"):
         return [
             f"{slug}: {shorten(field)}: drift: {shorten(what, MESSAGE_LIMIT)}"
@@ -78,27 +87,43 @@ def report(
         elif result.source is not None:
             slug = shorten(result.source.get("slug", result.slug))
             request_id = shorten(result.request_id)
-            out.write(
-                f'Plex source "{slug}" as authentik now has it (request id {request_id}; '
-                "* marks the fields this update sent):\n"
-            )
             names = result.sent if result.sent is not None else sent_wire_names(items)
+            names = [name for name in names if name not in result.not_applied]
+            if result.outcome == "not_applied":
+                how = f"request id {request_id}" if result.request_id else "nothing was sent"
+                out.write(
+                    f'Plex source "{slug}" as authentik now has it; not applied: '
+                    f"{', '.join(result.not_applied)} ({how}; * marks the fields this update "
+                    "applied):\n"
+                )
+            else:
+                out.write(
+                    f'Plex source "{slug}" as authentik now has it (request id {request_id}; '
+                    "* marks the fields this update sent):\n"
+                )
             out.write(text_table(result.source, changed=wire_names(names)) + "\n")
         return
     slugs = [shorten(r.slug) for r in results]
     width = max([len(slug) for slug in slugs] + [4])
-    out.write(f"{'#':>5}  {'slug'.ljust(width)}  {'outcome':<9}  status  detail\n")
+    out.write(f"{'#':>5}  {'slug'.ljust(width)}  {'outcome':<11}  status  detail\n")
     for r, slug in zip(results, slugs, strict=True):
         problems = problem_lines(r)
         detail = problems[0].split(": ", 1)[1] if problems else ""
+        if r.outcome == "not_applied":  # the whole story is on stderr
+            detail = shorten(
+                f"not applied: {', '.join(r.not_applied)} (the server's release lacks "
+                f"{'it' if len(r.not_applied) == 1 else 'them'})",
+                MESSAGE_LIMIT,
+            )
         if not detail and r.outcome == "applied" and r.sent is not None:
             detail = shorten("sent " + ", ".join(r.sent), MESSAGE_LIMIT)
         status = str(r.status_code or "-")
-        out.write(f"{r.index + 1:>5}  {slug.ljust(width)}  {r.outcome:<9}  {status:<6}  {detail}\n")
+        row = f"{r.index + 1:>5}  {slug.ljust(width)}  {r.outcome:<11}  {status:<6}  {detail}"
+        out.write(row + "\n")
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome] = counts.get(r.outcome, 0) + 1
-    order = ("applied", "unchanged", "rejected", "not_found", "failed", "skipped")
+    order = ("applied", "unchanged", "not_applied", "rejected", "not_found", "failed", "skipped")
     summary = ", ".join(f"{counts[o]} {o.replace('_', ' ')}" for o in order if o in counts)
     drifted = sum(1 for r in results if r.drift)
     out.write(

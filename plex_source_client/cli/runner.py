@@ -30,6 +30,7 @@ from .._errors import (
     APIError,
     BadRequest,
     InvalidRequest,
+    NotApplied,
     NotFound,
     PlexSourceError,
     ServerError,
@@ -41,8 +42,11 @@ from .._secrets import redact_json
 from .._text import MESSAGE_LIMIT, shorten
 from .drift import find_drift
 from .planfile import PlanItem, group_items
+from .releases import lacking_fields, not_applied_message
 
-Outcome = Literal["applied", "unchanged", "rejected", "not_found", "failed", "skipped"]
+Outcome = Literal[
+    "applied", "unchanged", "not_applied", "rejected", "not_found", "failed", "skipped"
+]
 #: Outcomes of an item that went as planned: exit code 0.
 DONE: frozenset[Outcome] = frozenset({"applied", "unchanged"})
 #: Outcomes that mean the server refused the item (a 4xx): exit code 1.
@@ -54,6 +58,9 @@ class ItemResult:
     """How one item ended. ``errors`` are the server's field errors (as ``BadRequest.errors``),
     ``drift`` what ``--check`` found, ``message`` a one-line reason for anything but applied.
     ``unchanged``: the server already had every planned value, so nothing was sent.
+    ``not_applied``: the server's authentik release lacks some planned fields (named in
+    ``not_applied``): the PATCH's answer had no such field, or the source read before it had
+    none (they were then not sent); every other field was applied or already in place.
     """
 
     index: int
@@ -71,6 +78,8 @@ class ItemResult:
     sent: list[str] | None = None
     #: The updated source's JSON, secrets masked; kept only when asked (``keep_sources``).
     source: dict[str, Any] | None = attrs.field(default=None, repr=False)
+    #: The planned fields (keyword names) the server did not apply: its release lacks them.
+    not_applied: list[str] = attrs.field(factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """The record as a JSON object (one line of ``apply --output json``)."""
@@ -86,6 +95,7 @@ class ItemResult:
             "drift": self.drift,
             "new_slug": self.new_slug,
             "sent": self.sent,
+            "not_applied": self.not_applied,
             **({"source": self.source} if self.source is not None else {}),
         }
 
@@ -185,15 +195,47 @@ async def run_plan(
     stopped = False
     current = await read_sources(items, client) if read else {}
 
+    def not_applied(
+        item: PlanItem, lacking: list[str], sent: list[str] | None, source: PlexSource, **more: Any
+    ) -> ItemResult:
+        """The result of an item some of whose fields the server's release lacks."""
+        returned = source.to_dict()
+        applied = [name for name in (item.changes if sent is None else sent) if name not in lacking]
+        message = not_applied_message(
+            lacking,
+            applied,
+            patched=sent is None or any(name in lacking for name in sent),
+            others=len(lacking) < len(item.changes),
+        )
+        return ItemResult(
+            index=item.index,
+            slug=item.slug,
+            outcome="not_applied",
+            message=message,
+            drift=find_drift(item.changes, returned) if check else {},
+            new_slug=source.slug if source.slug != item.slug else None,
+            sent=sent,
+            source=redact_json(returned, ()) if keep_sources else None,
+            not_applied=lacking,
+            **more,
+        )
+
     async def run_one(item: PlanItem) -> ItemResult:
         changes = item.changes
         sent = None
+        lacking: list[str] = []
         if read:
             try:
                 source = current.get(item.slug) or await client.get(item.slug)
             except PlexSourceError as error:
                 return result_for_error(item, error)
-            diff = compute_diff(source, item.changes, validate=client.validate)
+            # Fields the source shows its release lacks (the release unknown, else they were
+            # refused before the run): not sent, reported as not applied.
+            lacking = lacking_fields(source, item.changes)
+            wanted = {k: v for k, v in item.changes.items() if k not in lacking}
+            diff = compute_diff(source, wanted, validate=client.validate)
+            if diff.unchanged and lacking:
+                return not_applied(item, lacking, [], source)
             if diff.unchanged:
                 return ItemResult(
                     index=item.index,
@@ -207,12 +249,29 @@ async def run_plan(
             sent = list(changes)
         try:
             raw = await client.update_raw(item.slug, changes)
+        except NotApplied as error:  # 2xx, but the answer lacks fields: the server ignored them
+            current.pop(item.slug, None)
+            if read:
+                current[error.source.slug] = error.source
+            where = {
+                "status_code": error.status_code,
+                "request_id": error.request_id,
+                "attempts": error.attempts,
+            }
+            return not_applied(item, [*lacking, *error.not_applied], sent, error.source, **where)
         except PlexSourceError as error:
             current.pop(item.slug, None)  # unknown now: the next item of the group reads again
             return result_for_error(item, error)
         if read:
             current.pop(item.slug, None)
             current[raw.source.slug] = raw.source
+        if lacking:
+            where = {
+                "status_code": raw.status_code,
+                "request_id": raw.request_id,
+                "attempts": raw.attempts,
+            }
+            return not_applied(item, lacking, sent, raw.source, **where)
         returned = raw.source.to_dict()
         drift = find_drift(item.changes, returned) if check else {}
         return ItemResult(

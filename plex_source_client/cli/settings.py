@@ -11,6 +11,7 @@ from typing import Any
 from .._text import MESSAGE_LIMIT, shorten
 from .exits import UsageError
 from .guard import remember_secret
+from .releases import given_release
 
 
 def read_secret_option(path: str, what: str) -> str:
@@ -54,6 +55,8 @@ def client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> dic
     if token_file:
         given["token"] = read_secret_option(token_file, "API token file")  # checked by the client
     remember_secret(environ.get("AUTHENTIK_TOKEN", "").strip())
+    release = given_release(args, environ)  # --server-version, else AUTHENTIK_SERVER_VERSION
+    given["server_version"] = release[1] if release is not None else None
     settings = {**settings_from_env(environ, given=given), **given}
     remember_secret(settings.get("token"))
     if args.timeout is not None:

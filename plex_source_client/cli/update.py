@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .._text import MESSAGE_LIMIT, shorten
@@ -12,6 +13,7 @@ from .settings import read_secret_option
 
 if TYPE_CHECKING:
     from .planfile import PlanItem
+    from .releases import Namer
 
 #: What ``update`` says when no field option was given: it would send an empty PATCH.
 NO_FIELD_HELP: Final = (
@@ -72,6 +74,23 @@ def update_changes(args: argparse.Namespace) -> dict[str, Any]:
     return {**changes, **given}
 
 
+def update_namer(args: argparse.Namespace, changes: Mapping[str, Any]) -> Namer:
+    """How ``update`` names a problem: in the command line's words (``SLUG``, ``--new-slug``;
+    a key of ``--from-file`` by its name).
+    """
+    options = given_fields(args)
+
+    def named(field: str) -> str:
+        if field == "slug" and field not in changes:  # the path's, not a key of the file
+            return "SLUG"
+        return option_of(field) if field in options else shorten(field)
+
+    def problem(item: PlanItem, field: str, message: str) -> str:
+        return f"{named(field)}: {shorten(message, MESSAGE_LIMIT)}"
+
+    return problem
+
+
 def update_item(args: argparse.Namespace) -> PlanItem:
     """The one item of ``update``, validated; problems named in the command line's words
     (``SLUG``, ``--new-slug``; a key of ``--from-file`` by its name).
@@ -81,24 +100,19 @@ def update_item(args: argparse.Namespace) -> PlanItem:
     from .planfile import PlanItem
 
     changes = update_changes(args)
+    item = PlanItem(index=0, slug=args.slug, changes=changes)
     try:
         build_body(args.slug, changes, validate=not args.no_validate)
     except InvalidRequest as invalid:
-        options = given_fields(args)
-
-        def named(field: str) -> str:
-            if field == "slug" and field not in changes:  # the path's, not a key of the file
-                return "SLUG"
-            return option_of(field) if field in options else shorten(field)
-
+        name = update_namer(args, changes)
         raise Invalid(
             [
-                f"{named(field)}: {shorten(message, MESSAGE_LIMIT)}"
+                name(item, field, message)
                 for field, messages in invalid.errors.items()
                 for message in messages
             ]
         ) from None
-    return PlanItem(index=0, slug=args.slug, changes=changes)
+    return item
 
 
 def add_parser(commands: Any) -> None:
