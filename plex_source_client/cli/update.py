@@ -40,8 +40,20 @@ OPTION_OF: Final = {
 }
 
 
-def option_of(field: str) -> str:
-    """The option that gives ``field`` (``--new-slug``, ``--allowed-server``...)."""
+#: The option that sets a boolean field to false.
+OPTION_OF_FALSE: Final = {
+    "enabled": "--disabled",
+    "promoted": "--no-promoted",
+    "allow_friends": "--no-allow-friends",
+}
+
+
+def option_of(field: str, value: object = None) -> str:
+    """The option that gives ``field`` (``--new-slug``, ``--allowed-server``...; with its
+    ``value`` false, ``--no-promoted``, ``--disabled``...).
+    """
+    if value is False and field in OPTION_OF_FALSE:
+        return OPTION_OF_FALSE[field]
     return OPTION_OF.get(field, "--" + field.replace("_", "-"))
 
 
@@ -83,7 +95,7 @@ def update_namer(args: argparse.Namespace, changes: Mapping[str, Any]) -> Namer:
     def named(field: str) -> str:
         if field == "slug" and field not in changes:  # the path's, not a key of the file
             return "SLUG"
-        return option_of(field) if field in options else shorten(field)
+        return option_of(field, changes.get(field)) if field in options else shorten(field)
 
     def problem(item: PlanItem, field: str, message: str) -> str:
         return f"{named(field)}: {shorten(message, MESSAGE_LIMIT)}"
