@@ -1010,7 +1010,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         page_size = options.pop("page_size", DEFAULT_PAGE_SIZE)
         timeout = options.pop("timeout", NOT_GIVEN)
         filters = {key: value for key, value in options.items() if value is not NOT_GIVEN}
-        query = list_query(filters, page_size)
+        query = list_query(filters, page_size, self._release, self._release_text or "")
         _check_timeout(timeout)
         return self._iterate(Pager(query, page_size, timeout))
 

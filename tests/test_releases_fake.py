@@ -14,7 +14,14 @@ from typing import Any
 
 import pytest
 
-from plex_source_client import UNSET, InvalidRequest, NotApplied, PlexSource, ThemedUrls
+from plex_source_client import (
+    UNSET,
+    InvalidRequest,
+    NotApplied,
+    PlexSource,
+    ThemedUrls,
+    UnexpectedResponse,
+)
 from plex_source_client.testing import FakeAuthentik
 
 from .conftest import Twin
@@ -224,5 +231,47 @@ def test_a_given_release_is_trusted_without_asking(socket_twin: Twin) -> None:
         source = socket_twin.update("plex", options(fake, server_version="2026.2"), promoted=True)
         assert source.promoted is True
         assert paths(fake) == ["PATCH /api/v3/sources/plex/plex/"]
+    finally:
+        fake.stop()
+
+
+# -- list(): a filter the release lacks would be ignored ---------------------------------------
+
+
+def test_on_2024_6_a_group_matching_filter_is_refused_when_the_release_is_known(
+    socket_twin: Twin,
+) -> None:
+    fake = started("2024.6")
+    try:
+        with pytest.raises(InvalidRequest) as caught:
+            socket_twin.list_sources(
+                options(fake, server_version="2024.6"), group_matching_mode="name_link"
+            )
+        assert caught.value.errors["group_matching_mode"][0].startswith(
+            "group_matching_mode needs authentik 2024.8 or newer; this server runs 2024.6"
+        )
+        assert fake.requests == []
+    finally:
+        fake.stop()
+
+
+def test_on_2024_6_an_ignored_filter_is_caught_in_the_answer(socket_twin: Twin) -> None:
+    """Release unknown: the server ignores the filter and lists everything; the sources it
+    returns lack the field, which gives it away: never a silently unfiltered list.
+    """
+    fake = started("2024.6")
+    try:
+        with pytest.raises(UnexpectedResponse, match="ignored the filter group_matching_mode"):
+            socket_twin.list_sources(options(fake), group_matching_mode="name_link")
+    finally:
+        fake.stop()
+
+
+def test_on_2024_8_2_the_group_matching_filter_filters(socket_twin: Twin) -> None:
+    fake = started("2024.8.2")
+    try:
+        fake.add_source(slug="linked", group_matching_mode="name_link")
+        listed = socket_twin.list_sources(options(fake), group_matching_mode="name_link")
+        assert [s.slug for s in listed] == ["linked"]
     finally:
         fake.stop()
