@@ -9,6 +9,8 @@ import attrs
 import httpx
 
 from ._generated.models import PlexSource as _GeneratedPlexSource
+from ._generated.models import ThemedUrls
+from ._generated.models import plex_source as _generated_module
 from ._secrets import MASK, is_secret_name
 
 
@@ -41,6 +43,12 @@ class PlexSource(_GeneratedPlexSource):
         from ._display import html_table
 
         return html_table(self.to_dict())
+
+
+# The generated module imports ThemedUrls for type checkers only (openapi-python-client avoids
+# import cycles that way); give it the name, so typing.get_type_hints(PlexSource) resolves
+# ``icon_themed_urls`` at run time too (attrs/cattrs-style tools, typeguard, notebooks).
+_generated_module.ThemedUrls = ThemedUrls  # type: ignore[attr-defined]
 
 
 @attrs.frozen
