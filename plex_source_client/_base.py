@@ -47,7 +47,7 @@ from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatc
 from ._generated.types import Unset
 from ._listing import DEFAULT_PAGE_SIZE, Pager, list_query
 from ._models import PlexSource, RawResponse
-from ._releases import Release, parse_release
+from ._releases import Release, parse_release, writable_since
 from ._secrets import MAX_SECRET_FILE_BYTES, Secret, mask_text
 from ._version import __version__
 
@@ -499,6 +499,38 @@ def _ignored_fields(source: PlexSource, fields: Sequence[str]) -> list[str]:
         ):  # before 2025.12, ``icon`` is the read-only URL (and there is no ``icon_url``)
             ignored.append(name)
     return ignored
+
+
+#: The writable fields not every release has: the only ones a server can ignore.
+_RELEASE_FIELDS: Final = frozenset(
+    field.name for field in _changes.FIELDS if writable_since(field.wire) is not None
+)
+
+
+def _checked_patch_response(
+    answer: Answer,
+    secrets: tuple[str, ...],
+    attempts: int,
+    elapsed: float,
+    request_id: str | None,
+    *,
+    fields: tuple[str, ...],
+    url: str,
+    release: Release | None,
+) -> RawResponse:
+    """A PATCH's 2xx answer as a RawResponse; :class:`NotApplied` when it shows the server
+    ignored a changed field (its release lacks it).
+    """
+    raw = _source_response(answer, secrets, attempts, elapsed, request_id, release=release)
+    ignored = _ignored_fields(raw.source, fields)
+    if ignored:
+        raise NotApplied(
+            not_applied=tuple(ignored),
+            applied=tuple(name for name in fields if name not in ignored),
+            source=raw.source, method="PATCH", url=url, status_code=raw.status_code,
+            request_id=request_id, attempts=attempts,
+        )  # fmt: skip
+    return raw
 
 
 class _Prepared(Generic[_T]):
@@ -1010,7 +1042,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         page_size = options.pop("page_size", DEFAULT_PAGE_SIZE)
         timeout = options.pop("timeout", NOT_GIVEN)
         filters = {key: value for key, value in options.items() if value is not NOT_GIVEN}
-        query = list_query(filters, page_size)
+        query = list_query(filters, page_size, self._release, self._release_text or "")
         _check_timeout(timeout)
         return self._iterate(Pager(query, page_size, timeout))
 
@@ -1063,23 +1095,13 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         secrets = (*self._known_secrets(), *sent)
         budget = float(call_timeout.read or 0)
         fields = tuple(changes)
-        release = self._release
-
-        def finish(
-            answer: Answer, secrets: tuple[str, ...], attempts: int, elapsed: float,
-            request_id: str | None,
-        ) -> RawResponse:  # fmt: skip
-            raw = _source_response(answer, secrets, attempts, elapsed, request_id, release=release)
-            ignored = _ignored_fields(raw.source, fields)
-            if ignored:
-                raise NotApplied(
-                    not_applied=tuple(ignored),
-                    applied=tuple(name for name in fields if name not in ignored),
-                    source=raw.source, method="PATCH", url=url, status_code=raw.status_code,
-                    request_id=request_id, attempts=attempts,
-                )  # fmt: skip
-            return raw
-
+        finish: Finisher[RawResponse]
+        if _RELEASE_FIELDS.isdisjoint(fields):  # every release has them: none can be ignored
+            finish = _source_response
+            if self._release is not None:
+                finish = partial(_source_response, release=self._release)
+        else:
+            finish = partial(_checked_patch_response, fields=fields, url=url, release=self._release)
         return _Prepared(
             request, url, fields, secrets, budget, self.max_response_size, finish
         )  # fmt: skip

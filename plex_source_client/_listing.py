@@ -19,6 +19,8 @@ from ._answers import Page
 from ._changes import NUL_MESSAGE, suggest
 from ._errors import InvalidRequest, UnexpectedResponse
 from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
+from ._generated.types import Unset
+from ._releases import ADDED_IN, Release, has_field
 
 #: authentik's page size (its REST_FRAMEWORK ``PAGE_SIZE``); the default of ``list()``.
 DEFAULT_PAGE_SIZE: Final = 100
@@ -124,13 +126,28 @@ def _ordering_problems(text: str) -> list[str]:
     return problems
 
 
-def list_query(filters: Mapping[str, object], page_size: object) -> list[tuple[str, str]]:
+def list_query(
+    filters: Mapping[str, object],
+    page_size: object,
+    release: Release | None = None,
+    shown: str = "",
+) -> list[tuple[str, str]]:
     """The list's query parameters for ``filters`` (``list()``'s keywords), without ``page``;
-    :class:`InvalidRequest` naming every problem, before anything is sent.
+    :class:`InvalidRequest` naming every problem, before anything is sent. A filter on a field
+    the server's ``release`` (when known) lacks is one: the server would ignore it.
     """
     errors: dict[str, list[str]] = {}
+    if release is not None:
+        for name in filters:
+            if name in ADDED_IN and not has_field(release, name):
+                errors[name] = [
+                    f"{name} needs authentik {ADDED_IN[name]} or newer; this server runs "
+                    f"{shown or release} (it would ignore the filter)"
+                ]
     query: list[tuple[str, str]] = []
     for name, value in filters.items():
+        if name in errors:
+            continue
         if name not in FILTERS:
             hint = suggest(str(name), FILTERS)
             errors[str(name)] = [f"Unknown filter; {hint}" if hint else "Unknown filter."]
@@ -162,10 +179,21 @@ class Pager:
     :class:`UnexpectedResponse`: a broken or hostile server cannot make the iteration loop.
     """
 
-    __slots__ = ("bound", "count", "fetched", "page", "page_size", "query", "timeout")
+    __slots__ = (
+        "bound",
+        "count",
+        "fetched",
+        "page",
+        "page_size",
+        "query",
+        "release_filters",
+        "timeout",
+    )
 
     def __init__(self, query: list[tuple[str, str]], page_size: int, timeout: Any) -> None:
         self.query = query
+        #: Filters on fields some releases lack: a server without the field ignores the filter.
+        self.release_filters = tuple(name for name, _ in query if name in ADDED_IN)
         self.page_size = page_size
         self.timeout = timeout
         self.page = 1
@@ -190,6 +218,12 @@ class Pager:
             self.bound = max(1, math.ceil(page.count / self.page_size))
         if len(page.results) > self.page_size:
             self._refuse(page, url, f"{len(page.results)} sources on a page of {self.page_size}")
+        for name in self.release_filters:
+            if any(isinstance(getattr(source, name), Unset) for source in page.results):
+                self._refuse(
+                    page, url, f"the server ignored the filter {name}: its sources have no "
+                    f"such field (its authentik release is older than {ADDED_IN[name]})",
+                )  # fmt: skip
         if page.next == 0:
             return False
         if page.next != self.page + 1:

@@ -9,15 +9,19 @@ import attrs
 import httpx
 
 from ._generated.models import PlexSource as _GeneratedPlexSource
+from ._generated.models import ThemedUrls
+from ._generated.models import plex_source as _generated_module
 from ._secrets import MASK, is_secret_name
 
 
 class PlexSource(_GeneratedPlexSource):
     """A Plex source as authentik returns it (``PlexSource`` in the API schema).
 
-    Every field of authentik 2024.8.2 is a typed attribute; fields a newer server adds are kept
-    in ``additional_properties`` (and ``source["name"]``), and enum values it adds parse as
-    ``UNKNOWN`` members that keep their string. ``to_dict()`` gives the JSON back unchanged.
+    Every field of every authentik release from 2024.x to 2026.2 is a typed attribute; a field
+    the server's release lacks (``promoted`` before 2025.12, ``group_matching_mode`` before
+    2024.8, ...) is ``UNSET``. Fields no known release has are kept in ``additional_properties``
+    (and ``source["name"]``), and enum values a newer server adds parse as ``UNKNOWN`` members
+    that keep their string. ``to_dict()`` gives the JSON back (``UNSET`` fields left out).
     ``repr()`` masks ``plex_token`` and any other secret-named field.
     """
 
@@ -39,6 +43,12 @@ class PlexSource(_GeneratedPlexSource):
         from ._display import html_table
 
         return html_table(self.to_dict())
+
+
+# The generated module imports ThemedUrls for type checkers only (openapi-python-client avoids
+# import cycles that way); give it the name, so typing.get_type_hints(PlexSource) resolves
+# ``icon_themed_urls`` at run time too (attrs/cattrs-style tools, typeguard, notebooks).
+_generated_module.ThemedUrls = ThemedUrls  # type: ignore[attr-defined]
 
 
 @attrs.frozen
