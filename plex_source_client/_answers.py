@@ -462,7 +462,7 @@ def source_problem(
         return f"expected a JSON object, got {_json_type(data)}"
     missing = [name for name in required_fields(release) if name not in data]
     if missing:
-        return f"missing required field(s): {', '.join(missing)}"
+        return f"missing required field(s): {', '.join(missing)}{_hint(missing, release)}"
     wrong = [
         _wrong(name, expected, data[name])
         for name, expected in RESPONSE_FIELD_TYPES.items()
@@ -487,6 +487,16 @@ def _success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
         raise ValueError(f"the body is not JSON ({content_type}): {start!r}") from None
 
 
+def _hint(missing: list[str], release: Release | None) -> str:
+    """For fields a release added that are missing: the release may be wrong, not the answer."""
+    if release is None or not any(name in ADDED_IN for name in missing):
+        return ""
+    return (
+        f" (authentik {release} sends them: if the server runs an older release, fix "
+        "server_version / AUTHENTIK_SERVER_VERSION)"
+    )
+
+
 def parse_source(
     answer: Answer, secrets: tuple[str, ...], release: Release | None = None
 ) -> PlexSource:
@@ -502,7 +512,9 @@ def source_from_json(data: Any, release: Release | None = None) -> PlexSource:
         raise ValueError(source_problem(data, _TYPE_CHECKS, release) or "not a Plex source")
     missing = [name for name in required_fields(release) if name not in data]
     if missing:
-        raise ValueError(f"missing required field(s): {', '.join(missing)}")
+        raise ValueError(
+            f"missing required field(s): {', '.join(missing)}{_hint(missing, release)}"
+        )
     try:
         source = PlexSource.from_dict(data)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:

@@ -12,13 +12,15 @@ from typing import Any, Final
 
 from ._secrets import MASK, is_secret_name
 
-#: PlexSource's fields in the order authentik's schema lists them.
+#: PlexSource's fields in the order authentik's serializer sends them (2026.2.2's schema; an
+#: older release's are the same order without the fields it lacks; tests/test_display.py
+#: checks both).
 FIELD_ORDER: Final = (
-    "pk", "name", "slug", "enabled", "authentication_flow", "enrollment_flow",
+    "pk", "name", "slug", "enabled", "promoted", "authentication_flow", "enrollment_flow",
     "user_property_mappings", "group_property_mappings", "component", "verbose_name",
     "verbose_name_plural", "meta_model_name", "policy_engine_mode", "user_matching_mode",
-    "managed", "user_path_template", "icon", "group_matching_mode", "client_id",
-    "allowed_servers", "allow_friends", "plex_token",
+    "managed", "user_path_template", "icon", "icon_url", "icon_themed_urls",
+    "group_matching_mode", "client_id", "allowed_servers", "allow_friends", "plex_token",
 )  # fmt: skip
 
 

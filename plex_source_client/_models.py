@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import httpx
 
+from ._display import in_schema_order
 from ._generated.models import PlexSource as _GeneratedPlexSource
 from ._generated.models import ThemedUrls
 from ._generated.models import plex_source as _generated_module
@@ -37,6 +38,12 @@ class PlexSource(_GeneratedPlexSource):
                 value = MASK
             parts.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The source as JSON, in the order authentik sends its fields (``UNSET`` ones left
+        out; fields no known release has, after them).
+        """
+        return in_schema_order(super().to_dict())
 
     def _repr_html_(self) -> str:
         """A compact table in Jupyter, secrets masked."""

@@ -81,8 +81,9 @@ def test_on_2026_2_the_new_fields_and_a_long_slug_are_applied(socket_twin: Twin)
         )
         assert isinstance(source.icon_url, str)
         assert isinstance(source.icon_themed_urls, ThemedUrls)
-        assert source.icon_themed_urls.light is not None
-        assert "light" in source.icon_themed_urls.light
+        light = source.icon_themed_urls.light
+        assert isinstance(light, str)
+        assert "light" in light
         assert fake.sources[LONG_SLUG]["promoted"] is True
         assert paths(fake) == [
             "GET /api/v3/admin/version/",

@@ -75,4 +75,6 @@ def authentik_env(fake_authentik: FakeAuthentik, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("AUTHENTIK_TOKEN", fake_authentik.token)
     monkeypatch.delenv("AUTHENTIK_TOKEN_FILE", raising=False)
     monkeypatch.delenv("AUTHENTIK_INSECURE", raising=False)
+    # The fake answers the version endpoint: a runner's own setting must not leak in.
+    monkeypatch.delenv("AUTHENTIK_SERVER_VERSION", raising=False)
     return fake_authentik
