@@ -30,6 +30,7 @@ from ._errors import (
     UnexpectedStatus,
     format_field_errors,
 )
+from ._generated.types import Unset
 from ._models import PlexSource
 from ._releases import ADDED_IN, Release, has_field, parse_release
 from ._secrets import mask_text, redact_json
@@ -487,6 +488,19 @@ def _success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
         raise ValueError(f"the body is not JSON ({content_type}): {start!r}") from None
 
 
+def require_release_fields(source: PlexSource, release: Release) -> None:
+    """ValueError when ``source`` (parsed as from any release) lacks a field ``release`` has."""
+    missing = [
+        name
+        for name in ADDED_IN
+        if has_field(release, name) and isinstance(getattr(source, name), Unset)
+    ]
+    if missing:
+        raise ValueError(
+            f"missing required field(s): {', '.join(missing)}{_hint(missing, release)}"
+        )
+
+
 def _hint(missing: list[str], release: Release | None) -> str:
     """For fields a release added that are missing: the release may be wrong, not the answer."""
     if release is None or not any(name in ADDED_IN for name in missing):
@@ -537,18 +551,18 @@ VERSION_PATH: Final = "/admin/version/"
 
 def parse_version(answer: Answer, secrets: tuple[str, ...]) -> tuple[Release, str]:
     """The release a version answer (``{"version_current": "2025.12.2", ...}``) names, and
-    its name as written; ValueError when it names none.
+    its name (as parsed: only digits and dots); ValueError when it names none. The server's
+    own text is never shown: it could carry anything.
     """
     data = _success_json(answer, secrets)
     current = data.get("version_current") if isinstance(data, dict) else None
     if type(current) is not str:
         raise ValueError("expected an object with version_current, a string")
     try:
-        return parse_release(current), current.strip()
+        release = parse_release(current)
     except ValueError:
-        raise ValueError(
-            f"version_current is not a release: {_snippet(mask_text(current, secrets), 40)!r}"
-        ) from None
+        raise ValueError("version_current is not an authentik release") from None
+    return release, str(release)
 
 
 # --- 2xx of the list: a page of Plex sources ----------------------------------------------------

@@ -521,15 +521,25 @@ def _checked_patch_response(
     """A PATCH's 2xx answer as a RawResponse; :class:`NotApplied` when it shows the server
     ignored a changed field (its release lacks it).
     """
-    raw = _source_response(answer, secrets, attempts, elapsed, request_id, release=release)
+    # Parsed as from any release first: a field ignored is NotApplied even when the release
+    # given (server_version) is wrong, not an answer "missing" that release's fields.
+    raw = _source_response(answer, secrets, attempts, elapsed, request_id)
     ignored = _ignored_fields(raw.source, fields)
     if ignored:
+        by_name = _changes.FIELDS_BY_NAME
         raise NotApplied(
             not_applied=tuple(ignored),
+            needs={
+                name: str(since)
+                for name in ignored
+                if (since := writable_since(by_name[name].wire)) is not None
+            },
             applied=tuple(name for name in fields if name not in ignored),
             source=raw.source, method="PATCH", url=url, status_code=raw.status_code,
             request_id=request_id, attempts=attempts,
         )  # fmt: skip
+    if release is not None:
+        _answers.require_release_fields(raw.source, release)
     return raw
 
 
@@ -578,6 +588,9 @@ class _Prepared(Generic[_T]):
         self.expected = expected
 
 
+#: How often a call waiting for another's version request looks whether it has ended (s).
+_LEARNING_POLL: Final = 0.02
+
 #: The most retries a client may make: with the waits between them capped, this bounds a call.
 MAX_RETRIES_LIMIT: Final = 10
 
@@ -613,12 +626,14 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         self._release: Release | None = None
         self._release_text: str | None = None
         self._release_settled = False  # given, learned, or the server would not say
+        self._learning = False  # a call is asking the server its release right now
         if server_version is not None:
             try:
                 self._release = parse_release(server_version)
             except ValueError as exc:
                 raise ConfigurationError(f"server_version: {exc}") from None
-            self._release_text = str(server_version).strip()
+            # Shown as parsed, never as written: only digits and dots reach a message.
+            self._release_text = str(self._release)
             self._release_settled = True
         self._token = _check_token(token)
         # Built once; httpx.Headers masks the Authorization header in its repr. Only the
@@ -691,9 +706,9 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
 
     @property
     def server_version(self) -> str | None:
-        """The server's authentik release, as given (``server_version``) or as the server
-        reported it (``"2025.12.2"``); None until the client needed and learned it, or when
-        the server would not say.
+        """The server's authentik release (``"2025.12.2"``; ``"2025.12"`` for 2025.12.0), as
+        given (``server_version``) or as the server reported it; None until the client needed
+        and learned it, or when the server would not say.
         """
         return self._release_text
 
@@ -955,30 +970,37 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
 
     def _wants_release(self, changes: Mapping[str, Any]) -> bool:
         """Whether checking ``changes`` needs the release, and it is still to be learned."""
-        return not self._release_settled and _changes.needs_release(changes)
+        return not self._release_settled and _changes.needs_release(changes, validate=self.validate)
 
     def _learn_release(self, timeout: Timeout | NotGiven) -> Flow[None]:
         """Ask the server its release (one attempt, no retries) and keep it for this client.
 
-        Not an error when it will not say: a server that answers but not with a release
-        (a 403 or 404 from a proxy guarding ``/api/v3/admin/``, another body) is taken as
-        "unknown" for good; no answer at all (timeout, refused) as unknown for this call only.
+        Not an error when it will not say (a 403 or 404 from a proxy guarding
+        ``/api/v3/admin/``, another body, no answer in time): the release stays unknown for
+        this client's life, so a broken endpoint costs one attempt, once. While one call asks,
+        concurrent ones (async tasks, threads) wait for its answer instead of asking too.
         """
         prepared = self._prepare_read(
             self.base_url + _answers.VERSION_PATH, (), timeout, _version_response,
             not_found="no version endpoint", expected="authentik's version", retries=0,
         )  # fmt: skip
+        if self._learning:
+            waited_until = time.monotonic() + prepared.budget
+            while self._learning and time.monotonic() < waited_until:
+                yield Sleep(_LEARNING_POLL)
+            return
+        self._learning = True
         try:
-            release, text = yield from self._request_flow(prepared)
-        except (APIError, UnexpectedResponse) as exc:
+            release, _ = yield from self._request_flow(prepared)
+        except (APIError, UnexpectedResponse, TransportError) as exc:
             logger.info("could not learn the server's authentik release: %s", exc)
             self._release_settled = True
             return
-        except TransportError as exc:
-            logger.info("could not learn the server's authentik release (for now): %s", exc)
-            return
-        logger.debug("the server runs authentik %s", text)
-        self._release, self._release_text, self._release_settled = release, text, True
+        finally:
+            self._learning = False
+        logger.debug("the server runs authentik %s", release)
+        # Kept as parsed, never as the server wrote it: only digits and dots reach a message.
+        self._release, self._release_text, self._release_settled = release, str(release), True
 
     def _update_flow(
         self, slug: str, changes: Mapping[str, object], timeout: Timeout | NotGiven

@@ -208,7 +208,9 @@ def check_field(field: Field, value: object, release: Release | None = None) -> 
     if field.kind == "str":
         max_length = field.max_length
         if field.wire == "slug":
-            max_length = slug_max_length(release)
+            # No release takes a slug longer than one a URL can carry: renamed to one, the
+            # source could never be read or changed by its slug again.
+            max_length = slug_max_length(release) or MAX_PATH_SLUG
         problems = _check_string(field, value, max_length)
     elif field.kind == "uuid":
         problems = _check_uuid(value)
@@ -315,9 +317,10 @@ def is_writable_in(field: Field, source: Mapping[str, Any]) -> bool:
     return field.wire in source and (field.wire != "icon" or "icon_url" in source)
 
 
-def needs_release(changes: Mapping[str, object]) -> bool:
+def needs_release(changes: Mapping[str, object], *, validate: bool = True) -> bool:
     """Whether checking ``changes`` depends on the server's release: a field not every release
-    can write, or a slug over 50 characters (every release takes shorter ones).
+    can write, or (when values are checked) a slug over 50 characters (every release takes
+    shorter ones).
     """
     for name, value in changes.items():
         field = FIELDS_BY_NAME.get(name)
@@ -325,7 +328,7 @@ def needs_release(changes: Mapping[str, object]) -> bool:
             continue
         if writable_since(field.wire) is not None:
             return True
-        if field.wire == "slug" and isinstance(value, str) and len(trim(value)) > 50:
+        if validate and field.wire == "slug" and isinstance(value, str) and len(trim(value)) > 50:
             return True
     return False
 

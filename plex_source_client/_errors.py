@@ -186,14 +186,15 @@ class UnexpectedResponse(_AnsweredError):
 
 
 class NotApplied(_AnsweredError):
-    """The server answered a PATCH with success but ignored some fields: its answer does not
-    have them, as an authentik release without a field ignores it in a body (DRF does). The
-    other fields were applied.
+    """The server answered a PATCH with success but ignored some fields: its answer shows it
+    cannot write them (the field is missing; for ``icon``, ``icon_url`` is), as an authentik
+    release without a field ignores it in a body (DRF does). The other fields were applied.
 
-    Raised when the client could not learn the server's release beforehand (with it, such a
+    Raised when the client did not know the server's release beforehand (with it, such a
     field is an :class:`InvalidRequest` before anything is sent). ``not_applied`` and
-    ``applied`` name the fields by the keyword names you used; ``source`` is the source as the
-    server now has it (a :class:`~plex_source_client.PlexSource`).
+    ``applied`` name the fields by the keyword names you used; ``needs`` maps each field not
+    applied to the release that made it writable (``{"promoted": "2025.12"}``); ``source`` is
+    the source as the server now has it (a :class:`~plex_source_client.PlexSource`).
     """
 
     def __init__(
@@ -202,21 +203,25 @@ class NotApplied(_AnsweredError):
         not_applied: tuple[str, ...],
         applied: tuple[str, ...],
         source: Any,
+        needs: Mapping[str, str] | None = None,
         **where: Any,
     ) -> None:
         self.not_applied = not_applied
         self.applied = applied
         self.source = source
+        self.needs: dict[str, str] = dict(needs or {})
         them = "it" if len(not_applied) == 1 else "them"
+        releases = sorted(set(self.needs.values()))
+        release_part = f" (authentik {' / '.join(releases)} or newer)" if releases else ""
         applied_part = (
             f"; the other fields ({', '.join(applied)}) were applied"
             if applied
             else "; nothing was changed"
         )
         super().__init__(
-            f"not applied: {', '.join(not_applied)}: the server ignored {them} (its answer has "
-            f"no such field: its authentik release is probably older than the one that added "
-            f"{them}){applied_part}",
+            f"not applied: {', '.join(not_applied)}: the server ignored {them}, as an "
+            f"authentik release that cannot write {them} does{release_part}; set server_version "
+            f"to have such fields refused before sending{applied_part}",
             body=None,
             **where,
         )

@@ -20,7 +20,7 @@ from ._changes import NUL_MESSAGE, suggest
 from ._errors import InvalidRequest, UnexpectedResponse
 from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
 from ._generated.types import Unset
-from ._releases import ADDED_IN, Release, has_field
+from ._releases import ADDED_IN, WRITABLE_IN, Release, has_field
 
 #: authentik's page size (its REST_FRAMEWORK ``PAGE_SIZE``); the default of ``list()``.
 DEFAULT_PAGE_SIZE: Final = 100
@@ -41,7 +41,9 @@ ENUM_FILTERS: Final[Mapping[str, type[Enum]]] = {
 FILTERS: Final = (*STRING_FILTERS, *BOOL_FILTERS, *UUID_FILTERS, *ENUM_FILTERS, "ordering")
 
 #: The fields ``ordering`` may name (DRF's OrderingFilter takes the serializer's readable
-#: fields; these are the plain model fields among them). ``-name`` orders descending.
+#: fields; these are the plain model fields among them). ``-name`` orders descending. Some
+#: only from a release on (``promoted`` and ``icon`` 2025.12, ``group_matching_mode`` 2024.8):
+#: :func:`list_query` refuses them for an older server, when its release is known.
 ORDERING_FIELDS: Final = (
     "pk",
     "name",
@@ -56,6 +58,8 @@ ORDERING_FIELDS: Final = (
     "group_matching_mode",
     "client_id",
     "allow_friends",
+    "promoted",
+    "icon",
 )
 
 
@@ -144,6 +148,16 @@ def list_query(
                     f"{name} needs authentik {ADDED_IN[name]} or newer; this server runs "
                     f"{shown or release} (it would ignore the filter)"
                 ]
+        ordering = filters.get("ordering")
+        if isinstance(ordering, str):
+            for term in ordering.split(","):
+                field = term.strip().removeprefix("-")
+                since = WRITABLE_IN.get(field)
+                if since is not None and release < since:
+                    errors.setdefault("ordering", []).append(
+                        f"ordering by {field} needs authentik {since} or newer; this server "
+                        f"runs {shown or release} (it would ignore it)"
+                    )
     query: list[tuple[str, str]] = []
     for name, value in filters.items():
         if name in errors:

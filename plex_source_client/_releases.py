@@ -28,9 +28,10 @@ class Release(NamedTuple):
         return f"{self.year}.{self.month}" + (f".{self.patch}" if self.patch else "")
 
 
-_RELEASE: Final = re.compile(
+_RELEASE: Final = re.compile(  # ASCII digits only (re.ASCII): "٣" is no patch number
     r"(?:version/)?(?P<year>20\d\d)\.(?P<month>1[0-2]|0?[1-9])(?:\.(?P<patch>\d{1,4}))?"
-    r"(?P<rest>(?:[-+][0-9A-Za-z.+-]*|rc\d*)?)"
+    r"(?P<rest>(?:[-+][0-9A-Za-z.+-]*|rc\d*)?)",
+    re.ASCII,
 )
 
 
@@ -40,12 +41,19 @@ def parse_release(text: object) -> Release:
     """
     if isinstance(text, Release):
         return text
-    if not isinstance(text, str) or len(text) > 64:
-        raise ValueError(f"an authentik release looks like 2025.12 or 2024.8.2, got {text!r:.40}")
-    match = _RELEASE.fullmatch(text.strip())
+    match = _RELEASE.fullmatch(text.strip()) if isinstance(text, str) and len(text) <= 64 else None
     if match is None:
-        raise ValueError(f"an authentik release looks like 2025.12 or 2024.8.2, got {text!r:.40}")
+        raise ValueError(f"an authentik release looks like 2025.12 or 2024.8.2, got {_shown(text)}")
     return Release(int(match["year"]), int(match["month"]), int(match["patch"] or 0))
+
+
+def _shown(value: object) -> str:
+    """A bad release as an error shows it: short text as is, anything longer only by its length
+    (a token pasted into the wrong variable must not be echoed).
+    """
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 16 else f"a string of {len(value)} characters"
+    return f"a {type(value).__name__}"
 
 
 #: The release openapi.yaml describes.

@@ -409,7 +409,7 @@ def test_group_matching_is_refused_on_2024_6(
     assert (code, out) == (2, "")
     assert err == (
         "plex-source: invalid: --group-matching-mode: group_matching_mode needs authentik "
-        "2024.8 or newer; this server runs 2024.6.0\nplex-source: nothing was sent\n"
+        "2024.8 or newer; this server runs 2024.6\nplex-source: nothing was sent\n"
     )
     assert patches(env) == []
 

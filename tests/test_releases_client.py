@@ -146,20 +146,47 @@ def test_a_server_that_will_not_say_is_asked_once_and_checked_by_its_answer(
     assert known is None
 
 
-def test_no_answer_from_the_version_endpoint_is_retried_on_the_next_call(
+def test_no_answer_from_the_version_endpoint_is_not_asked_again(
     kind: str, api: respx.MockRouter
 ) -> None:
-    version = api.get(VERSION).mock(
-        side_effect=[
-            httpx.ConnectError("refused"),
-            httpx.Response(200, json=version_body("2026.2")),
-        ]
-    )
+    """A version endpoint that does not answer costs one attempt, once per client."""
+    version = api.get(VERSION).mock(side_effect=httpx.ConnectError("refused"))
     api.patch(ENDPOINT).respond(200, json=plex_source_2026())
     *results, known = run(kind, update(icon="plex.svg"), update(icon="plex.svg"), max_retries=3)
     assert all(isinstance(result, PlexSource) for result in results), results
-    assert version.call_count == 2  # the first call went on without it; the second learned it
-    assert known == "2026.2"
+    assert version.call_count == 1
+    assert known is None
+
+
+def test_concurrent_first_calls_ask_once(api: respx.MockRouter) -> None:
+    """Async tasks changing a release-dependent field on a fresh client: one version request;
+    the others wait for its answer.
+    """
+    version = api.get(VERSION).respond(200, json=version_body("2026.2.2"))
+    api.patch(ENDPOINT).respond(200, json=plex_source_2026())
+
+    async def go() -> list[PlexSource]:
+        async with AsyncPlexSourceClient(url=URL, token=TOKEN, backend="httpx") as client:
+            return await asyncio.gather(*(client.update(SLUG, promoted=True) for _ in range(8)))
+
+    sources = asyncio.run(go())
+    assert len(sources) == 8
+    assert version.call_count == 1
+
+
+def test_a_version_string_is_shown_as_parsed_never_as_the_server_wrote_it(
+    kind: str, api: respx.MockRouter
+) -> None:
+    """Whatever follows the release in the server's text (here, the Plex token this call
+    sends) never reaches a message, a repr or server_version.
+    """
+    api.get(VERSION).respond(200, json=version_body(f"2024.8.2-{PLEX_TOKEN}"))
+    error, known = run(kind, update(promoted=True, plex_token=PLEX_TOKEN))
+    assert isinstance(error, InvalidRequest)
+    assert error.errors["promoted"] == [
+        "promoted needs authentik 2025.12 or newer; this server runs 2024.8.2"
+    ]
+    assert known == "2024.8.2"
 
 
 def test_the_version_answer_is_read_with_the_same_limits(kind: str, api: respx.MockRouter) -> None:

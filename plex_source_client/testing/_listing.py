@@ -99,7 +99,12 @@ def _filter(
 def ordering_fields(release: Release) -> tuple[str, ...]:
     """The fields ``ordering`` may name in ``release``."""
     newer = NEWER_ORDERING_FIELDS if release >= LIST_AUTOCOMPLETE_IN else ()
-    return tuple(name for name in (*ORDERING_FIELDS, *newer) if has_field(release, name))
+    names = dict.fromkeys((*ORDERING_FIELDS, *newer))  # the client's list has the newer ones
+    return tuple(
+        name
+        for name in names
+        if has_field(release, name) and (name not in NEWER_ORDERING_FIELDS or newer)
+    )
 
 
 def _order(
