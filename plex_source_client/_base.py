@@ -1219,7 +1219,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                 outcome.status_code,
                 elapsed,
                 attempt,
-                self.max_retries + 1,
+                (self.max_retries if prepared.retries is None else prepared.retries) + 1,
                 _answers.request_id(outcome.response, prepared.secrets) or "-",
             )
         else:
@@ -1229,7 +1229,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                 prepared.url,
                 elapsed,
                 attempt,
-                self.max_retries + 1,
+                (self.max_retries if prepared.retries is None else prepared.retries) + 1,
                 _transport_reason(outcome, prepared.secrets),
             )
 

@@ -25,7 +25,10 @@ No message, attribute or repr ever contains the API token or a Plex token.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._models import PlexSource
 
 __all__ = [
     "APIError",
@@ -202,7 +205,7 @@ class NotApplied(_AnsweredError):
         *,
         not_applied: tuple[str, ...],
         applied: tuple[str, ...],
-        source: Any,
+        source: PlexSource,
         needs: Mapping[str, str] | None = None,
         **where: Any,
     ) -> None:

@@ -115,8 +115,8 @@ def add_connection_options(
     group.add_argument(
         "--no-validate",
         action="store_true",
-        help="send values unchecked (for servers newer than authentik 2024.8); the slug and "
-        "field names are still checked",
+        help="send values unchecked; the slug, field names and fields the server's release "
+        "lacks are still checked",
     )
 
 
