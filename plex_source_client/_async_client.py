@@ -131,6 +131,7 @@ class AsyncPlexSourceClient(
         return await self._drive(self._diff_flow(slug, changes, timeout))
 
     async def _iterate(self, pager: Pager) -> AsyncIterator[PlexSource]:
+        await self._drive(self._before_listing(pager))
         while True:
             prepared = self._prepare_page(pager)
             page = await self._drive(self._request_flow(prepared))
@@ -141,7 +142,11 @@ class AsyncPlexSourceClient(
                 return
 
     async def _drive(self, flow: Flow[_T]) -> _T:
-        step = next(flow)
+        try:
+            step = next(flow)
+        except StopIteration as done:  # a flow with nothing to send
+            finished: _T = done.value
+            return finished
         while True:
             outcome: Outcome = None
             if isinstance(step, Send):

@@ -32,7 +32,7 @@ from uuid import UUID
 
 import httpx
 
-from . import _answers, _changes, _diff, _retry, _signatures
+from . import _answers, _changes, _diff, _releases, _retry, _signatures
 from ._answers import DEFAULT_MAX_RESPONSE_SIZE, Answer, Page
 from ._errors import (
     APIError,
@@ -534,6 +534,7 @@ def _checked_patch_response(
                 for name in ignored
                 if (since := writable_since(by_name[name].wire)) is not None
             },
+            believed=None if release is None else str(release),
             applied=tuple(name for name in fields if name not in ignored),
             source=raw.source, method="PATCH", url=url, status_code=raw.status_code,
             request_id=request_id, attempts=attempts,
@@ -588,6 +589,10 @@ class _Prepared(Generic[_T]):
         self.expected = expected
 
 
+#: The fields whose absence from an answer bounds the server's release (the others a release
+#: added are read-only or come with one of these).
+_ANSWER_BOUNDS: Final = ("promoted", "group_matching_mode", "user_path_template")
+
 #: How often a call waiting for another's version request looks whether it has ended (s).
 _LEARNING_POLL: Final = 0.02
 
@@ -626,6 +631,9 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         self._release: Release | None = None
         self._release_text: str | None = None
         self._release_settled = False  # given, learned, or the server would not say
+        # The release unknown, the answers still tell something: a source without
+        # ``promoted`` comes from a release before 2025.12. The earliest such bound seen.
+        self._older_than: Release | None = None
         self._learning = False  # a call is asking the server its release right now
         if server_version is not None:
             try:
@@ -959,12 +967,36 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             raise InvalidRequest(errors)
 
     def _change_errors(self, changes: Mapping[str, Any]) -> dict[str, list[str]]:
-        return _changes.change_errors(
-            changes,
-            validate=self.validate,
-            release=self._release,
-            shown=self._release_text or "",
-        )
+        release, shown = self._checked_release()
+        return _changes.change_errors(changes, validate=self.validate, release=release, shown=shown)
+
+    def _checked_release(self) -> tuple[Release | None, str]:
+        """The release changes are checked against, and how messages name it: the server's
+        when known; else, when its answers showed it older than some release, the last
+        release before that (every rule that depends on the release then holds as for the
+        server); else None.
+        """
+        if self._release is not None:
+            return self._release, self._release_text or str(self._release)
+        if self._older_than is not None:
+            before = Release(*self._older_than[:2], 0)
+            last = (
+                Release(before.year, before.month - 1, 9999)
+                if before.month > 1
+                else (Release(before.year - 1, 12, 9999))
+            )
+            return last, f"a release before {self._older_than} (as its answers show)"
+        return None, ""
+
+    def _note_shape(self, source: PlexSource) -> None:
+        """Learn from a source the server sent what its release is older than, when unknown."""
+        if self._release is not None:
+            return
+        for name in _ANSWER_BOUNDS:
+            if isinstance(getattr(source, name), Unset):
+                bound = _releases.ADDED_IN[name]
+                if self._older_than is None or bound < self._older_than:
+                    self._older_than = bound
 
     # -- the server's release --
 
@@ -1064,9 +1096,21 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         page_size = options.pop("page_size", DEFAULT_PAGE_SIZE)
         timeout = options.pop("timeout", NOT_GIVEN)
         filters = {key: value for key, value in options.items() if value is not NOT_GIVEN}
-        query = list_query(filters, page_size, self._release, self._release_text or "")
+        query = list_query(filters, page_size, *self._checked_release())
         _check_timeout(timeout)
-        return self._iterate(Pager(query, page_size, timeout))
+        return self._iterate(Pager(query, page_size, timeout, filters))
+
+    def _before_listing(self, pager: Pager) -> Flow[None]:
+        """Before the first page: when a filter or the ordering names a field some releases
+        lack, learn the release (once per client) and refuse what it lacks: the server would
+        silently ignore it, listing every source.
+        """
+        if self._release_settled or not pager.needs_release:
+            return
+        yield from self._learn_release(pager.timeout)
+        release, shown = self._checked_release()
+        if release is not None:
+            list_query(pager.filters, pager.page_size, release, shown)
 
     def _iterate(self, pager: Pager) -> _ListT:
         """Fetch page after page as ``pager`` says, yielding their sources (sync or async)."""
@@ -1094,10 +1138,10 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         """Validate and build the request, or raise before anything is sent."""
         _require_mapping(changes)
         try:
+            release, shown = self._checked_release()
             content = _changes.build_body(
-                slug, changes, validate=self.validate, release=self._release,
-                shown=self._release_text or "",
-            )  # fmt: skip
+                slug, changes, validate=self.validate, release=release, shown=shown
+            )
         except (AttributeError, TypeError) as exc:  # validate=False and a value of no JSON type
             raise InvalidRequest({"changes": [f"Cannot be sent as JSON: {exc}"]}) from None
         call_timeout = self.timeout if isinstance(timeout, NotGiven) else _check_timeout(timeout)
@@ -1253,9 +1297,12 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         if outcome.is_success:
             try:
                 self._refuse_echoed_credentials(outcome)
-                return prepared.finish(
+                result = prepared.finish(
                     outcome, prepared.secrets, attempts, elapsed, where["request_id"]
                 )
+            except NotApplied as exc:
+                self._note_shape(exc.source)
+                raise
             except ValueError as exc:
                 raise UnexpectedResponse(
                     str(exc),
@@ -1265,6 +1312,11 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                     ),
                     **where,
                 ) from None
+            if isinstance(result, RawResponse):
+                self._note_shape(result.source)
+            elif isinstance(result, Page) and result.results:
+                self._note_shape(result.results[0])
+            return result
         raise _answers.api_error(outcome, prepared.secrets, where, prepared.not_found)
 
 

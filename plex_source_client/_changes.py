@@ -317,6 +317,11 @@ def is_writable_in(field: Field, source: Mapping[str, Any]) -> bool:
     return field.wire in source and (field.wire != "icon" or "icon_url" in source)
 
 
+def _release_words(shown: str) -> str:
+    """``2024.8.2`` as ``authentik 2024.8.2``; a description (``a release before ...``) as is."""
+    return f"authentik {shown}" if shown[:1].isdigit() else shown
+
+
 def needs_release(changes: Mapping[str, object], *, validate: bool = True) -> bool:
     """Whether checking ``changes`` depends on the server's release: a field not every release
     can write, or (when values are checked) a slug over 50 characters (every release takes
@@ -348,9 +353,19 @@ def change_errors(
     if release is not None:
         errors.update(release_errors(changes, release, shown or str(release)))
     if validate:
+        limit = slug_max_length(release)
         for name, value in changes.items():
             if name in FIELDS_BY_NAME and name not in errors:
                 problems = check_field(FIELDS_BY_NAME[name], value, release)
+                if problems and FIELDS_BY_NAME[name].wire == "slug" and limit is not None:
+                    too_long = f"Ensure this field has no more than {limit} characters."
+                    problems = [
+                        f"{p} (this server runs {_release_words(shown or str(release))}: slugs "
+                        f"longer than {limit} characters need 2025.12 or newer)"
+                        if p == too_long
+                        else p
+                        for p in problems
+                    ]
                 if problems:
                     errors[name] = problems
     return errors

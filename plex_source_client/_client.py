@@ -62,6 +62,7 @@ class PlexSourceClient(
         return self._drive(self._diff_flow(slug, changes, timeout))
 
     def _iterate(self, pager: Pager) -> Iterator[PlexSource]:
+        self._drive(self._before_listing(pager))
         while True:
             prepared = self._prepare_page(pager)
             page = self._drive(self._request_flow(prepared))
@@ -71,7 +72,11 @@ class PlexSourceClient(
                 return
 
     def _drive(self, flow: Flow[_T]) -> _T:
-        step = next(flow)
+        try:
+            step = next(flow)
+        except StopIteration as done:  # a flow with nothing to send
+            finished: _T = done.value
+            return finished
         while True:
             outcome: Outcome = None
             if isinstance(step, Send):

@@ -197,7 +197,9 @@ class NotApplied(_AnsweredError):
     field is an :class:`InvalidRequest` before anything is sent). ``not_applied`` and
     ``applied`` name the fields by the keyword names you used; ``needs`` maps each field not
     applied to the release that made it writable (``{"promoted": "2025.12"}``); ``source`` is
-    the source as the server now has it (a :class:`~plex_source_client.PlexSource`).
+    the source as the server now has it (a :class:`~plex_source_client.PlexSource`). With a
+    release given (``server_version``) or learned, the server behaved older than it: the
+    message says so (``believed``).
     """
 
     def __init__(
@@ -207,6 +209,7 @@ class NotApplied(_AnsweredError):
         applied: tuple[str, ...],
         source: PlexSource,
         needs: Mapping[str, str] | None = None,
+        believed: str | None = None,
         **where: Any,
     ) -> None:
         self.not_applied = not_applied
@@ -214,20 +217,36 @@ class NotApplied(_AnsweredError):
         self.source = source
         self.needs: dict[str, str] = dict(needs or {})
         them = "it" if len(not_applied) == 1 else "them"
-        releases = sorted(set(self.needs.values()))
-        release_part = f" (authentik {' / '.join(releases)} or newer)" if releases else ""
+        by_release: dict[str, list[str]] = {}
+        for name, since in self.needs.items():
+            by_release.setdefault(since, []).append(name)
+        needs_part = "; ".join(
+            f"{_and(names)} {'needs' if len(names) == 1 else 'need'} authentik {since} or newer"
+            for since, names in by_release.items()
+        )
+        if believed is not None:
+            hint = (
+                f"the server behaves older than authentik {believed}, the release given or "
+                "learned: fix server_version"
+            )
+        else:
+            hint = "set server_version to have such fields refused before sending"
         applied_part = (
-            f"; the other fields ({', '.join(applied)}) were applied"
+            f"the other fields ({', '.join(applied)}) were applied"
             if applied
-            else "; nothing was changed"
+            else "nothing was changed"
         )
         super().__init__(
-            f"not applied: {', '.join(not_applied)}: the server ignored {them}, as an "
-            f"authentik release that cannot write {them} does{release_part}; set server_version "
-            f"to have such fields refused before sending{applied_part}",
+            f"not applied: {', '.join(not_applied)}: the server ignored {them}"
+            + (f" ({needs_part})" if needs_part else "")
+            + f"; {applied_part}; {hint}",
             body=None,
             **where,
         )
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class TransportError(PlexSourceError):

@@ -197,6 +197,7 @@ class Pager:
         "bound",
         "count",
         "fetched",
+        "filters",
         "page",
         "page_size",
         "query",
@@ -204,8 +205,15 @@ class Pager:
         "timeout",
     )
 
-    def __init__(self, query: list[tuple[str, str]], page_size: int, timeout: Any) -> None:
+    def __init__(
+        self,
+        query: list[tuple[str, str]],
+        page_size: int,
+        timeout: Any,
+        filters: Mapping[str, object] | None = None,
+    ) -> None:
         self.query = query
+        self.filters = dict(filters or {})
         #: Filters on fields some releases lack: a server without the field ignores the filter.
         self.release_filters = tuple(name for name, _ in query if name in ADDED_IN)
         self.page_size = page_size
@@ -214,6 +222,16 @@ class Pager:
         self.fetched = 0
         self.bound: int | None = None
         self.count = 0
+
+    @property
+    def needs_release(self) -> bool:
+        """Whether a filter or an ordering term names a field some releases lack."""
+        if self.release_filters:
+            return True
+        ordering = self.filters.get("ordering")
+        return isinstance(ordering, str) and any(
+            term.strip().removeprefix("-") in WRITABLE_IN for term in ordering.split(",")
+        )
 
     def params(self) -> list[tuple[str, str]]:
         """The query of the page to fetch now."""

@@ -357,7 +357,7 @@ def test_a_field_the_source_lacks_is_not_sent_and_reported(
 ) -> None:
     code, out, err = run(capsys, "update", "plex", "--promoted", "--name", "Renamed")
     assert code == 4
-    how = "not sent: the source, as the server sent it, has no such field"
+    how = "not sent: the source, as the server sent it, shows it cannot write it"
     assert err == f"plex-source: plex: {NOT_APPLIED_PROMOTED.format(how=how)}\n"
     assert out.startswith('Plex source "plex" as authentik now has it; not applied: promoted (')
     assert "* name " in out
@@ -375,7 +375,7 @@ def test_a_field_the_server_ignored_is_reported_with_no_read(
         "--output", "json",
     )  # fmt: skip
     assert code == 4
-    how = "the server ignored it: its answer has no such field"
+    how = "the server ignored it: its answer shows it cannot write it"
     assert err == f"plex-source: plex: {NOT_APPLIED_PROMOTED.format(how=how)}\n"
     result = one_json(out)
     assert result["outcome"] == "not_applied"
@@ -383,8 +383,8 @@ def test_a_field_the_server_ignored_is_reported_with_no_read(
     assert result["status_code"] == 200
     assert result["request_id"]
     assert result["drift"] == {
-        "promoted": "not applied: the server's answer has no such field (its authentik release "
-        "lacks it)"
+        "promoted": "not applied: the server's answer shows it cannot write it (its authentik "
+        "release lacks it)"
     }
     assert "promoted" not in result["source"]
     assert patches(env) == [{"name": "Renamed", "promoted": True}]
@@ -392,10 +392,27 @@ def test_a_field_the_server_ignored_is_reported_with_no_read(
 
 
 @release_2024_8_unknown
-def test_a_long_slug_is_left_to_the_server_when_the_release_is_unknown(
+def test_a_long_slug_is_refused_when_the_source_read_shows_an_older_release(
     env: FakeAuthentik, capsys: Capture
 ) -> None:
+    """The release unknown, the source read first has no ``promoted``: the server runs a
+    release before 2025.12, whose 50-character limit applies before sending.
+    """
     code, _, err = run(capsys, "update", "plex", "--new-slug", LONG_SLUG)
+    assert code == 1
+    assert err == (
+        "plex-source: plex: new_slug: Ensure this field has no more than 50 characters. (this "
+        "server runs a release before 2025.12 (as its answers show): slugs longer than 50 "
+        "characters need 2025.12 or newer)\n"
+    )
+    assert patches(env) == []
+
+
+@release_2024_8_unknown
+def test_a_long_slug_is_left_to_the_server_without_a_read(
+    env: FakeAuthentik, capsys: Capture
+) -> None:
+    code, _, err = run(capsys, "update", "plex", "--new-slug", LONG_SLUG, "--no-read")
     assert code == 1  # refused by the server itself
     assert err == "plex-source: plex: slug: Ensure this field has no more than 50 characters.\n"
 

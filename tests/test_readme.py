@@ -55,6 +55,20 @@ def test_the_user_test_fails_when_the_script_is_wrong(pytester: pytest.Pytester)
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(failed=1)
 
 
+def test_the_readme_test_across_releases_passes_on_each(pytester: pytest.Pytester) -> None:
+    """The README's "one test against every release" example: one pass per release; a
+    script that expects the wrong outcome fails on each.
+    """
+    block = re.search(r"```python\n(import pytest\n.*?def test_promote_or_say_why_not.*?)```",
+                      README, re.DOTALL)  # fmt: skip
+    assert block, "README has no test-across-releases block"
+    pytester.makepyfile(test_releases=block.group(1))
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=3)
+    broken = block.group(1).replace('release != "2026.2"', 'release == "2026.2"')
+    pytester.makepyfile(test_releases=broken)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1, failed=2)
+
+
 def test_the_readme_plan_is_valid() -> None:
     import tomllib
 
@@ -170,7 +184,12 @@ def test_the_readme_cli_examples_run_against_plex_source_fake(tmp_path: Path) ->
 #: errors example), run against a fake authentik: only what points at the reader's own server
 #: is replaced (its URL and token, the secret file, the client an example assumes exists).
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
-SELF_TESTED = ("def test_disable_source", "What the fake offers", "FakeAuthentik() as fake")
+SELF_TESTED = (
+    "def test_disable_source",
+    "What the fake offers",
+    "FakeAuthentik() as fake",
+    "def test_promote_or_say_why_not",
+)
 
 
 def _fake_run_blocks() -> list[str]:

@@ -33,6 +33,10 @@ ENDPOINT = f"/sources/plex/{SLUG}/"
 VERSION = "/admin/version/"
 LONG_SLUG = "s" * 60
 ON_2024_8 = "this server runs 2024.8.2"
+SLUG_HINT = (
+    "Ensure this field has no more than 50 characters. (this server runs authentik 2024.8.2: "
+    "slugs longer than 50 characters need 2025.12 or newer)"
+)
 ICON_RO = f"(before, it is the read-only icon URL); {ON_2024_8}"
 
 
@@ -215,7 +219,7 @@ def test_a_version_answer_echoing_the_token_is_not_believed(
     [
         ({"promoted": True}, "promoted", f"promoted needs authentik 2025.12 or newer; {ON_2024_8}"),
         ({"icon": "x.svg"}, "icon", f"icon can be set from authentik 2025.12 on {ICON_RO}"),
-        ({"new_slug": LONG_SLUG}, "new_slug", "Ensure this field has no more than 50 characters."),
+        ({"new_slug": LONG_SLUG}, "new_slug", SLUG_HINT),
     ],
 )  # fmt: skip
 def test_on_2024_8_newer_fields_and_long_slugs_are_refused_before_sending(

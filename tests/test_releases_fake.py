@@ -260,7 +260,7 @@ def test_on_2024_6_an_ignored_filter_is_caught_in_the_answer(socket_twin: Twin) 
     """Release unknown: the server ignores the filter and lists everything; the sources it
     returns lack the field, which gives it away: never a silently unfiltered list.
     """
-    fake = started("2024.6")
+    fake = started("2024.6", version_endpoint=False)
     try:
         with pytest.raises(UnexpectedResponse, match="ignored the filter group_matching_mode"):
             socket_twin.list_sources(options(fake), group_matching_mode="name_link")
@@ -274,5 +274,88 @@ def test_on_2024_8_2_the_group_matching_filter_filters(socket_twin: Twin) -> Non
         fake.add_source(slug="linked", group_matching_mode="name_link")
         listed = socket_twin.list_sources(options(fake), group_matching_mode="name_link")
         assert [s.slug for s in listed] == ["linked"]
+    finally:
+        fake.stop()
+
+
+# -- the release unknown, but the answers tell ------------------------------------------------
+
+
+def test_once_an_answer_shows_an_older_release_its_rules_apply_before_sending() -> None:
+    """Version endpoint blocked: after a GET shows a source without ``promoted``, the client
+    knows the server runs a release before 2025.12: its slug limit and its lack of
+    ``promoted`` are checked before anything is sent.
+    """
+    fake = started("2024.8.2", version_endpoint=False)
+    try:
+        with fake.client(server_version=None) as client:
+            client.get("plex")
+            with pytest.raises(InvalidRequest) as caught:
+                client.update("plex", new_slug=LONG_SLUG, promoted=True)
+            assert caught.value.errors == {
+                "promoted": [
+                    "promoted needs authentik 2025.12 or newer; this server runs a release "
+                    "before 2025.12 (as its answers show)"
+                ],
+                "new_slug": [
+                    "Ensure this field has no more than 50 characters. (this server runs a "
+                    "release before 2025.12 (as its answers show): slugs longer than 50 "
+                    "characters need 2025.12 or newer)"
+                ],
+            }
+            assert client.server_version is None  # still unknown: only bounded
+        # The answer already told enough: no version request, no PATCH.
+        assert [r.path for r in fake.requests] == ["/api/v3/sources/plex/plex/"]
+    finally:
+        fake.stop()
+
+
+def test_not_applied_says_which_release_each_field_needs_and_what_helps() -> None:
+    fake = started("2024.6", version_endpoint=False)
+    try:
+        with fake.client(server_version=None) as client, pytest.raises(NotApplied) as caught:
+            client.update("plex", promoted=True, group_matching_mode="name_link", name="P")
+        message = str(caught.value)
+        assert caught.value.needs == {"promoted": "2025.12", "group_matching_mode": "2024.8"}
+        assert "(promoted needs authentik 2025.12 or newer; group_matching_mode needs " in message
+        assert "the other fields (name) were applied" in message
+        assert "; set server_version to have such fields refused before sending" in message
+    finally:
+        fake.stop()
+
+
+def test_not_applied_under_a_wrong_server_version_says_to_fix_it() -> None:
+    fake = started("2024.8.2")
+    try:
+        with fake.client(server_version="2026.2") as client, pytest.raises(NotApplied) as caught:
+            client.update("plex", promoted=True)
+        assert (
+            "; the server behaves older than authentik 2026.2, the release given or learned: "
+            "fix server_version" in str(caught.value)
+        )
+    finally:
+        fake.stop()
+
+
+def test_list_learns_the_release_before_a_filter_it_would_ignore(socket_twin: Twin) -> None:
+    fake = started("2024.6")
+    try:
+        with pytest.raises(InvalidRequest) as caught:
+            socket_twin.list_sources(options(fake), group_matching_mode="name_link")
+        assert "this server runs 2024.6 (it would ignore the filter)" in str(caught.value)
+        assert paths(fake) == ["GET /api/v3/admin/version/"]  # no page was read
+        with pytest.raises(InvalidRequest, match=r"ordering by promoted needs authentik 2025\.12"):
+            socket_twin.list_sources(options(fake), ordering="-promoted")
+    finally:
+        fake.stop()
+
+
+def test_list_orders_by_promoted_on_2026(socket_twin: Twin) -> None:
+    fake = started("2026.2")
+    try:
+        fake.add_source(slug="a-promoted", promoted=True)
+        listed = socket_twin.list_sources(options(fake), ordering="-promoted,slug")
+        assert [s.slug for s in listed] == ["a-promoted", "plex"]
+        assert fake.requests[0].path == "/api/v3/admin/version/"
     finally:
         fake.stop()

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .._changes import FIELDS_BY_NAME
+from .._changes import FIELDS_BY_NAME, is_writable_in
 from .._diff import differs, stored
 
 
@@ -28,9 +28,9 @@ def find_drift(changes: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[
         field = FIELDS_BY_NAME.get(name)
         if field is None:
             continue
-        if field.wire not in returned:
+        if not is_writable_in(field, returned):  # missing; or icon without icon_url
             drift[name] = (
-                "not applied: the server's answer has no such field (its authentik release "
+                "not applied: the server's answer shows it cannot write it (its authentik release "
                 "lacks it)"
             )
             continue

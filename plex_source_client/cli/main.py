@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version",
         action="version",
-        version=f"plex-source-client {__version__} (authentik API {AUTHENTIK_API_VERSION})",
+        version=f"plex-source-client {__version__} (spec: authentik API {AUTHENTIK_API_VERSION}; "
+        "serves authentik 2024.x to 2026.x)",
         help="print the package version and the authentik API version of the bundled spec",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

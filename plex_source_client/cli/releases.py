@@ -52,9 +52,10 @@ def given_release(
     if text is None:
         return None
     try:
-        return parse_release(text), text.strip()
+        release = parse_release(text)
     except ValueError as exc:
         raise UsageError(f"{where}: {shorten(exc, MESSAGE_LIMIT)}") from None
+    return release, str(release)  # shown as parsed: "2024.06" is 2024.6
 
 
 #: How a run names a problem: ``(item, field, message) -> line`` (``update`` in its options'
@@ -81,20 +82,12 @@ def release_problems(
     it cannot write, and (with ``validate``) a slug longer than it takes.
     """
     from .._changes import change_errors
-    from .._releases import slug_max_length
 
-    problems = []
-    limit = slug_max_length(release)
+    problems: list[str] = []
     for item in items:
         errors = change_errors(item.changes, validate=validate, release=release, shown=shown)
         for field, messages in errors.items():
-            for message in messages:
-                if field == "new_slug" and limit is not None and "characters" in message:
-                    message += (
-                        f" (this server runs authentik {shown}: slugs longer than {limit} "
-                        "characters need 2025.12 or newer)"
-                    )
-                problems.append(name(item, field, message))
+            problems.extend(name(item, field, message) for message in messages)
     return problems
 
 
@@ -191,9 +184,9 @@ def not_applied_message(
     """
     them = "it" if len(not_applied) == 1 else "them"
     if patched:
-        what = f"the server ignored {them}: its answer has no such field"
+        what = f"the server ignored {them}: its answer shows it cannot write {them}"
     else:
-        what = "not sent: the source, as the server sent it, has no such field"
+        what = f"not sent: the source, as the server sent it, shows it cannot write {them}"
     what += f", so the server's authentik release lacks {them}{needs_text(not_applied)}"
     if applied:
         rest = f"the other fields ({', '.join(applied)}) were applied"
