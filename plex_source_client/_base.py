@@ -589,10 +589,6 @@ class _Prepared(Generic[_T]):
         self.expected = expected
 
 
-#: The fields whose absence from an answer bounds the server's release (the others a release
-#: added are read-only or come with one of these).
-_ANSWER_BOUNDS: Final = ("promoted", "group_matching_mode", "user_path_template")
-
 #: How often a call waiting for another's version request looks whether it has ended (s).
 _LEARNING_POLL: Final = 0.02
 
@@ -979,24 +975,19 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         if self._release is not None:
             return self._release, self._release_text or str(self._release)
         if self._older_than is not None:
-            before = Release(*self._older_than[:2], 0)
-            last = (
-                Release(before.year, before.month - 1, 9999)
-                if before.month > 1
-                else (Release(before.year - 1, 12, 9999))
-            )
-            return last, f"a release before {self._older_than} (as its answers show)"
+            return _releases.release_before(self._older_than)
         return None, ""
 
     def _note_shape(self, source: PlexSource) -> None:
         """Learn from a source the server sent what its release is older than, when unknown."""
         if self._release is not None:
             return
-        for name in _ANSWER_BOUNDS:
-            if isinstance(getattr(source, name), Unset):
-                bound = _releases.ADDED_IN[name]
-                if self._older_than is None or bound < self._older_than:
-                    self._older_than = bound
+        present = [name for name in _releases.BOUNDING_FIELDS if not isinstance(
+            getattr(source, name), Unset
+        )]  # fmt: skip
+        bound = _releases.older_than(present)
+        if bound is not None and (self._older_than is None or bound < self._older_than):
+            self._older_than = bound
 
     # -- the server's release --
 

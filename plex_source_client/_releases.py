@@ -13,7 +13,7 @@ A release is written as authentik writes it: ``2025.12`` (the same as ``2025.12.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Final, NamedTuple
 
 
@@ -101,3 +101,28 @@ def slug_max_length(release: Release | None) -> int | None:
     if release is None or release >= SLUG_LIMIT_DROPPED_IN:
         return None
     return 50
+
+
+#: The fields whose absence from a source bounds its server's release (the others a release
+#: added are read-only or come with one of these).
+BOUNDING_FIELDS: Final = ("promoted", "group_matching_mode", "user_path_template")
+
+
+def older_than(present: Container[str]) -> Release | None:
+    """The earliest release a server sending a source with the fields ``present`` must be
+    older than (a source without ``promoted``: 2025.12), or None when nothing shows.
+    """
+    bounds = [ADDED_IN[name] for name in BOUNDING_FIELDS if name not in present]
+    return min(bounds) if bounds else None
+
+
+def release_before(bound: Release) -> tuple[Release, str]:
+    """A release to check changes against for a server older than ``bound`` (every rule that
+    depends on the release then holds as for that server), and how messages name it.
+    """
+    last = (
+        Release(bound.year, bound.month - 1, 9999)
+        if bound.month > 1
+        else Release(bound.year - 1, 12, 9999)
+    )
+    return last, f"a release before {bound} (as its answers show)"

@@ -573,3 +573,19 @@ def test_not_applied_ranks_with_drift_after_failures_and_refusals() -> None:
     assert exit_code([not_applied, result("rejected")]) == 1
     assert exit_code([not_applied, result("failed")]) == 3
     assert exit_code([result("applied"), result("unchanged")]) == 0
+
+
+@release_2024_8_unknown
+@pytest.mark.parametrize("command", ["plan", "apply"])
+def test_plan_and_apply_agree_on_a_long_slug_the_source_shows_too_long(
+    env: FakeAuthentik, capsys: Capture, tmp_path: Path, command: str
+) -> None:
+    """Release unknown; the source read has no ``promoted``: both refuse the 60-character
+    rename the server's release would refuse, and neither sends it.
+    """
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps([{"slug": "plex", "changes": {"new_slug": LONG_SLUG}}]))
+    code, _, err = run(capsys, command, str(plan))
+    assert code == 1
+    assert "slugs longer than 50 characters need 2025.12 or newer" in err
+    assert patches(env) == []
