@@ -39,7 +39,10 @@ def main() -> None:
     cli = subprocess.run(
         [str(venv / "bin" / "plex-source"), "--version"], capture_output=True, text=True, check=True
     )
-    expected = f"plex-source-client {plex_source_client.__version__} (authentik API 2024.8.2)"
+    expected = (
+        f"plex-source-client {plex_source_client.__version__} (spec: authentik API 2024.8.2; "
+        "serves authentik 2024.x to 2026.x)"
+    )
     assert cli.stdout.strip() == expected, cli.stdout
     demo = subprocess.run(
         [str(venv / "bin" / "plex-source"), "demo"], capture_output=True, text=True, check=True

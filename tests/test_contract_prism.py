@@ -127,14 +127,16 @@ def test_facade_reads_satisfy_the_spec(
 ) -> None:
     """get() and list() (every filter the spec lists, typed as it says) and diff()'s GET."""
     if kind == "sync":
-        with PlexSourceClient(url=prism.url, token=TOKEN) as client:
+        with PlexSourceClient(url=prism.url, token=TOKEN, server_version=RELEASE) as client:
             source = client.get("my-plex")
             listed = list(client.list(page_size=7, **filters))
             client.diff("my-plex", name="x")
     else:
 
         async def run() -> tuple[PlexSource, list[PlexSource]]:
-            async with AsyncPlexSourceClient(url=prism.url, token=TOKEN) as client:
+            async with AsyncPlexSourceClient(
+                url=prism.url, token=TOKEN, server_version=RELEASE
+            ) as client:
                 got = await client.get("my-plex")
                 sources = [s async for s in client.list(page_size=7, **filters)]
                 await client.diff("my-plex", name="x")
