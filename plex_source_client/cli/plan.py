@@ -92,6 +92,7 @@ def compare(
     sees the state the items before it on the same slug would leave. Pure.
     """
     from .._diff import compute_diff
+    from .._errors import NotFound
     from .._models import PlexSource
     from .releases import lacking_fields
 
@@ -99,6 +100,12 @@ def compare(
     plans = []
     for item in items:
         current = state.get(item.slug)
+        slug = item.slug  # the source's slug now: the new one when already renamed
+        target = item.renamed_to
+        if isinstance(current, NotFound) and target is not None:
+            renamed = state.get(target)
+            if isinstance(renamed, PlexSource):  # an earlier run applied the rename
+                current, slug = renamed, target
         if current is None:  # renamed away by an earlier item: the PATCH would be a 404
             message = "no Plex source would have this slug: an earlier item renames it"
             plans.append(ItemPlan(item.index, item.slug, "not_found", message=message))
@@ -136,9 +143,9 @@ def compare(
         try:
             new = PlexSource.from_dict(after)
         except Exception:  # noqa: BLE001 - an unchecked value (--no-validate): unknown state
-            state.pop(item.slug, None)
+            state.pop(slug, None)
             continue
-        state[item.slug] = None if new.slug != item.slug else new
+        state[slug] = None if new.slug != slug else new
         state[new.slug] = new
     return plans
 
@@ -221,9 +228,22 @@ def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -
 async def _read(
     items: list[PlanItem], client: AsyncPlexSourceClient, concurrency: int
 ) -> dict[str, PlexSource | PlexSourceError]:
+    from .._errors import NotFound
     from .reading import read_slugs
 
-    return await read_slugs((item.slug for item in items), client, concurrency=concurrency)
+    read = await read_slugs((item.slug for item in items), client, concurrency=concurrency)
+    # An item whose source is gone but whose new slug names one: an earlier run renamed it.
+    targets = [
+        target
+        for item in items
+        if isinstance(read.get(item.slug), NotFound)
+        and (target := item.renamed_to) is not None
+        and target not in read
+    ]
+    if targets:
+        renamed = await read_slugs(targets, client, concurrency=concurrency)
+        read.update((slug, source) for slug, source in renamed.items() if slug not in read)
+    return read
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -37,6 +37,16 @@ class PlanItem:
     changes: dict[str, Any]
 
     @property
+    def renamed_to(self) -> str | None:
+        """The slug this item renames its source to (trimmed, as it is sent), if any: where the
+        source is found when an earlier run already applied the rename.
+        """
+        new_slug = self.changes.get("new_slug")
+        if not isinstance(new_slug, str) or new_slug.strip() in ("", self.slug):
+            return None
+        return new_slug.strip()
+
+    @property
     def slugs(self) -> set[str]:
         """Every slug this item touches: the source's and, for a rename, the new one."""
         new_slug = self.changes.get("new_slug")

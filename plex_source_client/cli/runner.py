@@ -56,7 +56,8 @@ REJECTED: frozenset[Outcome] = frozenset({"rejected", "not_found"})
 @attrs.frozen
 class ItemResult:
     """How one item ended. ``errors`` are the server's field errors (as ``BadRequest.errors``),
-    ``drift`` what ``--check`` found, ``message`` a one-line reason for anything but applied.
+    ``drift`` what ``--check`` found, ``message`` a one-line reason for anything but applied
+    (for an applied item: where it was found, when an earlier run had renamed it).
     ``unchanged``: the server already had every planned value, so nothing was sent.
     ``not_applied``: the server's authentik release lacks some planned fields (named in
     ``not_applied``): the PATCH's answer had no such field, or the source read before it had
@@ -220,13 +221,31 @@ async def run_plan(
             **more,
         )
 
+    async def renamed_source(item: PlanItem) -> PlexSource | None:
+        """The source an earlier run already renamed as ``item`` asks, if the new slug names
+        one: re-running a plan that renames is then a no-op, not a 404.
+        """
+        target = item.renamed_to
+        if target is None:
+            return None
+        try:
+            return current.get(target) or await client.get(target)
+        except PlexSourceError:
+            return None
+
     async def run_one(item: PlanItem) -> ItemResult:
         changes = item.changes
         sent = None
         lacking: list[str] = []
+        slug = item.slug  # the source's slug now: the new one when already renamed
         if read:
             try:
                 source = current.get(item.slug) or await client.get(item.slug)
+            except NotFound as error:
+                renamed = await renamed_source(item)
+                if renamed is None:
+                    return result_for_error(item, error)
+                source, slug = renamed, renamed.slug
             except PlexSourceError as error:
                 return result_for_error(item, error)
             # Fields the source shows its release lacks (the release unknown, else they were
@@ -237,20 +256,23 @@ async def run_plan(
             if diff.unchanged and lacking:
                 return not_applied(item, lacking, [], source)
             if diff.unchanged:
+                already = f" (already renamed to {slug!r})" if slug != item.slug else ""
                 return ItemResult(
                     index=item.index,
                     slug=item.slug,
                     outcome="unchanged",
-                    message="the server already has every planned value: nothing was sent",
+                    message="the server already has every planned value"
+                    f"{already}: nothing was sent",
+                    new_slug=slug if slug != item.slug else None,
                     sent=[],
                     source=redact_json(source.to_dict(), ()) if keep_sources else None,
                 )
             changes = diff.patch()
             sent = list(changes)
         try:
-            raw = await client.update_raw(item.slug, changes)
+            raw = await client.update_raw(slug, changes)
         except NotApplied as error:  # 2xx, but the answer lacks fields: the server ignored them
-            current.pop(item.slug, None)
+            current.pop(slug, None)
             if read:
                 current[error.source.slug] = error.source
             where = {
@@ -260,10 +282,10 @@ async def run_plan(
             }
             return not_applied(item, [*lacking, *error.not_applied], sent, error.source, **where)
         except PlexSourceError as error:
-            current.pop(item.slug, None)  # unknown now: the next item of the group reads again
+            current.pop(slug, None)  # unknown now: the next item of the group reads again
             return result_for_error(item, error)
         if read:
-            current.pop(item.slug, None)
+            current.pop(slug, None)
             current[raw.source.slug] = raw.source
         if lacking:
             where = {
@@ -278,6 +300,9 @@ async def run_plan(
             index=item.index,
             slug=item.slug,
             outcome="applied",
+            message=f"found at its new slug {slug!r}: an earlier run renamed it"
+            if slug != item.slug
+            else None,
             status_code=raw.status_code,
             request_id=raw.request_id,
             attempts=raw.attempts,
