@@ -19,17 +19,12 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from .._display import FIELD_ORDER
 from .._releases import ADDED_IN, ICON_WRITABLE_IN, Release, has_field
 
 #: Every field of a Plex source in any release, in the serializer's order (authentik
-#: 2026.2.2's ``PlexSource`` schema).
-SOURCE_FIELDS: Final = (
-    "pk", "name", "slug", "enabled", "promoted", "authentication_flow", "enrollment_flow",
-    "user_property_mappings", "group_property_mappings", "component", "verbose_name",
-    "verbose_name_plural", "meta_model_name", "policy_engine_mode", "user_matching_mode",
-    "managed", "user_path_template", "icon", "icon_url", "icon_themed_urls",
-    "group_matching_mode", "client_id", "allowed_servers", "allow_friends", "plex_token",
-)  # fmt: skip
+#: 2026.2.2's ``PlexSource`` schema; the client shows sources in the same order).
+SOURCE_FIELDS: Final = FIELD_ORDER
 
 #: Fields computed from ``icon`` (never set directly).
 DERIVED_FIELDS: Final = ("icon_url", "icon_themed_urls")
