@@ -281,6 +281,14 @@ def test_the_server_version_given_is_not_asked(
     assert env.requests == []  # refused from what was given: not even a read
 
 
+@release_2024_8
+def test_a_given_release_is_shown_as_parsed(env: FakeAuthentik, capsys: Capture) -> None:
+    """``2024.06`` is release 2024.6: messages name it so, never as typed."""
+    code, _, err = run(capsys, "update", "plex", "--promoted", "--server-version", " 2024.06 ")
+    assert code == 2
+    assert "promoted needs authentik 2025.12 or newer; this server runs 2024.6\n" in err
+
+
 @new_release
 def test_the_option_wins_over_the_variable(
     env: FakeAuthentik, capsys: Capture, monkeypatch: pytest.MonkeyPatch
