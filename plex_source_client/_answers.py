@@ -302,7 +302,7 @@ RESPONSE_FIELD_TYPES: Final[Mapping[str, str]] = {
 
 #: ``required`` of ``PlexSource`` as generate.sh generates it (codegen/spec-corrections.yaml):
 #: every field every release has, as every real answer carries them all. An answer from a
-#: known release must also carry the fields that release added (:func:`required_fields`).
+#: known release must also carry the fields that release added (:func:`require_release_fields`).
 REQUIRED_RESPONSE_FIELDS: Final = (
     "pk",
     "name",
@@ -354,22 +354,6 @@ def _is_themed(value: Any) -> bool:
     if type(value) is not dict:
         return False
     return all(_is_nullable_str(value.get(key)) for key in ("light", "dark"))
-
-
-def required_fields(release: Release | None) -> tuple[str, ...]:
-    """The fields an answer from a server of ``release`` must carry (None: unknown release,
-    so only those every release has).
-    """
-    if release is None:
-        return REQUIRED_RESPONSE_FIELDS
-    cached = _REQUIRED_BY_RELEASE.get(release)
-    if cached is None:
-        added = tuple(name for name in ADDED_IN if has_field(release, name))
-        cached = _REQUIRED_BY_RELEASE[release] = REQUIRED_RESPONSE_FIELDS + added
-    return cached
-
-
-_REQUIRED_BY_RELEASE: dict[Release, tuple[str, ...]] = {}
 
 
 #: The JSON type checks, made on every answer (cheap); UUID formats are checked only when the
@@ -452,18 +436,14 @@ def _wrong(name: str, expected: str, value: Any) -> str:
 
 
 def source_problem(
-    data: Any,
-    checks: Mapping[str, Callable[[Any], bool]] = _FORMAT_CHECKS,
-    release: Release | None = None,
+    data: Any, checks: Mapping[str, Callable[[Any], bool]] = _FORMAT_CHECKS
 ) -> str | None:
-    """Why ``data`` (parsed JSON) is not a Plex source (from a server of ``release``, when
-    known), or None when it is one.
-    """
+    """Why ``data`` (parsed JSON) is not a Plex source, or None when it is one."""
     if not isinstance(data, dict):
         return f"expected a JSON object, got {_json_type(data)}"
-    missing = [name for name in required_fields(release) if name not in data]
+    missing = [name for name in REQUIRED_RESPONSE_FIELDS if name not in data]
     if missing:
-        return f"missing required field(s): {', '.join(missing)}{_hint(missing, release)}"
+        return f"missing required field(s): {', '.join(missing)}"
     wrong = [
         _wrong(name, expected, data[name])
         for name, expected in RESPONSE_FIELD_TYPES.items()
@@ -489,7 +469,9 @@ def _success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
 
 
 def require_release_fields(source: PlexSource, release: Release) -> None:
-    """ValueError when ``source`` (parsed as from any release) lacks a field ``release`` has."""
+    """ValueError when ``source`` (parsed as from any release) lacks a field ``release`` has;
+    the message allows that the release, not the answer, may be what is wrong.
+    """
     missing = [
         name
         for name in ADDED_IN
@@ -497,18 +479,9 @@ def require_release_fields(source: PlexSource, release: Release) -> None:
     ]
     if missing:
         raise ValueError(
-            f"missing required field(s): {', '.join(missing)}{_hint(missing, release)}"
+            f"missing required field(s): {', '.join(missing)} (authentik {release} sends them: "
+            "if the server runs an older release, fix server_version / AUTHENTIK_SERVER_VERSION)"
         )
-
-
-def _hint(missing: list[str], release: Release | None) -> str:
-    """For fields a release added that are missing: the release may be wrong, not the answer."""
-    if release is None or not any(name in ADDED_IN for name in missing):
-        return ""
-    return (
-        f" (authentik {release} sends them: if the server runs an older release, fix "
-        "server_version / AUTHENTIK_SERVER_VERSION)"
-    )
 
 
 def parse_source(
@@ -523,23 +496,20 @@ def source_from_json(data: Any, release: Release | None = None) -> PlexSource:
     A server of a known ``release`` must send the fields that release has.
     """
     if not isinstance(data, dict) or not _json_types_ok(data):
-        raise ValueError(source_problem(data, _TYPE_CHECKS, release) or "not a Plex source")
-    missing = [name for name in required_fields(release) if name not in data]
+        raise ValueError(source_problem(data, _TYPE_CHECKS) or "not a Plex source")
+    missing = [name for name in REQUIRED_RESPONSE_FIELDS if name not in data]
     if missing:
-        raise ValueError(
-            f"missing required field(s): {', '.join(missing)}{_hint(missing, release)}"
-        )
+        raise ValueError(f"missing required field(s): {', '.join(missing)}")
     try:
         source = PlexSource.from_dict(data)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        problem = (
-            source_problem(data, release=release)
-            or f"a field has the wrong format ({type(exc).__name__})"
-        )
+        problem = source_problem(data) or f"a field has the wrong format ({type(exc).__name__})"
         raise ValueError(problem) from None
     # The generated model keeps a flow that is not a UUID as a string; that is no UUID either.
     if isinstance(source.authentication_flow, str) or isinstance(source.enrollment_flow, str):
-        raise ValueError(source_problem(data, release=release) or "a flow is not a UUID")
+        raise ValueError(source_problem(data) or "a flow is not a UUID")
+    if release is not None:
+        require_release_fields(source, release)
     return source
 
 
@@ -549,10 +519,10 @@ def source_from_json(data: Any, release: Release | None = None) -> PlexSource:
 VERSION_PATH: Final = "/admin/version/"
 
 
-def parse_version(answer: Answer, secrets: tuple[str, ...]) -> tuple[Release, str]:
-    """The release a version answer (``{"version_current": "2025.12.2", ...}``) names, and
-    its name (as parsed: only digits and dots); ValueError when it names none. The server's
-    own text is never shown: it could carry anything.
+def parse_version(answer: Answer, secrets: tuple[str, ...]) -> Release:
+    """The release a version answer (``{"version_current": "2025.12.2", ...}``) names;
+    ValueError when it names none. The server's own text is never shown: it could carry
+    anything (``str(release)`` has only digits and dots).
     """
     data = _success_json(answer, secrets)
     current = data.get("version_current") if isinstance(data, dict) else None
@@ -562,7 +532,7 @@ def parse_version(answer: Answer, secrets: tuple[str, ...]) -> tuple[Release, st
         release = parse_release(current)
     except ValueError:
         raise ValueError("version_current is not an authentik release") from None
-    return release, str(release)
+    return release
 
 
 # --- 2xx of the list: a page of Plex sources ----------------------------------------------------

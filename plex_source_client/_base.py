@@ -477,28 +477,9 @@ def _page_response(
 
 def _version_response(
     answer: Answer, secrets: tuple[str, ...], attempts: int, elapsed: float, request_id: str | None
-) -> tuple[Release, str]:
-    """A 2xx answer of the version endpoint: the release it names, and the name as written."""
+) -> Release:
+    """A 2xx answer of the version endpoint: the release it names."""
     return _answers.parse_version(answer, secrets)
-
-
-def _ignored_fields(source: PlexSource, fields: Sequence[str]) -> list[str]:
-    """The changed ``fields`` (keyword names) that ``source`` (the PATCH's answer) shows the
-    server could not write, so ignored: absent (only fields some release lacks can be, see
-    :mod:`._releases`; the others are required of every answer), or ``icon`` without
-    ``icon_url`` (:func:`~._changes.is_writable_in`).
-    """
-    by_name = _changes.FIELDS_BY_NAME
-    ignored = []
-    for name in fields:
-        field = by_name.get(name)
-        if field is None:
-            continue
-        if isinstance(getattr(source, field.wire, None), Unset) or (
-            field.wire == "icon" and isinstance(source.icon_url, Unset)
-        ):  # before 2025.12, ``icon`` is the read-only URL (and there is no ``icon_url``)
-            ignored.append(name)
-    return ignored
 
 
 #: The writable fields not every release has: the only ones a server can ignore.
@@ -524,7 +505,8 @@ def _checked_patch_response(
     # Parsed as from any release first: a field ignored is NotApplied even when the release
     # given (server_version) is wrong, not an answer "missing" that release's fields.
     raw = _source_response(answer, secrets, attempts, elapsed, request_id)
-    ignored = _ignored_fields(raw.source, fields)
+    # The answer shows what the server could not write: it ignored it (its release lacks it).
+    ignored = _changes.unwritable_fields(raw.source.to_dict(), fields)
     if ignored:
         by_name = _changes.FIELDS_BY_NAME
         raise NotApplied(
@@ -1014,7 +996,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             return
         self._learning = True
         try:
-            release, _ = yield from self._request_flow(prepared)
+            release = yield from self._request_flow(prepared)
         except (APIError, UnexpectedResponse, TransportError) as exc:
             logger.info("could not learn the server's authentik release: %s", exc)
             self._release_settled = True

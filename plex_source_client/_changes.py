@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Final, Literal, NamedTuple
 from urllib.parse import quote
@@ -35,7 +35,7 @@ from ._generated.models import (
     PolicyEngineMode,
     UserMatchingModeEnum,
 )
-from ._releases import Release, slug_max_length, writable_since
+from ._releases import SLUG_LIMIT_DROPPED_IN, Release, slug_max_length, writable_since
 
 Kind = Literal["str", "bool", "uuid", "uuid_list", "str_list", "enum"]
 
@@ -131,7 +131,9 @@ def trim(value: str) -> str:
     return value.strip()
 
 
-def _check_string(field: Field, value: object, max_length: int | None) -> list[str]:
+def _check_string(
+    field: Field, value: object, max_length: int | None, too_long_note: str = ""
+) -> list[str]:
     if not isinstance(value, str):
         return [f"Must be a string, got {describe_kind(value)}."]
     # authentik (DRF) trims surrounding whitespace, then checks: so "  " is blank too, and
@@ -141,7 +143,9 @@ def _check_string(field: Field, value: object, max_length: int | None) -> list[s
         return [BLANK_MESSAGE]
     problems: list[str] = []
     if max_length is not None and len(value) > max_length:
-        problems.append(f"Ensure this field has no more than {max_length} characters.")
+        problems.append(
+            f"Ensure this field has no more than {max_length} characters.{too_long_note}"
+        )
     if "\x00" in value:
         problems.append(NUL_MESSAGE)
     if field.pattern is not None and not field.pattern.fullmatch(value):
@@ -188,9 +192,12 @@ def _check_enum(field: Field, value: object) -> list[str]:
     return [f"{_describe(value)} is not a valid choice. Choose one of: {', '.join(choices)}."]
 
 
-def check_field(field: Field, value: object, release: Release | None = None) -> list[str]:
+def check_field(
+    field: Field, value: object, release: Release | None = None, shown: str = ""
+) -> list[str]:
     """Every problem with ``value`` for ``field`` (empty when valid), on a server of
-    ``release`` (None: unknown, so no limit that depends on it is checked).
+    ``release`` (None: unknown, so no limit that depends on it is checked; ``shown``: how
+    messages name it).
 
     Messages quote bad UUIDs and choices, never a string field's value: ``plex_token`` is one.
     """
@@ -206,12 +213,18 @@ def check_field(field: Field, value: object, release: Release | None = None) -> 
         got = f"the string {_describe(value)}" if short else describe_kind(value)
         return [f"Must be true or false, got {got}."]
     if field.kind == "str":
-        max_length = field.max_length
+        max_length, note = field.max_length, ""
         if field.wire == "slug":
             # No release takes a slug longer than one a URL can carry: renamed to one, the
             # source could never be read or changed by its slug again.
-            max_length = slug_max_length(release) or MAX_PATH_SLUG
-        problems = _check_string(field, value, max_length)
+            limit = slug_max_length(release)
+            max_length = limit or MAX_PATH_SLUG
+            if limit is not None:
+                note = (
+                    f" (this server runs {_release_words(shown or str(release))}: slugs longer "
+                    f"than {limit} characters need {SLUG_LIMIT_DROPPED_IN} or newer)"
+                )
+        problems = _check_string(field, value, max_length, note)
     elif field.kind == "uuid":
         problems = _check_uuid(value)
     elif field.kind == "enum":
@@ -322,6 +335,18 @@ def _release_words(shown: str) -> str:
     return f"authentik {shown}" if shown[:1].isdigit() else shown
 
 
+def unwritable_fields(source: Mapping[str, Any], names: Iterable[str]) -> list[str]:
+    """The fields among ``names`` (keyword names) that a source, as a server sent it (JSON),
+    shows its release cannot write (:func:`is_writable_in`), in their order. Unknown names are
+    left to the name check.
+    """
+    return [
+        name
+        for name in names
+        if name in FIELDS_BY_NAME and not is_writable_in(FIELDS_BY_NAME[name], source)
+    ]
+
+
 def needs_release(changes: Mapping[str, object], *, validate: bool = True) -> bool:
     """Whether checking ``changes`` depends on the server's release: a field not every release
     can write, or (when values are checked) a slug over 50 characters (every release takes
@@ -333,7 +358,8 @@ def needs_release(changes: Mapping[str, object], *, validate: bool = True) -> bo
             continue
         if writable_since(field.wire) is not None:
             return True
-        if validate and field.wire == "slug" and isinstance(value, str) and len(trim(value)) > 50:
+        longest = field.max_length  # the spec's (2024.8) limit: every release takes that
+        if validate and longest and isinstance(value, str) and len(trim(value)) > longest:
             return True
     return False
 
@@ -353,19 +379,9 @@ def change_errors(
     if release is not None:
         errors.update(release_errors(changes, release, shown or str(release)))
     if validate:
-        limit = slug_max_length(release)
         for name, value in changes.items():
             if name in FIELDS_BY_NAME and name not in errors:
-                problems = check_field(FIELDS_BY_NAME[name], value, release)
-                if problems and FIELDS_BY_NAME[name].wire == "slug" and limit is not None:
-                    too_long = f"Ensure this field has no more than {limit} characters."
-                    problems = [
-                        f"{p} (this server runs {_release_words(shown or str(release))}: slugs "
-                        f"longer than {limit} characters need 2025.12 or newer)"
-                        if p == too_long
-                        else p
-                        for p in problems
-                    ]
+                problems = check_field(FIELDS_BY_NAME[name], value, release, shown)
                 if problems:
                     errors[name] = problems
     return errors

@@ -182,15 +182,14 @@ def _lacking(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str
     is (before 2025.12 ``icon`` is the read-only URL).
     """
     errors = {}
-    for name in changes:
+    for name in _changes.unwritable_fields(current, changes):
         field = FIELDS_BY_NAME[name]
-        if not _changes.is_writable_in(field, current):
-            since = writable_since(field.wire)
-            newer = f" ({name} needs authentik {since} or newer)" if since else ""
-            errors[name] = [
-                f"The source, as the server sent it, has no writable {field.wire}: this "
-                f"server's authentik release lacks it{newer}."
-            ]
+        since = writable_since(field.wire)
+        newer = f" ({name} needs authentik {since} or newer)" if since else ""
+        errors[name] = [
+            f"The source, as the server sent it, has no writable {field.wire}: this "
+            f"server's authentik release lacks it{newer}."
+        ]
     return errors
 
 

@@ -27,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._releases import needs_phrase
+
 if TYPE_CHECKING:
     from ._models import PlexSource
 
@@ -217,13 +219,7 @@ class NotApplied(_AnsweredError):
         self.source = source
         self.needs: dict[str, str] = dict(needs or {})
         them = "it" if len(not_applied) == 1 else "them"
-        by_release: dict[str, list[str]] = {}
-        for name, since in self.needs.items():
-            by_release.setdefault(since, []).append(name)
-        needs_part = "; ".join(
-            f"{_and(names)} {'needs' if len(names) == 1 else 'need'} authentik {since} or newer"
-            for since, names in by_release.items()
-        )
+        needs_part = needs_phrase(self.needs)
         if believed is not None:
             hint = (
                 f"the server behaves older than authentik {believed}, the release given or "
@@ -243,10 +239,6 @@ class NotApplied(_AnsweredError):
             body=None,
             **where,
         )
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class TransportError(PlexSourceError):

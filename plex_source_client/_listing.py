@@ -20,7 +20,7 @@ from ._changes import NUL_MESSAGE, suggest
 from ._errors import InvalidRequest, UnexpectedResponse
 from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
 from ._generated.types import Unset
-from ._releases import ADDED_IN, WRITABLE_IN, Release, has_field
+from ._releases import ADDED_IN, WRITABLE_IN, Release
 
 #: authentik's page size (its REST_FRAMEWORK ``PAGE_SIZE``); the default of ``list()``.
 DEFAULT_PAGE_SIZE: Final = 100
@@ -117,10 +117,29 @@ def _filter_problems(name: str, value: object) -> tuple[list[str], str | None]:
     return [], text
 
 
+def _ordered_by(ordering: str) -> list[str]:
+    """The fields an ordering names: ``-name, slug`` is name and slug."""
+    return [term.strip().removeprefix("-") for term in ordering.split(",")]
+
+
+def release_dependent(filters: Mapping[str, object]) -> list[tuple[str, str, Release]]:
+    """``(keyword, field, release)`` for each filter, and each field the ordering names, that
+    only a release on has (a server before it ignores them: every source listed, unordered).
+    """
+    found = [(name, name, ADDED_IN[name]) for name in filters if name in ADDED_IN]
+    ordering = filters.get("ordering")
+    if isinstance(ordering, str):
+        found += [
+            ("ordering", field, WRITABLE_IN[field])
+            for field in _ordered_by(ordering)
+            if field in WRITABLE_IN
+        ]
+    return found
+
+
 def _ordering_problems(text: str) -> list[str]:
     problems = []
-    for term in text.split(","):
-        field = term.strip().removeprefix("-")
+    for field in _ordered_by(text):
         if field not in ORDERING_FIELDS:
             hint = suggest(field, ORDERING_FIELDS)
             problems.append(
@@ -142,22 +161,15 @@ def list_query(
     """
     errors: dict[str, list[str]] = {}
     if release is not None:
-        for name in filters:
-            if name in ADDED_IN and not has_field(release, name):
-                errors[name] = [
-                    f"{name} needs authentik {ADDED_IN[name]} or newer; this server runs "
-                    f"{shown or release} (it would ignore the filter)"
-                ]
-        ordering = filters.get("ordering")
-        if isinstance(ordering, str):
-            for term in ordering.split(","):
-                field = term.strip().removeprefix("-")
-                since = WRITABLE_IN.get(field)
-                if since is not None and release < since:
-                    errors.setdefault("ordering", []).append(
-                        f"ordering by {field} needs authentik {since} or newer; this server "
-                        f"runs {shown or release} (it would ignore it)"
-                    )
+        for key, field, since in release_dependent(filters):
+            if release < since:
+                what, ignored = (
+                    (f"ordering by {field}", "it") if key == "ordering" else (field, "the filter")
+                )
+                errors.setdefault(key, []).append(
+                    f"{what} needs authentik {since} or newer; this server runs "
+                    f"{shown or release} (it would ignore {ignored})"
+                )
     query: list[tuple[str, str]] = []
     for name, value in filters.items():
         if name in errors:
@@ -226,12 +238,7 @@ class Pager:
     @property
     def needs_release(self) -> bool:
         """Whether a filter or an ordering term names a field some releases lack."""
-        if self.release_filters:
-            return True
-        ordering = self.filters.get("ordering")
-        return isinstance(ordering, str) and any(
-            term.strip().removeprefix("-") in WRITABLE_IN for term in ordering.split(",")
-        )
+        return bool(release_dependent(self.filters))
 
     def params(self) -> list[tuple[str, str]]:
         """The query of the page to fetch now."""

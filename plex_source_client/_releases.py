@@ -126,3 +126,20 @@ def release_before(bound: Release) -> tuple[Release, str]:
         else Release(bound.year - 1, 12, 9999)
     )
     return last, f"a release before {bound} (as its answers show)"
+
+
+def needs_phrase(needs: Mapping[str, object]) -> str:
+    """Fields by the release each needs, in words: ``promoted and icon need authentik 2025.12
+    or newer; group_matching_mode needs authentik 2024.8 or newer`` ("" for none).
+    """
+    by_release: dict[str, list[str]] = {}
+    for name, since in needs.items():
+        by_release.setdefault(str(since), []).append(name)
+    return "; ".join(
+        f"{_and(names)} {'needs' if len(names) == 1 else 'need'} authentik {since} or newer"
+        for since, names in by_release.items()
+    )
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

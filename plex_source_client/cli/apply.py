@@ -166,10 +166,11 @@ def add_parser(commands: Any) -> None:
         description=textwrap.fill(
             "Apply a plan: a JSON, TOML or YAML list of {slug, changes} items "
             "(TOML: [[items]] tables). The whole file is validated first; then the items run "
-            "concurrently, and each ends in one outcome: applied, unchanged, rejected, not_found, "
-            "failed or skipped. Each source is read first and only the fields that differ are "
-            "PATCHed: a source that already matches is unchanged and gets no PATCH, so "
-            "re-running a plan changes nothing (--no-read PATCHes every field unread).",
+            "concurrently, and each ends in one outcome: applied, unchanged, not_applied, "
+            "rejected, not_found, failed or skipped. Each source is read first and only the "
+            "fields that differ are PATCHed: a source that already matches is unchanged and "
+            "gets no PATCH, so re-running a plan changes nothing, renames included (--no-read "
+            "PATCHes every field unread).",
             88,
         ),
         epilog=plan_help() + EXIT_CODES_HELP,

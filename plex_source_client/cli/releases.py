@@ -140,36 +140,23 @@ def lacking_fields(source: PlexSource, changes: Mapping[str, object]) -> list[st
     """The fields of ``changes`` (keyword names) that ``source``, as the server sent it, shows
     its release cannot write: ``promoted`` missing, ``icon`` without ``icon_url``.
     """
-    from .._changes import FIELDS_BY_NAME, is_writable_in
+    from .._changes import unwritable_fields
 
-    current = source.to_dict()
-    return [
-        name
-        for name in changes
-        if name in FIELDS_BY_NAME and not is_writable_in(FIELDS_BY_NAME[name], current)
-    ]
+    return unwritable_fields(source.to_dict(), changes)
 
 
 def needs_text(names: Sequence[str]) -> str:
-    """``promoted and icon need authentik 2025.12 or newer``, grouped by release."""
+    """`` (promoted and icon need authentik 2025.12 or newer)``, grouped by release."""
     from .._changes import FIELDS_BY_NAME
-    from .._releases import writable_since
+    from .._releases import needs_phrase, writable_since
 
-    by_release: dict[str, list[str]] = {}
-    for name in names:
-        field = FIELDS_BY_NAME.get(name)
-        since = writable_since(field.wire) if field is not None else None
-        if since is not None:
-            by_release.setdefault(str(since), []).append(name)
-    parts = [
-        f"{_and(fields)} {'needs' if len(fields) == 1 else 'need'} authentik {since} or newer"
-        for since, fields in by_release.items()
-    ]
-    return f" ({'; '.join(parts)})" if parts else ""
-
-
-def _and(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    needs = {
+        name: since
+        for name in names
+        if name in FIELDS_BY_NAME
+        and (since := writable_since(FIELDS_BY_NAME[name].wire)) is not None
+    }
+    return f" ({needs_phrase(needs)})" if needs else ""
 
 
 def not_applied_message(
