@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._public import publish
 from ._releases import needs_phrase
 
 if TYPE_CHECKING:
@@ -258,3 +259,6 @@ class TransportError(PlexSourceError):
 
 class RequestTimeout(TransportError):
     """The request timed out on every attempt (see the client's ``timeout``)."""
+
+
+publish(*(globals()[name] for name in __all__))

@@ -10,9 +10,28 @@ import httpx
 
 from ._display import in_schema_order
 from ._generated.models import PlexSource as _GeneratedPlexSource
-from ._generated.models import ThemedUrls
+from ._generated.models import (
+    GroupMatchingMode,
+    PolicyEngineMode,
+    ThemedUrls,
+    UserMatchingMode,
+)
 from ._generated.models import plex_source as _generated_module
+from ._generated.types import UNSET, Unset
+from ._public import publish
 from ._secrets import MASK, is_secret_name
+
+# The generated names are re-exported: plex_source_client takes them from here (published).
+__all__ = [
+    "UNSET",
+    "GroupMatchingMode",
+    "PlexSource",
+    "PolicyEngineMode",
+    "RawResponse",
+    "ThemedUrls",
+    "Unset",
+    "UserMatchingMode",
+]
 
 
 class PlexSource(_GeneratedPlexSource):
@@ -79,3 +98,9 @@ class RawResponse:
     def json(self) -> Any:
         """The response body as JSON, secrets included: handle with care."""
         return json.loads(self.content)
+
+
+# The generated classes users meet (a source's fields) are public too; published here, where
+# every PlexSource comes from, since generated code is never edited.
+publish(PlexSource, RawResponse, ThemedUrls, UserMatchingMode, GroupMatchingMode, PolicyEngineMode)
+publish(Unset)
