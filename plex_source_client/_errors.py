@@ -24,6 +24,7 @@ No message, attribute or repr ever contains the API token or a Plex token.
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +53,15 @@ __all__ = [
 
 
 class PlexSourceError(Exception):
-    """Base class of every error this package raises."""
+    """Base class of every error this package raises.
+
+    Every one pickles and copies with all its attributes (to a ``multiprocessing`` parent, a
+    notebook's parallel workers): rebuilt from its message and attributes, not by calling
+    ``__init__`` again, whose keyword-only arguments ``Exception``'s own pickling cannot pass.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return copyreg.__newobj__, (type(self), *self.args), self.__dict__
 
 
 #: The longest URL shown in a message (``.url`` keeps it whole).

@@ -42,15 +42,22 @@ class PlexSource(_GeneratedPlexSource):
     2024.8, ...) is ``UNSET``. Fields no known release has are kept in ``additional_properties``
     (and ``source["name"]``), and enum values a newer server adds parse as ``UNKNOWN`` members
     that keep their string. ``to_dict()`` gives the JSON back (``UNSET`` fields left out).
-    ``repr()`` masks ``plex_token`` and any other secret-named field.
+    ``str()`` (and ``print()``) names the source on one short line: its slug, name and whether
+    it is enabled. ``repr()`` shows every field the answer has (``UNSET`` ones, and an empty
+    ``additional_properties``, left out), ``plex_token`` and any other secret-named field masked.
     """
 
     __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}(slug={self.slug!r}, name={self.name!r}, enabled={self.enabled!r})"
 
     def __repr__(self) -> str:
         parts = []
         for field in attrs.fields(type(self)):
             value = getattr(self, field.name)
+            if value is UNSET or (field.name == "additional_properties" and not value):
+                continue
             if field.name == "additional_properties":
                 value = {k: MASK if is_secret_name(k) else v for k, v in value.items()}
             elif is_secret_name(field.name):
