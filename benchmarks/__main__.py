@@ -281,7 +281,9 @@ def main() -> None:
         f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), "
         f"{platform.system()}, Python {platform.python_version()}; {versions()}."
     )
-    body = "\n\n".join([stamp, seq_table, bulk_table, import_table, plugin_table, memory_table, noop_table])
+    body = "\n\n".join(
+        [stamp, seq_table, bulk_table, import_table, plugin_table, memory_table, noop_table]
+    )
     args.output.write_text(f"# Benchmark results\n\n{body}\n")
     if args.update_readme:
         text = README.read_text(encoding="utf-8")

@@ -28,8 +28,8 @@ import attrs
 from . import _changes
 from ._changes import FIELDS_BY_NAME, Field, normalize
 from ._errors import InvalidRequest
-from ._public import publish
 from ._models import PlexSource
+from ._public import publish
 from ._releases import writable_since
 from ._secrets import MASK
 

@@ -61,7 +61,9 @@ class PlexSourceError(Exception):
     """
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return copyreg.__newobj__, (type(self), *self.args), self.__dict__
+        # copyreg.__newobj__(cls, *args) is cls.__new__(cls, *args): pickle's own NEWOBJ.
+        newobj = copyreg.__newobj__  # type: ignore[attr-defined]  # not in typeshed
+        return newobj, (type(self), *self.args), self.__dict__
 
 
 #: The longest URL shown in a message (``.url`` keeps it whole).

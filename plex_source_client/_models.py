@@ -9,13 +9,13 @@ import attrs
 import httpx
 
 from ._display import in_schema_order
-from ._generated.models import PlexSource as _GeneratedPlexSource
 from ._generated.models import (
     GroupMatchingMode,
     PolicyEngineMode,
     ThemedUrls,
     UserMatchingMode,
 )
+from ._generated.models import PlexSource as _GeneratedPlexSource
 from ._generated.models import plex_source as _generated_module
 from ._generated.types import UNSET, Unset
 from ._public import publish
@@ -50,7 +50,8 @@ class PlexSource(_GeneratedPlexSource):
     __slots__ = ()
 
     def __str__(self) -> str:
-        return f"{type(self).__name__}(slug={self.slug!r}, name={self.name!r}, enabled={self.enabled!r})"
+        shown = f"slug={self.slug!r}, name={self.name!r}, enabled={self.enabled!r}"
+        return f"{type(self).__name__}({shown})"
 
     def __repr__(self) -> str:
         parts = []
