@@ -43,10 +43,11 @@ from ._errors import (
     TransportError,
     UnexpectedResponse,
 )
-from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
+from ._generated.models import GroupMatchingMode, PolicyEngineMode, UserMatchingMode
 from ._generated.types import Unset
 from ._listing import DEFAULT_PAGE_SIZE, Pager, list_query
 from ._models import PlexSource, RawResponse
+from ._public import publish
 from ._releases import Release, parse_release, writable_since
 from ._secrets import MAX_SECRET_FILE_BYTES, Secret, mask_text
 from ._version import __version__
@@ -89,6 +90,7 @@ class NotGiven:
         return "NOT_GIVEN"
 
 
+publish(NotGiven)
 NOT_GIVEN: Final = NotGiven()
 
 Timeout = float | httpx.Timeout
@@ -765,12 +767,12 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         user_property_mappings: Sequence[UUID | str] | NotGiven = NOT_GIVEN,
         group_property_mappings: Sequence[UUID | str] | NotGiven = NOT_GIVEN,
         policy_engine_mode: PolicyEngineMode | Literal["all", "any"] | NotGiven = NOT_GIVEN,
-        user_matching_mode: UserMatchingModeEnum
+        user_matching_mode: UserMatchingMode
         | Literal["identifier", "email_link", "email_deny", "username_link", "username_deny"]
         | NotGiven = NOT_GIVEN,
         user_path_template: str | NotGiven = NOT_GIVEN,
         icon: str | NotGiven = NOT_GIVEN,
-        group_matching_mode: GroupMatchingModeEnum
+        group_matching_mode: GroupMatchingMode
         | Literal["identifier", "name_link", "name_deny"]
         | NotGiven = NOT_GIVEN,
         client_id: str | NotGiven = NOT_GIVEN,
@@ -811,13 +813,13 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                 groups, by UUID; replaces the list.
             policy_engine_mode (PolicyEngineMode | "all" | "any"): whether all or any of the
                 policies bound to the source must pass.
-            user_matching_mode (UserMatchingModeEnum | "identifier" | "email_link" |
+            user_matching_mode (UserMatchingMode | "identifier" | "email_link" |
                 "email_deny" | "username_link" | "username_deny"): how the source decides
                 whether an existing user is authenticated or a new user enrolled.
             user_path_template (str): the path new users are created under; not blank.
             icon (str): the source's icon, a file name or URL; ``""`` removes it (authentik
                 2025.12 or newer; before, the icon is read-only here).
-            group_matching_mode (GroupMatchingModeEnum | "identifier" | "name_link" |
+            group_matching_mode (GroupMatchingMode | "identifier" | "name_link" |
                 "name_deny"): how the source decides whether an existing group is used or a
                 new group created.
             client_id (str): the client identifier used to talk to Plex; not blank.
@@ -1029,10 +1031,10 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         authentication_flow: UUID | str | NotGiven = NOT_GIVEN,
         enrollment_flow: UUID | str | NotGiven = NOT_GIVEN,
         policy_engine_mode: PolicyEngineMode | Literal["all", "any"] | NotGiven = NOT_GIVEN,
-        user_matching_mode: UserMatchingModeEnum
+        user_matching_mode: UserMatchingMode
         | Literal["identifier", "email_link", "email_deny", "username_link", "username_deny"]
         | NotGiven = NOT_GIVEN,
-        group_matching_mode: GroupMatchingModeEnum
+        group_matching_mode: GroupMatchingMode
         | Literal["identifier", "name_link", "name_deny"]
         | NotGiven = NOT_GIVEN,
         client_id: str | NotGiven = NOT_GIVEN,

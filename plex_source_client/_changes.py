@@ -30,10 +30,10 @@ from uuid import UUID
 
 from ._errors import InvalidRequest
 from ._generated.models import (
-    GroupMatchingModeEnum,
+    GroupMatchingMode,
     PatchedPlexSourceRequest,
     PolicyEngineMode,
-    UserMatchingModeEnum,
+    UserMatchingMode,
 )
 from ._releases import SLUG_LIMIT_DROPPED_IN, Release, slug_max_length, writable_since
 
@@ -70,10 +70,10 @@ FIELDS: Final[tuple[Field, ...]] = (
     Field("user_property_mappings", "user_property_mappings", "uuid_list"),
     Field("group_property_mappings", "group_property_mappings", "uuid_list"),
     Field("policy_engine_mode", "policy_engine_mode", "enum", enum=PolicyEngineMode),
-    Field("user_matching_mode", "user_matching_mode", "enum", enum=UserMatchingModeEnum),
+    Field("user_matching_mode", "user_matching_mode", "enum", enum=UserMatchingMode),
     Field("user_path_template", "user_path_template", "str", min_length=1),
     Field("icon", "icon", "str"),
-    Field("group_matching_mode", "group_matching_mode", "enum", enum=GroupMatchingModeEnum),
+    Field("group_matching_mode", "group_matching_mode", "enum", enum=GroupMatchingMode),
     Field("client_id", "client_id", "str", min_length=1),
     Field("allowed_servers", "allowed_servers", "str_list", min_length=1),
     Field("allow_friends", "allow_friends", "bool"),

@@ -18,7 +18,7 @@ from uuid import UUID
 from ._answers import Page
 from ._changes import NUL_MESSAGE, suggest
 from ._errors import InvalidRequest, UnexpectedResponse
-from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
+from ._generated.models import GroupMatchingMode, PolicyEngineMode, UserMatchingMode
 from ._generated.types import Unset
 from ._releases import ADDED_IN, WRITABLE_IN, Release
 
@@ -35,8 +35,8 @@ BOOL_FILTERS: Final = ("enabled", "allow_friends")
 UUID_FILTERS: Final = ("authentication_flow", "enrollment_flow")
 ENUM_FILTERS: Final[Mapping[str, type[Enum]]] = {
     "policy_engine_mode": PolicyEngineMode,
-    "user_matching_mode": UserMatchingModeEnum,
-    "group_matching_mode": GroupMatchingModeEnum,
+    "user_matching_mode": UserMatchingMode,
+    "group_matching_mode": GroupMatchingMode,
 }
 FILTERS: Final = (*STRING_FILTERS, *BOOL_FILTERS, *UUID_FILTERS, *ENUM_FILTERS, "ordering")
 

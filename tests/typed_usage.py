@@ -24,7 +24,7 @@ from plex_source_client import (
     SourceDiff,
     ThemedUrls,
     Unset,
-    UserMatchingModeEnum,
+    UserMatchingMode,
     compute_diff,
 )
 
@@ -62,7 +62,7 @@ def script() -> PlexSource:
 
 async def notebook() -> tuple[PlexSource, RawResponse]:
     async with AsyncPlexSourceClient.from_env(max_retries=5) as client:
-        source = await client.update("my-plex", user_matching_mode=UserMatchingModeEnum.IDENTIFIER)
+        source = await client.update("my-plex", user_matching_mode=UserMatchingMode.IDENTIFIER)
         raw = await client.update_raw("my-plex", {"enabled": True})
         return source, raw
 

@@ -116,6 +116,7 @@ import httpx
 from .. import _base
 from .._async_client import AsyncPlexSourceClient
 from .._client import PlexSourceClient
+from .._public import publish
 from .._releases import ADDED_IN, Release, parse_release
 from .._secrets import MASK, is_secret_name
 from . import _drf, _json, _listing, _shape
@@ -686,3 +687,6 @@ class FakeAuthentik:
         _shape.derive(source, self.release)
         self._sources[source["slug"]] = source
         return _json_answer(200, source)
+
+
+publish(FakeAuthentik, RecordedRequest, module="plex_source_client.testing")

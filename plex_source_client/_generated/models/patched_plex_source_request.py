@@ -8,9 +8,9 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.group_matching_mode_enum import GroupMatchingModeEnum
+from ..models.group_matching_mode import GroupMatchingMode
 from ..models.policy_engine_mode import PolicyEngineMode
-from ..models.user_matching_mode_enum import UserMatchingModeEnum
+from ..models.user_matching_mode import UserMatchingMode
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchedPlexSourceRequest")
@@ -29,9 +29,9 @@ class PatchedPlexSourceRequest:
         user_property_mappings (list[UUID] | Unset):
         group_property_mappings (list[UUID] | Unset):
         policy_engine_mode (PolicyEngineMode | Unset):
-        user_matching_mode (UserMatchingModeEnum | Unset):
+        user_matching_mode (UserMatchingMode | Unset):
         user_path_template (str | Unset):
-        group_matching_mode (GroupMatchingModeEnum | Unset):
+        group_matching_mode (GroupMatchingMode | Unset):
         client_id (str | Unset): Client identifier used to talk to Plex.
         allowed_servers (list[str] | Unset): Which servers a user has to be a member of to be granted access. Empty list
             allows every server.
@@ -50,9 +50,9 @@ class PatchedPlexSourceRequest:
     user_property_mappings: list[UUID] | Unset = UNSET
     group_property_mappings: list[UUID] | Unset = UNSET
     policy_engine_mode: PolicyEngineMode | Unset = UNSET
-    user_matching_mode: UserMatchingModeEnum | Unset = UNSET
+    user_matching_mode: UserMatchingMode | Unset = UNSET
     user_path_template: str | Unset = UNSET
-    group_matching_mode: GroupMatchingModeEnum | Unset = UNSET
+    group_matching_mode: GroupMatchingMode | Unset = UNSET
     client_id: str | Unset = UNSET
     allowed_servers: list[str] | Unset = UNSET
     allow_friends: bool | Unset = UNSET
@@ -237,20 +237,20 @@ class PatchedPlexSourceRequest:
             policy_engine_mode = PolicyEngineMode(_policy_engine_mode)
 
         _user_matching_mode = d.pop("user_matching_mode", UNSET)
-        user_matching_mode: UserMatchingModeEnum | Unset
+        user_matching_mode: UserMatchingMode | Unset
         if isinstance(_user_matching_mode, Unset):
             user_matching_mode = UNSET
         else:
-            user_matching_mode = UserMatchingModeEnum(_user_matching_mode)
+            user_matching_mode = UserMatchingMode(_user_matching_mode)
 
         user_path_template = d.pop("user_path_template", UNSET)
 
         _group_matching_mode = d.pop("group_matching_mode", UNSET)
-        group_matching_mode: GroupMatchingModeEnum | Unset
+        group_matching_mode: GroupMatchingMode | Unset
         if isinstance(_group_matching_mode, Unset):
             group_matching_mode = UNSET
         else:
-            group_matching_mode = GroupMatchingModeEnum(_group_matching_mode)
+            group_matching_mode = GroupMatchingMode(_group_matching_mode)
 
         client_id = d.pop("client_id", UNSET)
 

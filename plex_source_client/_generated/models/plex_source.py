@@ -8,9 +8,9 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.group_matching_mode_enum import GroupMatchingModeEnum
+from ..models.group_matching_mode import GroupMatchingMode
 from ..models.policy_engine_mode import PolicyEngineMode
-from ..models.user_matching_mode_enum import UserMatchingModeEnum
+from ..models.user_matching_mode import UserMatchingMode
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class PlexSource:
         verbose_name_plural (str): Return object's plural verbose_name
         meta_model_name (str): Return internal model name
         policy_engine_mode (PolicyEngineMode):
-        user_matching_mode (UserMatchingModeEnum):
+        user_matching_mode (UserMatchingMode):
         managed (None | str): Objects that are managed by authentik. These objects are created and updated
             automatically. This flag only indicates that an object can be overwritten by migrations. You can still modify
             the objects via the API, but expect changes to be overwritten in a later update.
@@ -49,7 +49,7 @@ class PlexSource:
         user_property_mappings (list[UUID] | Unset):
         group_property_mappings (list[UUID] | Unset):
         user_path_template (str | Unset):
-        group_matching_mode (GroupMatchingModeEnum | Unset):
+        group_matching_mode (GroupMatchingMode | Unset):
         promoted (bool | Unset): When enabled, this source will be displayed as a prominent button on the login page,
             instead of a small icon.
         icon_url (None | str | Unset):
@@ -67,7 +67,7 @@ class PlexSource:
     verbose_name_plural: str
     meta_model_name: str
     policy_engine_mode: PolicyEngineMode
-    user_matching_mode: UserMatchingModeEnum
+    user_matching_mode: UserMatchingMode
     managed: None | str
     icon: None | str
     client_id: str
@@ -77,7 +77,7 @@ class PlexSource:
     user_property_mappings: list[UUID] | Unset = UNSET
     group_property_mappings: list[UUID] | Unset = UNSET
     user_path_template: str | Unset = UNSET
-    group_matching_mode: GroupMatchingModeEnum | Unset = UNSET
+    group_matching_mode: GroupMatchingMode | Unset = UNSET
     promoted: bool | Unset = UNSET
     icon_url: None | str | Unset = UNSET
     icon_themed_urls: None | ThemedUrls | Unset = UNSET
@@ -262,7 +262,7 @@ class PlexSource:
 
         policy_engine_mode = PolicyEngineMode(d.pop("policy_engine_mode"))
 
-        user_matching_mode = UserMatchingModeEnum(d.pop("user_matching_mode"))
+        user_matching_mode = UserMatchingMode(d.pop("user_matching_mode"))
 
         def _parse_managed(data: object) -> None | str:
             if data is None:
@@ -307,11 +307,11 @@ class PlexSource:
         user_path_template = d.pop("user_path_template", UNSET)
 
         _group_matching_mode = d.pop("group_matching_mode", UNSET)
-        group_matching_mode: GroupMatchingModeEnum | Unset
+        group_matching_mode: GroupMatchingMode | Unset
         if isinstance(_group_matching_mode, Unset):
             group_matching_mode = UNSET
         else:
-            group_matching_mode = GroupMatchingModeEnum(_group_matching_mode)
+            group_matching_mode = GroupMatchingMode(_group_matching_mode)
 
         promoted = d.pop("promoted", UNSET)
 
