@@ -51,7 +51,10 @@ def command_helps() -> dict[str, str]:
 
 def cli_reference() -> str:
     """The Markdown that replaces :data:`MARKER`: a section per command, its help verbatim."""
-    sections = [f"## `{command}`\n\n```text\n{text.rstrip()}\n```\n" for command, text in command_helps().items()]
+    sections = [
+        f"## `{command}`\n\n```text\n{text.rstrip()}\n```\n"
+        for command, text in command_helps().items()
+    ]
     return "\n".join(sections)
 
 
