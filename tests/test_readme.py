@@ -328,8 +328,13 @@ def test_the_setup_says_to_activate_the_environment_and_update_names_from_file(
 
 
 def test_the_readme_is_the_front_door() -> None:
-    """The README stays short and sends readers to the docs: it links every guide."""
+    """The README stays short and sends readers to the docs: it links every guide and
+    reference page, and every file it links exists (mkdocs checks the site's own links).
+    """
     assert len(README.splitlines()) <= 200
+    for target in re.findall(r"\]\(([^)#]+)\)", README):
+        if not target.startswith("http"):
+            assert (ROOT / target).is_file(), target
     for page in PAGES:
         if page.startswith(("docs/guides/", "docs/reference/")):
             assert f"]({page})" in README, page
