@@ -6,8 +6,8 @@ throughput at concurrency 32, cold import time and peak memory of whole processe
 pytest plugin adds to every pytest run (its import, next to bare Python and ``import pytest``),
 the peak memory of ``plex-source apply`` as items and concurrency grow, and a no-op
 ``plex-source apply`` (read first) next to a blind one (``--no-read``): requests and time.
-Prints the tables and writes them to benchmarks/RESULTS.md (``--update-readme`` also puts
-them in README.md).
+Prints the tables and writes them to benchmarks/RESULTS.md, which the documentation's
+Performance page includes as it is (the one copy of the figures).
 Ratios measured side by side in one run are what to compare; absolute times vary by machine.
 """
 
@@ -33,8 +33,6 @@ from .noop import noop_apply
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-README = ROOT / "README.md"
-START, END = "<!-- benchmark-results:start -->", "<!-- benchmark-results:end -->"
 BIN = Path(sys.executable).parent
 
 
@@ -252,8 +250,12 @@ def main() -> None:
         action="store_true",
         help="only the no-op vs blind apply table: printed, nothing written",
     )
-    parser.add_argument("--update-readme", action="store_true", help="put the tables in README")
-    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the tables")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=RESULTS,
+        help="where to write the tables (default: benchmarks/RESULTS.md, on the Performance page)",
+    )
     args = parser.parse_args()
     quick = args.quick
     if args.noop_only:
@@ -285,13 +287,6 @@ def main() -> None:
         [stamp, seq_table, bulk_table, import_table, plugin_table, memory_table, noop_table]
     )
     args.output.write_text(f"# Benchmark results\n\n{body}\n")
-    if args.update_readme:
-        text = README.read_text(encoding="utf-8")
-        before, _, rest = text.partition(START)
-        _, _, after = rest.partition(END)
-        if not rest:
-            raise SystemExit(f"README.md has no {START} marker")
-        README.write_text(f"{before}{START}\n{body}\n{END}{after}", encoding="utf-8")
 
 
 if __name__ == "__main__":

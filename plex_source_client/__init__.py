@@ -56,7 +56,9 @@ if TYPE_CHECKING:
 
     # The generator's names, from before the enums were renamed; kept so existing code works.
     UserMatchingModeEnum = UserMatchingMode
+    """Former name of :class:`UserMatchingMode` (the generator's); existing code works."""
     GroupMatchingModeEnum = GroupMatchingMode
+    """Former name of :class:`GroupMatchingMode` (the generator's); existing code works."""
 
 __all__ = [
     "AUTHENTIK_API_VERSION",

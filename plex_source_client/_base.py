@@ -56,14 +56,17 @@ logger = logging.getLogger("plex_source_client")
 
 API_PATH: Final = "/api/v3"
 
-#: Each attempt (connecting, sending, waiting for and reading the answer) ends within 30 s,
-#: connecting within 5 s of them. The generated client and the official one wait forever by
-#: default, and httpx's own timeouts count per socket read: a dead or trickling server would
-#: hang a CI job.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
+"""The default ``timeout``: each attempt (connecting, sending, waiting for and reading the
+answer) ends within 30 s, connecting within 5 s of them. The generated client and the official
+one wait forever by default, and httpx's own timeouts count per socket read: a dead or
+trickling server would hang a CI job.
+"""
 #: The longest ``timeout`` accepted: a day. Longer is a mistake (and overflows the OS's timers).
 MAX_TIMEOUT: Final = 86_400.0
 DEFAULT_MAX_RETRIES: Final = 2
+"""The default ``max_retries``: retries after a connection error, a timeout, 429, 502, 503 or
+504 (at most 10 may be asked for)."""
 #: Keep every connection the pool opens alive (httpx keeps 20 of 100), so concurrent updates
 #: reuse connections instead of reconnecting.
 DEFAULT_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=100)
@@ -92,6 +95,8 @@ class NotGiven:
 
 publish(NotGiven)
 NOT_GIVEN: Final = NotGiven()
+"""The one :class:`NotGiven`: the default of an option not passed, falsy, distinct from ``None``
+(which clears a flow)."""
 
 Timeout = float | httpx.Timeout
 Verify = bool | str | ssl.SSLContext

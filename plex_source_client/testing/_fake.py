@@ -145,7 +145,11 @@ DEFAULT_VERSION: Final = "2024.8.2"
 #: Django's answer to an unhandled exception (DEBUG off).
 SERVER_ERROR_PAGE: Final = b"<h1>Server Error (500)</h1>"
 DEFAULT_AUTHENTICATION_FLOW: Final = "default-source-authentication"
+"""The slug of authentik's default source authentication flow, which every fake has (its pk is
+``fake.default_authentication_flow``)."""
 DEFAULT_ENROLLMENT_FLOW: Final = "default-source-enrollment"
+"""The slug of authentik's default source enrollment flow, which every fake has (its pk is
+``fake.default_enrollment_flow``)."""
 
 
 def _masked(value: Any) -> Any:
