@@ -511,6 +511,7 @@ def parse_version(answer: Answer, secrets: tuple[str, ...]) -> Release:
 
 # --- 2xx of the list: a page of Plex sources ----------------------------------------------------
 
+
 class Page:
     """One page of the list: its sources and authentik's ``pagination`` numbers (``next`` is
     the next page's number, 0 on the last page).

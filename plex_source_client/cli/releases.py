@@ -42,7 +42,7 @@ def given_release(
     wins), parsed, with its text; None when neither is given. A value that is not a release is
     a :class:`UsageError` naming where it came from.
     """
-    from .._releases import parse_release
+    from .._releases import OLDEST_SUPPORTED, SUPPORTED, parse_release
 
     text: str | None = getattr(args, "server_version", None)
     where = "--server-version"
@@ -55,6 +55,10 @@ def given_release(
         release = parse_release(text)
     except ValueError as exc:
         raise UsageError(f"{where}: {shorten(exc, MESSAGE_LIMIT)}") from None
+    if release < OLDEST_SUPPORTED:
+        raise UsageError(
+            f"{where}: authentik {release} is not supported; this tool supports {SUPPORTED}"
+        )
     return release, str(release)  # shown as parsed: "2024.06" is 2024.6
 
 
