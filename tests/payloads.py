@@ -42,7 +42,6 @@ def plex_source(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-#: The fields an authentik before 2024.8 lacks (a "2024.6-like" answer).
 def plex_source_2026(**overrides: Any) -> dict[str, Any]:
     """A PlexSource body as authentik 2025.12.2 and newer return it: ``promoted``, ``icon``
     the stored value, ``icon_url`` and ``icon_themed_urls``, in the serializer's order.
