@@ -159,8 +159,9 @@ def render(spec: dict[str, Any]) -> str:
         " 'uuid_list', 'nullable_themed_urls']\n"
         "Release = tuple[int, int, int]\n\n\n"
         "class WritableField(NamedTuple):\n"
-        '    """One field of ``PatchedPlexSourceRequest``: the keyword ``update()`` takes it as,\n'
-        "    its JSON name, its kind and constraints (a list's ``min_length`` is its items').\"\"\"\n\n"
+        '    """One field of ``PatchedPlexSourceRequest``: the keyword ``update()`` takes it\n'
+        "    as, its JSON name, its kind and constraints (a list's ``min_length`` is its\n"
+        '    items\')."""\n\n'
         "    name: str\n    wire: str\n    kind: Kind\n    nullable: bool = False\n"
         "    min_length: int | None = None\n    max_length: int | None = None\n"
         "    pattern: re.Pattern[str] | None = None\n"
@@ -191,7 +192,7 @@ def render(spec: dict[str, Any]) -> str:
     body.append(
         "\nclass Changes(TypedDict, total=False):\n"
         '    """The changes ``update()`` takes, by keyword, typed as it accepts them: a field\n'
-        "    left out is not changed; ``None`` clears a nullable one.\"\"\"\n"
+        '    left out is not changed; ``None`` clears a nullable one."""\n'
     )
     for wire, schema in request.items():
         body.append(f"    {KEYWORDS.get(wire, wire)}: {_keyword_type(spec, schema)}")
@@ -200,8 +201,8 @@ def render(spec: dict[str, Any]) -> str:
             enums.add(kind)
 
     body.append(
-        "\n\n#: Each field of ``PlexSource`` (every supported release's), in the order authentik's\n"
-        "#: serializer sends them, and its JSON type.\n"
+        "\n\n#: Each field of ``PlexSource`` (every supported release's), in the order\n"
+        "#: authentik's serializer sends them, and its JSON type.\n"
         "SOURCE_FIELD_TYPES: Final[Mapping[str, JsonType]] = {"
     )
     for wire, schema in source["properties"].items():

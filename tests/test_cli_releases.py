@@ -437,8 +437,7 @@ def test_apply_reports_each_item_and_exits_4(
     env.add_source(slug="b")
     plan = tmp_path / "plan.yaml"
     plan.write_text(
-        "- slug: plex\n  changes: {name: One, promoted: true}\n"
-        "- slug: b\n  changes: {name: Two}\n"
+        "- slug: plex\n  changes: {name: One, promoted: true}\n- slug: b\n  changes: {name: Two}\n"
     )
     code, out, err = run(capsys, "apply", str(plan))
     assert code == 4
@@ -457,9 +456,7 @@ def test_plan_says_what_would_not_be_applied(
     env: FakeAuthentik, capsys: Capture, tmp_path: Path
 ) -> None:
     plan = tmp_path / "plan.toml"
-    plan.write_text(
-        '[[items]]\nslug = "plex"\nchanges = { name = "P", promoted = true }\n'
-    )
+    plan.write_text('[[items]]\nslug = "plex"\nchanges = { name = "P", promoted = true }\n')
     code, out, err = run(capsys, "plan", str(plan))
     assert code == 4
     assert out == (

@@ -84,7 +84,7 @@ def test_answer_fields_are_authentiks_in_the_order_it_sends_them() -> None:
             items = "uuid_list" if prop["items"].get("format") == "uuid" else "str_list"
             assert json_type == items, name
         else:
-            base = {"boolean": "bool", "string": "str"}[kind]
+            base = {"boolean": "bool", "string": "str"}[str(kind)]
             if prop.get("format") == "uuid":
                 base = "uuid"
             assert json_type == ("nullable_" if prop.get("nullable") else "") + base, name
@@ -149,7 +149,7 @@ def test_list_filters_and_pagination_are_authentiks() -> None:
         assert f.kind == expected, f.name
     assert set(spec.ListFilters.__annotations__) == {f.name for f in spec.LIST_FILTERS}
     pagination = schemas(OLD)["Pagination"]
-    assert spec.PAGINATION_FIELDS == tuple(pagination["properties"])
+    assert tuple(pagination["properties"]) == spec.PAGINATION_FIELDS
     assert set(pagination["required"]) == set(spec.PAGINATION_FIELDS)
 
 

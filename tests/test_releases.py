@@ -111,7 +111,7 @@ def test_every_release_mark_is_the_one_boundary() -> None:
     limit; only a read-only field (icon_themed_urls, 2025.12.2) came later.
     """
     assert {*WRITABLE_IN.values(), SLUG_LIMIT_DROPPED_IN, ICON_WRITABLE_IN} == {BOUNDARY}
-    assert BOUNDARY == Release(2025, 12, 0)
+    assert Release(2025, 12, 0) == BOUNDARY
     assert all(added >= BOUNDARY for added in ADDED_IN.values())
     assert set(ADDED_IN) - set(WRITABLE_IN) == {"icon_url", "icon_themed_urls"}  # read-only
 

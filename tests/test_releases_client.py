@@ -16,7 +16,6 @@ import pytest
 import respx
 
 from plex_source_client import (
-    UNSET,
     AsyncPlexSourceClient,
     ConfigurationError,
     InvalidRequest,

@@ -21,7 +21,6 @@ from plex_source_client import (
     NotApplied,
     PlexSource,
     ThemedUrls,
-    UnexpectedResponse,
 )
 from plex_source_client.testing import FakeAuthentik
 

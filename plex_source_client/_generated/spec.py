@@ -37,8 +37,9 @@ Release = tuple[int, int, int]
 
 
 class WritableField(NamedTuple):
-    """One field of ``PatchedPlexSourceRequest``: the keyword ``update()`` takes it as,
-    its JSON name, its kind and constraints (a list's ``min_length`` is its items')."""
+    """One field of ``PatchedPlexSourceRequest``: the keyword ``update()`` takes it
+    as, its JSON name, its kind and constraints (a list's ``min_length`` is its
+    items')."""
 
     name: str
     wire: str
@@ -115,8 +116,8 @@ class Changes(TypedDict, total=False):
     plex_token: str
 
 
-#: Each field of ``PlexSource`` (every supported release's), in the order authentik's
-#: serializer sends them, and its JSON type.
+#: Each field of ``PlexSource`` (every supported release's), in the order
+#: authentik's serializer sends them, and its JSON type.
 SOURCE_FIELD_TYPES: Final[Mapping[str, JsonType]] = {
     "pk": "uuid",
     "name": "str",
