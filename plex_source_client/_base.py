@@ -44,9 +44,8 @@ from ._errors import (
     UnexpectedResponse,
 )
 from ._generated.models import GroupMatchingMode, PolicyEngineMode, UserMatchingMode
-from ._generated.types import Unset
 from ._listing import DEFAULT_PAGE_SIZE, Pager, list_query
-from ._models import PlexSource, RawResponse
+from ._models import RawResponse
 from ._public import publish
 from ._releases import Release, parse_release, writable_since
 from ._secrets import MAX_SECRET_FILE_BYTES, Secret, mask_text
@@ -616,15 +615,17 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         self._release: Release | None = None
         self._release_text: str | None = None
         self._release_settled = False  # given, learned, or the server would not say
-        # The release unknown, the answers still tell something: a source without
-        # ``promoted`` comes from a release before 2025.12. The earliest such bound seen.
-        self._older_than: Release | None = None
         self._learning = False  # a call is asking the server its release right now
         if server_version is not None:
             try:
                 self._release = parse_release(server_version)
             except ValueError as exc:
                 raise ConfigurationError(f"server_version: {exc}") from None
+            if self._release < _releases.OLDEST_SUPPORTED:
+                raise ConfigurationError(
+                    f"server_version: authentik {self._release} is not supported; this client "
+                    f"supports {_releases.SUPPORTED}"
+                )
             # Shown as parsed, never as written: only digits and dots reach a message.
             self._release_text = str(self._release)
             self._release_settled = True
@@ -836,10 +837,10 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             timeout (float | httpx.Timeout): each attempt's budget in seconds, for this call
                 only (the client's ``timeout`` otherwise).
 
-        Fields a release lacks (``promoted`` and ``icon`` before 2025.12; the property
-        mappings and ``group_matching_mode`` before 2024.8) are refused before sending when the
-        server's release is known: given as ``server_version``, or learned once per client
-        from the server when such a field (or a slug over 50 characters) is first changed.
+        Fields a release lacks (``promoted`` and ``icon`` before 2025.12) are refused before
+        sending when the server's release is known: given as ``server_version``, or learned
+        once per client from the server when such a field (or a slug over 50 characters) is
+        first changed.
 
         Returns the source as the server now has it (a :class:`PlexSource`; awaited, with
         :class:`AsyncPlexSourceClient`). Raises :class:`InvalidRequest` before sending anything
@@ -957,26 +958,11 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
 
     def _checked_release(self) -> tuple[Release | None, str]:
         """The release changes are checked against, and how messages name it: the server's
-        when known; else, when its answers showed it older than some release, the last
-        release before that (every rule that depends on the release then holds as for the
-        server); else None.
+        when known, else None (the server decides; its answer shows what it ignored).
         """
         if self._release is not None:
             return self._release, self._release_text or str(self._release)
-        if self._older_than is not None:
-            return _releases.release_before(self._older_than)
         return None, ""
-
-    def _note_shape(self, source: PlexSource) -> None:
-        """Learn from a source the server sent what its release is older than, when unknown."""
-        if self._release is not None:
-            return
-        present = [name for name in _releases.BOUNDING_FIELDS if not isinstance(
-            getattr(source, name), Unset
-        )]  # fmt: skip
-        bound = _releases.older_than(present)
-        if bound is not None and (self._older_than is None or bound < self._older_than):
-            self._older_than = bound
 
     # -- the server's release --
 
@@ -1010,6 +996,12 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             return
         finally:
             self._learning = False
+        problem = _releases.unsupported(release)
+        if problem is not None:  # not kept: the next call that needs the release asks again
+            raise UnexpectedResponse(
+                problem, expected=f"a supported release ({_releases.SUPPORTED})",
+                method="GET", url=prepared.url, status_code=200, request_id=None, body=None,
+            )  # fmt: skip
         logger.debug("the server runs authentik %s", release)
         # Kept as parsed, never as the server wrote it: only digits and dots reach a message.
         self._release, self._release_text, self._release_settled = release, str(release), True
@@ -1280,9 +1272,6 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                 result = prepared.finish(
                     outcome, prepared.secrets, attempts, elapsed, where["request_id"]
                 )
-            except NotApplied as exc:
-                self._note_shape(exc.source)
-                raise
             except ValueError as exc:
                 raise UnexpectedResponse(
                     str(exc),
@@ -1292,10 +1281,6 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                     ),
                     **where,
                 ) from None
-            if isinstance(result, RawResponse):
-                self._note_shape(result.source)
-            elif isinstance(result, Page) and result.results:
-                self._note_shape(result.results[0])
             return result
         raise _answers.api_error(outcome, prepared.secrets, where, prepared.not_found)
 

@@ -35,9 +35,6 @@ KEYS_2024_8 = (
     "managed", "user_path_template", "icon", "group_matching_mode", "client_id",
     "allowed_servers", "allow_friends", "plex_token",
 )  # fmt: skip
-_NOT_IN_2024_6 = {"user_property_mappings", "group_property_mappings", "group_matching_mode"}
-KEYS_2024_6 = tuple(key for key in KEYS_2024_8 if key not in _NOT_IN_2024_6)
-KEYS_2022_6 = tuple(key for key in KEYS_2024_6 if key != "user_path_template")
 _2025_12 = {"enabled": ("promoted",), "icon": ("icon_url",)}
 KEYS_2025_12_0 = tuple(
     new for key in KEYS_2024_8 for new in (key, *_2025_12.get(key, ()))
@@ -47,8 +44,6 @@ KEYS_2026_2 = tuple(
 )
 
 KEYS = {
-    "2022.6": KEYS_2022_6,
-    "2024.6": KEYS_2024_6,
     "2024.8.2": KEYS_2024_8,
     "2025.10": KEYS_2024_8,
     "2025.12.0": KEYS_2025_12_0,
@@ -108,7 +103,7 @@ def test_the_default_is_2024_8_2() -> None:
         ("2026.2", Release(2026, 2, 0)),
         ("2025.12.2", Release(2025, 12, 2)),
         ("2026.2.0-rc1", Release(2026, 2, 0)),
-        ("version/2024.6.4", Release(2024, 6, 4)),
+        ("version/2024.8.2", Release(2024, 8, 2)),
         (Release(2025, 12, 0), Release(2025, 12, 0)),
     ],
 )
@@ -117,6 +112,12 @@ def test_version_is_kept_as_given_and_parsed(version: Any, release: Release) -> 
     assert fake.release == release
     assert fake.version == str(version)
     assert f"(authentik {version})" in repr(fake)
+
+
+@pytest.mark.parametrize("version", ["2024.6", "version/2024.6.4", "2022.6"])
+def test_a_release_before_2024_8_is_refused_naming_the_supported_ones(version: str) -> None:
+    with pytest.raises(ValueError, match=r"plays authentik 2024\.8 and newer"):
+        FakeAuthentik(version=version)
 
 
 @pytest.mark.parametrize("version", ["", "latest", "2026", "26.2", "2026.13", "2026/2"])
@@ -235,7 +236,7 @@ def test_a_60_character_slug_works_from_2025_12(version: str) -> None:
     assert list(api.fake.sources) == [SLUG_60]
 
 
-@pytest.mark.parametrize("version", ["2024.6", "2024.8.2", "2025.10.3"])
+@pytest.mark.parametrize("version", ["2024.8.2", "2025.10.3"])
 def test_a_60_character_slug_is_refused_before(version: str) -> None:
     api = api_for(version)
     answer = api("PATCH", body={"slug": SLUG_60})
@@ -321,10 +322,6 @@ def test_errors_come_in_the_serializer_order() -> None:
         ("2024.8.2", {"icon": "x.png"}),
         ("2024.8.2", {"icon": None}),
         ("2025.10", {"promoted": None, "icon": "a\x00"}),
-        ("2024.6", {"group_matching_mode": "name_link"}),
-        ("2024.6", {"group_matching_mode": "bogus", "user_property_mappings": "x"}),
-        ("2024.6", {"group_property_mappings": [1]}),
-        ("2022.6", {"user_path_template": ""}),
         ("2026.2", {"icon_url": "x", "icon_themed_urls": 1, "component": "x"}),
         ("2025.12.0", {"icon_themed_urls": {"light": "x"}}),
     ],
@@ -372,7 +369,6 @@ def test_add_source_takes_the_release_fields() -> None:
     [
         ("2024.8.2", {"promoted": True}, r"2024\.8\.2 has no .* promoted \(added in 2025\.12\)"),
         ("2025.12.0", {"icon_themed_urls": None}, r"icon_themed_urls \(added in 2025\.12\.2\)"),
-        ("2024.6", {"group_matching_mode": "x"}, r"group_matching_mode \(added in 2024\.8\)"),
         ("2026.2", {"icon_url": "x"}, "icon_url: derived from icon"),
         ("2026.2", {"bogus": 1}, "unknown PlexSource field"),
     ],
@@ -409,7 +405,7 @@ VERSION_BODY = {
         ("2025.12", "2025.12.0"),
         ("2025.12.2", "2025.12.2"),
         ("2026.2.0-rc1", "2026.2.0-rc1"),
-        ("version/2024.6.4", "2024.6.4"),
+        ("version/2024.8.2", "2024.8.2"),
     ],
 )
 def test_version_endpoint_says_the_release(version: str | None, written: str) -> None:
@@ -487,16 +483,6 @@ def test_version_endpoint_can_be_blocked() -> None:
 # -- listing -----------------------------------------------------------------------------------
 
 
-def test_a_filter_the_release_lacks_is_ignored() -> None:
-    assert api_for("2024.8.2")("GET", LIST, params={"group_matching_mode": "bogus"}).json() == {
-        "group_matching_mode": ["Select a valid choice. bogus is not one of the available choices."]
-    }
-    for value in ("bogus", "name_link"):  # not a filter of 2024.6: every source listed
-        answer = api_for("2024.6")("GET", LIST, params={"group_matching_mode": value})
-        assert answer.status_code == 200
-        assert answer.json()["pagination"]["count"] == 1
-
-
 @pytest.fixture
 def three() -> Api:
     api = api_for("2026.2")
@@ -520,8 +506,6 @@ def test_ordering_by_newer_fields(three: Api) -> None:
     [
         ("2024.8.2", "-promoted"),
         ("2025.10", "icon"),
-        ("2024.6", "-group_matching_mode"),
-        ("2022.6", "-user_path_template"),
     ],
 )
 def test_ordering_by_a_field_the_release_lacks_is_dropped(version: str, ordering: str) -> None:
@@ -574,10 +558,10 @@ def test_the_marker_can_block_the_version_endpoint(authentik_env: FakeAuthentik)
     assert answer.status_code == 404
 
 
-@pytest.mark.authentik_version(version="2024.6")
+@pytest.mark.authentik_version(version="2025.12.0")
 class TestMarkerOnAClass:
     def test_it_applies_to_each_test(self, fake_authentik: FakeAuthentik) -> None:
-        assert tuple(fake_authentik.sources["plex"]) == KEYS_2024_6
+        assert tuple(fake_authentik.sources["plex"]) == KEYS_2025_12_0
 
 
 def test_without_the_marker_the_fixture_plays_2024_8_2(fake_authentik: FakeAuthentik) -> None:

@@ -9,10 +9,9 @@ What it implements, as authentik 2024.8 (Django REST framework) does (and other 
 see *Releases*):
 
 - **Releases.** ``FakeAuthentik(version="2026.2")`` plays that authentik release (default
-  2024.8.2; ``fake.version`` as given, ``fake.release`` parsed), with the changes
-  :mod:`plex_source_client._releases` dates. *Shape*: a field the release lacks is absent
-  from every answer (2024.6: no ``user_property_mappings``, ``group_property_mappings``,
-  ``group_matching_mode``; before 2022.7 no ``user_path_template`` either); from 2025.12.0
+  2024.8.2; 2024.8 and newer, as the client supports; ``fake.version`` as given,
+  ``fake.release`` parsed), with the changes :mod:`plex_source_client._releases` dates.
+  *Shape*: a field the release lacks is absent from every answer; from 2025.12.0
   ``promoted`` (default false) and ``icon`` as the stored value (``""`` when none) with the
   read-only ``icon_url`` (the Plex icon ``/static/authentik/sources/plex.svg`` when there is
   none, as ``PlexSource.icon_url`` falls back to it; an ``http(s)://`` or ``fa://`` URL or a
@@ -117,7 +116,7 @@ from .. import _base
 from .._async_client import AsyncPlexSourceClient
 from .._client import PlexSourceClient
 from .._public import publish
-from .._releases import ADDED_IN, Release, parse_release
+from .._releases import ADDED_IN, OLDEST_SUPPORTED, SUPPORTED, Release, parse_release
 from .._secrets import MASK, is_secret_name
 from . import _drf, _json, _listing, _shape
 from ._server import (
@@ -275,6 +274,8 @@ class FakeAuthentik:
             )
         #: The authentik release played, parsed (``Release(2026, 2, 0)``).
         self.release: Final[Release] = parse_release(version)
+        if self.release < OLDEST_SUPPORTED:
+            raise ValueError(f"version: the fake plays {SUPPORTED}, got {self.release}")
         #: The release as given (``"2026.2"``).
         self.version: Final[str] = str(version)
         #: Whether ``/api/v3/admin/version/`` is served.
