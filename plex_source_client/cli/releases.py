@@ -2,11 +2,11 @@
 ``AUTHENTIK_SERVER_VERSION``), checking a run's changes against the release before anything is
 sent, and the words for fields a server did not apply.
 
-A field the server's release lacks (``promoted`` and ``icon`` before 2025.12), or a slug over 50 characters before
-2025.12, is refused before anything is sent (exit 2) when the release is known: given, or asked
-of the server once (``/api/v3/admin/version/``) when a change needs it. When the server will
-not say, the fields are still never silently lost: the source read before the PATCH lacks them,
-or the PATCH's answer does (``NotApplied``), and the item ends ``not_applied`` (exit 4).
+A field the server's release lacks (``promoted`` and ``icon`` before 2025.12), or a slug over
+50 characters before 2025.12, is refused before anything is sent (exit 2) when the release is
+known: given, or asked of the server once (``/api/v3/admin/version/``) when a change needs it.
+When the server will not say, the fields are still never silently lost: the PATCH's answer
+lacks them (``NotApplied``), and the item ends ``not_applied`` (exit 4).
 """
 
 from __future__ import annotations
