@@ -292,6 +292,8 @@ class FakeAuthentik:
         self.latency: float = 0.0
         self._flows: dict[str, str] = {}
         self._property_mappings: set[str] = set()
+        self._media_key = secrets.token_bytes(32)  # signs stored files' URLs (2025.12 on)
+        self._signed_urls: dict[str, tuple[str, float]] = {}
         self.default_authentication_flow = self.add_flow(slug=DEFAULT_AUTHENTICATION_FLOW)
         self.default_enrollment_flow = self.add_flow(slug=DEFAULT_ENROLLMENT_FLOW)
         self._server: Any = None
@@ -578,7 +580,7 @@ class FakeAuthentik:
         if view == "list":
             if method in ("GET", "HEAD"):
                 status, listed = _listing.answer(
-                    list(self._sources.values()),
+                    [self._shown(source) for source in self._sources.values()],
                     _query(path),
                     self._flows.keys(),
                     release=self.release,
@@ -591,16 +593,46 @@ class FakeAuthentik:
             return self._write(slug, body, headers, partial=method == "PATCH")
         if method in ("GET", "HEAD"):
             if slug not in self._sources:
-                return _detail(404, "Not found.")
-            return _json_answer(200, self._sources[slug])
+                return self._not_found()
+            return _json_answer(200, self._shown(self._sources[slug]))
         if method == "DELETE":
             if slug not in self._sources:
-                return _detail(404, "Not found.")
+                return self._not_found()
             del self._sources[slug]
             return Answer(204, {}, b"")
         if method == "OPTIONS":
             return _not_emulated(method, "DRF's metadata")
         return _not_allowed(method)
+
+    def _not_found(self) -> Answer:
+        """The 404 of ``get_object_or_404`` for an unknown slug, as the release's DRF words it
+        (:data:`~._shape.HTTP404_MESSAGE_IN`).
+        """
+        if self.release >= _shape.HTTP404_MESSAGE_IN:
+            return _detail(404, "No PlexSource matches the given query.")
+        return _detail(404, _shape.NOT_FOUND)
+
+    def _shown(self, source: dict[str, Any]) -> dict[str, Any]:
+        """A source as an answer shows it: a stored file's URLs signed when answered, as
+        authentik's serializer resolves them (kept unsigned in :attr:`sources`).
+        """
+        if "icon_url" not in source:
+            return source
+        shown = dict(source)
+        _shape.derive(shown, self.release, self._sign)
+        return shown
+
+    def _sign(self, url: str) -> str:
+        """A stored file's URL with the release's signed ``?token=``: the same one for the
+        token's lifetime, as authentik caches it (:func:`~._shape.signed_file_url`).
+        """
+        now = time.time()
+        cached = self._signed_urls.get(url)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        signed = _shape.signed_file_url(url, self._media_key, int(now))
+        self._signed_urls[url] = (signed, now + _shape.MEDIA_URL_EXPIRY)
+        return signed
 
     def _record(self, method: str, path: str, headers: dict[str, str], body: bytes) -> None:
         try:
@@ -644,6 +676,8 @@ class FakeAuthentik:
             return _detail(403, "You do not have permission to perform this action.")
         scheme, _, credentials = header.partition(" ")
         if scheme.lower() != "bearer":
+            if self.release >= _shape.NON_BEARER_IGNORED_IN:  # left to other authenticators
+                return _detail(403, "You do not have permission to perform this action.")
             return _detail(403, "Unsupported authentication type")
         if credentials == self.unprivileged_token:
             if not privileged:
@@ -658,7 +692,7 @@ class FakeAuthentik:
     ) -> Answer:
         """``partial_update`` (PATCH) or ``update`` (PUT): look up, parse, validate, save."""
         if slug not in self._sources:
-            return _detail(404, "Not found.")
+            return self._not_found()
         if body:
             media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
             if media_type != "application/json":
@@ -685,4 +719,4 @@ class FakeAuthentik:
         source.update(changes)
         _shape.derive(source, self.release)
         self._sources[source["slug"]] = source
-        return _json_answer(200, source)
+        return _json_answer(200, self._shown(source))
