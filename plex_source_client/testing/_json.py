@@ -87,7 +87,7 @@ def parse(body: bytes) -> Any:
 
 
 def message(reason: str, text: str, position: int) -> str:
-    """orjson's ``JSONDecodeError`` text: ``reason: line L column C (char P)``, as Python's
+    """The text of orjson's ``JSONDecodeError``: ``reason: line L column C (char P)``, as Python's
     ``json.JSONDecodeError`` (which orjson's subclasses) formats it, computed here.
     """
     line = text.count("\n", 0, position) + 1
@@ -106,9 +106,7 @@ class _Reader:
         return self.text[index] if index < self.end else ""
 
     def _skip(self, index: int) -> int:
-        found = _SPACES.match(self.text, index)
-        assert found is not None  # matches the empty string at worst
-        return found.end()
+        return _SPACES.match(self.text, index).end()  # type: ignore[union-attr]  # always matches
 
     def document(self) -> Any:
         index = self._skip(0)
@@ -192,10 +190,9 @@ class _Reader:
         parts: list[str] = []
         index = start + 1
         while True:
-            plain = _PLAIN.match(self.text, index)
-            assert plain is not None
-            parts.append(plain.group())
-            index = plain.end()
+            plain = _PLAIN.match(self.text, index)  # always matches (maybe nothing)
+            parts.append(plain.group())  # type: ignore[union-attr]
+            index = plain.end()  # type: ignore[union-attr]
             if index >= self.end:
                 raise _Fail("unexpected end of data", self.end)
             char = self.text[index]
@@ -232,7 +229,7 @@ class _Reader:
         return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)), after + 6
 
     def _hex4(self, backslash: int) -> int:
-        """The four hex digits of ``\\uXXXX`` at ``backslash``."""
+        """The four hex digits of the ``u`` escape at ``backslash``."""
         digits = self.text[backslash + 2 : backslash + 6]
         if _HEX4.fullmatch(digits):
             return int(digits, 16)
