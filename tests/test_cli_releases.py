@@ -81,7 +81,8 @@ def test_promoted_icon_and_a_long_slug_are_applied_on_2026(
         ["promoted", "icon"],
     )
     assert result["source"]["promoted"] is True
-    assert result["source"]["icon_url"] == "/files/media/public/plex.png"
+    # A stored file's URL, signed as authentik 2025.12's file backend signs it.
+    assert result["source"]["icon_url"].startswith("/files/media/public/plex.png?token=")
     assert (env.sources["plex"]["promoted"], env.sources["plex"]["icon"]) == (True, "plex.png")
     assert patches(env) == [{"promoted": True, "icon": "plex.png"}]
     assert VERSION in paths(env)  # promoted and icon depend on the release: asked once
@@ -106,7 +107,9 @@ def test_get_shows_the_new_fields_on_2026(env: FakeAuthentik, capsys: Capture) -
     source = json.loads(out)
     assert source["promoted"] is False
     assert source["icon"] == "plex-%(theme)s.svg"
-    assert source["icon_themed_urls"] == {
+    assert {
+        theme: url.partition("?token=")[0] for theme, url in source["icon_themed_urls"].items()
+    } == {
         "light": "/files/media/public/plex-light.svg",
         "dark": "/files/media/public/plex-dark.svg",
     }
@@ -114,7 +117,7 @@ def test_get_shows_the_new_fields_on_2026(env: FakeAuthentik, capsys: Capture) -
     assert (code, err) == (0, "")
     rows = {line.split()[0]: line.split(None, 1)[1] for line in out.splitlines()[1:]}
     assert rows["promoted"] == "false"
-    assert rows["icon_url"] == '"/files/media/public/plex-%(theme)s.svg"'
+    assert rows["icon_url"].startswith('"/files/media/public/plex-%(theme)s.svg?token=')
     assert rows["icon_themed_urls"].startswith('{"light": ')
 
 

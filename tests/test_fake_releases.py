@@ -7,7 +7,9 @@ depend on). The 2026.2 answers are validated against authentik 2026.2.2's own sc
 
 from __future__ import annotations
 
+import base64
 import json
+import time
 from typing import Any
 
 import httpx
@@ -210,8 +212,111 @@ def test_icon_url_and_themed_urls_follow_icon(
     answer = api("PATCH", body={"icon": icon})
     assert answer.status_code == 200
     body = answer.json()
-    assert (body["icon"], body["icon_url"], body["icon_themed_urls"]) == (icon, url, themed)
-    assert api.fake.add_source(slug="other", icon=icon)["icon_themed_urls"] == themed
+    shown = (body["icon"], unsigned(body["icon_url"]), unsigned(body["icon_themed_urls"]))
+    assert shown == (icon, url, themed)
+    assert unsigned(api.fake.add_source(slug="other", icon=icon)["icon_themed_urls"]) == themed
+    # Only a stored file's URL is signed (authentik's local file backend signs its URLs).
+    for each in [body["icon_url"], *(body["icon_themed_urls"] or {}).values()]:
+        assert ("?token=" in each) == each.startswith("/files/")
+
+
+def unsigned(urls: Any) -> Any:
+    """``urls`` (a URL, a dict of them, or None) without their query."""
+    if isinstance(urls, dict):
+        return {key: unsigned(url) for key, url in urls.items()}
+    return urls.partition("?")[0] if isinstance(urls, str) else urls
+
+
+def _claims(url: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """A signed URL's JWT: its header, its claims and its signature (base64url)."""
+    header, claims, signature = url.partition("?token=")[2].split(".")
+    return _decoded(header), _decoded(claims), signature
+
+
+def _decoded(part: str) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return value
+
+
+def test_a_stored_files_url_is_signed_for_15_minutes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As authentik 2025.12's file backend: a JWT (HS256) with the file's path, ``exp`` 15
+    minutes on and ``nbf`` 15 seconds back; the same URL while it is valid, a new one after.
+    """
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    api = api_for("2026.2.2")
+    url = api("PATCH", body={"icon": "icons/plex.png"}).json()["icon_url"]
+    header, claims, signature = _claims(url)
+    assert url.startswith("/files/media/public/icons/plex.png?token=")
+    assert header == {"alg": "HS256", "typ": "JWT"}
+    assert claims == {
+        "path": "media/public/icons/plex.png",
+        "exp": 1_800_000_000 + 900,
+        "nbf": 1_800_000_000 - 15,
+    }
+    assert len(base64.urlsafe_b64decode(signature + "=")) == 32  # an HMAC-SHA256
+    clock[0] += 899
+    assert api("GET").json()["icon_url"] == url  # cached while valid
+    clock[0] += 2
+    renewed = api("GET").json()["icon_url"]
+    assert renewed != url
+    assert _claims(renewed)[1]["nbf"] == 1_800_000_000 + 901 - 15
+
+
+def test_a_stored_files_url_is_signed_by_each_fake_with_its_own_key() -> None:
+    first = api_for("2026.2.2")("PATCH", body={"icon": "i"}).json()["icon_url"]
+    second = api_for("2026.2.2")("PATCH", body={"icon": "i"}).json()["icon_url"]
+    assert _claims(first)[2] != _claims(second)[2] or _claims(first)[1] != _claims(second)[1]
+
+
+@pytest.mark.parametrize(
+    ("version", "detail"),
+    [
+        ("2024.8.2", "Not found."),
+        ("2025.8", "Not found."),
+        ("2025.10", "No PlexSource matches the given query."),
+        ("2026.2.2", "No PlexSource matches the given query."),
+    ],
+)
+def test_an_unknown_slug_gets_the_releases_404(version: str, detail: str) -> None:
+    """DRF 3.14 answered Django's Http404 with its own ``Not found.``; DRF 3.15 and later
+    (authentik 2025.10 on) pass on ``get_object_or_404``'s message.
+    """
+    api = api_for(version)
+    missing = "/api/v3/sources/plex/nope/"
+    for method, body in [("GET", None), ("PATCH", {"name": "x"}), ("PUT", {}), ("DELETE", None)]:
+        answer = api(method, missing, body=body)
+        assert (answer.status_code, answer.json()) == (404, {"detail": detail}), method
+
+
+@pytest.mark.parametrize(
+    ("version", "detail"),
+    [
+        ("2024.8.2", "Unsupported authentication type"),
+        ("2025.10", "Unsupported authentication type"),
+        ("2025.12.0", "You do not have permission to perform this action."),
+        ("2026.2.2", "You do not have permission to perform this action."),
+    ],
+)
+@pytest.mark.parametrize("scheme", ["Token", "Basic", "token"])
+def test_a_non_bearer_scheme_per_release(version: str, detail: str, scheme: str) -> None:
+    api = api_for(version)
+    answer = api("PATCH", body={"name": "x"}, token=f"{scheme} {api.fake.token}")
+    assert (answer.status_code, answer.json()) == (403, {"detail": detail})
+    assert api.fake.sources["plex"]["name"] == "Plex"
+
+
+@pytest.mark.parametrize(
+    ("version", "quoted"),
+    [("2024.8.2", '"slug"'), ("2025.10", '"slug"'), ("2025.12.0", "\u201cslug\u201d")],
+)
+def test_the_slug_pattern_message_per_release(version: str, quoted: str) -> None:
+    """DRF's SlugField quotes straight; Django's validate_slug (the slug's from 2025.12, a text
+    field without a length limit) typographically.
+    """
+    answer = api_for(version)("PATCH", body={"slug": "a b"})
+    expected = f"Enter a valid {quoted} consisting of letters, numbers, underscores or hyphens."
+    assert (answer.status_code, answer.json()) == (400, {"slug": [expected]})
 
 
 def test_before_2025_12_icon_is_the_resolved_url_as_today() -> None:
@@ -348,7 +453,7 @@ def test_put_takes_promoted_and_icon_without_requiring_them() -> None:
     assert (answer.json()["promoted"], answer.json()["icon"]) == (True, "")
     answer = api("PUT", body={"name": "P", "slug": "plex", "plex_token": "t", "icon": "i.png"})
     assert (answer.json()["promoted"], answer.json()["icon"]) == (True, "i.png")
-    assert answer.json()["icon_url"] == "/files/media/public/i.png"
+    assert unsigned(answer.json()["icon_url"]) == "/files/media/public/i.png"
 
 
 # -- add_source --------------------------------------------------------------------------------
@@ -436,7 +541,7 @@ def test_version_endpoint_says_the_release(version: str | None, written: str) ->
         (None, "You do not have permission to perform this action."),
         ("Bearer", "You do not have permission to perform this action."),
         ("Bearer nope", "Token invalid/expired"),
-        ("Token abc", "Unsupported authentication type"),
+        ("Token abc", "You do not have permission to perform this action."),  # 2025.12 on
     ],
 )
 def test_version_endpoint_needs_a_valid_token(token: str | None, detail: str) -> None:
@@ -666,7 +771,7 @@ def test_2026_answers_fit_authentik_2026_2_2_schema(schema_2026: OpenAPI, case: 
     _validate(schema_2026, method, path, answer)
     if case == "list":
         (iconic,) = [s for s in answer.json()["results"] if s["slug"] == "iconic"]
-        assert iconic["icon_themed_urls"] == {
+        assert unsigned(iconic["icon_themed_urls"]) == {
             "light": "/files/media/public/plex-light.svg",
             "dark": "/files/media/public/plex-dark.svg",
         }
