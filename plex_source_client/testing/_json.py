@@ -72,10 +72,16 @@ class _Fail(Exception):
         self.position = position
 
 
-def parse(body: bytes) -> Any:
-    """The JSON value in ``body`` (not empty), or :class:`ParseError` with authentik's message."""
+def parse(body: bytes, encoding: str = "utf-8") -> Any:
+    """The JSON value in ``body`` (not empty), or :class:`ParseError` with authentik's message.
+
+    ``encoding``: the request's charset (``ORJSONParser`` decodes the body with
+    ``parser_context["encoding"]``, Django's ``request.encoding``: see
+    :func:`~._conneg.body_encoding`), a codec Python knows. A codec that is not a text
+    encoding raises :class:`LookupError`, as it does in the parser (a 500 there).
+    """
     try:
-        text = body.decode("utf-8")
+        text = body.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ParseError(f"JSON parse error - {exc}") from None
     try:

@@ -87,6 +87,11 @@ PBM_UUID_FILTER_IN: Final = Release(2025, 12, 0)
 #: from an undated release): the fake dates the message there.
 HTTP404_MESSAGE_IN: Final = Release(2025, 10, 0)
 NOT_FOUND: Final = "Not found."
+#: DRF's ``PermissionDenied`` and ``NotAuthenticated`` default messages (both answered 403 by
+#: authentik: its ``TokenAuthentication`` has no ``authenticate_header``, so DRF does not make
+#: ``NotAuthenticated`` a 401).
+PERMISSION_DENIED: Final = "You do not have permission to perform this action."
+NOT_AUTHENTICATED: Final = "Authentication credentials were not provided."
 #: A non-Bearer ``Authorization`` scheme: 2024.8.2's ``TokenAuthentication`` raised
 #: ``AuthenticationFailed("Unsupported authentication type")``; 2026.2.2 leaves such a header to
 #: its other authenticators (none takes it), so the request is unauthenticated and denied like
