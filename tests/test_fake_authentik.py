@@ -426,11 +426,9 @@ def test_head_has_no_body(fake: FakeAuthentik) -> None:
     assert (answer.status, answer.body) == (200, b"")
 
 
-@pytest.mark.parametrize(("method", "path"), [("OPTIONS", PATH), ("OPTIONS", "/api/v3/sources/plex/")])
-def test_what_the_fake_does_not_emulate_says_so(
-    fake: FakeAuthentik, method: str, path: str
-) -> None:
-    answer = patch(fake, {"slug": "new"}, method=method, path=path)
+@pytest.mark.parametrize("path", [PATH, "/api/v3/sources/plex/"])
+def test_what_the_fake_does_not_emulate_says_so(fake: FakeAuthentik, path: str) -> None:
+    answer = patch(fake, {"slug": "new"}, method="OPTIONS", path=path)
     assert answer.status == 501
     assert "does not emulate" in answer.json()["detail"]
 

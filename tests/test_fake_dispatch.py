@@ -74,7 +74,11 @@ def test_the_list_of_a_user_without_permissions_is_denied_not_empty(version: str
     for method in ("GET", "HEAD"):
         answer = call(fake, method, LIST, "unprivileged")
         assert (answer.status, answer.headers["Allow"]) == (403, LIST_ALLOW)
-    assert detail_of(call(fake, "GET", LIST, "unprivileged")) == (403, {"detail": DENIED}, LIST_ALLOW)
+    assert detail_of(call(fake, "GET", LIST, "unprivileged")) == (
+        403,
+        {"detail": DENIED},
+        LIST_ALLOW,
+    )
     # the denial comes before django-filter validates the query
     answer = call(fake, "GET", LIST + "?policy_engine_mode=bogus", "unprivileged")
     assert detail_of(answer) == (403, {"detail": DENIED}, LIST_ALLOW)

@@ -50,7 +50,10 @@ def send(
 )
 def test_415_names_the_content_type_as_sent(fake: FakeAuthentik, content_type: str) -> None:
     status, body, headers = send(fake, "PATCH", DETAIL, b'{"name": "x"}', Content_Type=content_type)
-    assert (status, body) == (415, {"detail": f'Unsupported media type "{content_type}" in request.'})
+    assert (status, body) == (
+        415,
+        {"detail": f'Unsupported media type "{content_type}" in request.'},
+    )
     assert headers["Allow"] == DETAIL_ALLOW
     assert fake.sources["plex"]["name"] == "Plex"
 
@@ -89,15 +92,20 @@ def test_a_body_its_charset_cannot_decode(fake: FakeAuthentik) -> None:
     content_type = "application/json; charset=utf-16"
     status, body, _ = send(fake, "PATCH", DETAIL, b'{"name": "xy"}\n', Content_Type=content_type)
     expected = (
-        "JSON parse error - 'utf-16-le' codec can't decode byte 0x0a in position 14: "
-        "truncated data"
+        "JSON parse error - 'utf-16-le' codec can't decode byte 0x0a in position 14: truncated data"
     )
     assert (status, body) == (400, {"detail": expected})
 
 
 @pytest.mark.parametrize(
     "accept",
-    ["application/json", "*/*", "application/*", "text/html, */*;q=0.1", "application/json; indent=4"],
+    [
+        "application/json",
+        "*/*",
+        "application/*",
+        "text/html, */*;q=0.1",
+        "application/json; indent=4",
+    ],
 )
 def test_accept_headers_the_json_renderer_satisfies(fake: FakeAuthentik, accept: str) -> None:
     status, _, headers = send(fake, "GET", DETAIL, Accept=accept)
@@ -111,7 +119,18 @@ def test_406_before_authentication(fake: FakeAuthentik, accept: str, token: str 
         status, body, headers = send(fake, "GET", path, token=token, Accept=accept)
         assert (status, body) == (406, {"detail": "Could not satisfy the request Accept header."})
         assert (headers["Allow"], headers["Content-Type"]) == (allow, "application/json")
-    assert send(fake, "PATCH", DETAIL, b'{"name": "x"}', token=token, Accept=accept, Content_Type="application/json")[0] == 406
+    assert (
+        send(
+            fake,
+            "PATCH",
+            DETAIL,
+            b'{"name": "x"}',
+            token=token,
+            Accept=accept,
+            Content_Type="application/json",
+        )[0]
+        == 406
+    )
     assert fake.sources["plex"]["name"] == "Plex"
 
 
@@ -121,6 +140,10 @@ def test_format_other_than_json_is_404_before_authentication(
 ) -> None:
     for fmt in ("api", "xml", "JSON"):
         status, body, headers = send(fake, "GET", f"{LIST}?format={fmt}", token=token)
-        assert (status, body, headers["Allow"]) == (404, {"detail": "Not found."}, "GET, POST, HEAD, OPTIONS")
+        assert (status, body, headers["Allow"]) == (
+            404,
+            {"detail": "Not found."},
+            "GET, POST, HEAD, OPTIONS",
+        )
     assert send(fake, "GET", f"{DETAIL}?format=json")[0] == 200
     assert send(fake, "GET", f"{DETAIL}?format=")[0] == 200

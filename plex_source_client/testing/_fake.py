@@ -108,6 +108,7 @@ import copy
 import json
 import re
 import secrets
+import string
 import threading
 import time
 import uuid
@@ -204,6 +205,7 @@ def _not_allowed(method: str) -> Answer:
     return _detail(405, f'Method "{method}" not allowed.')
 
 
+_ID_ALPHABET: Final = string.ascii_letters + string.digits
 #: The users the fake knows: the admin token's, the unprivileged token's, and nobody's.
 _ADMIN: Final = "admin"
 _UNPRIVILEGED: Final = "unprivileged"
@@ -799,8 +801,9 @@ class FakeAuthentik:
         """``create`` (list POST): the same validation as a PUT (``name``, ``slug`` and
         ``plex_token`` required), then a new source with the model's defaults: no flows (the
         model's foreign keys are nullable, without default), a random ``client_id`` (the
-        model's default generates one), the rest as :func:`~._shape.defaults`. 201 with the
-        source; DRF adds no ``Location`` (the serializer has no ``url`` field).
+        model's default, ``generate_id()``: 40 letters and digits), the rest as
+        :func:`~._shape.defaults`. 201 with the source; DRF adds no ``Location`` (the
+        serializer has no ``url`` field).
         """
         data = self._data(body, headers)
         if isinstance(data, Answer):
@@ -822,7 +825,7 @@ class FakeAuthentik:
             "pk": str(uuid.uuid4()),
             "authentication_flow": None,
             "enrollment_flow": None,
-            "client_id": secrets.token_hex(20),
+            "client_id": "".join(secrets.choice(_ID_ALPHABET) for _ in range(40)),
             **fields,
         }
         source = {key: values[key] for key in self._fields}
