@@ -50,15 +50,17 @@ see *Releases*):
 - **Operations.** Detail: ``GET``/``HEAD`` (retrieve; HEAD without a body), ``PATCH``
   (partial update: only sent fields change, a body ``slug`` renames), ``PUT`` (full update:
   ``name``, ``slug`` and ``plex_token`` required, optional fields left out keep their values,
-  the same validation), ``DELETE`` (204). List: ``GET``/``HEAD`` (see *Listing*).
+  the same validation), ``DELETE`` (204). List: ``GET``/``HEAD`` (see *Listing*), ``POST``
+  (create: validated as a PUT; 201 with the new source, no flows, a generated ``client_id``).
   Any other method: 405 ``Method "X" not allowed.``. Every answer of the two views carries
   DRF's ``Allow`` (``GET, PUT, PATCH, DELETE, HEAD, OPTIONS``; ``GET, POST, HEAD, OPTIONS``).
 - **Listing** (``sources_plex_list``, :mod:`._listing`), as authentik's viewset with DRF's
   ``PageNumberPagination`` and authentik's ``pagination`` wrapper (``next``/``previous`` page
   numbers, 0 when there is none; ``count``, ``current``, ``total_pages``, ``start_index``,
   ``end_index``): ``page`` (default 1; ``last``; anything else that is not a page: 404
-  ``Invalid page.``) and ``page_size`` (default 100, authentik's ``PAGE_SIZE``; no maximum; a
-  value that is not a positive whole number falls back to 100, as DRF does). Filters, as
+  ``Invalid page.``) and ``page_size`` (:func:`~._listing.page_size`: until 2026.2 default
+  100, authentik's ``PAGE_SIZE``, no maximum, a value that is not a positive whole number
+  falls back to 100, as DRF does; from 2026.2 the tenant's default 20 and maximum 100). Filters, as
   django-filter applies the viewset's ``filterset_fields``: exact matches on ``name``,
   ``slug``, ``client_id`` (trimmed; empty: no filter), ``enabled``/``allow_friends``
   (``true``/``false``/``True``/``False``/``1``/``0``... as Django's NullBooleanField reads
@@ -70,16 +72,24 @@ see *Releases*):
   dropped, by ``name`` when none is left (the viewset's ``ordering``). Ties are broken by
   slug, strings compared as Python compares them (a database collation may order case and
   accents otherwise) and nulls sort last ascending, first descending (as PostgreSQL does).
-- **Authentication and permissions**, before anything else: ``Authorization: Bearer <token>``
-  (scheme case-insensitive) with the admin token; no header or no credentials, or the
-  unprivileged token: 403 ``You do not have permission to perform this action.``; another
-  scheme: 403 ``Unsupported authentication type`` (2025.12 on: the permission message); an
-  unknown token: 403 ``Token invalid/expired``. Then 404 ``Not found.`` (2025.10 on: ``No
-  PlexSource matches the given query.``) for an unknown slug.
-- **Parsing.** A body needs ``Content-Type: application/json`` (else 415); an empty body is no
-  data. The body is parsed as ``ORJSONParser`` does (:mod:`._json`): not UTF-8, malformed,
-  nested 1025 levels deep: 400 ``JSON parse error - ...`` with orjson's wording and position,
-  from the fake's own scanner (not the interpreter's ``json``: the same on any Python). JSON
+- **Dispatch**, in DRF's order (``APIView.initial``, then the handler). Content negotiation
+  (:mod:`._conneg`; authentik renders JSON only): ``?format=`` other than ``json``: 404 ``Not
+  found.``; an ``Accept`` that ``application/json`` does not satisfy: 406 ``Could not
+  satisfy the request Accept header.``. Authentication: ``Authorization: Bearer <token>``
+  (scheme case-insensitive) with the admin token or the unprivileged one; an unknown token:
+  403 ``Token invalid/expired``; another scheme: 403 ``Unsupported authentication type``
+  (2025.12 on: no user); no header or no credentials: no user. Permissions, as authentik's
+  ``ObjectPermissions`` and ``ObjectFilter``: on a detail route anyone passes (a method the
+  route lacks is a 405 for anyone), then a read or write without the admin token is 403
+  ``You do not have permission to perform this action.``, then 404 ``Not found.`` (2025.10
+  on: ``No PlexSource matches the given query.``) for an unknown slug. On the list, a method
+  outside DRF's ``perms_map`` is 405; no user: 403 ``Authentication credentials were not
+  provided.``; the unprivileged token: 403 ``You do not have permission...`` (reads too).
+- **Parsing.** A body needs a ``Content-Type`` DRF matches to ``application/json`` (else 415
+  naming the header as sent) and is decoded with its ``charset`` (:mod:`._conneg`); an empty
+  body is no data. The body is parsed as ``ORJSONParser`` does (:mod:`._json`): not text
+  in its charset, malformed, nested 1025 levels deep: 400 ``JSON parse error - ...`` with
+  orjson's wording and position, from the fake's own scanner (not the interpreter's ``json``: the same on any Python). JSON
   ``null``: ``No data provided``; another non-object: ``Invalid data. Expected a dictionary,
   but got <type>.``. Bodies over :attr:`FakeAuthentik.max_body_size` (1 MiB): 413.
 - **Validation** (:mod:`._drf`), every field error at once, in DRF's shapes and words:
@@ -91,10 +101,12 @@ see *Releases*):
   kept once each), ``allowed_servers`` as ``ListField(child=CharField())`` (errors by index).
   Read-only and unknown fields are ignored.
 
-What it does not: creating sources (list ``POST``) and ``OPTIONS`` (DRF's metadata) answer
-501 saying so; a ``GET`` of a path no route matches answers 404 (the real catch-all view's
-page is not emulated); sessions, CSRF, throttling; authentik's object-level permission
-filter (the admin token sees every source; the unprivileged one gets 403, not an empty list);
+What it does not: ``OPTIONS`` (DRF's metadata) answers 501 saying so; a ``GET`` of a path no
+route matches answers 404 (the real catch-all view's page is not emulated); the viewset's
+extra routes (``redeem_token/``, ``<slug>/used_by/``); sessions, CSRF, throttling;
+per-object permissions (the admin token sees every source, the unprivileged one none);
+authentik's query-language search (2026.2 tries it first; the fake searches as its fallback,
+DRF's ``SearchFilter``);
 other authentik objects (flows and property mappings are only pks that exist). Faults
 (``fail_next``, ``drop_next``, ``corrupt_next``) apply to PATCHes by default, or to GETs
 (of a source or of the list) with ``method="GET"``, as a proxy's would: their answers carry
