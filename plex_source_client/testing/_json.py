@@ -3,7 +3,8 @@
 authentik's only JSON parser (2024.8 to 2026.2) is drf_orjson_renderer's ``ORJSONParser``: it
 decodes the body as UTF-8 (or the request's charset: see :func:`parse`), hands the text to
 ``orjson.loads`` (yyjson's reader underneath, without any of its leniency flags) and turns
-any ``ValueError`` into DRF's ``ParseError``, answered 400 ``{"detail": "JSON parse error - <the exception>"}``. So:
+any ``ValueError`` into DRF's ``ParseError``, answered 400
+``{"detail": "JSON parse error - <the exception>"}``. So:
 
 - a body that is not UTF-8 gets the codec's message (``'utf-8' codec can't decode byte 0xff in
   position 0: invalid start byte``);
