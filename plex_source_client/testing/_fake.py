@@ -91,7 +91,8 @@ see *Releases*):
   in its charset, malformed, nested 1025 levels deep: 400 ``JSON parse error - ...`` with
   orjson's wording and position, from the fake's own scanner (not the interpreter's
   ``json``: the same on any Python). JSON ``null``: ``No data provided``; another
-  non-object: ``Invalid data. Expected a dictionary, but got <type>.``. Bodies over :attr:`FakeAuthentik.max_body_size` (1 MiB): 413.
+  non-object: ``Invalid data. Expected a dictionary, but got <type>.``. Bodies over
+  :attr:`FakeAuthentik.max_body_size` (1 MiB): 413.
 - **Validation** (:mod:`._drf`), every field error at once, in DRF's shapes and words:
   strings as ``CharField`` (numbers coerced, ``str.strip()``-trimmed, never blank, no NUL
   character), the slug's length, pattern and uniqueness, ``BooleanField``'s coercions,
