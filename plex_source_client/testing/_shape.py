@@ -81,7 +81,8 @@ PBM_UUID_FILTER_IN: Final = Release(2025, 12, 0)
 
 #: The page size from the tenant's settings (``Tenant.pagination_default_page_size``, 20, and
 #: ``pagination_max_page_size``, 100; migration ``authentik_tenants.0007``, generated
-#: 2025-12-10, after 2025.12.0 was branched): the fake dates it 2026.2.0.
+#: 2025-12-10, and ``authentik.api.pagination.Pagination.get_page_size`` reading them). Not
+#: dated by a release tag: the fake puts it in 2026.2.0, the first release line after.
 TENANT_PAGINATION_IN: Final = Release(2026, 2, 0)
 #: How the release's DRF answers Django's ``Http404`` (``get_object_or_404``'s, for an unknown
 #: slug): DRF 3.14 (authentik 2024.8.2's: it answers ``Not found.``) replaced it by its own
