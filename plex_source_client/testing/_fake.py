@@ -50,15 +50,17 @@ see *Releases*):
 - **Operations.** Detail: ``GET``/``HEAD`` (retrieve; HEAD without a body), ``PATCH``
   (partial update: only sent fields change, a body ``slug`` renames), ``PUT`` (full update:
   ``name``, ``slug`` and ``plex_token`` required, optional fields left out keep their values,
-  the same validation), ``DELETE`` (204). List: ``GET``/``HEAD`` (see *Listing*).
+  the same validation), ``DELETE`` (204). List: ``GET``/``HEAD`` (see *Listing*), ``POST``
+  (create: validated as a PUT; 201 with the new source, no flows, a generated ``client_id``).
   Any other method: 405 ``Method "X" not allowed.``. Every answer of the two views carries
   DRF's ``Allow`` (``GET, PUT, PATCH, DELETE, HEAD, OPTIONS``; ``GET, POST, HEAD, OPTIONS``).
 - **Listing** (``sources_plex_list``, :mod:`._listing`), as authentik's viewset with DRF's
   ``PageNumberPagination`` and authentik's ``pagination`` wrapper (``next``/``previous`` page
   numbers, 0 when there is none; ``count``, ``current``, ``total_pages``, ``start_index``,
   ``end_index``): ``page`` (default 1; ``last``; anything else that is not a page: 404
-  ``Invalid page.``) and ``page_size`` (default 100, authentik's ``PAGE_SIZE``; no maximum; a
-  value that is not a positive whole number falls back to 100, as DRF does). Filters, as
+  ``Invalid page.``) and ``page_size`` (:func:`~._listing.page_size`: until 2026.2 default
+  100, authentik's ``PAGE_SIZE``, no maximum, a value that is not a positive whole number
+  falls back to 100, as DRF does; from 2026.2 the tenant's default 20 and maximum 100). Filters, as
   django-filter applies the viewset's ``filterset_fields``: exact matches on ``name``,
   ``slug``, ``client_id`` (trimmed; empty: no filter), ``enabled``/``allow_friends``
   (``true``/``false``/``True``/``False``/``1``/``0``... as Django's NullBooleanField reads
@@ -70,18 +72,27 @@ see *Releases*):
   dropped, by ``name`` when none is left (the viewset's ``ordering``). Ties are broken by
   slug, strings compared as Python compares them (a database collation may order case and
   accents otherwise) and nulls sort last ascending, first descending (as PostgreSQL does).
-- **Authentication and permissions**, before anything else: ``Authorization: Bearer <token>``
-  (scheme case-insensitive) with the admin token; no header or no credentials, or the
-  unprivileged token: 403 ``You do not have permission to perform this action.``; another
-  scheme: 403 ``Unsupported authentication type`` (2025.12 on: the permission message); an
-  unknown token: 403 ``Token invalid/expired``. Then 404 ``Not found.`` (2025.10 on: ``No
-  PlexSource matches the given query.``) for an unknown slug.
-- **Parsing.** A body needs ``Content-Type: application/json`` (else 415); an empty body is no
-  data. The body is parsed as ``ORJSONParser`` does (:mod:`._json`): not UTF-8, malformed,
-  nested 1025 levels deep: 400 ``JSON parse error - ...`` with orjson's wording and position,
-  from the fake's own scanner (not the interpreter's ``json``: the same on any Python). JSON
-  ``null``: ``No data provided``; another non-object: ``Invalid data. Expected a dictionary,
-  but got <type>.``. Bodies over :attr:`FakeAuthentik.max_body_size` (1 MiB): 413.
+- **Dispatch**, in DRF's order (``APIView.initial``, then the handler). Content negotiation
+  (:mod:`._conneg`; authentik renders JSON only): ``?format=`` other than ``json``: 404 ``Not
+  found.``; an ``Accept`` that ``application/json`` does not satisfy: 406 ``Could not
+  satisfy the request Accept header.``. Authentication: ``Authorization: Bearer <token>``
+  (scheme case-insensitive) with the admin token or the unprivileged one; an unknown token:
+  403 ``Token invalid/expired``; another scheme: 403 ``Unsupported authentication type``
+  (2025.12 on: no user); no header or no credentials: no user. Permissions, as authentik's
+  ``ObjectPermissions`` and ``ObjectFilter``: on a detail route anyone passes (a method the
+  route lacks is a 405 for anyone), then a read or write without the admin token is 403
+  ``You do not have permission to perform this action.``, then 404 ``Not found.`` (2025.10
+  on: ``No PlexSource matches the given query.``) for an unknown slug. On the list, a method
+  outside DRF's ``perms_map`` is 405; no user: 403 ``Authentication credentials were not
+  provided.``; the unprivileged token: 403 ``You do not have permission...`` (reads too).
+- **Parsing.** A body needs a ``Content-Type`` DRF matches to ``application/json`` (else 415
+  naming the header as sent) and is decoded with its ``charset`` (:mod:`._conneg`); an empty
+  body is no data. The body is parsed as ``ORJSONParser`` does (:mod:`._json`): not text
+  in its charset, malformed, nested 1025 levels deep: 400 ``JSON parse error - ...`` with
+  orjson's wording and position, from the fake's own scanner (not the interpreter's
+  ``json``: the same on any Python). JSON ``null``: ``No data provided``; another
+  non-object: ``Invalid data. Expected a dictionary, but got <type>.``. Bodies over
+  :attr:`FakeAuthentik.max_body_size` (1 MiB): 413.
 - **Validation** (:mod:`._drf`), every field error at once, in DRF's shapes and words:
   strings as ``CharField`` (numbers coerced, ``str.strip()``-trimmed, never blank, no NUL
   character), the slug's length, pattern and uniqueness, ``BooleanField``'s coercions,
@@ -91,10 +102,12 @@ see *Releases*):
   kept once each), ``allowed_servers`` as ``ListField(child=CharField())`` (errors by index).
   Read-only and unknown fields are ignored.
 
-What it does not: creating sources (list ``POST``) and ``OPTIONS`` (DRF's metadata) answer
-501 saying so; a ``GET`` of a path no route matches answers 404 (the real catch-all view's
-page is not emulated); sessions, CSRF, throttling; authentik's object-level permission
-filter (the admin token sees every source; the unprivileged one gets 403, not an empty list);
+What it does not: ``OPTIONS`` (DRF's metadata) answers 501 saying so; a ``GET`` of a path no
+route matches answers 404 (the real catch-all view's page is not emulated); the viewset's
+extra routes (``redeem_token/``, ``<slug>/used_by/``); sessions, CSRF, throttling;
+per-object permissions (the admin token sees every source, the unprivileged one none);
+authentik's query-language search (2026.2 tries it first; the fake searches as its fallback,
+DRF's ``SearchFilter``);
 other authentik objects (flows and property mappings are only pks that exist). Faults
 (``fail_next``, ``drop_next``, ``corrupt_next``) apply to PATCHes by default, or to GETs
 (of a source or of the list) with ``method="GET"``, as a proxy's would: their answers carry
@@ -108,6 +121,7 @@ import copy
 import json
 import re
 import secrets
+import string
 import threading
 import time
 import uuid
@@ -126,7 +140,7 @@ from .._client import PlexSourceClient
 from .._public import publish
 from .._releases import ADDED_IN, OLDEST_SUPPORTED, SUPPORTED, Release, parse_release
 from .._secrets import MASK, is_secret_name
-from . import _drf, _json, _listing, _shape
+from . import _conneg, _drf, _json, _listing, _shape
 from ._server import (
     DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_BODY_SIZE,
@@ -202,6 +216,28 @@ def _detail(status: int, detail: str, headers: Mapping[str, str] | None = None) 
 
 def _not_allowed(method: str) -> Answer:
     return _detail(405, f'Method "{method}" not allowed.')
+
+
+_ID_ALPHABET: Final = string.ascii_letters + string.digits
+#: The users the fake knows: the admin token's, the unprivileged token's, and nobody's.
+_ADMIN: Final = "admin"
+_UNPRIVILEGED: Final = "unprivileged"
+_ANONYMOUS: Final = "anonymous"
+#: DRF's ``DjangoModelPermissions.perms_map`` (which authentik's ``ObjectPermissions``
+#: inherits): the methods it knows, and whether each needs a model permission (add, change,
+#: delete) that the unprivileged user lacks. Another method is ``MethodNotAllowed``.
+_PERMS_MAP: Final[Mapping[str, bool]] = {
+    "GET": False,
+    "OPTIONS": False,
+    "HEAD": False,
+    "POST": True,
+    "PUT": True,
+    "PATCH": True,
+    "DELETE": True,
+}
+#: The methods the router routes to the detail view (``retrieve``, ``update``,
+#: ``partial_update``, ``destroy``; HEAD as GET; OPTIONS is ``APIView.options``).
+_DETAIL_ACTIONS: Final = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def _not_emulated(method: str, what: str) -> Answer:
@@ -566,7 +602,7 @@ class FakeAuthentik:
                 return Answer(405, {"Allow": CATCH_ALL_ALLOW, "Content-Type": "text/html"}, b"")
             view, slug = route
             if view == "version":  # no faults: they are the Plex source endpoint's
-                answer = self._version(method, headers)
+                answer = self._version(method, path, headers)
                 return attrs.evolve(answer, headers={**answer.headers, "Allow": VERSION_ALLOW})
             # DRF's APIView.finalize_response: every answer of a view names its methods.
             allow = {"Allow": DETAIL_ALLOW if view == "detail" else LIST_ALLOW}
@@ -587,36 +623,74 @@ class FakeAuthentik:
     def _view(
         self, method: str, view: str, slug: str, path: str, headers: dict[str, str], body: bytes
     ) -> Answer:
-        """DRF's dispatch: authentication and permissions first, then the method's handler."""
-        denied = self._authorize(headers)
-        if denied:
-            return denied
+        """DRF's dispatch (``APIView.initial``, then the handler): content negotiation,
+        authentication, the view's permissions (``ObjectPermissions.has_permission``), then
+        the method's handler, whose ``get_object`` or list runs ``ObjectFilter``.
+        """
+        refused = self._negotiate(path, headers)
+        if refused:
+            return refused
+        user = self._authenticate(headers)
+        if isinstance(user, Answer):
+            return user
         if view == "list":
-            if method in ("GET", "HEAD"):
-                status, listed = _listing.answer(
-                    [self._shown(source) for source in self._sources.values()],
-                    _query(path),
-                    self._flows.keys(),
-                    release=self.release,
-                )
-                return _json_answer(status, listed)
-            if method == "POST":
-                return _not_emulated(method, "creating a source")
+            return self._list_view(method, user, path, headers, body)
+        # authentik's ObjectPermissions.has_permission grants every request on a detail route
+        # (the lookup kwarg is present): a method the viewset does not route is DRF's 405 for
+        # anyone authenticated or not, and a read or write is decided by ObjectFilter below.
+        if method not in _DETAIL_ACTIONS:
             return _not_allowed(method)
+        if method == "OPTIONS":
+            return _not_emulated(method, "DRF's metadata")
+        if user != _ADMIN:  # ObjectFilter: no global view permission, no object: PermissionDenied
+            return _detail(403, _shape.PERMISSION_DENIED)
         if method in ("PATCH", "PUT"):
             return self._write(slug, body, headers, partial=method == "PATCH")
+        if slug not in self._sources:
+            return self._not_found()
         if method in ("GET", "HEAD"):
-            if slug not in self._sources:
-                return self._not_found()
             return _json_answer(200, self._shown(self._sources[slug]))
-        if method == "DELETE":
-            if slug not in self._sources:
-                return self._not_found()
-            del self._sources[slug]
-            return Answer(204, {}, b"")
+        del self._sources[slug]  # DELETE
+        return Answer(204, {}, b"")
+
+    def _list_view(
+        self, method: str, user: str, path: str, headers: dict[str, str], body: bytes
+    ) -> Answer:
+        """The list route: ``ObjectPermissions.has_permission`` (authentik's: the method's
+        required model permissions, looked up first, so a method DRF's ``perms_map`` lacks is a
+        405 even unauthenticated; then ``DjangoModelPermissions``: no user is
+        ``NotAuthenticated``, a user without the permission ``PermissionDenied``), then the
+        handler: ``list`` (``ObjectFilter`` denies a user with no view permission and no
+        object), ``create``, or DRF's 405 for the rest.
+        """
+        if method not in _PERMS_MAP:
+            return _not_allowed(method)
+        if user == _ANONYMOUS:
+            # DRF's permission_denied: no authenticator succeeded, so NotAuthenticated; authentik's
+            # TokenAuthentication has no authenticate_header, so it stays a 403.
+            return _detail(403, _shape.NOT_AUTHENTICATED)
+        if user != _ADMIN and _PERMS_MAP[method]:
+            return _detail(403, _shape.PERMISSION_DENIED)
+        if method in ("GET", "HEAD"):
+            if user != _ADMIN:  # ObjectFilter
+                return _detail(403, _shape.PERMISSION_DENIED)
+            status, listed = _listing.answer(
+                [self._shown(source) for source in self._sources.values()],
+                _query(path),
+                self._flows.keys(),
+                release=self.release,
+            )
+            return _json_answer(status, listed)
+        if method == "POST":
+            return self._create(body, headers)
         if method == "OPTIONS":
             return _not_emulated(method, "DRF's metadata")
         return _not_allowed(method)
+
+    def _negotiate(self, path: str, headers: Mapping[str, str]) -> Answer | None:
+        """DRF's content negotiation, before authentication (:func:`~._conneg.negotiate`)."""
+        refused = _conneg.negotiate(headers.get("accept"), _query(path).get("format"))
+        return _detail(*refused) if refused else None
 
     def _not_found(self) -> Answer:
         """The 404 of ``get_object_or_404`` for an unknown slug, as the release's DRF words it
@@ -659,11 +733,16 @@ class FakeAuthentik:
             shown["authorization"] = f"{scheme} {MASK}"
         self._requests.append(RecordedRequest(method, path, shown, parsed, body))
 
-    def _version(self, method: str, headers: Mapping[str, str]) -> Answer:
+    def _version(self, method: str, path: str, headers: Mapping[str, str]) -> Answer:
         """The answer of authentik's ``VersionView``: any authenticated user may read it."""
-        denied = self._authorize(headers, privileged=False)
-        if denied:
-            return denied
+        refused = self._negotiate(path, headers)
+        if refused:
+            return refused
+        user = self._authenticate(headers)
+        if isinstance(user, Answer):
+            return user
+        if user == _ANONYMOUS:  # IsAuthenticated: DRF's NotAuthenticated, a 403 (see _list_view)
+            return _detail(403, _shape.NOT_AUTHENTICATED)
         if method in ("GET", "HEAD"):
             current = _shape.version_string(self.version, self.release)
             return _json_answer(
@@ -681,25 +760,28 @@ class FakeAuthentik:
             return _not_emulated(method, "DRF's metadata")
         return _not_allowed(method)
 
-    def _authorize(self, headers: Mapping[str, str], *, privileged: bool = True) -> Answer | None:
-        """None if the request may change sources (or, not ``privileged``, comes from any
-        authenticated user), else authentik's 403.
+    def _authenticate(self, headers: Mapping[str, str]) -> str | Answer:
+        """The request's user (:data:`_ADMIN`, :data:`_UNPRIVILEGED` or :data:`_ANONYMOUS`), or
+        the 403 authentik's ``TokenAuthentication`` raises (``AuthenticationFailed``).
+
+        No header, or a scheme without credentials, is no authentication (the anonymous
+        user). Another scheme than ``Bearer`` fails with ``Unsupported authentication type``
+        until 2025.12; from then it is left to the other authenticators, none of which takes
+        it (:data:`~._shape.NON_BEARER_IGNORED_IN`). An unknown token: ``Token invalid/expired``.
         """
         header = headers.get("authorization", "").strip()
         if not header or " " not in header:
-            return _detail(403, "You do not have permission to perform this action.")
+            return _ANONYMOUS
         scheme, _, credentials = header.partition(" ")
         if scheme.lower() != "bearer":
-            if self.release >= _shape.NON_BEARER_IGNORED_IN:  # left to other authenticators
-                return _detail(403, "You do not have permission to perform this action.")
+            if self.release >= _shape.NON_BEARER_IGNORED_IN:
+                return _ANONYMOUS
             return _detail(403, "Unsupported authentication type")
         if credentials == self.unprivileged_token:
-            if not privileged:
-                return None
-            return _detail(403, "You do not have permission to perform this action.")
+            return _UNPRIVILEGED
         if credentials != self.token:
             return _detail(403, "Token invalid/expired")
-        return None
+        return _ADMIN
 
     def _write(
         self, slug: str, body: bytes, headers: Mapping[str, str], *, partial: bool
@@ -707,16 +789,9 @@ class FakeAuthentik:
         """``partial_update`` (PATCH) or ``update`` (PUT): look up, parse, validate, save."""
         if slug not in self._sources:
             return self._not_found()
-        if body:
-            media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-            if media_type != "application/json":
-                return _detail(415, f'Unsupported media type "{media_type}" in request.')
-            try:
-                data = _json.parse(body)
-            except _json.ParseError as error:
-                return _detail(400, error.detail)
-        else:
-            data = {}  # DRF: no body is no data, whatever the media type
+        data = self._data(body, headers)
+        if isinstance(data, Answer):
+            return data
         try:
             changes = _drf.validate_patch(
                 data,
@@ -734,6 +809,63 @@ class FakeAuthentik:
         _shape.derive(source, self.release)
         self._sources[source["slug"]] = source
         return _json_answer(200, self._shown(source))
+
+    def _create(self, body: bytes, headers: Mapping[str, str]) -> Answer:
+        """``create`` (list POST): the same validation as a PUT (``name``, ``slug`` and
+        ``plex_token`` required), then a new source with the model's defaults: no flows (the
+        model's foreign keys are nullable, without default), a random ``client_id`` (the
+        model's default, ``generate_id()``: 40 letters and digits), the rest as
+        :func:`~._shape.defaults`. 201 with the source; DRF adds no ``Location`` (the
+        serializer has no ``url`` field).
+        """
+        data = self._data(body, headers)
+        if isinstance(data, Answer):
+            return data
+        try:
+            fields = _drf.validate_patch(
+                data,
+                partial=False,
+                current_slug="",
+                taken_slugs=self._sources.keys(),
+                flows=self._flows.keys(),
+                property_mappings=self._property_mappings,
+                release=self.release,
+            )
+        except _drf.ValidationFailed as failed:
+            return _json_answer(400, failed.body)
+        values = {
+            **_shape.defaults(self.release),
+            "pk": str(uuid.uuid4()),
+            "authentication_flow": None,
+            "enrollment_flow": None,
+            "client_id": "".join(secrets.choice(_ID_ALPHABET) for _ in range(40)),
+            **fields,
+        }
+        source = {key: values[key] for key in self._fields}
+        _shape.derive(source, self.release)
+        self._sources[source["slug"]] = source
+        return _json_answer(201, self._shown(source))
+
+    def _data(self, body: bytes, headers: Mapping[str, str]) -> Any:
+        """``request.data`` as DRF's ``Request._parse`` makes it, or the error answer.
+
+        No body is no data, whatever the media type. Otherwise the ``Content-Type`` must match
+        the JSON parser's ``application/json`` (:func:`~._conneg.matches_json`: case-insensitive,
+        parameters ignored, ``*`` matching either type), else 415 naming the header's value
+        as sent (``UnsupportedMediaType(request.content_type)``); the body is decoded with its
+        charset (:func:`~._conneg.body_encoding`) and parsed as ``ORJSONParser`` does.
+        """
+        if not body:
+            return {}
+        content_type = headers.get("content-type", "")
+        if not _conneg.matches_json(content_type):
+            return _detail(415, f'Unsupported media type "{content_type}" in request.')
+        try:
+            return _json.parse(body, _conneg.body_encoding(content_type))
+        except _json.ParseError as error:
+            return _detail(400, error.detail)
+        except LookupError:  # a codec that is not a text encoding: the parser raises, a 500
+            return Answer(500, {"Content-Type": "text/html"}, SERVER_ERROR_PAGE)
 
 
 publish(FakeAuthentik, RecordedRequest, module="plex_source_client.testing")

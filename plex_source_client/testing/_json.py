@@ -1,9 +1,10 @@
 """How authentik parses a JSON request body, and the error it answers when it cannot.
 
 authentik's only JSON parser (2024.8 to 2026.2) is drf_orjson_renderer's ``ORJSONParser``: it
-decodes the body as UTF-8, hands the text to ``orjson.loads`` (yyjson's reader underneath,
-without any of its leniency flags) and turns any ``ValueError`` into DRF's ``ParseError``,
-answered 400 ``{"detail": "JSON parse error - <the exception>"}``. So:
+decodes the body as UTF-8 (or the request's charset: see :func:`parse`), hands the text to
+``orjson.loads`` (yyjson's reader underneath, without any of its leniency flags) and turns
+any ``ValueError`` into DRF's ``ParseError``, answered 400
+``{"detail": "JSON parse error - <the exception>"}``. So:
 
 - a body that is not UTF-8 gets the codec's message (``'utf-8' codec can't decode byte 0xff in
   position 0: invalid start byte``);
@@ -72,10 +73,16 @@ class _Fail(Exception):
         self.position = position
 
 
-def parse(body: bytes) -> Any:
-    """The JSON value in ``body`` (not empty), or :class:`ParseError` with authentik's message."""
+def parse(body: bytes, encoding: str = "utf-8") -> Any:
+    """The JSON value in ``body`` (not empty), or :class:`ParseError` with authentik's message.
+
+    ``encoding``: the request's charset (``ORJSONParser`` decodes the body with
+    ``parser_context["encoding"]``, Django's ``request.encoding``: see
+    :func:`~._conneg.body_encoding`), a codec Python knows. A codec that is not a text
+    encoding raises :class:`LookupError`, as it does in the parser (a 500 there).
+    """
     try:
-        text = body.decode("utf-8")
+        text = body.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ParseError(f"JSON parse error - {exc}") from None
     try:

@@ -20,10 +20,13 @@ from typing import Any, Final
 from .._listing import ORDERING_FIELDS
 from .._releases import SPEC_RELEASE, Release, has_field
 from ._drf import CHOICES
-from ._shape import LIST_AUTOCOMPLETE_IN, PBM_UUID_FILTER_IN
+from ._shape import LIST_AUTOCOMPLETE_IN, PBM_UUID_FILTER_IN, TENANT_PAGINATION_IN
 
 #: authentik's REST_FRAMEWORK ``PAGE_SIZE``.
 PAGE_SIZE: Final = 100
+#: The tenant's pagination settings' defaults, from 2026.2 (see :func:`page_size`).
+TENANT_DEFAULT_PAGE_SIZE: Final = 20
+TENANT_MAX_PAGE_SIZE: Final = 100
 INVALID_PAGE: Final = "Invalid page."
 INVALID_FK: Final = "Select a valid choice. That choice is not one of the available choices."
 INVALID_UUID: Final = "Enter a valid UUID."
@@ -144,6 +147,24 @@ def _positive_int(value: str) -> int | None:
     return number if number > 0 else None
 
 
+def page_size(query: Mapping[str, str], release: Release = SPEC_RELEASE) -> int:
+    """The page size of a list GET with ``query``, as ``release``'s ``Pagination`` decides it.
+
+    Until 2026.2 (:data:`~._shape.TENANT_PAGINATION_IN`): DRF's ``get_page_size``, the
+    ``page_size`` parameter if a positive whole number, else ``PAGE_SIZE`` (100), no maximum.
+    From then, authentik's ``Pagination.get_page_size`` reads the tenant's settings
+    (``pagination_default_page_size``, 20, and ``pagination_max_page_size``, 100: the
+    defaults of migration ``authentik_tenants.0007``): no ``page_size``, 20; a valid one,
+    at most 100; an invalid one, DRF's fallback ``PAGE_SIZE`` (100), capped to 100.
+    """
+    requested = _positive_int(query["page_size"]) if "page_size" in query else None
+    if release < TENANT_PAGINATION_IN:
+        return requested or PAGE_SIZE
+    if "page_size" not in query:
+        return TENANT_DEFAULT_PAGE_SIZE
+    return min(requested or PAGE_SIZE, TENANT_MAX_PAGE_SIZE)
+
+
 def answer(
     sources: Sequence[dict[str, Any]],
     query: Mapping[str, str],
@@ -159,9 +180,7 @@ def answer(
         return 400, errors
     ordered = _order(selected, query.get("ordering", ""), release)
     selected = _search(ordered, query.get("search", ""))
-    per_page = PAGE_SIZE
-    if "page_size" in query:
-        per_page = _positive_int(query["page_size"]) or PAGE_SIZE
+    per_page = page_size(query, release)
     count = len(selected)
     num_pages = max(1, math.ceil(count / per_page))  # an empty first page is allowed
     raw_page = query.get("page") or "1"

@@ -79,6 +79,11 @@ LIST_AUTOCOMPLETE_IN: Final = Release(2025, 12, 0)
 #: The list filter ``pbm_uuid`` (the source's pk, a UUID):
 PBM_UUID_FILTER_IN: Final = Release(2025, 12, 0)
 
+#: The page size from the tenant's settings (``Tenant.pagination_default_page_size``, 20, and
+#: ``pagination_max_page_size``, 100; migration ``authentik_tenants.0007``, generated
+#: 2025-12-10, and ``authentik.api.pagination.Pagination.get_page_size`` reading them). Not
+#: dated by a release tag: the fake puts it in 2026.2.0, the first release line after.
+TENANT_PAGINATION_IN: Final = Release(2026, 2, 0)
 #: How the release's DRF answers Django's ``Http404`` (``get_object_or_404``'s, for an unknown
 #: slug): DRF 3.14 (authentik 2024.8.2's: it answers ``Not found.``) replaced it by its own
 #: ``NotFound()``; DRF 3.15 and later pass its message on (``exceptions.NotFound(*exc.args)``),
@@ -87,6 +92,11 @@ PBM_UUID_FILTER_IN: Final = Release(2025, 12, 0)
 #: from an undated release): the fake dates the message there.
 HTTP404_MESSAGE_IN: Final = Release(2025, 10, 0)
 NOT_FOUND: Final = "Not found."
+#: DRF's ``PermissionDenied`` and ``NotAuthenticated`` default messages (both answered 403 by
+#: authentik: its ``TokenAuthentication`` has no ``authenticate_header``, so DRF does not make
+#: ``NotAuthenticated`` a 401).
+PERMISSION_DENIED: Final = "You do not have permission to perform this action."
+NOT_AUTHENTICATED: Final = "Authentication credentials were not provided."
 #: A non-Bearer ``Authorization`` scheme: 2024.8.2's ``TokenAuthentication`` raised
 #: ``AuthenticationFailed("Unsupported authentication type")``; 2026.2.2 leaves such a header to
 #: its other authenticators (none takes it), so the request is unauthenticated and denied like
