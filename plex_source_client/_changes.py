@@ -36,6 +36,7 @@ from ._generated.models import (
     UserMatchingModeEnum,
 )
 from ._releases import SLUG_LIMIT_DROPPED_IN, Release, slug_max_length, writable_since
+from ._text import json_text
 
 Kind = Literal["str", "bool", "uuid", "uuid_list", "str_list", "enum"]
 
@@ -90,7 +91,7 @@ def _describe(value: object) -> str:
     """
     if not isinstance(value, str):
         return describe_kind(value)
-    text = json.dumps(value, ensure_ascii=False)
+    text = json_text(value)
     return text if len(text) <= 60 else text[:56] + '..."'
 
 

@@ -7,7 +7,7 @@ a line of its own or repaint the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 from ._secrets import redact
@@ -43,14 +43,18 @@ def escape_controls(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
-def json_text(value: Any, *, indent: int | None = None) -> str:
+def json_text(
+    value: Any, *, indent: int | None = None, default: Callable[[Any], Any] | None = None
+) -> str:
     """``value`` as JSON that is safe to print and to write as UTF-8: non-ASCII letters kept
     readable, every control character and lone surrogate as a JSON escape (``json.dumps``
     with ``ensure_ascii=False`` escapes C0 only). It reads back as the same value.
+    ``indent`` and ``default`` are ``json.dumps``'.
     """
     import json
 
-    return json.dumps(value, ensure_ascii=False, indent=indent).translate(_JSON_RAW)
+    text = json.dumps(value, ensure_ascii=False, indent=indent, default=default)
+    return text.translate(_JSON_RAW)
 
 
 def plural(count: int, noun: str) -> str:
