@@ -78,6 +78,7 @@ def test_force_replaces_the_file_whole(server: FixedServer, folder: Path) -> Non
     written = tomllib.loads(plan.read_text())
     assert [item["slug"] for item in written["items"]] == ["plex"]
     assert PLEX_TOKEN not in plan.read_text()
+    assert API_TOKEN not in plan.read_text()
     umask = os.umask(0)
     os.umask(umask)
     assert mode_of(plan) == 0o666 & ~umask  # a new file, as any new file
@@ -94,6 +95,7 @@ def test_a_file_with_secrets_is_0600_even_over_a_0644_file(
     assert mode_of(plan) == 0o600
     [item] = json.loads(plan.read_text())["items"]
     assert item["changes"]["plex_token"] == PLEX_TOKEN
+    assert API_TOKEN not in plan.read_text()
     new = folder / "new.toml"  # and a new one
     code, out, err, _ = run_cli([*argv[:3], "-o", str(new)], url=server.url)
     assert_clean(code, out, err, 0)
