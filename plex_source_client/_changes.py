@@ -35,6 +35,7 @@ from ._generated.models import PatchedPlexSourceRequest
 from ._generated.spec import WRITABLE_FIELDS, Kind
 from ._releases import SLUG_LIMIT_DROPPED_IN, Release, slug_max_length, writable_since
 from ._secrets import is_secret_name
+from ._text import json_text
 
 SLUG_MESSAGE: Final = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
 BLANK_MESSAGE: Final = "This field may not be blank."
@@ -75,7 +76,7 @@ def _describe(value: object) -> str:
     """
     if not isinstance(value, str):
         return describe_kind(value)
-    text = json.dumps(value, ensure_ascii=False)
+    text = json_text(value)
     return text if len(text) <= 60 else text[:56] + '..."'
 
 

@@ -17,7 +17,6 @@ and :meth:`FieldChange.display` say only that it changed.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping, Sequence
 from enum import Enum
@@ -32,6 +31,7 @@ from ._models import PlexSource
 from ._public import publish
 from ._releases import writable_since
 from ._secrets import MASK
+from ._text import json_text
 
 __all__ = ["FieldChange", "SourceDiff", "compute_diff", "differs", "stored"]
 
@@ -94,7 +94,7 @@ def differs(field: Field, desired: Any, current: Any) -> bool:
 
 def _json(value: Any) -> str:
     try:
-        return json.dumps(value, ensure_ascii=False, default=str)
+        return json_text(value, default=str)
     except (TypeError, ValueError):
         return repr(value)
 

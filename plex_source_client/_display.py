@@ -6,12 +6,12 @@ needs (``PlexSource._repr_html_``); the terminal table is the command line's
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping
 from typing import Any, Final
 
 from ._generated.spec import SOURCE_FIELD_TYPES
 from ._secrets import MASK, is_secret_name
+from ._text import json_text
 
 #: PlexSource's fields in the order authentik's serializer sends them (``_generated/spec.py``,
 #: from the spec with codegen/releases.yaml placing what later releases added; an older
@@ -26,11 +26,13 @@ def in_schema_order(source: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def display_rows(source: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """``(field, value)`` pairs for a source's JSON, values as compact JSON, secrets masked."""
+    """``(field, value)`` pairs for a source's JSON, values as compact JSON (controls
+    escaped: :func:`._text.json_text`), secrets masked.
+    """
     rows = []
     for name, value in in_schema_order(source).items():
         shown = MASK if is_secret_name(name) and value else value
-        rows.append((name, shown if shown is MASK else json.dumps(shown, ensure_ascii=False)))
+        rows.append((name, shown if shown is MASK else json_text(shown)))
     return rows
 
 

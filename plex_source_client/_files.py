@@ -56,3 +56,28 @@ def read_bounded(path: str, limit: int, *, deadline: float = READ_DEADLINE) -> b
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def read_descriptor_bounded(fd: int, limit: int, *, deadline: float = READ_DEADLINE) -> bytes:
+    """At most ``limit + 1`` bytes from the open descriptor ``fd`` (standard input), to its
+    end; from a terminal, to the end of the first line. Waits at most ``deadline`` seconds in
+    all (:class:`TimeoutError` then): a pipe whose writer never writes, nor closes, cannot
+    hang the command. The descriptor's flags are left as they are (the shell shares them):
+    each read comes only once ``select`` says there is data or the end to read.
+    """
+    ends = time.monotonic() + deadline
+    terminal = os.isatty(fd)
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        left = ends - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise TimeoutError(errno.ETIMEDOUT, f"no end within {deadline:g} seconds")
+        chunk = os.read(fd, min(_CHUNK, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if terminal and b"\n" in chunk:  # a line typed: the secret
+            break
+    return b"".join(chunks)

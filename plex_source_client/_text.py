@@ -7,8 +7,8 @@ a line of its own or repaint the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Callable, Iterable
+from typing import Any, Final
 
 from ._secrets import redact
 
@@ -17,11 +17,44 @@ VALUE_LIMIT: Final = 80
 #: The longest message taken from elsewhere (a server's, a parser's, an error's) shown.
 MESSAGE_LIMIT: Final = 400
 
-#: C0 controls, DEL and the C1 controls, each shown as an escape (``\n``, ``\x1b``).
+#: Lone surrogates: a server's JSON may hold one (``"\\ud800"``); no encoding can write it.
+_SURROGATES: Final = range(0xD800, 0xE000)
+
+#: C0 controls, DEL, the C1 controls, the line and paragraph separators and lone surrogates,
+#: each shown as an escape (``\\n``, ``\\x1b``, ``\\x9b``, ``\\u2028``, ``\\ud800``).
 _CONTROLS: Final = {code: repr(chr(code))[1:-1] for code in (*range(0x20), *range(0x7F, 0xA0))} | {
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
+    code: f"\\u{code:04x}" for code in (0x2028, 0x2029, *_SURROGATES)
 }
+
+#: What ``json.dumps(..., ensure_ascii=False)`` leaves raw in a string that a terminal or an
+#: encoder must not get: DEL, the C1 controls (``\\x9b`` is a CSI on many terminals), the line
+#: and paragraph separators and lone surrogates; each as a JSON ``\\u`` escape.
+_JSON_RAW: Final = {
+    code: f"\\u{code:04x}" for code in (*range(0x7F, 0xA0), 0x2028, 0x2029, *_SURROGATES)
+}
+
+
+def escape_controls(text: str) -> str:
+    """``text`` safe to print: every control character (C0, newline, tab and ESC included;
+    DEL; C1), line or paragraph separator and lone surrogate backslash-escaped. Text from a
+    server or a file can then neither start a line of its own (forging an output line), nor
+    move the cursor, repaint or retitle the terminal, nor fail the output's encoding.
+    """
+    return text.translate(_CONTROLS)
+
+
+def json_text(
+    value: Any, *, indent: int | None = None, default: Callable[[Any], Any] | None = None
+) -> str:
+    """``value`` as JSON that is safe to print and to write as UTF-8: non-ASCII letters kept
+    readable, every control character and lone surrogate as a JSON escape (``json.dumps``
+    with ``ensure_ascii=False`` escapes C0 only). It reads back as the same value.
+    ``indent`` and ``default`` are ``json.dumps``'.
+    """
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, indent=indent, default=default)
+    return text.translate(_JSON_RAW)
 
 
 def plural(count: int, noun: str) -> str:
@@ -46,7 +79,7 @@ def shorten(value: object, limit: int = VALUE_LIMIT, *, length: int | None = Non
     """
     text = text_of(value)
     total = len(text) if length is None else length
-    escaped = text[: limit + 1].translate(_CONTROLS)
+    escaped = escape_controls(text[: limit + 1])
     if total <= limit and len(escaped) <= limit:
         return escaped
     suffix = f"... ({total} characters)"

@@ -6,12 +6,12 @@ with the one comparison :mod:`._diff` makes (values as the server stores them).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from .._changes import FIELDS_BY_NAME, is_writable_in
 from .._diff import differs, stored
+from .._text import json_text
 
 
 def find_drift(changes: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[str, str]:
@@ -40,7 +40,7 @@ def find_drift(changes: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[
                 drift[name] = "the server has another value (not shown: it is a secret)"
             else:
                 drift[name] = (
-                    f"requested {json.dumps(wanted, ensure_ascii=False, default=str)}, "
-                    f"server has {json.dumps(returned[field.wire], ensure_ascii=False)}"
+                    f"requested {json_text(wanted, default=str)}, "
+                    f"server has {json_text(returned[field.wire])}"
                 )
     return drift

@@ -9,10 +9,11 @@ out of a TOML plan and written as null in JSON.
 from __future__ import annotations
 
 import argparse
-import json
+import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
+from .._text import json_text, shorten
 from .exits import EXIT_CODES_HELP, EXIT_OK
 
 if TYPE_CHECKING:
@@ -34,12 +35,27 @@ def plan_item(source: PlexSource, *, include_secrets: bool) -> dict[str, Any]:
     return {"slug": source.slug, "changes": changes}
 
 
+class NoToml(ValueError):
+    """A value TOML cannot hold: a string with a lone surrogate (a server's JSON may have one,
+    but TOML strings hold Unicode scalar values only). ``slug``: the item's, when known.
+    """
+
+    def __init__(self, slug: str = "") -> None:
+        super().__init__(slug)
+        self.slug = slug
+
+
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        # A JSON string is a TOML basic string, but for DEL, which TOML wants escaped.
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+        # A JSON string, its controls escaped (DEL and C1 too), is a TOML basic string.
+        if _LONE_SURROGATE.search(value):
+            raise NoToml
+        return json_text(value)
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     raise TypeError(f"no TOML for {type(value).__name__}")
@@ -51,9 +67,13 @@ def to_toml(items: list[dict[str, Any]]) -> str:
     """
     lines = ["# Plex sources, exported by plex-source export: apply with plex-source apply"]
     for item in items:
-        lines += ["", "[[items]]", f"slug = {_toml_value(item['slug'])}", "", "[items.changes]"]
         changes: Mapping[str, Any] = item["changes"]
-        lines += [f"{name} = {_toml_value(v)}" for name, v in changes.items() if v is not None]
+        try:
+            lines += ["", "[[items]]", f"slug = {_toml_value(item['slug'])}", ""]
+            lines += ["[items.changes]"]
+            lines += [f"{name} = {_toml_value(v)}" for name, v in changes.items() if v is not None]
+        except NoToml:
+            raise NoToml(item["slug"]) from None
     return "\n".join(lines) + "\n"
 
 
@@ -67,9 +87,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .exits import UsageError, cli_words
     from .get import read_error
     from .guard import remember_secret
+    from .outfile import refuse_existing, write_output_file
     from .reading import list_all, read_slugs
     from .settings import client_settings
 
+    if args.o is not None:  # before reading: a refusal costs the server nothing
+        refuse_existing(args.o, force=args.force, option="-o")
     try:
         settings = client_settings(args, os.environ)
 
@@ -95,31 +118,21 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for item in items:
         remember_secret(item["changes"].get("plex_token"))
     fmt = args.format or ("json" if str(args.o or "").lower().endswith(".json") else "toml")
-    text = (
-        json.dumps({"items": items}, indent=2, ensure_ascii=False) + "\n"
-        if fmt == "json"
-        else to_toml(items)
-    )
+    if fmt == "json":
+        text = json_text({"items": items}, indent=2) + "\n"
+    else:
+        try:
+            text = to_toml(items)
+        except NoToml as error:
+            raise UsageError(
+                f"{shorten(error.slug)}: a value holds a lone surrogate (such as \\ud800), which "
+                "TOML cannot hold: export with --format json (JSON escapes it); nothing was written"
+            ) from None
     if args.o is None:
         out.write(text)
     else:
-        _write_file(args.o, text, private=args.include_secrets)
+        write_output_file(args.o, text, private=args.include_secrets, force=args.force, option="-o")
     return EXIT_OK
-
-
-def _write_file(path: str, text: str, *, private: bool) -> None:
-    """Write ``text`` to ``path``; readable by its owner only when it holds a secret."""
-    import os
-
-    from .exits import UsageError
-
-    mode = 0o600 if private else 0o666
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-    except OSError as error:
-        raise UsageError(f"-o {path}: cannot write: {error.strerror or error}") from None
 
 
 def add_parser(commands: Any) -> None:
@@ -127,6 +140,7 @@ def add_parser(commands: Any) -> None:
     import textwrap
 
     from .options import add_connection_options
+    from .outfile import FORCE_HELP
 
     parser = commands.add_parser(
         "export",
@@ -153,12 +167,17 @@ def add_parser(commands: Any) -> None:
         help="the plan's format (default: json when -o FILE ends in .json, else toml)",
     )
     parser.add_argument(
-        "-o", metavar="FILE", default=None, help="write the plan to FILE (default: stdout)"
+        "-o",
+        metavar="FILE",
+        default=None,
+        help="write the plan to FILE (default: stdout): a new file, renamed into place once "
+        "written whole (a failure leaves an old FILE as it was)",
     )
+    parser.add_argument("--force", action="store_true", help=FORCE_HELP)
     parser.add_argument(
         "--include-secrets",
         action="store_true",
-        help="include each source's plex_token (default: left out); FILE is then made "
-        "readable by its owner only",
+        help="include each source's plex_token (default: left out); FILE is then created "
+        "readable by its owner only (0600)",
     )
     add_connection_options(parser, writes=False, output=False)

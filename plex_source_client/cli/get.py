@@ -5,10 +5,9 @@ unless ``--show-secrets``.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .._text import MESSAGE_LIMIT, shorten
+from .._text import MESSAGE_LIMIT, json_text, shorten
 from .exits import EXIT_CODES_HELP, EXIT_FAILED, EXIT_OK, EXIT_REJECTED
 
 if TYPE_CHECKING:
@@ -52,7 +51,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     remember_secret(source.get("plex_token"))
     shown = source if args.show_secrets else redact_json(source, ())
     if args.output == "json":
-        out.write(json.dumps(shown, ensure_ascii=False) + "\n")
+        out.write(json_text(shown) + "\n")
     else:
         out.write(f'Plex source "{shorten(source.get("slug", args.slug), MESSAGE_LIMIT)}":\n')
         out.write(text_table(shown, show_secrets=args.show_secrets) + "\n")

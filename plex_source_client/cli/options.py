@@ -54,7 +54,8 @@ def add_connection_options(
     group.add_argument(
         "--token-file",
         metavar="PATH",
-        help="read the API token from PATH (default: $AUTHENTIK_TOKEN or $AUTHENTIK_TOKEN_FILE)",
+        help="read the API token from PATH ('-': standard input, which must end within 10 s; "
+        "default: $AUTHENTIK_TOKEN or $AUTHENTIK_TOKEN_FILE)",
     )
     if output:
         group.add_argument(
@@ -219,7 +220,8 @@ def add_field_options(parser: argparse.ArgumentParser) -> None:
     )
     fields.add_argument(
         "--plex-token-file", metavar="PATH", default=S,
-        help="read the Plex token from PATH ('-': standard input)",
+        help="read the Plex token from PATH ('-': standard input, which must end within "
+        "10 s)",
     )  # fmt: skip
     fields.add_argument(
         "--from-file", metavar="FILE", default=S,

@@ -9,12 +9,11 @@ Items are compared in the order ``apply`` runs them: an item after another on th
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any, Final, Literal, TextIO
 
 import attrs
 
-from .._text import MESSAGE_LIMIT, plural, shorten
+from .._text import MESSAGE_LIMIT, json_text, plural, shorten
 from .exits import EXIT_CODES_HELP, EXIT_DRIFT, EXIT_FAILED, EXIT_OK, EXIT_REJECTED
 
 if TYPE_CHECKING:
@@ -183,7 +182,7 @@ def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -
             )
     if output == "json":
         for plan in plans:
-            out.write(json.dumps(plan.as_json(), ensure_ascii=False) + "\n")
+            out.write(json_text(plan.as_json()) + "\n")
         return
     for plan in plans:
         if plan.outcome in ("change", "not_applied"):

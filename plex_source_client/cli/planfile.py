@@ -9,7 +9,7 @@ of ``changes`` are the keyword names of ``PlexSourceClient.update`` (``new_slug`
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -103,7 +103,7 @@ def load_document(path: str) -> Any:
     except RecursionError:
         raise PlanError([_too_deep_message(shown)]) from None
     except ValueError as exc:  # JSONDecodeError, TOMLDecodeError
-        kind = "toml" if suffix == ".toml" else "json"
+        kind = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml"}.get(suffix, "json")
         raise PlanError([f"{shown}: not valid {kind}: {shorten(exc, MESSAGE_LIMIT)}"]) from None
     except Exception as exc:  # noqa: BLE001 - yaml.YAMLError and kin: report, never crash
         raise PlanError([f"{shown}: cannot parse: {shorten(exc, MESSAGE_LIMIT)}"]) from None
@@ -113,34 +113,113 @@ def load_document(path: str) -> Any:
 
 
 def _load_yaml(text: str, shown: str) -> Any:
-    """The YAML document in ``text``; anchors and aliases refused before anything is built."""
+    """The YAML document in ``text``, built straight from the parser's events.
+
+    PyYAML's ``load`` first composes a graph of nodes, each with two position marks, and only
+    then the values: a 15 MiB plan took 1.5 GB that way. Here each value is made as its event
+    comes, so memory is the document's own (as for JSON). Anchors and aliases (a few hundred
+    bytes of them expand to gigabytes), merge keys (``<<``, useful only with aliases) and tags
+    of other collections than lists and mappings (``!!set``, ``!!omap``) are refused, nesting
+    is bounded by :data:`MAX_PLAN_DEPTH` (libyaml's composer would crash the interpreter on a
+    deep enough document, not raise); scalars are resolved and made as ``yaml.safe_load``
+    makes them.
+    """
     try:
         import yaml
     except ImportError:
         raise PlanError(
             [f"{shown}: reading YAML needs PyYAML: pip install pyyaml (or use JSON/TOML)"]
         ) from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    # Parsing yields events one by one and builds nothing, so this pass costs no memory; the
-    # loading below may then neither expand aliases nor recurse deeper than the limit (libyaml's
-    # composer would crash the interpreter on a deep enough document, not raise).
-    depth = 0
-    for event in yaml.parse(text, Loader=loader):
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        return _build_yaml(yaml, loader, shown)
+    finally:
+        loader.dispose()
+
+
+_YAML: Final = "tag:yaml.org,2002:"
+#: The collection tags: never a scalar's.
+_COLLECTION_TAGS: Final = {_YAML + name for name in ("seq", "map", "set", "omap", "pairs")}
+
+
+class _Mapping:
+    """A mapping being built from events: its key read, its value not yet."""
+
+    __slots__ = ("key", "keyed", "value")
+
+    def __init__(self) -> None:
+        self.value: dict[Any, Any] = {}
+        self.key: Any = None
+        self.keyed = False
+
+
+def _build_yaml(yaml: Any, loader: Any, shown: str) -> Any:
+    """The one document of ``loader``'s events (see :func:`_load_yaml`); None when empty."""
+    stack: list[list[Any] | _Mapping] = []  # the collections open, innermost last
+    documents = 0
+    document: Any = None
+
+    def refuse(event: Any, what: str) -> PlanError:
         line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+        return PlanError([f"{shown}: line {line}: {what}"])
+
+    def add(value: Any, event: Any, tag: str | None = None) -> None:
+        nonlocal document
+        top = stack[-1] if stack else None
+        if top is None:
+            document = value
+        elif isinstance(top, list):
+            top.append(value)
+        elif top.keyed:
+            top.value[top.key] = value
+            top.key, top.keyed = None, False
+        elif tag == _YAML + "merge":
+            raise refuse(event, "YAML merge keys (<<) are not supported: write each key out")
+        elif isinstance(value, (list, dict)):
+            raise refuse(event, "a mapping key must be a plain value, not a list or mapping")
+        else:
+            top.key, top.keyed = value, True
+
+    while loader.check_event():
+        event = loader.get_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise PlanError(
-                [
-                    f"{shown}: line {line}: YAML anchors and aliases (&name, *name) are not "
-                    "supported: write each value out"
-                ]
+            raise refuse(
+                event,
+                "YAML anchors and aliases (&name, *name) are not supported: write each value out",
             )
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_PLAN_DEPTH:
-                raise PlanError([_too_deep_message(shown, line)])
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise refuse(event, "expected one YAML document, found more (---)")
+        elif isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            is_key = bool(stack) and isinstance(stack[-1], _Mapping) and not stack[-1].keyed
+            if is_key and tag in (_YAML + "merge", _YAML + "value"):
+                value: Any = event.value  # "=" is a plain key ("<<" is refused just below)
+            else:
+                construct = loader.yaml_constructors.get(tag)
+                if construct is None or tag in _COLLECTION_TAGS:
+                    construct = loader.yaml_constructors[None]  # raises ConstructorError
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+                value = construct(loader, node)
+            add(value, event, tag)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_PLAN_DEPTH:
+                raise PlanError([_too_deep_message(shown, event.start_mark.line + 1)])
+            is_mapping = isinstance(event, yaml.MappingStartEvent)
+            tag = event.tag
+            if tag is None or tag == "!":
+                kind = yaml.MappingNode if is_mapping else yaml.SequenceNode
+                tag = loader.resolve(kind, None, event.implicit)
+            if tag != _YAML + ("map" if is_mapping else "seq"):
+                raise refuse(event, f"the YAML tag {shorten(tag)} is not supported in a plan")
+            stack.append(_Mapping() if is_mapping else [])
         elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, checked above
+            done = stack.pop()
+            add(done.value if isinstance(done, _Mapping) else done, event)
+    return document
 
 
 def _too_deep_message(shown: str, line: object = None) -> str:
@@ -151,20 +230,30 @@ def _too_deep_message(shown: str, line: object = None) -> str:
 
 
 def _too_deep(document: Any, limit: int) -> bool:
-    """Whether lists and mappings in ``document`` nest more than ``limit`` levels deep."""
-    stack = [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, Mapping):
-            children: Any = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children)
+    """Whether lists and mappings in ``document`` nest more than ``limit`` levels deep.
+
+    One iterator per open level (not one entry per value: a list of millions of strings
+    would cost as much again as the plan).
+    """
+    if not isinstance(document, (Mapping, list)):
+        return False
+    levels: list[Iterator[Any]] = [iter(_children(document))]
+    while levels:
+        child = next(levels[-1], _END)
+        if child is _END:
+            levels.pop()
+        elif isinstance(child, (Mapping, list)):
+            if len(levels) >= limit:
+                return True
+            levels.append(iter(_children(child)))
     return False
+
+
+_END: Final = object()
+
+
+def _children(value: Mapping[Any, Any] | list[Any]) -> Iterable[Any]:
+    return value.values() if isinstance(value, Mapping) else value
 
 
 def load_changes(path: str) -> dict[str, Any]:

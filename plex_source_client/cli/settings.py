@@ -26,11 +26,7 @@ def read_secret_option(path: str, what: str) -> str:
     shown = shorten(path, MESSAGE_LIMIT)
     try:
         if path == "-":
-            if sys.stdin is None:
-                raise UsageError(f"{what}: there is no standard input to read")
-            stdin = getattr(sys.stdin, "buffer", sys.stdin)  # a StringIO in tests: no buffer
-            raw: bytes | str = stdin.read(MAX_SECRET_FILE_BYTES + 1)
-            value = secret_from_bytes(raw.encode() if isinstance(raw, str) else raw, shown)
+            value = secret_from_bytes(_read_standard_input(what, MAX_SECRET_FILE_BYTES), shown)
         else:
             value = read_secret_file(path, shown)
     except ConfigurationError as error:
@@ -39,6 +35,34 @@ def read_secret_option(path: str, what: str) -> str:
         raise UsageError(f"{what}: {shown} is empty")
     remember_secret(value)
     return value
+
+
+def _read_standard_input(what: str, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of standard input, with the deadline a token file has
+    (:data:`.._files.READ_DEADLINE`): a pipe that never writes nor ends is a usage error that
+    says so, not a hang.
+    """
+    from .. import _files
+
+    if sys.stdin is None:
+        raise UsageError(f"{what}: there is no standard input to read")
+    try:
+        fd = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):  # no descriptor (a StringIO): read it
+        stdin = getattr(sys.stdin, "buffer", sys.stdin)
+        raw: bytes | str = stdin.read(limit + 1)
+        return raw.encode() if isinstance(raw, str) else raw
+    try:
+        return _files.read_descriptor_bounded(fd, limit, deadline=_files.READ_DEADLINE)
+    except TimeoutError:
+        raise UsageError(
+            f"{what}: standard input (-) did not end within {_files.READ_DEADLINE:g} seconds, so "
+            "nothing was read from it: pipe the secret in and close the pipe, or give a file"
+        ) from None
+    except OSError as error:
+        raise UsageError(
+            f"{what}: cannot read standard input (-): {error.strerror or error}"
+        ) from None
 
 
 def client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:

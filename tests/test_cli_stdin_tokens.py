@@ -1,0 +1,85 @@
+"""``--token-file -`` and ``--plex-token-file -`` read standard input with the time limit a
+token file has (10 s): a pipe that never writes nor ends is exit 2 with a message saying
+so, never a hang. The process cases run ``plex-source`` against :class:`FixedServer`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from plex_source_client import _files
+
+from .fixed_server import API_TOKEN, PLEX_TOKEN, FixedServer, run_cli, source
+
+#: The process is killed after this many seconds: well past the 10 s limit.
+HARD_LIMIT = 40.0
+
+
+def test_a_standard_input_that_never_writes_ends_in_time_with_exit_2() -> None:
+    cases = {
+        "API token file": ["get", "plex", "--token-file", "-"],
+        "--plex-token-file": ["update", "plex", "--plex-token-file", "-"],
+    }
+    with ThreadPoolExecutor(len(cases)) as pool:  # both at once: one 10 s wait
+        runs = {
+            what: pool.submit(run_cli, argv, stdin=subprocess.PIPE, limit=HARD_LIMIT)
+            for what, argv in cases.items()
+        }
+        results = {what: run.result() for what, run in runs.items()}
+    for what, (code, out, err, _) in results.items():
+        assert code == 2, (what, code, err)  # -9: killed, it hung
+        assert out == ""
+        assert err == (
+            f"plex-source: {what}: standard input (-) did not end within 10 seconds, so nothing "
+            "was read from it: pipe the secret in and close the pipe, or give a file\n"
+        )
+        assert API_TOKEN not in err
+
+
+def test_a_token_on_standard_input_is_read(tmp_path: Path) -> None:
+    token = tmp_path / "token"
+    token.write_text(API_TOKEN + "\n")
+    with FixedServer([source(slug="plex")]) as server, token.open("rb") as stdin:
+        code, out, err, _ = run_cli(
+            ["get", "plex", "--token-file", "-"], url=server.url, env={"AUTHENTIK_TOKEN": ""},
+            stdin=stdin.fileno(),
+        )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert '"plex"' in out
+    assert API_TOKEN not in out
+    assert PLEX_TOKEN not in out
+
+
+def test_the_bounded_read_of_a_descriptor() -> None:
+    read, write = os.pipe()
+    try:
+        flags = fcntl.fcntl(read, fcntl.F_GETFL)
+        os.write(write, b"s3cr3t\n")
+        with pytest.raises(TimeoutError):  # written, but not ended
+            _files.read_descriptor_bounded(read, 64, deadline=0.3)
+        assert fcntl.fcntl(read, fcntl.F_GETFL) == flags  # the shared flags left alone
+        os.write(write, b"more")
+        threading.Timer(0.2, os.close, [write]).start()
+        write = -1
+        assert _files.read_descriptor_bounded(read, 64, deadline=5) == b"more"
+    finally:
+        os.close(read)
+        if write >= 0:
+            os.close(write)
+
+
+def test_the_bounded_read_stops_one_byte_past_the_limit() -> None:
+    read, write = os.pipe()
+    try:
+        os.write(write, b"x" * 100)
+        assert _files.read_descriptor_bounded(read, 10, deadline=1) == b"x" * 11
+    finally:
+        os.close(read)
+        os.close(write)
