@@ -251,9 +251,13 @@ def _snippet(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
-def _about(answer: Answer) -> str:
-    """`` (the body is larger than ...)`` when the body was not read in full."""
-    return f" ({answer.problem}; the rest was not read)" if answer.problem else ""
+def _about(answer: Answer, secrets: tuple[str, ...]) -> str:
+    """`` (the body is larger than ...)`` when the body was not read in full (masked: it can
+    quote a header).
+    """
+    if not answer.problem:
+        return ""
+    return f" ({mask_text(answer.problem, secrets)}; the rest was not read)"
 
 
 # --- 2xx: a Plex source --------------------------------------------------------------------------
@@ -457,13 +461,15 @@ def source_problem(
 def _success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
     """The 2xx body's JSON, or ValueError saying (safely: masked) why there is none."""
     if not answer.complete:
-        raise ValueError(answer.problem)
+        raise ValueError(mask_text(answer.problem or "the body was not read in full", secrets))
     try:
         return parse_json(answer.content)
     except JSONTooDeep as exc:
         raise ValueError(str(exc)) from None
     except ValueError:
-        content_type = _snippet(answer.response.headers.get("Content-Type", "no content type"))
+        content_type = _snippet(
+            mask_text(answer.response.headers.get("Content-Type", "no content type"), secrets)
+        )
         start = _snippet(mask_text(body_text(answer), secrets), 100)
         raise ValueError(f"the body is not JSON ({content_type}): {start!r}") from None
 
@@ -681,15 +687,17 @@ def api_error(
     if isinstance(detail, str):
         summary = _snippet(detail)
     elif isinstance(body, str):
-        summary = _snippet(body) if body.strip() else response.reason_phrase or "no body"
+        # No body: the status line's reason phrase, which the server wrote too.
+        reason = _snippet(mask_text(response.reason_phrase, secrets))
+        summary = _snippet(body) if body.strip() else reason or "no body"
     else:
         summary = _snippet(str(body))
-    summary += _about(answer)
+    summary += _about(answer, secrets)
     kwargs: dict[str, Any] = {**where, "body": body}
     if status == 400:
         errors = field_errors(body)
         message = format_field_errors(errors) if isinstance(body, dict | list) else ""
-        return BadRequest((message + _about(answer)) or summary, errors=errors, **kwargs)
+        return BadRequest((message + _about(answer, secrets)) or summary, errors=errors, **kwargs)
     if status == 403:
         return PermissionDenied(summary, **kwargs)
     if status == 404:

@@ -32,7 +32,7 @@ from uuid import UUID
 
 import httpx
 
-from . import _answers, _changes, _diff, _releases, _retry, _signatures
+from . import _answers, _changes, _diff, _logs, _releases, _retry, _signatures
 from ._answers import DEFAULT_MAX_RESPONSE_SIZE, Answer, Page
 from ._errors import (
     APIError,
@@ -48,7 +48,7 @@ from ._generated.types import Unset
 from ._listing import DEFAULT_PAGE_SIZE, Pager, list_query
 from ._models import PlexSource, RawResponse
 from ._releases import Release, parse_release, writable_since
-from ._secrets import MAX_SECRET_FILE_BYTES, Secret, mask_text
+from ._secrets import MAX_SECRET_FILE_BYTES, Secret, json_holds_secret, mask_text, mask_userinfo
 from ._version import __version__
 
 logger = logging.getLogger("plex_source_client")
@@ -113,6 +113,24 @@ def _shown(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _shown_url(url: str) -> str:
+    """``url`` for a message: its credentials (``user:password@``) masked, even when the URL
+    is invalid (a bad port or scheme, a space, a control character), then :func:`_shown`.
+    """
+    return _shown(mask_userinfo(url))
+
+
+def _url_problem(exc: Exception, url: str) -> str:
+    """What a URL parser said about ``url``, without the URL's credentials (some messages
+    quote the host part, ``user:password@host``).
+    """
+    text = str(exc)
+    userinfo = url.partition("://")[2].split("/", 1)[0].rpartition("@")[0]
+    if userinfo:
+        text = text.replace(userinfo, "***")
+    return mask_text(text, ())
+
+
 def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     """The API root for ``url``: the authentik root gets ``/api/v3`` appended; a URL already
     ending in ``/api/v3`` is kept. A trailing slash does not matter.
@@ -129,10 +147,12 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
         if any(c.isspace() or not c.isprintable() for c in url.strip()):
             raise ValueError("it contains a space or a control character")
     except ValueError as exc:
-        raise ConfigurationError(f"url is not a valid URL ({exc}): {_shown(url)}") from None
+        raise ConfigurationError(
+            f"url is not a valid URL ({_url_problem(exc, url)}): {_shown_url(url)}"
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(
-            f"url must start with https:// (or http://) and name a host, got {_shown(url)}"
+            f"url must start with https:// (or http://) and name a host, got {_shown_url(url)}"
         )
     if parts.username is not None or parts.password is not None:
         raise ConfigurationError(
@@ -142,7 +162,7 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
         )
     _refuse_page_urls(parts.scheme, parts.netloc, parts.path.rstrip("/"))
     if parts.query or parts.fragment:
-        raise ConfigurationError(f"url must not have a query or fragment, got {_shown(url)}")
+        raise ConfigurationError(f"url must not have a query or fragment, got {_shown_url(url)}")
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
         refusing = f"refusing to send the API token in clear text to http://{parts.netloc}: "
         raise ConfigurationError(
@@ -157,7 +177,9 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     try:
         httpx.URL(base + "/")
     except (httpx.InvalidURL, ValueError) as exc:
-        raise ConfigurationError(f"url is not a valid URL ({exc}): {_shown(url)}") from None
+        raise ConfigurationError(
+            f"url is not a valid URL ({_url_problem(exc, url)}): {_shown_url(url)}"
+        ) from None
     return base
 
 
@@ -172,7 +194,7 @@ def _refuse_page_urls(scheme: str, netloc: str, path: str) -> None:
             continue
         root = urlunsplit((scheme, netloc, path[:at], "", ""))
         raise ConfigurationError(
-            f"url is the address of {what} ({_shown(urlunsplit((scheme, netloc, path, '', '')))})"
+            f"url is the address of {what} ({_shown_url(urlunsplit((scheme, netloc, path, '', '')))})"
             f", not authentik's root: give {root} (or {root}{API_PATH})"
         )
 
@@ -526,12 +548,17 @@ def _checked_patch_response(
     return raw
 
 
+#: Bytes that start an escape (JSON ``\\u``, URL ``%``, HTML ``&``) a secret could hide behind.
+_ESCAPE_MARKERS: Final = (b"\\u", b"%", b"&")
+
+
 class _Prepared(Generic[_T]):
     """A validated request, ready to send (and resend), and how its 2xx answer becomes its
     result. Plain slots: made on every call.
     """
 
     __slots__ = (
+        "__weakref__",  # the log filter's registry holds a call's secrets weakly
         "budget",
         "expected",
         "fields",
@@ -689,6 +716,9 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             self._http = http_client
             self._owns_http = False
         self._bound_attempts()
+        # The HTTP libraries log what the server sent (httpx at INFO, httpcore at DEBUG):
+        # masked there too, for as long as this client lives.
+        _logs.register(self, self._known_secrets())
 
     @property
     def server_version(self) -> str | None:
@@ -701,10 +731,24 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
     def _refuse_echoed_credentials(self, answer: Answer) -> None:
         """ValueError when a 2xx answer carries the API token or a proxy password: authentik
         never sends them back, so the answer is not authentik's (and must not be shown).
+
+        Looked for in the answer's decoded strings (a JSON ``\\u`` escape hides nothing), as
+        :func:`~._secrets.json_holds_secret` finds them: a short password's letters in a
+        name or a key are not an echo. Only answers that could hold one (a secret's bytes,
+        or an escape) are parsed here; one that is not JSON is refused by the parser, masked.
         """
-        for secret in self._known_secrets():
-            if secret.encode() in answer.content:
-                raise ValueError("the answer contains your API token or proxy password")
+        content = answer.content
+        secrets = self._known_secrets()
+        if not any(s.encode() in content for s in secrets) and not any(
+            marker in content for marker in _ESCAPE_MARKERS
+        ):
+            return
+        try:
+            data: Any = _answers.parse_json(content)
+        except ValueError:
+            data = _answers.body_text(answer)
+        if json_holds_secret(data, secrets):
+            raise ValueError("the answer contains your API token or proxy password")
 
     def _parsed_url(self, url: str) -> httpx.URL:
         """``url`` parsed, once per source: parsing is a good part of httpx's per-request work,
@@ -1184,7 +1228,22 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
     # -- the retry loop (pure: yields steps, the subclass performs them) --
 
     def _request_flow(self, prepared: _Prepared[_T]) -> Flow[_T]:
-        """Send ``prepared``, retrying as :mod:`._retry` says; its result, or its error."""
+        """Send ``prepared``, retrying as :mod:`._retry` says; its result, or its error.
+
+        A call that sends a secret of its own (a Plex token) has it masked in the HTTP
+        libraries' log records while it runs, as the client's are (:mod:`._logs`).
+        """
+        own = len(prepared.secrets) > len(self._known_secrets())
+        if own:
+            _logs.register(prepared, prepared.secrets)
+        try:
+            return (yield from self._attempts(prepared))
+        finally:
+            if own:
+                _logs.unregister(prepared)
+
+    def _attempts(self, prepared: _Prepared[_T]) -> Flow[_T]:
+        """:meth:`_request_flow`'s attempts and waits."""
         method, url = prepared.method, prepared.url
         started = time.monotonic()
         debug = logger.isEnabledFor(logging.DEBUG)

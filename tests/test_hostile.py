@@ -13,7 +13,8 @@ each, the test asserts:
 - bodies and messages kept on the error are short;
 - the secret sweep: no secret (the API token, the Plex token the call sent, the secrets the
   server stores and echoes), not even a recognisable piece of one, in the error's message,
-  repr, body or traceback, in a DEBUG log record, or in the CLI's output.
+  repr, body or traceback, in any exception of its ``__cause__``/``__context__`` chain, in a
+  log record of any logger at DEBUG (httpx's and httpcore's included), or in the CLI's output.
 
 Then the configuration errors: refused when the client is built (or the call is prepared),
 before anything is sent, without showing the token.
@@ -128,6 +129,17 @@ CASES: Final[dict[str, Expect]] = {
     "header-100k": GARBAGE,
     "garbage-status": GARBAGE,
     "early-close": GARBAGE,
+    # what the server writes outside the body: the status line and headers
+    "reason-token-403": Expect(("PermissionDenied",), (1,)),
+    "reason-token-500": Expect(("ServerError",), (3,)),
+    "echo-headers-200": Expect(("ok",), (0,)),
+    "echo-headers-403": Expect(("PermissionDenied",), (1,)),
+    # the token echoed in a value, escaped: refused on the decoded value
+    "escaped-token-name-200": NOT_A_SOURCE,
+    # a Retry-After no clock can reach: treated as absent, never an exception of its own
+    "retry-after-absurd-503": Expect(("ServerError",), (3,)),
+    "retry-after-absurd-429": Expect(("RateLimited",), (1, 3)),
+    "retry-after-absurd-400": Expect(("BadRequest",), (1,)),
 }
 assert set(CASES) == set(BEHAVIOURS), set(CASES) ^ set(BEHAVIOURS)
 
@@ -183,6 +195,7 @@ def _harness_failure(spec: dict[str, Any], why: str) -> Report:
         "repr": "",
         "body": "",
         "traceback": "",
+        "chain": "",
         "logs": [],
         "wall": float("inf"),
         "rss_growth": 0,
@@ -323,6 +336,7 @@ def problems_with(report: Report, expect: Expect, cli_baseline: int) -> list[str
             "repr(error)": report["repr"],
             "error.body": report["body"],
             "the traceback": report["traceback"],
+            "the cause/context chain": report.get("chain", ""),
             "a DEBUG log record": "\n".join(report["logs"]),
         }
         budget = BUDGET + MARGIN
