@@ -21,6 +21,7 @@ import ipaddress
 import logging
 import math
 import os
+import re
 import ssl
 import sys
 import time
@@ -113,11 +114,17 @@ def _shown(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+#: A configured URL's start up to its credentials' end (the last ``@`` before the path), with
+#: or without a scheme and its slashes: ``https://user:pw@``, ``https:user:pw@``, ``user:pw@``.
+_CONFIG_USERINFO: Final = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:)?/{0,3})[^/?#]*@")
+
+
 def _shown_url(url: str) -> str:
     """``url`` for a message: its credentials (``user:password@``) masked, even when the URL
-    is invalid (a bad port or scheme, a space, a control character), then :func:`_shown`.
+    is invalid (a bad port or scheme, a space, a control character, no ``//``), then
+    :func:`_shown`.
     """
-    return _shown(mask_userinfo(url))
+    return _shown(mask_userinfo(_CONFIG_USERINFO.sub(r"\1***@", url)))
 
 
 def _url_problem(exc: Exception, url: str) -> str:
@@ -125,8 +132,9 @@ def _url_problem(exc: Exception, url: str) -> str:
     quote the host part, ``user:password@host``).
     """
     text = str(exc)
-    userinfo = url.partition("://")[2].split("/", 1)[0].rpartition("@")[0]
-    if userinfo:
+    start = _CONFIG_USERINFO.match(url)
+    if start is not None:
+        userinfo = start.group()[len(start[1]) : -1]
         text = text.replace(userinfo, "***")
     return mask_text(text, ())
 
@@ -141,15 +149,18 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     """
     if not isinstance(url, str) or not url.strip():
         raise ConfigurationError("url must be the authentik URL, e.g. https://auth.example.com")
+    # Each parser error is raised from outside its ``except``: its own message, which can
+    # quote the URL's credentials, is not kept as the ConfigurationError's __context__.
+    problem = None
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
         if any(c.isspace() or not c.isprintable() for c in url.strip()):
             raise ValueError("it contains a space or a control character")
     except ValueError as exc:
-        raise ConfigurationError(
-            f"url is not a valid URL ({_url_problem(exc, url)}): {_shown_url(url)}"
-        ) from None
+        problem = _url_problem(exc, url)
+    if problem is not None:
+        raise ConfigurationError(f"url is not a valid URL ({problem}): {_shown_url(url)}")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(
             f"url must start with https:// (or http://) and name a host, got {_shown_url(url)}"
@@ -177,9 +188,9 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     try:
         httpx.URL(base + "/")
     except (httpx.InvalidURL, ValueError) as exc:
-        raise ConfigurationError(
-            f"url is not a valid URL ({_url_problem(exc, url)}): {_shown_url(url)}"
-        ) from None
+        problem = _url_problem(exc, url)
+    if problem is not None:
+        raise ConfigurationError(f"url is not a valid URL ({problem}): {_shown_url(url)}")
     return base
 
 
@@ -194,8 +205,9 @@ def _refuse_page_urls(scheme: str, netloc: str, path: str) -> None:
             continue
         root = urlunsplit((scheme, netloc, path[:at], "", ""))
         raise ConfigurationError(
-            f"url is the address of {what} ({_shown_url(urlunsplit((scheme, netloc, path, '', '')))})"
-            f", not authentik's root: give {root} (or {root}{API_PATH})"
+            f"url is the address of {what} "
+            f"({_shown_url(urlunsplit((scheme, netloc, path, '', '')))}), not authentik's root: "
+            f"give {root} (or {root}{API_PATH})"
         )
 
 
@@ -252,10 +264,16 @@ def _check_proxy(proxy: object, where: str = "proxy") -> httpx.Proxy:
     if not isinstance(proxy, str | httpx.URL | httpx.Proxy):
         raise ConfigurationError(f"{where} must be a proxy URL, got {type(proxy).__name__}")
     try:  # httpx.Proxy takes http://, https://, socks5:// and socks5h://
-        return proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
+        checked = proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
     except (ValueError, httpx.InvalidURL) as exc:
-        shown = mask_text(str(exc), ())
-        raise ConfigurationError(f"{where} is not a usable proxy URL: {shown}") from None
+        shown = _url_problem(exc, str(proxy))
+    else:
+        port = checked.url.port
+        if port is None or 0 < port <= 65535:
+            return checked
+        shown = f"port {port} is out of range 1-65535"  # httpx takes it, no socket would
+    # Raised here, not in the except: httpx's message is not kept as the __context__.
+    raise ConfigurationError(f"{where} is not a usable proxy URL: {shown}")
 
 
 def proxy_mounts(proxy: Proxy | None) -> dict[str, httpx.Proxy | None]:
@@ -729,10 +747,10 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         return self._release_text
 
     def _refuse_echoed_credentials(self, answer: Answer) -> None:
-        """ValueError when a 2xx answer carries the API token or a proxy password: authentik
+        r"""ValueError when a 2xx answer carries the API token or a proxy password: authentik
         never sends them back, so the answer is not authentik's (and must not be shown).
 
-        Looked for in the answer's decoded strings (a JSON ``\\u`` escape hides nothing), as
+        Looked for in the answer's decoded strings (a JSON ``\u`` escape hides nothing), as
         :func:`~._secrets.json_holds_secret` finds them: a short password's letters in a
         name or a key are not an echo. Only answers that could hold one (a secret's bytes,
         or an escape) are parsed here; one that is not JSON is refused by the parser, masked.

@@ -375,7 +375,7 @@ def _echo_in_headers(status: int) -> Behaviour:
 #: A source whose ``name`` is the API token with its first character a JSON escape: the same
 #: string once decoded, other bytes on the wire.
 _ESCAPED_NAME: Final = json.dumps(stored_source(name=API_TOKEN)).replace(
-    API_TOKEN, "\\u%04x" % ord(API_TOKEN[0]) + API_TOKEN[1:]
+    API_TOKEN, f"\\u{ord(API_TOKEN[0]):04x}" + API_TOKEN[1:]
 )
 #: A Retry-After date no clock can reach (datetime cannot hold the year).
 ABSURD_RETRY_AFTER: Final = "Fri, 31 Dec 99999999999999999999 23:59:59 GMT"

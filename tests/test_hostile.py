@@ -46,6 +46,7 @@ from plex_source_client import (
     PlexSourceClient,
 )
 
+from .hostile_driver import _chain
 from .hostile_server import (
     API_TOKEN,
     BEHAVIOURS,
@@ -382,6 +383,17 @@ BAD_CONFIGS: Final[dict[str, dict[str, Any]]] = {
     "url with an unclosed IPv6 bracket": {"url": "http://[::1"},
     "url with a port over 65535": {"url": "http://127.0.0.1:99999"},
     "url with a non-numeric port": {"url": "http://127.0.0.1:abc"},
+    # credentials in a URL that is invalid otherwise: refused, the password never shown
+    "url with credentials and a port over 65535": {"url": f"https://user:{API_TOKEN}@host:99999"},
+    "url with credentials and an ftp scheme": {"url": f"ftp://user:{API_TOKEN}@host"},
+    "url with credentials and a space": {"url": f"https://user:{API_TOKEN}@ho st"},
+    "url with credentials, a space in them": {"url": f"https://user:pass {API_TOKEN}@host"},
+    "url with credentials and a NUL": {"url": f"https://user:{API_TOKEN}@host\x00"},
+    "url with credentials and no scheme's slashes": {"url": f"https:user:{API_TOKEN}@host"},
+    "url with credentials and an NFKC host": {"url": f"https://user:{API_TOKEN}@h\u2100ost"},
+    "proxy with credentials and a port over 65535": {
+        "proxy": f"http://user:{API_TOKEN}@proxy:99999"
+    },
     "max_response_size 0": {"max_response_size": 0},
     "max_response_size -1": {"max_response_size": -1},
 }
@@ -418,6 +430,7 @@ def shown(error: BaseException) -> dict[str, str]:
         "str(error)": str(error),
         "repr(error)": repr(error),
         "the traceback": "".join(traceback.format_exception(error)),
+        "the cause/context chain": _chain(error),
     }
 
 
@@ -484,6 +497,18 @@ CLI_BAD_CONFIGS: Final[dict[str, tuple[dict[str, str], tuple[str, ...]]]] = {
     "url with an unclosed IPv6 bracket": ({"AUTHENTIK_URL": "http://[::1"}, ()),
     "url with a port over 65535": ({"AUTHENTIK_URL": "http://127.0.0.1:99999"}, ()),
     "url with a non-numeric port": ({"AUTHENTIK_URL": "http://127.0.0.1:abc"}, ()),
+    # credentials in a URL that is invalid otherwise (a NUL cannot be passed to a process)
+    "url with credentials and a port over 65535": (
+        {"AUTHENTIK_URL": f"https://user:{API_TOKEN}@host:99999"},
+        (),
+    ),
+    "url with credentials and an ftp scheme": ({"AUTHENTIK_URL": f"ftp://user:{API_TOKEN}@h"}, ()),
+    "url with credentials and a space": ({"AUTHENTIK_URL": f"https://user:{API_TOKEN}@h st"}, ()),
+    "--url with credentials and a port over 65535": (
+        {},
+        ("--url", f"https://user:{API_TOKEN}@host:99999"),
+    ),
+    "--url with credentials, a space in them": ({}, ("--url", f"https://u:a {API_TOKEN}@host")),
     "max-response-size 0": ({}, ("--max-response-size", "0")),
 }
 
