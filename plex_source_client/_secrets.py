@@ -120,20 +120,12 @@ def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     return text
 
 
-def holds_secret(text: str, secrets: Iterable[str]) -> bool:
-    """Whether ``text`` shows a secret as :func:`redact` finds them (escaped forms decoded)."""
-    secrets = tuple(secrets)
-    if redact(text, secrets) != text:
-        return True
-    return bool(_ESCAPES.search(text)) and redact(_unescape(text), secrets) != _unescape(text)
-
-
 def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
     r"""Whether a parsed JSON value carries a secret in a key or string, decoded (so a JSON
     ``\u0074`` escape hides nothing), escaped forms in it decoded too. A long secret counts
-    anywhere in a string; a short one (see :data:`MIN_ANYWHERE`) only as the whole string, or
-    as the credential of an echoed ``Authorization`` header (``Bearer tok``): the letters of a
-    short password inside a name or the key ``plex_token`` are not that password.
+    anywhere in a string; a short one (see :data:`MIN_ANYWHERE`) only as the credential of an
+    echoed ``Authorization`` header (``Bearer tok``): a source's slug or name may well be
+    ``plex`` or hold ``tok`` (the key ``plex_token`` does), which is no echo of a password.
     """
     secrets = tuple(s for s in secrets if s)
     long_ = tuple(s for s in secrets if len(s) >= MIN_ANYWHERE)
@@ -143,10 +135,7 @@ def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
         for candidate in (text, _unescape(text)) if _ESCAPES.search(text) else (text,):
             if any(secret in candidate for secret in long_):
                 return True
-            if short and (
-                candidate.strip() in short
-                or any(m["value"] in short for m in _CREDENTIAL_VALUES.finditer(candidate))
-            ):
+            if short and any(m["value"] in short for m in _CREDENTIAL_VALUES.finditer(candidate)):
                 return True
         return False
 
