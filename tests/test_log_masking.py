@@ -47,7 +47,8 @@ def test_a_live_clients_secrets_are_masked(caplog: pytest.LogCaptureFixture, nam
         escaped = logged(caplog, name, "Location: /next?t=%s", "%74" + TOKEN[1:])
     assert line == f'HTTP Request: GET {URL} "HTTP/1.1 403 ***"'
     assert header == "headers=[(b'Set-Cookie', b's=***')]"
-    assert TOKEN not in escaped and "LOGS-abc" not in escaped
+    assert TOKEN not in escaped
+    assert "LOGS-abc" not in escaped
 
 
 def test_url_credentials_are_masked_in_any_record(caplog: pytest.LogCaptureFixture) -> None:
@@ -79,7 +80,9 @@ def test_records_without_a_secret_are_left_alone(caplog: pytest.LogCaptureFixtur
     assert record.args == args
 
 
-def test_a_closed_or_collected_clients_secrets_are_dropped(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_closed_or_collected_clients_secrets_are_dropped(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG)
     with client():
         pass
