@@ -577,3 +577,49 @@ def test_cli_token_file_with_a_bom_works(hostile_server: HostileServer, tmp_path
     assert API_TOKEN not in output
     sent = [r.headers.get("authorization") for r in hostile_server.received[before:]]
     assert f"Bearer {API_TOKEN}" in sent
+
+
+#: The cases about what the server writes outside the body, and an escaped echo, read by
+#: ``get`` and applied from a plan by ``apply``: each item reported, nothing else shown.
+CLI_READ_CASES: Final = (
+    "reason-token-403",
+    "reason-token-500",
+    "echo-headers-403",
+    "escaped-token-name-200",
+    "retry-after-absurd-503",
+    "retry-after-absurd-429",
+    "retry-after-absurd-400",
+)
+
+
+@pytest.mark.parametrize("command", ["get", "apply"])
+@pytest.mark.parametrize("case", CLI_READ_CASES)
+def test_cli_get_and_apply_show_no_secret(
+    hostile_server: HostileServer, tmp_path: Path, case: str, command: str
+) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps([{"slug": case, "changes": {"name": "x"}}]))
+    target = case if command == "get" else str(plan)
+    script = Path(sys.executable).parent / "plex-source"
+    finished = subprocess.run(
+        [str(script), command, target, "--max-retries", "0", "--timeout", "5"],
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LANG": "C.UTF-8",
+            "AUTHENTIK_URL": hostile_server.url,
+            "AUTHENTIK_TOKEN": API_TOKEN,
+            "AUTHENTIK_SERVER_VERSION": "2024.8",
+        },
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=60,
+        check=False,
+    )
+    output = finished.stdout + finished.stderr
+    expected = CASES[case].exit_codes
+    assert finished.returncode in expected, f"exit {finished.returncode}: {output[-800:]}"
+    assert TRACEBACK not in output
+    assert case in output  # the item is reported, not lost to an internal error
+    assert leaks({"the output": output}) == []

@@ -48,3 +48,31 @@ def test_a_short_token_echoed_as_the_credential_is_refused(
         socket_twin.call("get", "echo", options=opts(fake))
     shown = f"{caught.value} {caught.value!r} {caught.value.body}"
     assert "Bearer tok" not in shown
+
+
+def test_a_short_secret_is_masked_only_where_it_stands_alone() -> None:
+    from plex_source_client._secrets import redact
+
+    text = 'plex_token at /sources/plex/tok-1/ "tok" tokens Bearer tok, plex'
+    assert redact(text, [TOKEN, "plex"]) == (
+        'plex_token at /sources/plex/tok-1/ "***" tokens Bearer ***, ***'
+    )
+
+
+def test_a_short_token_as_the_reason_phrase_is_masked(twin: Twin) -> None:
+    import httpx
+
+    from plex_source_client import PermissionDenied
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(403, extensions={"reason_phrase": TOKEN.encode()})
+
+    if twin.kind == "sync":
+        http: httpx.Client | httpx.AsyncClient = httpx.Client(
+            transport=httpx.MockTransport(handler)
+        )
+    else:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    with pytest.raises(PermissionDenied) as caught:
+        twin.update("plex", options={"token": TOKEN, "http_client": http}, name="x")
+    assert str(caught.value).endswith("-> 403: ***")
