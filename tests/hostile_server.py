@@ -425,6 +425,10 @@ BEHAVIOURS: Final[dict[str, Behaviour]] = {
     "retry-after-absurd-503": _absurd_retry_after(503),
     "retry-after-absurd-429": _absurd_retry_after(429),
     "retry-after-absurd-400": _absurd_retry_after(400),
+    "content-type-token-200": _send(response(200, "not json", content_type=API_TOKEN)),
+    "content-encoding-token-200": _send(
+        response(200, OK_BODY, extra=[("Content-Encoding", f"br, {API_TOKEN}")])
+    ),
 }
 
 

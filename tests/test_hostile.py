@@ -135,6 +135,8 @@ CASES: Final[dict[str, Expect]] = {
     "reason-token-500": Expect(("ServerError",), (3,)),
     "echo-headers-200": Expect(("ok",), (0,)),
     "echo-headers-403": Expect(("PermissionDenied",), (1,)),
+    "content-type-token-200": NOT_A_SOURCE,
+    "content-encoding-token-200": NOT_A_SOURCE,
     # the token echoed in a value, escaped: refused on the decoded value
     "escaped-token-name-200": NOT_A_SOURCE,
     # a Retry-After no clock can reach: treated as absent, never an exception of its own

@@ -7,6 +7,7 @@ call is sending while it runs; a closed or collected client's secrets are droppe
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import logging
@@ -15,7 +16,7 @@ import threading
 import httpx
 import pytest
 
-from plex_source_client import PlexSourceClient, _logs
+from plex_source_client import AsyncPlexSourceClient, PlexSourceClient, _logs
 from plex_source_client.testing import FakeAuthentik
 
 from .payloads import plex_source
@@ -84,10 +85,19 @@ def test_a_closed_or_collected_clients_secrets_are_dropped(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    with client():
-        pass
-    assert TOKEN not in _logs.live_secrets()
+    with client() as closed:
+        assert TOKEN in _logs.live_secrets()
+    assert TOKEN not in _logs.live_secrets()  # closed, though still referenced
     assert logged(caplog, "httpx", "x %s", TOKEN) == f"x {TOKEN}"
+
+    async def closed_async() -> None:
+        async with AsyncPlexSourceClient(url=URL, token=TOKEN) as made:
+            assert TOKEN in _logs.live_secrets()
+        assert TOKEN not in _logs.live_secrets()
+        assert made is not None
+
+    asyncio.run(closed_async())
+    assert closed is not None
     made = client()
     assert TOKEN in _logs.live_secrets()
     del made
