@@ -33,7 +33,7 @@ from ._errors import (
 from ._generated.types import Unset
 from ._models import PlexSource
 from ._releases import ADDED_IN, Release, has_field, parse_release
-from ._secrets import mask_text, redact_json
+from ._secrets import mask_text, redact, redact_json
 
 #: The default largest body accepted, after decompression. A Plex source is about 1 KiB.
 DEFAULT_MAX_RESPONSE_SIZE: Final = 1024 * 1024
@@ -631,7 +631,7 @@ def request_id(response: httpx.Response, secrets: tuple[str, ...]) -> str | None
     value: str | None = response.headers.get(REQUEST_ID_HEADER)
     if value is None:
         return None
-    if _PLAIN_ID.fullmatch(value) and not any(len(s) >= 4 and s in value for s in secrets):
+    if _PLAIN_ID.fullmatch(value) and redact(value, secrets) == value:
         return value
     return _snippet(mask_text(value, secrets), 100)
 

@@ -59,13 +59,14 @@ def test_a_short_secret_is_masked_only_where_it_stands_alone() -> None:
     )
 
 
-def test_a_short_token_as_the_reason_phrase_is_masked(twin: Twin) -> None:
+def test_a_short_token_as_the_reason_phrase_or_request_id_is_masked(twin: Twin) -> None:
     import httpx
 
     from plex_source_client import PermissionDenied
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(403, extensions={"reason_phrase": TOKEN.encode()})
+        headers = {"X-Authentik-Id": TOKEN}
+        return httpx.Response(403, headers=headers, extensions={"reason_phrase": TOKEN.encode()})
 
     if twin.kind == "sync":
         http: httpx.Client | httpx.AsyncClient = httpx.Client(
@@ -75,4 +76,5 @@ def test_a_short_token_as_the_reason_phrase_is_masked(twin: Twin) -> None:
         http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
     with pytest.raises(PermissionDenied) as caught:
         twin.update("plex", options={"token": TOKEN, "http_client": http}, name="x")
-    assert str(caught.value).endswith("-> 403: ***")
+    assert str(caught.value).endswith("-> 403: *** (request id ***)")
+    assert caught.value.request_id == "***"
