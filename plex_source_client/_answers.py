@@ -111,7 +111,9 @@ class BodyReader:
         elif encoding == "deflate":
             self._decoder = _DeflateDecoder()
         elif encoding not in ("", "identity"):
-            self.problem = f"unsupported Content-Encoding {_snippet(encoding, 40)!r}"
+            # As the server wrote it (not lowercased: a secret in it must stay recognisable),
+            # whole: shown only masked, then shortened (:func:`shown_problem`).
+            self.problem = f"unsupported Content-Encoding {(content_encoding or '').strip()!r}"
 
     def feed(self, chunk: bytes) -> bool:
         """Take one raw chunk; True when reading should stop (limit passed or undecodable)."""
@@ -257,7 +259,12 @@ def _about(answer: Answer, secrets: tuple[str, ...]) -> str:
     """
     if not answer.problem:
         return ""
-    return f" ({mask_text(answer.problem, secrets)}; the rest was not read)"
+    return f" ({shown_problem(answer, secrets)}; the rest was not read)"
+
+
+def shown_problem(answer: Answer, secrets: tuple[str, ...]) -> str:
+    """Why the body was not read in full, masked, then shortened: it can quote a header."""
+    return _snippet(mask_text(answer.problem or "the body was not read in full", secrets), 300)
 
 
 # --- 2xx: a Plex source --------------------------------------------------------------------------
@@ -461,7 +468,7 @@ def source_problem(
 def _success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
     """The 2xx body's JSON, or ValueError saying (safely: masked) why there is none."""
     if not answer.complete:
-        raise ValueError(mask_text(answer.problem or "the body was not read in full", secrets))
+        raise ValueError(shown_problem(answer, secrets))
     try:
         return parse_json(answer.content)
     except JSONTooDeep as exc:
