@@ -16,13 +16,13 @@ MAX_SECRET_FILE_BYTES: Final = 64 * 1024
 #: A secret this long is masked wherever it shows, inside a word too: a real token (authentik's
 #: are 60 characters) cannot appear by chance. A shorter one (a 3-letter test token, a proxy
 #: password ``plex``) could: it is masked only where it stands alone, as a whole value is
-#: written (between spaces, quotes, ``=``, ``:``, brackets, or the text's ends), and never
-#: "found" inside a word or a key (``plex_token``) or a path (``/sources/plex/``).
+#: written (between spaces, quotes, ``=``, ``:``, ``@``, ``&``, brackets, or the text's ends),
+#: and never "found" inside a word or a key (``plex_token``) or a path (``/sources/plex/``).
 MIN_ANYWHERE: Final = 8
 #: A secret cut off at the end of a text cut short is masked from this many characters on.
 _MIN_CUT = 4
 #: What may stand on either side of a short secret that is a whole value.
-_DELIMITERS: Final = r"""\s"'`=:,;()\[\]{}<>"""
+_DELIMITERS: Final = r"""\s"'`=:,;()\[\]{}<>@&"""
 
 #: Parts of field names that hold a secret, in authentik's responses and in our requests.
 _SECRET_NAME_PARTS: Final = ("token", "secret", "password", "private_key", "api_key")

@@ -53,9 +53,9 @@ def test_a_short_token_echoed_as_the_credential_is_refused(
 def test_a_short_secret_is_masked_only_where_it_stands_alone() -> None:
     from plex_source_client._secrets import redact
 
-    text = 'plex_token at /sources/plex/tok-1/ "tok" tokens Bearer tok, plex'
+    text = 'plex_token at /sources/plex/tok-1/ "tok" tokens Bearer tok, plex u:plex@h ?t=tok&'
     assert redact(text, [TOKEN, "plex"]) == (
-        'plex_token at /sources/plex/tok-1/ "***" tokens Bearer ***, ***'
+        'plex_token at /sources/plex/tok-1/ "***" tokens Bearer ***, *** u:***@h ?t=***&'
     )
 
 
