@@ -2,11 +2,12 @@
 
 Starts a near-zero-cost local HTTP/1.1 server (``benchmarks/server.py``, its own process), then
 measures, interleaving the contenders in rotating rounds: sequential per-request time, bulk
-throughput at concurrency 32, cold import time and peak memory of whole processes, and the
-peak memory of ``plex-source apply`` as items and concurrency grow, and a no-op
+throughput at concurrency 32, cold import time and peak memory of whole processes, what the
+pytest plugin adds to every pytest run (its import, next to bare Python and ``import pytest``),
+the peak memory of ``plex-source apply`` as items and concurrency grow, and a no-op
 ``plex-source apply`` (read first) next to a blind one (``--no-read``): requests and time.
-Prints the tables and writes them to benchmarks/RESULTS.md (``--update-readme`` also puts
-them in README.md).
+Prints the tables and writes them to benchmarks/RESULTS.md, which the documentation's
+Performance page includes as it is (the one copy of the figures).
 Ratios measured side by side in one run are what to compare; absolute times vary by machine.
 """
 
@@ -32,8 +33,6 @@ from .noop import noop_apply
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-README = ROOT / "README.md"
-START, END = "<!-- benchmark-results:start -->", "<!-- benchmark-results:end -->"
 BIN = Path(sys.executable).parent
 
 
@@ -175,6 +174,45 @@ def imports(runs: int, *, official: bool = True) -> tuple[str, dict[str, float]]
     return table(header, rows), medians
 
 
+def plugin_import(runs: int) -> tuple[str, dict[str, float]]:
+    """What installing the package adds to every pytest run: pytest imports its plugin
+    (entry point ``pytest11``) whether a test uses the fixtures or not. Measured next to bare
+    Python and to ``import pytest`` alone (a pytest run has pytest loaded anyway).
+    """
+    python = sys.executable
+    plugin = "plex_source_client.testing.pytest_plugin"
+    commands = {
+        "`python -c pass` (bare, baseline)": [python, "-c", "pass"],
+        "`import pytest`": [python, "-c", "import pytest"],
+        f"`import {plugin}`": [python, "-c", f"import {plugin}"],
+    }
+    compile_package()
+    env = process_env()
+    for argv in commands.values():
+        run_process(argv, env)  # warm the file cache
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for number in range(runs):
+        for name in rotated(list(commands), number):
+            times[name].append(run_process(commands[name], env)[0] * 1000)
+    bare = summary(times["`python -c pass` (bare, baseline)"])[0]
+    with_pytest = summary(times["`import pytest`"])[0]
+    medians, rows = {}, []
+    for name in commands:
+        median, low, high = summary(times[name])
+        medians[name] = median
+        rows.append(
+            [
+                name,
+                f"{median:.0f}",
+                f"{low:.0f}–{high:.0f}",
+                f"{median - bare:+.0f}",
+                f"{median - with_pytest:+.0f}",
+            ]
+        )
+    header = ["pytest plugin, whole process", "ms (median)", "min–max", "vs bare", "vs pytest"]
+    return table(header, rows), medians
+
+
 def apply_memory(url: str, sizes: list[int], concurrencies: list[int]) -> str:
     rows = []
     env = process_env(AUTHENTIK_URL=url, AUTHENTIK_TOKEN=contenders.TOKEN)
@@ -212,8 +250,12 @@ def main() -> None:
         action="store_true",
         help="only the no-op vs blind apply table: printed, nothing written",
     )
-    parser.add_argument("--update-readme", action="store_true", help="put the tables in README")
-    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the tables")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=RESULTS,
+        help="where to write the tables (default: benchmarks/RESULTS.md, on the Performance page)",
+    )
     args = parser.parse_args()
     quick = args.quick
     if args.noop_only:
@@ -228,6 +270,8 @@ def main() -> None:
         print(bulk_table, end="\n\n", flush=True)
         import_table, _ = imports(runs=1 if quick else 11, official=not quick)
         print(import_table, end="\n\n", flush=True)
+        plugin_table, _ = plugin_import(runs=1 if quick else 11)
+        print(plugin_table, end="\n\n", flush=True)
         memory_table = apply_memory(
             url, [50, 100] if quick else [1000, 10000], [8] if quick else [8, 32]
         )
@@ -239,15 +283,10 @@ def main() -> None:
         f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), "
         f"{platform.system()}, Python {platform.python_version()}; {versions()}."
     )
-    body = "\n\n".join([stamp, seq_table, bulk_table, import_table, memory_table, noop_table])
+    body = "\n\n".join(
+        [stamp, seq_table, bulk_table, import_table, plugin_table, memory_table, noop_table]
+    )
     args.output.write_text(f"# Benchmark results\n\n{body}\n")
-    if args.update_readme:
-        text = README.read_text(encoding="utf-8")
-        before, _, rest = text.partition(START)
-        _, _, after = rest.partition(END)
-        if not rest:
-            raise SystemExit(f"README.md has no {START} marker")
-        README.write_text(f"{before}{START}\n{body}\n{END}{after}", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ release (:func:`spec_at`), for the tests that check it against authentik's own s
 Only the subset of the OpenAPI Overlay Specification 1.0.0 that releases.yaml documents is
 understood: new schemas (target ``$.components.schemas``), new properties each marked with
 ``x-authentik-added-in`` (target ``$.components.schemas.<Name>.properties``), and
-``x-authentik-*`` marks on an existing property (target ``...properties.<property>``).
+``x-authentik-*`` marks on an existing property (target ``...properties.<property>``). A new
+property may say which one it follows (``x-authentik-after``), so that the result lists
+properties in the order authentik's serializer sends them.
 Anything else is refused (exit status 2): the file can only add what a release added.
 """
 
@@ -26,6 +28,9 @@ ADDED_IN = "x-authentik-added-in"
 READ_ONLY_UNTIL = "x-authentik-read-only-until"
 MAX_LENGTH_UNTIL = "x-authentik-max-length-until"
 MARKS = (ADDED_IN, READ_ONLY_UNTIL, MAX_LENGTH_UNTIL)
+#: On a new property: the property it follows in the serializer (and so in authentik's schema
+#: and answers); without it, a new property goes last. Used here, not kept in the result.
+AFTER = "x-authentik-after"
 _SCHEMAS = "$.components.schemas"
 _RELEASE = re.compile(r"20\d\d\.\d{1,2}\.\d{1,4}")
 
@@ -91,10 +96,21 @@ def apply_releases(spec: dict[str, Any], overlay: dict[str, Any]) -> dict[str, A
                     raise ReleasesError(f"{target}: {name!r} exists already")
                 if not isinstance(schema, dict) or ADDED_IN not in schema:
                     raise ReleasesError(f"{target}: new property {name!r} needs {ADDED_IN}")
+                schema = copy.deepcopy(schema)
+                after = schema.pop(AFTER, None)
                 _check_marks(
                     f"{target}.{name}", {k: v for k, v in schema.items() if k.startswith("x-")}
                 )
-                properties[name] = copy.deepcopy(schema)
+                if after is None:
+                    properties[name] = schema
+                    continue
+                if after not in properties:
+                    raise ReleasesError(f"{target}.{name}: {AFTER} {after!r} is no property")
+                items = list(properties.items())
+                index = [key for key, _ in items].index(after) + 1
+                items.insert(index, (name, schema))
+                properties.clear()
+                properties.update(items)
         elif (
             parts
             and len(parts) == 3

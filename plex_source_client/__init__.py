@@ -9,37 +9,56 @@
 
 Everything public is importable from here. The low-level client that ``./generate.sh`` writes
 into ``plex_source_client._generated`` is an implementation detail.
+
+Names load on first use (``import plex_source_client`` alone imports nothing else), so that the
+pytest plugin in :mod:`plex_source_client.testing` costs nothing in a test run that does not
+use it.
 """
 
-from ._async_client import AsyncPlexSourceClient
-from ._base import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
-from ._client import PlexSourceClient
-from ._diff import FieldChange, SourceDiff, compute_diff
-from ._errors import (
-    APIError,
-    BadRequest,
-    ConfigurationError,
-    InvalidRequest,
-    NotApplied,
-    NotFound,
-    PermissionDenied,
-    PlexSourceError,
-    RateLimited,
-    RequestTimeout,
-    ServerError,
-    TransportError,
-    UnexpectedResponse,
-    UnexpectedStatus,
-)
-from ._generated.models import (
-    GroupMatchingModeEnum,
-    PolicyEngineMode,
-    ThemedUrls,
-    UserMatchingModeEnum,
-)
-from ._generated.types import UNSET, Unset
-from ._models import PlexSource, RawResponse
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import AUTHENTIK_API_VERSION, __version__
+
+if TYPE_CHECKING:
+    from ._async_client import AsyncPlexSourceClient
+    from ._base import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
+    from ._client import PlexSourceClient
+    from ._diff import FieldChange, SourceDiff, compute_diff
+    from ._errors import (
+        APIError,
+        BadRequest,
+        ConfigurationError,
+        InvalidRequest,
+        NotApplied,
+        NotFound,
+        PermissionDenied,
+        PlexSourceError,
+        RateLimited,
+        RequestTimeout,
+        ServerError,
+        TransportError,
+        UnexpectedResponse,
+        UnexpectedStatus,
+    )
+    from ._generated.types import UNSET
+    from ._models import (
+        GroupMatchingMode,
+        PlexSource,
+        PolicyEngineMode,
+        RawResponse,
+        ThemedUrls,
+        Unset,
+        UserMatchingMode,
+    )
+
+    # The generator's names, from before the enums were renamed; kept so existing code works.
+    UserMatchingModeEnum = UserMatchingMode
+    """Former name of :class:`UserMatchingMode` (the generator's); existing code works."""
+    GroupMatchingModeEnum = GroupMatchingMode
+    """Former name of :class:`GroupMatchingMode` (the generator's); existing code works."""
 
 __all__ = [
     "AUTHENTIK_API_VERSION",
@@ -52,6 +71,7 @@ __all__ = [
     "BadRequest",
     "ConfigurationError",
     "FieldChange",
+    "GroupMatchingMode",
     "GroupMatchingModeEnum",
     "InvalidRequest",
     "NotApplied",
@@ -72,7 +92,69 @@ __all__ = [
     "UnexpectedResponse",
     "UnexpectedStatus",
     "Unset",
+    "UserMatchingMode",
     "UserMatchingModeEnum",
     "__version__",
     "compute_diff",
 ]
+
+#: Where each public name is defined (``"UserMatchingModeEnum"``: an alias, by its own name).
+_SOURCES: dict[str, tuple[str, str]] = {
+    "AsyncPlexSourceClient": ("._async_client", "AsyncPlexSourceClient"),
+    "DEFAULT_MAX_RETRIES": ("._base", "DEFAULT_MAX_RETRIES"),
+    "DEFAULT_TIMEOUT": ("._base", "DEFAULT_TIMEOUT"),
+    "NOT_GIVEN": ("._base", "NOT_GIVEN"),
+    "NotGiven": ("._base", "NotGiven"),
+    "PlexSourceClient": ("._client", "PlexSourceClient"),
+    **{name: ("._diff", name) for name in ("FieldChange", "SourceDiff", "compute_diff")},
+    **{
+        name: ("._errors", name)
+        for name in (
+            "APIError",
+            "BadRequest",
+            "ConfigurationError",
+            "InvalidRequest",
+            "NotApplied",
+            "NotFound",
+            "PermissionDenied",
+            "PlexSourceError",
+            "RateLimited",
+            "RequestTimeout",
+            "ServerError",
+            "TransportError",
+            "UnexpectedResponse",
+            "UnexpectedStatus",
+        )
+    },
+    # From _models, which publishes the generated classes (their __module__) as it imports them.
+    "UNSET": ("._models", "UNSET"),
+    **{
+        name: ("._models", name)
+        for name in (
+            "GroupMatchingMode",
+            "PlexSource",
+            "PolicyEngineMode",
+            "RawResponse",
+            "ThemedUrls",
+            "Unset",
+            "UserMatchingMode",
+        )
+    },
+    "GroupMatchingModeEnum": ("._models", "GroupMatchingMode"),
+    "UserMatchingModeEnum": ("._models", "UserMatchingMode"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module when the name is first used (PEP 562)."""
+    try:
+        module, attribute = _SOURCES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module, __name__), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -30,6 +30,12 @@ from ._errors import (
     UnexpectedStatus,
     format_field_errors,
 )
+from ._generated.spec import (
+    PAGINATION_FIELDS,
+    REQUIRED_SOURCE_FIELDS,
+    SOURCE_FIELD_TYPES,
+    JsonType,
+)
 from ._generated.types import Unset
 from ._models import PlexSource
 from ._releases import ADDED_IN, Release, has_field, parse_release
@@ -278,62 +284,30 @@ _NULLABLE_UUID: Final = "a UUID string or null"
 _UUID_LIST: Final = "a list of UUID strings"
 _THEMED: Final = "null or an object of light and dark URLs (strings or null)"
 
-#: Each field of ``PlexSource`` (openapi.yaml with codegen/releases.yaml and
-#: spec-corrections.yaml applied: every release's fields) and the JSON type the spec gives it,
-#: with the UUID format where the spec says so (tests/test_answers.py checks the table against
-#: the spec). Fields not listed (a newer server's) pass as they are; enum fields take any
-#: string (new values parse as ``UNKNOWN``).
-RESPONSE_FIELD_TYPES: Final[Mapping[str, str]] = {
-    "pk": _UUID,
-    "name": _STR,
-    "slug": _STR,
-    "enabled": _BOOL,
-    "authentication_flow": _NULLABLE_UUID,
-    "enrollment_flow": _NULLABLE_UUID,
-    "user_property_mappings": _UUID_LIST,
-    "group_property_mappings": _UUID_LIST,
-    "component": _STR,
-    "verbose_name": _STR,
-    "verbose_name_plural": _STR,
-    "meta_model_name": _STR,
-    "policy_engine_mode": _STR,
-    "user_matching_mode": _STR,
-    "managed": _NULLABLE_STR,
-    "user_path_template": _STR,
-    "icon": _NULLABLE_STR,
-    "group_matching_mode": _STR,
-    "client_id": _STR,
-    "allowed_servers": _STR_LIST,
-    "allow_friends": _BOOL,
-    "plex_token": _STR,
-    "promoted": _BOOL,
-    "icon_url": _NULLABLE_STR,
-    "icon_themed_urls": _THEMED,
+#: Each JSON type the spec gives an answer's field, in a message's words.
+_WORDS: Final[Mapping[JsonType, str]] = {
+    "str": _STR,
+    "nullable_str": _NULLABLE_STR,
+    "bool": _BOOL,
+    "str_list": _STR_LIST,
+    "uuid": _UUID,
+    "nullable_uuid": _NULLABLE_UUID,
+    "uuid_list": _UUID_LIST,
+    "nullable_themed_urls": _THEMED,
 }
 
-#: ``required`` of ``PlexSource`` as generate.sh generates it (codegen/spec-corrections.yaml):
-#: every field every release has, as every real answer carries them all. An answer from a
-#: known release must also carry the fields that release added (:func:`require_release_fields`).
-REQUIRED_RESPONSE_FIELDS: Final = (
-    "pk",
-    "name",
-    "slug",
-    "enabled",
-    "authentication_flow",
-    "enrollment_flow",
-    "component",
-    "verbose_name",
-    "verbose_name_plural",
-    "meta_model_name",
-    "policy_engine_mode",
-    "user_matching_mode",
-    "managed",
-    "icon",
-    "client_id",
-    "allowed_servers",
-    "allow_friends",
-    "plex_token",
-)
+#: Each field of ``PlexSource`` (openapi.yaml with codegen/releases.yaml and
+#: spec-corrections.yaml applied: every supported release's fields) and the JSON type the spec
+#: gives it, from ``_generated/spec.py``. Fields not listed (a newer server's) pass as they
+#: are; enum fields take any string (new values parse as ``UNKNOWN``).
+RESPONSE_FIELD_TYPES: Final[Mapping[str, str]] = {
+    name: _WORDS[kind] for name, kind in SOURCE_FIELD_TYPES.items()
+}
+
+#: ``required`` of ``PlexSource`` as generate.sh generates it: every field authentik 2024.8
+#: sends (codegen/spec-corrections.yaml). An answer from a known release must also carry the
+#: fields that release added (:func:`require_release_fields`).
+REQUIRED_RESPONSE_FIELDS: Final = REQUIRED_SOURCE_FIELDS
 
 
 def _is_uuid(value: Any) -> bool:
@@ -549,17 +523,6 @@ def parse_version(answer: Answer, secrets: tuple[str, ...]) -> Release:
 
 
 # --- 2xx of the list: a page of Plex sources ----------------------------------------------------
-
-#: ``Pagination`` in openapi.yaml: authentik's wrapper around DRF's page number pagination.
-PAGINATION_FIELDS: Final = (
-    "next",
-    "previous",
-    "count",
-    "current",
-    "total_pages",
-    "start_index",
-    "end_index",
-)
 
 
 class Page:

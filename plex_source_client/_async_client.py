@@ -27,6 +27,7 @@ from ._diff import SourceDiff
 from ._errors import ConfigurationError
 from ._listing import Pager
 from ._models import PlexSource, RawResponse
+from ._public import publish
 from ._transports import Backend, async_transport
 
 _T = TypeVar("_T")
@@ -213,3 +214,4 @@ _signatures.specialize(
         "_DiffT": Coroutine[Any, Any, SourceDiff],
     },
 )
+publish(AsyncPlexSourceClient)

@@ -44,10 +44,10 @@ from ._errors import (
     TransportError,
     UnexpectedResponse,
 )
-from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
-from ._generated.types import Unset
+from ._generated.models import GroupMatchingMode, PolicyEngineMode, UserMatchingMode
 from ._listing import DEFAULT_PAGE_SIZE, Pager, list_query
-from ._models import PlexSource, RawResponse
+from ._models import RawResponse
+from ._public import publish
 from ._releases import Release, parse_release, writable_since
 from ._secrets import MAX_SECRET_FILE_BYTES, Secret, json_holds_secret, mask_text, mask_userinfo
 from ._version import __version__
@@ -56,14 +56,17 @@ logger = logging.getLogger("plex_source_client")
 
 API_PATH: Final = "/api/v3"
 
-#: Each attempt (connecting, sending, waiting for and reading the answer) ends within 30 s,
-#: connecting within 5 s of them. The generated client and the official one wait forever by
-#: default, and httpx's own timeouts count per socket read: a dead or trickling server would
-#: hang a CI job.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
+"""The default ``timeout``: each attempt (connecting, sending, waiting for and reading the
+answer) ends within 30 s, connecting within 5 s of them. The generated client and the official
+one wait forever by default, and httpx's own timeouts count per socket read: a dead or
+trickling server would hang a CI job.
+"""
 #: The longest ``timeout`` accepted: a day. Longer is a mistake (and overflows the OS's timers).
 MAX_TIMEOUT: Final = 86_400.0
 DEFAULT_MAX_RETRIES: Final = 2
+"""The default ``max_retries``: retries after a connection error, a timeout, 429, 502, 503 or
+504 (at most 10 may be asked for)."""
 #: Keep every connection the pool opens alive (httpx keeps 20 of 100), so concurrent updates
 #: reuse connections instead of reconnecting.
 DEFAULT_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=100)
@@ -90,7 +93,10 @@ class NotGiven:
         return "NOT_GIVEN"
 
 
+publish(NotGiven)
 NOT_GIVEN: Final = NotGiven()
+"""The one :class:`NotGiven`: the default of an option not passed, falsy, distinct from ``None``
+(which clears a flow)."""
 
 Timeout = float | httpx.Timeout
 Verify = bool | str | ssl.SSLContext
@@ -654,15 +660,17 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         self._release: Release | None = None
         self._release_text: str | None = None
         self._release_settled = False  # given, learned, or the server would not say
-        # The release unknown, the answers still tell something: a source without
-        # ``promoted`` comes from a release before 2025.12. The earliest such bound seen.
-        self._older_than: Release | None = None
         self._learning = False  # a call is asking the server its release right now
         if server_version is not None:
             try:
                 self._release = parse_release(server_version)
             except ValueError as exc:
                 raise ConfigurationError(f"server_version: {exc}") from None
+            if self._release < _releases.OLDEST_SUPPORTED:
+                raise ConfigurationError(
+                    f"server_version: authentik {self._release} is not supported; this client "
+                    f"supports {_releases.SUPPORTED}"
+                )
             # Shown as parsed, never as written: only digits and dots reach a message.
             self._release_text = str(self._release)
             self._release_settled = True
@@ -827,12 +835,12 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         user_property_mappings: Sequence[UUID | str] | NotGiven = NOT_GIVEN,
         group_property_mappings: Sequence[UUID | str] | NotGiven = NOT_GIVEN,
         policy_engine_mode: PolicyEngineMode | Literal["all", "any"] | NotGiven = NOT_GIVEN,
-        user_matching_mode: UserMatchingModeEnum
+        user_matching_mode: UserMatchingMode
         | Literal["identifier", "email_link", "email_deny", "username_link", "username_deny"]
         | NotGiven = NOT_GIVEN,
         user_path_template: str | NotGiven = NOT_GIVEN,
         icon: str | NotGiven = NOT_GIVEN,
-        group_matching_mode: GroupMatchingModeEnum
+        group_matching_mode: GroupMatchingMode
         | Literal["identifier", "name_link", "name_deny"]
         | NotGiven = NOT_GIVEN,
         client_id: str | NotGiven = NOT_GIVEN,
@@ -873,13 +881,13 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                 groups, by UUID; replaces the list.
             policy_engine_mode (PolicyEngineMode | "all" | "any"): whether all or any of the
                 policies bound to the source must pass.
-            user_matching_mode (UserMatchingModeEnum | "identifier" | "email_link" |
+            user_matching_mode (UserMatchingMode | "identifier" | "email_link" |
                 "email_deny" | "username_link" | "username_deny"): how the source decides
                 whether an existing user is authenticated or a new user enrolled.
             user_path_template (str): the path new users are created under; not blank.
             icon (str): the source's icon, a file name or URL; ``""`` removes it (authentik
                 2025.12 or newer; before, the icon is read-only here).
-            group_matching_mode (GroupMatchingModeEnum | "identifier" | "name_link" |
+            group_matching_mode (GroupMatchingMode | "identifier" | "name_link" |
                 "name_deny"): how the source decides whether an existing group is used or a
                 new group created.
             client_id (str): the client identifier used to talk to Plex; not blank.
@@ -891,10 +899,10 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             timeout (float | httpx.Timeout): each attempt's budget in seconds, for this call
                 only (the client's ``timeout`` otherwise).
 
-        Fields a release lacks (``promoted`` and ``icon`` before 2025.12; the property
-        mappings and ``group_matching_mode`` before 2024.8) are refused before sending when the
-        server's release is known: given as ``server_version``, or learned once per client
-        from the server when such a field (or a slug over 50 characters) is first changed.
+        Fields a release lacks (``promoted`` and ``icon`` before 2025.12) are refused before
+        sending when the server's release is known: given as ``server_version``, or learned
+        once per client from the server when such a field (or a slug over 50 characters) is
+        first changed.
 
         Returns the source as the server now has it (a :class:`PlexSource`; awaited, with
         :class:`AsyncPlexSourceClient`). Raises :class:`InvalidRequest` before sending anything
@@ -1012,26 +1020,11 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
 
     def _checked_release(self) -> tuple[Release | None, str]:
         """The release changes are checked against, and how messages name it: the server's
-        when known; else, when its answers showed it older than some release, the last
-        release before that (every rule that depends on the release then holds as for the
-        server); else None.
+        when known, else None (the server decides; its answer shows what it ignored).
         """
         if self._release is not None:
             return self._release, self._release_text or str(self._release)
-        if self._older_than is not None:
-            return _releases.release_before(self._older_than)
         return None, ""
-
-    def _note_shape(self, source: PlexSource) -> None:
-        """Learn from a source the server sent what its release is older than, when unknown."""
-        if self._release is not None:
-            return
-        present = [name for name in _releases.BOUNDING_FIELDS if not isinstance(
-            getattr(source, name), Unset
-        )]  # fmt: skip
-        bound = _releases.older_than(present)
-        if bound is not None and (self._older_than is None or bound < self._older_than):
-            self._older_than = bound
 
     # -- the server's release --
 
@@ -1065,6 +1058,12 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             return
         finally:
             self._learning = False
+        problem = _releases.unsupported(release)
+        if problem is not None:  # not kept: the next call that needs the release asks again
+            raise UnexpectedResponse(
+                problem, expected=f"a supported release ({_releases.SUPPORTED})",
+                method="GET", url=prepared.url, status_code=200, request_id=None, body=None,
+            )  # fmt: skip
         logger.debug("the server runs authentik %s", release)
         # Kept as parsed, never as the server wrote it: only digits and dots reach a message.
         self._release, self._release_text, self._release_settled = release, str(release), True
@@ -1091,10 +1090,10 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         authentication_flow: UUID | str | NotGiven = NOT_GIVEN,
         enrollment_flow: UUID | str | NotGiven = NOT_GIVEN,
         policy_engine_mode: PolicyEngineMode | Literal["all", "any"] | NotGiven = NOT_GIVEN,
-        user_matching_mode: UserMatchingModeEnum
+        user_matching_mode: UserMatchingMode
         | Literal["identifier", "email_link", "email_deny", "username_link", "username_deny"]
         | NotGiven = NOT_GIVEN,
-        group_matching_mode: GroupMatchingModeEnum
+        group_matching_mode: GroupMatchingMode
         | Literal["identifier", "name_link", "name_deny"]
         | NotGiven = NOT_GIVEN,
         client_id: str | NotGiven = NOT_GIVEN,
@@ -1350,9 +1349,6 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                 result = prepared.finish(
                     outcome, prepared.secrets, attempts, elapsed, where["request_id"]
                 )
-            except NotApplied as exc:
-                self._note_shape(exc.source)
-                raise
             except ValueError as exc:
                 raise UnexpectedResponse(
                     str(exc),
@@ -1362,10 +1358,6 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                     ),
                     **where,
                 ) from None
-            if isinstance(result, RawResponse):
-                self._note_shape(result.source)
-            elif isinstance(result, Page) and result.results:
-                self._note_shape(result.results[0])
             return result
         raise _answers.api_error(outcome, prepared.secrets, where, prepared.not_found)
 

@@ -1,11 +1,13 @@
 """The writable fields of a Plex source, their validation, and the JSON body they become.
 
-Pure logic, no I/O: shared by the sync and async clients. Each field's constraints are those of
-``PatchedPlexSourceRequest`` in openapi.yaml (tests/test_changes.py checks the table against the
-spec, so the two cannot drift). A change has three states: absent (not sent), ``None`` (sent as
-JSON null; only the two nullable flow fields accept it) and a value. For those two, ``""``
-(after trimming) means ``None`` too: TOML has no null, and authentik itself (DRF's relational
-field) takes an empty string for a flow as null; it is sent, and compared, as null.
+Pure logic, no I/O: shared by the sync and async clients. Each field's kind and constraints
+are ``PatchedPlexSourceRequest``'s in openapi.yaml, read from the table ``generate.sh`` writes
+(``_generated/spec.py``); this module adds only what the spec cannot say: DRF's trimming and
+NUL rule, which fields are secrets, and the path's safety. A change has three states: absent
+(not sent), ``None`` (sent as JSON null; only the two nullable flow fields accept it) and a
+value. For those two, ``""`` (after trimming) means ``None`` too: TOML has no null, and
+authentik itself (DRF's relational field) takes an empty string for a flow as null; it is sent,
+and compared, as null.
 
 Strings are checked as authentik's serializer (DRF's ``CharField``) checks them: trimmed with
 ``str.strip()`` first (``trim_whitespace``), then refused if blank, too long, not a slug or
@@ -24,30 +26,25 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any, Final, Literal, NamedTuple
+from typing import Any, Final, NamedTuple
 from urllib.parse import quote
 from uuid import UUID
 
 from ._errors import InvalidRequest
-from ._generated.models import (
-    GroupMatchingModeEnum,
-    PatchedPlexSourceRequest,
-    PolicyEngineMode,
-    UserMatchingModeEnum,
-)
+from ._generated.models import PatchedPlexSourceRequest
+from ._generated.spec import WRITABLE_FIELDS, Kind
 from ._releases import SLUG_LIMIT_DROPPED_IN, Release, slug_max_length, writable_since
+from ._secrets import is_secret_name
 
-Kind = Literal["str", "bool", "uuid", "uuid_list", "str_list", "enum"]
-
-#: Django's slug validator, as authentik applies it to ``slug``.
-SLUG_PATTERN: Final = re.compile(r"^[-a-zA-Z0-9_]+$")
 SLUG_MESSAGE: Final = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
 BLANK_MESSAGE: Final = "This field may not be blank."
 NUL_MESSAGE: Final = "Null characters are not allowed."
 
 
 class Field(NamedTuple):
-    """One writable field: its keyword name, its JSON name and its constraints."""
+    """One writable field: its keyword name, its JSON name and its constraints (the spec's,
+    from :data:`~._generated.spec.WRITABLE_FIELDS`), and whether it holds a secret.
+    """
 
     name: str
     wire: str
@@ -60,26 +57,14 @@ class Field(NamedTuple):
     secret: bool = False
 
 
-FIELDS: Final[tuple[Field, ...]] = (
-    Field("name", "name", "str", min_length=1),
-    Field("new_slug", "slug", "str", min_length=1, max_length=50, pattern=SLUG_PATTERN),
-    Field("enabled", "enabled", "bool"),
-    Field("promoted", "promoted", "bool"),
-    Field("authentication_flow", "authentication_flow", "uuid", nullable=True),
-    Field("enrollment_flow", "enrollment_flow", "uuid", nullable=True),
-    Field("user_property_mappings", "user_property_mappings", "uuid_list"),
-    Field("group_property_mappings", "group_property_mappings", "uuid_list"),
-    Field("policy_engine_mode", "policy_engine_mode", "enum", enum=PolicyEngineMode),
-    Field("user_matching_mode", "user_matching_mode", "enum", enum=UserMatchingModeEnum),
-    Field("user_path_template", "user_path_template", "str", min_length=1),
-    Field("icon", "icon", "str"),
-    Field("group_matching_mode", "group_matching_mode", "enum", enum=GroupMatchingModeEnum),
-    Field("client_id", "client_id", "str", min_length=1),
-    Field("allowed_servers", "allowed_servers", "str_list", min_length=1),
-    Field("allow_friends", "allow_friends", "bool"),
-    Field("plex_token", "plex_token", "str", min_length=1, secret=True),
+FIELDS: Final[tuple[Field, ...]] = tuple(
+    Field(*field, secret=is_secret_name(field.wire)) for field in WRITABLE_FIELDS
 )
 FIELDS_BY_NAME: Final = {field.name: field for field in FIELDS}
+#: What may name a source in a URL path (:func:`path_slug_problems`): Django's slug validator,
+#: the spec's pattern for ``slug``, restated here on purpose: the path's safety must not depend
+#: on a table (tests/test_changes.py checks the two agree).
+SLUG_PATTERN: Final = re.compile(r"^[-a-zA-Z0-9_]+$")
 FIELD_NAMES: Final = tuple(FIELDS_BY_NAME)
 NULLABLE_NAMES: Final = tuple(field.name for field in FIELDS if field.nullable)
 

@@ -15,6 +15,7 @@ from ._base import BaseClient, Flow, NotGiven, Outcome, Send, Timeout
 from ._diff import SourceDiff
 from ._listing import Pager
 from ._models import PlexSource, RawResponse
+from ._public import publish
 
 _T = TypeVar("_T")
 
@@ -138,3 +139,4 @@ _signatures.specialize(
         "_DiffT": SourceDiff,
     },
 )
+publish(PlexSourceClient)

@@ -29,6 +29,7 @@ from . import _changes
 from ._changes import FIELDS_BY_NAME, Field, normalize
 from ._errors import InvalidRequest
 from ._models import PlexSource
+from ._public import publish
 from ._releases import writable_since
 from ._secrets import MASK
 
@@ -220,3 +221,6 @@ def compute_diff(
             )
             requested[name] = value
     return SourceDiff(source.slug, found, requested=requested)
+
+
+publish(FieldChange, SourceDiff, compute_diff)

@@ -10,18 +10,13 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ._generated.spec import SOURCE_FIELD_TYPES
 from ._secrets import MASK, is_secret_name
 
-#: PlexSource's fields in the order authentik's serializer sends them (2026.2.2's schema; an
-#: older release's are the same order without the fields it lacks; tests/test_display.py
-#: checks both).
-FIELD_ORDER: Final = (
-    "pk", "name", "slug", "enabled", "promoted", "authentication_flow", "enrollment_flow",
-    "user_property_mappings", "group_property_mappings", "component", "verbose_name",
-    "verbose_name_plural", "meta_model_name", "policy_engine_mode", "user_matching_mode",
-    "managed", "user_path_template", "icon", "icon_url", "icon_themed_urls",
-    "group_matching_mode", "client_id", "allowed_servers", "allow_friends", "plex_token",
-)  # fmt: skip
+#: PlexSource's fields in the order authentik's serializer sends them (``_generated/spec.py``,
+#: from the spec with codegen/releases.yaml placing what later releases added; an older
+#: release's order is the same without the fields it lacks).
+FIELD_ORDER: Final = tuple(SOURCE_FIELD_TYPES)
 
 
 def in_schema_order(source: Mapping[str, Any]) -> dict[str, Any]:

@@ -24,9 +24,11 @@ No message, attribute or repr ever contains the API token or a Plex token.
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._public import publish
 from ._releases import needs_phrase
 
 if TYPE_CHECKING:
@@ -51,7 +53,17 @@ __all__ = [
 
 
 class PlexSourceError(Exception):
-    """Base class of every error this package raises."""
+    """Base class of every error this package raises.
+
+    Every one pickles and copies with all its attributes (to a ``multiprocessing`` parent, a
+    notebook's parallel workers): rebuilt from its message and attributes, not by calling
+    ``__init__`` again, whose keyword-only arguments ``Exception``'s own pickling cannot pass.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copyreg.__newobj__(cls, *args) is cls.__new__(cls, *args): pickle's own NEWOBJ.
+        newobj = copyreg.__newobj__  # type: ignore[attr-defined]  # not in typeshed
+        return newobj, (type(self), *self.args), self.__dict__
 
 
 #: The longest URL shown in a message (``.url`` keeps it whole).
@@ -258,3 +270,6 @@ class TransportError(PlexSourceError):
 
 class RequestTimeout(TransportError):
     """The request timed out on every attempt (see the client's ``timeout``)."""
+
+
+publish(*(globals()[name] for name in __all__))

@@ -18,9 +18,8 @@ from uuid import UUID
 from ._answers import Page
 from ._changes import NUL_MESSAGE, suggest
 from ._errors import InvalidRequest, UnexpectedResponse
-from ._generated.models import GroupMatchingModeEnum, PolicyEngineMode, UserMatchingModeEnum
-from ._generated.types import Unset
-from ._releases import ADDED_IN, WRITABLE_IN, Release
+from ._generated.spec import LIST_FILTERS
+from ._releases import WRITABLE_IN, Release
 
 #: authentik's page size (its REST_FRAMEWORK ``PAGE_SIZE``); the default of ``list()``.
 DEFAULT_PAGE_SIZE: Final = 100
@@ -29,20 +28,22 @@ DEFAULT_PAGE_SIZE: Final = 100
 MAX_PAGE_SIZE: Final = 1000
 
 #: The list's filters (``parameters`` of ``sources_plex_list`` in openapi.yaml, without the
-#: pagination ones) and what each takes.
-STRING_FILTERS: Final = ("name", "slug", "client_id", "search")
-BOOL_FILTERS: Final = ("enabled", "allow_friends")
-UUID_FILTERS: Final = ("authentication_flow", "enrollment_flow")
-ENUM_FILTERS: Final[Mapping[str, type[Enum]]] = {
-    "policy_engine_mode": PolicyEngineMode,
-    "user_matching_mode": UserMatchingModeEnum,
-    "group_matching_mode": GroupMatchingModeEnum,
+#: pagination ones; ``_generated/spec.py``) by what each takes.
+_BY_KIND: Final = {
+    kind: tuple(f.name for f in LIST_FILTERS if f.kind == kind and f.name != "ordering")
+    for kind in ("str", "bool", "uuid")
 }
-FILTERS: Final = (*STRING_FILTERS, *BOOL_FILTERS, *UUID_FILTERS, *ENUM_FILTERS, "ordering")
+STRING_FILTERS: Final = _BY_KIND["str"]
+BOOL_FILTERS: Final = _BY_KIND["bool"]
+UUID_FILTERS: Final = _BY_KIND["uuid"]
+ENUM_FILTERS: Final[Mapping[str, tuple[str, ...]]] = {
+    f.name: f.choices for f in LIST_FILTERS if f.kind == "enum"
+}
+FILTERS: Final = tuple(f.name for f in LIST_FILTERS)
 
 #: The fields ``ordering`` may name (DRF's OrderingFilter takes the serializer's readable
-#: fields; these are the plain model fields among them). ``-name`` orders descending. Some
-#: only from a release on (``promoted`` and ``icon`` 2025.12, ``group_matching_mode`` 2024.8):
+#: fields; these are the plain model fields among them: the spec does not list them). ``-name``
+#: orders descending. Some only from a release on (``promoted`` and ``icon``, 2025.12):
 #: :func:`list_query` refuses them for an older server, when its release is known.
 ORDERING_FIELDS: Final = (
     "pk",
@@ -99,7 +100,7 @@ def _filter_problems(name: str, value: object) -> tuple[list[str], str | None]:
                 return [f"{value[:60]!r} is not a valid UUID."], None
         return [f"Must be a UUID (uuid.UUID or its string), got {_kind(value)}."], None
     if name in ENUM_FILTERS:
-        choices = [member.value for member in ENUM_FILTERS[name]]
+        choices = ENUM_FILTERS[name]
         text = value.value if isinstance(value, Enum) else value
         if isinstance(text, str) and text in choices:
             return [], text
@@ -123,10 +124,11 @@ def _ordered_by(ordering: str) -> list[str]:
 
 
 def release_dependent(filters: Mapping[str, object]) -> list[tuple[str, str, Release]]:
-    """``(keyword, field, release)`` for each filter, and each field the ordering names, that
-    only a release on has (a server before it ignores them: every source listed, unordered).
+    """``(keyword, field, release)`` for each field the ordering names that only a release on
+    has (a server before it ignores it: the sources listed unordered). Every filter is in every
+    supported release.
     """
-    found = [(name, name, ADDED_IN[name]) for name in filters if name in ADDED_IN]
+    found: list[tuple[str, str, Release]] = []
     ordering = filters.get("ordering")
     if isinstance(ordering, str):
         found += [
@@ -213,7 +215,6 @@ class Pager:
         "page",
         "page_size",
         "query",
-        "release_filters",
         "timeout",
     )
 
@@ -226,8 +227,6 @@ class Pager:
     ) -> None:
         self.query = query
         self.filters = dict(filters or {})
-        #: Filters on fields some releases lack: a server without the field ignores the filter.
-        self.release_filters = tuple(name for name, _ in query if name in ADDED_IN)
         self.page_size = page_size
         self.timeout = timeout
         self.page = 1
@@ -237,7 +236,7 @@ class Pager:
 
     @property
     def needs_release(self) -> bool:
-        """Whether a filter or an ordering term names a field some releases lack."""
+        """Whether an ordering term names a field some releases lack."""
         return bool(release_dependent(self.filters))
 
     def params(self) -> list[tuple[str, str]]:
@@ -257,12 +256,6 @@ class Pager:
             self.bound = max(1, math.ceil(page.count / self.page_size))
         if len(page.results) > self.page_size:
             self._refuse(page, url, f"{len(page.results)} sources on a page of {self.page_size}")
-        for name in self.release_filters:
-            if any(isinstance(getattr(source, name), Unset) for source in page.results):
-                self._refuse(
-                    page, url, f"the server ignored the filter {name}: its sources have no "
-                    f"such field (its authentik release is older than {ADDED_IN[name]})",
-                )  # fmt: skip
         if page.next == 0:
             return False
         if page.next != self.page + 1:

@@ -9,10 +9,29 @@ import attrs
 import httpx
 
 from ._display import in_schema_order
+from ._generated.models import (
+    GroupMatchingMode,
+    PolicyEngineMode,
+    ThemedUrls,
+    UserMatchingMode,
+)
 from ._generated.models import PlexSource as _GeneratedPlexSource
-from ._generated.models import ThemedUrls
 from ._generated.models import plex_source as _generated_module
+from ._generated.types import UNSET, Unset
+from ._public import publish
 from ._secrets import MASK, is_secret_name
+
+# The generated names are re-exported: plex_source_client takes them from here (published).
+__all__ = [
+    "UNSET",
+    "GroupMatchingMode",
+    "PlexSource",
+    "PolicyEngineMode",
+    "RawResponse",
+    "ThemedUrls",
+    "Unset",
+    "UserMatchingMode",
+]
 
 
 class PlexSource(_GeneratedPlexSource):
@@ -23,15 +42,23 @@ class PlexSource(_GeneratedPlexSource):
     2024.8, ...) is ``UNSET``. Fields no known release has are kept in ``additional_properties``
     (and ``source["name"]``), and enum values a newer server adds parse as ``UNKNOWN`` members
     that keep their string. ``to_dict()`` gives the JSON back (``UNSET`` fields left out).
-    ``repr()`` masks ``plex_token`` and any other secret-named field.
+    ``str()`` (and ``print()``) names the source on one short line: its slug, name and whether
+    it is enabled. ``repr()`` shows every field the answer has (``UNSET`` ones, and an empty
+    ``additional_properties``, left out), ``plex_token`` and any other secret-named field masked.
     """
 
     __slots__ = ()
+
+    def __str__(self) -> str:
+        shown = f"slug={self.slug!r}, name={self.name!r}, enabled={self.enabled!r}"
+        return f"{type(self).__name__}({shown})"
 
     def __repr__(self) -> str:
         parts = []
         for field in attrs.fields(type(self)):
             value = getattr(self, field.name)
+            if value is UNSET or (field.name == "additional_properties" and not value):
+                continue
             if field.name == "additional_properties":
                 value = {k: MASK if is_secret_name(k) else v for k, v in value.items()}
             elif is_secret_name(field.name):
@@ -79,3 +106,9 @@ class RawResponse:
     def json(self) -> Any:
         """The response body as JSON, secrets included: handle with care."""
         return json.loads(self.content)
+
+
+# The generated classes users meet (a source's fields) are public too; published here, where
+# every PlexSource comes from, since generated code is never edited.
+publish(PlexSource, RawResponse, ThemedUrls, UserMatchingMode, GroupMatchingMode, PolicyEngineMode)
+publish(Unset)

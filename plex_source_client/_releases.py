@@ -1,10 +1,11 @@
 """authentik releases, and what each changed in the Plex source endpoint.
 
-Pure data and parsing, no I/O. The spec (openapi.yaml) is authentik 2024.8.2's; what changed
-before and after it is marked, field by field, with the release that added it in
-``codegen/releases.yaml`` (``x-authentik-added-in``), from which the generated models come.
-:data:`ADDED_IN` is that overlay as a table (tests/test_releases.py checks they agree, and that
-the overlay applied to 2024.8.2's schema gives 2026.2.2's).
+Pure data and parsing, no I/O. The spec (openapi.yaml) is authentik 2024.8.2's, and the package
+supports authentik 2024.8 and newer (:data:`OLDEST_SUPPORTED`). What later releases changed is
+marked, field by field, in ``codegen/releases.yaml``, from which ``generate.sh`` writes the
+marks into ``_generated/spec.py``; this module reads them there. For this endpoint, every mark
+is one boundary, :data:`BOUNDARY` (2025.12: ``promoted``, a writable ``icon``, slugs over 50
+characters): a release is before it or not.
 
 A release is written as authentik writes it: ``2025.12`` (the same as ``2025.12.0``),
 ``2025.12.2``, ``2026.2.0-rc1`` (a pre-release counts as its release).
@@ -13,8 +14,10 @@ A release is written as authentik writes it: ``2025.12`` (the same as ``2025.12.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final, NamedTuple
+
+from ._generated import spec
 
 
 class Release(NamedTuple):
@@ -58,26 +61,38 @@ def _shown(value: object) -> str:
 
 #: The release openapi.yaml describes.
 SPEC_RELEASE: Final = Release(2024, 8, 2)
+#: The oldest release this package supports: every field 2024.8 sends is required of answers.
+OLDEST_SUPPORTED: Final = Release(2024, 8, 0)
+#: The supported releases, in words, for messages.
+SUPPORTED: Final = f"authentik {OLDEST_SUPPORTED} and newer"
+
+#: Each field of a Plex source that 2024.8 lacks (by its JSON name), and the release that added
+#: it (``_generated/spec.py``, from codegen/releases.yaml).
+ADDED_IN: Final[Mapping[str, Release]] = {
+    name: Release(*mark) for name, mark in spec.ADDED_IN.items()
+}
+#: The release each field can be *written* from, for the fields 2024.8 cannot write.
+WRITABLE_IN: Final[Mapping[str, Release]] = {
+    name: Release(*mark) for name, mark in spec.WRITABLE_FROM.items()
+}
 #: From this release on, a slug may be longer than 50 characters.
-SLUG_LIMIT_DROPPED_IN: Final = Release(2025, 12, 0)
+SLUG_LIMIT_DROPPED_IN: Final = Release(*spec.MAX_LENGTH_UNTIL["slug"])
 #: From this release on, ``icon`` is writable (the stored file name or URL); before, it was the
 #: read-only resolved URL, and a body ``icon`` was ignored.
-ICON_WRITABLE_IN: Final = Release(2025, 12, 0)
+ICON_WRITABLE_IN: Final = WRITABLE_IN["icon"]
+#: The one release that changes what a client may send: every writable field and limit a
+#: release changed changed with it (tests/test_releases.py checks it).
+BOUNDARY: Final = SLUG_LIMIT_DROPPED_IN
 
-#: Each field of a Plex source that not every release has (by its JSON name), and the release
-#: that added it. Every other field is in every release this client supports.
-ADDED_IN: Final[Mapping[str, Release]] = {
-    "user_path_template": Release(2022, 7, 0),
-    "user_property_mappings": Release(2024, 8, 0),
-    "group_property_mappings": Release(2024, 8, 0),
-    "group_matching_mode": Release(2024, 8, 0),
-    "promoted": Release(2025, 12, 0),
-    "icon_url": Release(2025, 12, 0),
-    "icon_themed_urls": Release(2025, 12, 2),
-}
 
-#: The release each field can be *written* from, where that differs from :data:`ADDED_IN`.
-WRITABLE_IN: Final[Mapping[str, Release]] = {**ADDED_IN, "icon": ICON_WRITABLE_IN}
+def unsupported(release: Release) -> str | None:
+    """Why ``release`` is not supported (older than :data:`OLDEST_SUPPORTED`), or None."""
+    if release >= OLDEST_SUPPORTED:
+        return None
+    return (
+        f"this server runs authentik {release}, which this client does not support: it "
+        f"supports {SUPPORTED} (releases before 2024.8 lack fields every answer must carry)"
+    )
 
 
 def has_field(release: Release, wire: str) -> bool:
@@ -103,34 +118,9 @@ def slug_max_length(release: Release | None) -> int | None:
     return 50
 
 
-#: The fields whose absence from a source bounds its server's release (the others a release
-#: added are read-only or come with one of these).
-BOUNDING_FIELDS: Final = ("promoted", "group_matching_mode", "user_path_template")
-
-
-def older_than(present: Container[str]) -> Release | None:
-    """The earliest release a server sending a source with the fields ``present`` must be
-    older than (a source without ``promoted``: 2025.12), or None when nothing shows.
-    """
-    bounds = [ADDED_IN[name] for name in BOUNDING_FIELDS if name not in present]
-    return min(bounds) if bounds else None
-
-
-def release_before(bound: Release) -> tuple[Release, str]:
-    """A release to check changes against for a server older than ``bound`` (every rule that
-    depends on the release then holds as for that server), and how messages name it.
-    """
-    last = (
-        Release(bound.year, bound.month - 1, 9999)
-        if bound.month > 1
-        else Release(bound.year - 1, 12, 9999)
-    )
-    return last, f"a release before {bound} (as its answers show)"
-
-
 def needs_phrase(needs: Mapping[str, object]) -> str:
     """Fields by the release each needs, in words: ``promoted and icon need authentik 2025.12
-    or newer; group_matching_mode needs authentik 2024.8 or newer`` ("" for none).
+    or newer`` ("" for none).
     """
     by_release: dict[str, list[str]] = {}
     for name, since in needs.items():

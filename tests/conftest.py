@@ -77,6 +77,27 @@ class Twin:
     def update(self, slug: str, options: dict[str, Any] | None = None, **changes: Any) -> Any:
         return self.call("update", slug, options=options, **changes)
 
+    def call_many(
+        self,
+        method: str,
+        slug: str,
+        keywords: list[dict[str, Any]],
+        options: dict[str, Any] | None = None,
+    ) -> list[Any]:
+        """``method(slug, **kw)`` for each ``kw`` in turn, on one client (one event loop)."""
+        settings = {**TWIN_DEFAULTS, **(options or {})}
+        if self.kind != "sync" and "http_client" not in settings:
+            settings["backend"] = "aiohttp" if self.kind == "async-aiohttp" else "httpx"
+        if self.kind == "sync":
+            with PlexSourceClient(**settings) as client:
+                return [getattr(client, method)(slug, **kw) for kw in keywords]
+
+        async def run() -> list[Any]:
+            async with AsyncPlexSourceClient(**settings) as client:
+                return [await getattr(client, method)(slug, **kw) for kw in keywords]
+
+        return asyncio.run(run())
+
     def list_sources(self, options: dict[str, Any] | None = None, **filters: Any) -> list[Any]:
         """Every source ``client.list(**filters)`` yields (``async for`` on the async client)."""
         settings = {**TWIN_DEFAULTS, **(options or {})}

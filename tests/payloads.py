@@ -42,19 +42,6 @@ def plex_source(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-#: The fields an authentik before 2024.8 lacks (a "2024.6-like" answer).
-BEFORE_2024_8 = ("user_property_mappings", "group_property_mappings", "group_matching_mode")
-
-
-def plex_source_2024_6(**overrides: Any) -> dict[str, Any]:
-    """A PlexSource body as an authentik before 2024.8 returns it: no property mappings, no
-    group matching mode.
-    """
-    body = {k: v for k, v in plex_source().items() if k not in BEFORE_2024_8}
-    body.update(overrides)
-    return body
-
-
 def plex_source_2026(**overrides: Any) -> dict[str, Any]:
     """A PlexSource body as authentik 2025.12.2 and newer return it: ``promoted``, ``icon``
     the stored value, ``icon_url`` and ``icon_themed_urls``, in the serializer's order.

@@ -13,7 +13,6 @@ import pytest
 from plex_source_client import _answers
 from plex_source_client._answers import (
     MAX_JSON_DEPTH,
-    RESPONSE_FIELD_TYPES,
     BodyReader,
     JSONTooDeep,
     parse_json,
@@ -22,9 +21,7 @@ from plex_source_client._answers import (
 from plex_source_client._secrets import MASK, mask_text, redact
 
 from .payloads import PLEX_TOKEN, TOKEN, plex_source
-from .specs import GENERATED_FROM
 
-PLEX_SOURCE_SCHEMA = GENERATED_FROM["components"]["schemas"]["PlexSource"]
 LIMIT = 64 * 1024
 
 
@@ -132,29 +129,6 @@ def test_json_within_the_depth_and_with_many_brackets_parses() -> None:
 
 
 # --- the 2xx must be a Plex source of the spec's types --------------------------------------------
-
-
-def spec_kind(schema: dict[str, Any]) -> str:
-    if schema.get("allOf") == [{"$ref": "#/components/schemas/ThemedUrls"}]:
-        return "null or an object of light and dark URLs (strings or null)"
-    if "allOf" in schema or "$ref" in schema:
-        return "a string"  # the enums: any string (unknown values parse as UNKNOWN)
-    nullable = " or null" if schema.get("nullable") else ""
-    if schema["type"] == "array":
-        item = schema["items"]
-        return "a list of UUID strings" if item.get("format") == "uuid" else "a list of strings"
-    if schema["type"] == "boolean":
-        return "true or false"
-    if schema.get("format") == "uuid":
-        return "a UUID string" + nullable
-    return "a string" + nullable
-
-
-def test_the_type_table_is_the_specs() -> None:
-    expected = {
-        name: spec_kind(schema) for name, schema in PLEX_SOURCE_SCHEMA["properties"].items()
-    }
-    assert dict(RESPONSE_FIELD_TYPES) == expected
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ def test_benchmark_harness_smoke_run(tmp_path: Path) -> None:
         "| plex-source apply --no-read (async client) |",
         "| `import httpx, attrs` (baseline) |",
         "| `plex-source --help` |",
+        "| `import plex_source_client.testing.pytest_plugin` |",
         "| `plex-source apply`, peak RSS MiB |",
         "| 100 items matching the server, concurrency 32 | GETs | PATCHes |",
         "| `plex-source apply` (reads first: no-op) | 1 | 0 |",

@@ -1,5 +1,5 @@
 """The command line against the fake playing the authentik releases people run (issue 14):
-2024.6-like (no property mappings, no group matching), 2024.8.2 and 2026.2.
+2024.8.2 and 2026.2 (releases before 2024.8 are not supported: a usage error).
 
 New fields work where they exist and are refused before anything is sent where they do not
 (exit 2, the client's message) when the release is known: given (``--server-version``,
@@ -34,8 +34,6 @@ REFUSED_PROMOTED = (
 new_release = pytest.mark.authentik_version("2026.2")
 release_2024_8 = pytest.mark.authentik_version("2024.8.2")
 release_2024_8_unknown = pytest.mark.authentik_version("2024.8.2", version_endpoint=False)
-release_2024_6 = pytest.mark.authentik_version("2024.6")
-release_2024_6_unknown = pytest.mark.authentik_version("2024.6", version_endpoint=False)
 
 
 @pytest.fixture
@@ -83,7 +81,8 @@ def test_promoted_icon_and_a_long_slug_are_applied_on_2026(
         ["promoted", "icon"],
     )
     assert result["source"]["promoted"] is True
-    assert result["source"]["icon_url"] == "/files/media/public/plex.png"
+    # A stored file's URL, signed as authentik 2025.12's file backend signs it.
+    assert result["source"]["icon_url"].startswith("/files/media/public/plex.png?token=")
     assert (env.sources["plex"]["promoted"], env.sources["plex"]["icon"]) == (True, "plex.png")
     assert patches(env) == [{"promoted": True, "icon": "plex.png"}]
     assert VERSION in paths(env)  # promoted and icon depend on the release: asked once
@@ -108,7 +107,9 @@ def test_get_shows_the_new_fields_on_2026(env: FakeAuthentik, capsys: Capture) -
     source = json.loads(out)
     assert source["promoted"] is False
     assert source["icon"] == "plex-%(theme)s.svg"
-    assert source["icon_themed_urls"] == {
+    assert {
+        theme: url.partition("?token=")[0] for theme, url in source["icon_themed_urls"].items()
+    } == {
         "light": "/files/media/public/plex-light.svg",
         "dark": "/files/media/public/plex-dark.svg",
     }
@@ -116,7 +117,7 @@ def test_get_shows_the_new_fields_on_2026(env: FakeAuthentik, capsys: Capture) -
     assert (code, err) == (0, "")
     rows = {line.split()[0]: line.split(None, 1)[1] for line in out.splitlines()[1:]}
     assert rows["promoted"] == "false"
-    assert rows["icon_url"] == '"/files/media/public/plex-%(theme)s.svg"'
+    assert rows["icon_url"].startswith('"/files/media/public/plex-%(theme)s.svg?token=')
     assert rows["icon_themed_urls"].startswith('{"light": ')
 
 
@@ -283,10 +284,21 @@ def test_the_server_version_given_is_not_asked(
 
 @release_2024_8
 def test_a_given_release_is_shown_as_parsed(env: FakeAuthentik, capsys: Capture) -> None:
-    """``2024.06`` is release 2024.6: messages name it so, never as typed."""
-    code, _, err = run(capsys, "update", "plex", "--promoted", "--server-version", " 2024.06 ")
+    """``2024.08`` is release 2024.8: messages name it so, never as typed."""
+    code, _, err = run(capsys, "update", "plex", "--promoted", "--server-version", " 2024.08 ")
     assert code == 2
-    assert "promoted needs authentik 2025.12 or newer; this server runs 2024.6\n" in err
+    assert "promoted needs authentik 2025.12 or newer; this server runs 2024.8\n" in err
+
+
+@release_2024_8
+def test_a_release_before_2024_8_is_a_usage_error(env: FakeAuthentik, capsys: Capture) -> None:
+    code, out, err = run(capsys, "update", "plex", "--enabled", "--server-version", "2024.6")
+    assert (code, out) == (2, "")
+    assert (
+        "--server-version: authentik 2024.6 is not supported; this tool supports authentik "
+        "2024.8 and newer" in err
+    )
+    assert env.requests == []
 
 
 @new_release
@@ -400,20 +412,16 @@ def test_a_field_the_server_ignored_is_reported_with_no_read(
 
 
 @release_2024_8_unknown
-def test_a_long_slug_is_refused_when_the_source_read_shows_an_older_release(
+def test_a_long_slug_is_left_to_the_server_when_the_release_is_unknown(
     env: FakeAuthentik, capsys: Capture
 ) -> None:
-    """The release unknown, the source read first has no ``promoted``: the server runs a
-    release before 2025.12, whose 50-character limit applies before sending.
+    """The release unknown: the client does not guess it from the source read first; the
+    server refuses the rename itself, and nothing is changed.
     """
     code, _, err = run(capsys, "update", "plex", "--new-slug", LONG_SLUG)
     assert code == 1
-    assert err == (
-        "plex-source: plex: new_slug: Ensure this field has no more than 50 characters. (this "
-        "server runs a release before 2025.12 (as its answers show): slugs longer than 50 "
-        "characters need 2025.12 or newer)\n"
-    )
-    assert patches(env) == []
+    assert err == "plex-source: plex: slug: Ensure this field has no more than 50 characters.\n"
+    assert env.sources["plex"]["slug"] == "plex"
 
 
 @release_2024_8_unknown
@@ -425,102 +433,51 @@ def test_a_long_slug_is_left_to_the_server_without_a_read(
     assert err == "plex-source: plex: slug: Ensure this field has no more than 50 characters.\n"
 
 
-@release_2024_6
-@pytest.mark.parametrize("read", [[], ["--no-read"]])
-def test_group_matching_is_refused_on_2024_6(
-    env: FakeAuthentik, capsys: Capture, read: list[str]
-) -> None:
-    code, out, err = run(capsys, "update", "plex", "--group-matching-mode", "name_link", *read)
-    assert (code, out) == (2, "")
-    assert err == (
-        "plex-source: invalid: --group-matching-mode: group_matching_mode needs authentik "
-        "2024.8 or newer; this server runs 2024.6\nplex-source: nothing was sent\n"
-    )
-    assert patches(env) == []
-
-
-@release_2024_6_unknown
-@pytest.mark.parametrize("read", [True, False])
-def test_group_matching_is_reported_not_applied_on_2024_6_when_unknown(
-    env: FakeAuthentik, capsys: Capture, read: bool
-) -> None:
-    argv = ["update", "plex", "--group-matching-mode", "name_link", "--output", "json"]
-    code, out, err = run(capsys, *argv, *([] if read else ["--no-read"]))
-    assert code == 4
-    assert err.startswith("plex-source: plex: not applied: group_matching_mode: ")
-    assert "group_matching_mode needs authentik 2024.8 or newer" in err
-    assert "nothing was changed" in err
-    result = one_json(out)
-    assert (result["outcome"], result["not_applied"]) == ("not_applied", ["group_matching_mode"])
-    # read first: nothing to send; unread: sent, and the answer shows it ignored
-    assert patches(env) == ([] if read else [{"group_matching_mode": "name_link"}])
-    assert result["sent"] == ([] if read else None)
-
-
-@release_2024_6_unknown
+@release_2024_8_unknown
 def test_apply_reports_each_item_and_exits_4(
     env: FakeAuthentik, capsys: Capture, tmp_path: Path
 ) -> None:
     env.add_source(slug="b")
-    mapping = env.add_property_mapping()
     plan = tmp_path / "plan.yaml"
     plan.write_text(
-        f"- slug: plex\n  changes: {{name: One, user_property_mappings: ['{mapping}']}}\n"
-        "- slug: b\n  changes: {name: Two}\n"
+        "- slug: plex\n  changes: {name: One, promoted: true}\n- slug: b\n  changes: {name: Two}\n"
     )
     code, out, err = run(capsys, "apply", str(plan))
     assert code == 4
     lines = out.splitlines()
     assert lines[0].split() == ["#", "slug", "outcome", "status", "detail"]
     assert lines[1].split()[:4] == ["1", "plex", "not_applied", "200"]
-    assert lines[1].endswith("not applied: user_property_mappings (the server's release lacks it)")
+    assert lines[1].endswith("not applied: promoted (the server's release lacks it)")
     assert lines[2].split()[:4] == ["2", "b", "applied", "200"]
     assert lines[3] == "2 items: 1 applied, 1 not applied"
-    assert err.startswith("plex-source: plex: not applied: user_property_mappings: not sent")
+    assert err.startswith("plex-source: plex: not applied: promoted: not sent")
     assert (env.sources["plex"]["name"], env.sources["b"]["name"]) == ("One", "Two")
 
 
-@release_2024_6_unknown
+@release_2024_8_unknown
 def test_plan_says_what_would_not_be_applied(
     env: FakeAuthentik, capsys: Capture, tmp_path: Path
 ) -> None:
     plan = tmp_path / "plan.toml"
-    plan.write_text(
-        '[[items]]\nslug = "plex"\nchanges = { name = "P", group_matching_mode = "name_link" }\n'
-    )
+    plan.write_text('[[items]]\nslug = "plex"\nchanges = { name = "P", promoted = true }\n')
     code, out, err = run(capsys, "plan", str(plan))
     assert code == 4
     assert out == (
-        "! plex (item 1): not applicable: group_matching_mode (the server's release lacks it)\n"
+        "! plex (item 1): not applicable: promoted (the server's release lacks it)\n"
         '    name: "Plex" -> "P"\n'
         "1 item: 0 to change, 0 unchanged, 1 not applicable\n"
     )
     assert err.startswith(
-        "plex-source: plex: not_applied: would not be applied: group_matching_mode: the source"
+        "plex-source: plex: not_applied: would not be applied: promoted: the source"
     )
     code, out, _ = run(capsys, "plan", str(plan), "--output", "json")
     result = one_json(out)
     assert (code, result["outcome"], result["not_applied"]) == (
         4,
         "not_applied",
-        ["group_matching_mode"],
+        ["promoted"],
     )
     assert result["changes"] == {"name": {"current": "Plex", "desired": "P"}}
-
-
-@release_2024_6
-def test_get_on_2024_6_shows_no_mapping_or_group_matching(
-    env: FakeAuthentik, capsys: Capture
-) -> None:
-    code, out, _ = run(capsys, "get", "plex", "--output", "json")
-    assert code == 0
-    source = json.loads(out)
-    assert {"user_property_mappings", "group_property_mappings", "group_matching_mode"}.isdisjoint(
-        source
-    )
-    code, out, _ = run(capsys, "get", "plex")
-    assert code == 0
-    assert "group_matching_mode" not in out
 
 
 # -- help, and the real command ------------------------------------------------------------------
@@ -584,16 +541,13 @@ def test_not_applied_ranks_with_drift_after_failures_and_refusals() -> None:
 
 
 @release_2024_8_unknown
-@pytest.mark.parametrize("command", ["plan", "apply"])
-def test_plan_and_apply_agree_on_a_long_slug_the_source_shows_too_long(
-    env: FakeAuthentik, capsys: Capture, tmp_path: Path, command: str
+def test_a_long_slug_unknown_release_apply_is_refused_by_the_server(
+    env: FakeAuthentik, capsys: Capture, tmp_path: Path
 ) -> None:
-    """Release unknown; the source read has no ``promoted``: both refuse the 60-character
-    rename the server's release would refuse, and neither sends it.
-    """
+    """Release unknown: the 60-character rename is sent and the server refuses it."""
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps([{"slug": "plex", "changes": {"new_slug": LONG_SLUG}}]))
-    code, _, err = run(capsys, command, str(plan))
+    code, _, err = run(capsys, "apply", str(plan))
     assert code == 1
-    assert "slugs longer than 50 characters need 2025.12 or newer" in err
-    assert patches(env) == []
+    assert "slug: Ensure this field has no more than 50 characters." in err
+    assert env.sources["plex"]["slug"] == "plex"

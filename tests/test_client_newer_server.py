@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import respx
 
-from plex_source_client import PolicyEngineMode, ThemedUrls, UserMatchingModeEnum
+from plex_source_client import PolicyEngineMode, ThemedUrls, UserMatchingMode
 
 from .conftest import Twin
 from .payloads import SLUG, plex_source
@@ -35,7 +35,7 @@ def test_a_2026_response_parses_and_keeps_everything(twin: Twin, api: respx.Mock
     assert source.icon_themed_urls.dark is None
     assert source.additional_properties == {}
     assert source.user_matching_mode == "email_link_strict"
-    assert source.user_matching_mode not in list(UserMatchingModeEnum)
+    assert source.user_matching_mode not in list(UserMatchingMode)
     assert source.policy_engine_mode == "first"
     assert isinstance(source.policy_engine_mode, PolicyEngineMode)
     assert source.to_dict() == AUTHENTIK_2026  # nothing lost on the way through

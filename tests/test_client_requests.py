@@ -12,13 +12,13 @@ import pytest
 import respx
 
 from plex_source_client import (
-    GroupMatchingModeEnum,
+    GroupMatchingMode,
     InvalidRequest,
     PlexSource,
     PlexSourceClient,
     PolicyEngineMode,
     RawResponse,
-    UserMatchingModeEnum,
+    UserMatchingMode,
     __version__,
 )
 
@@ -77,7 +77,7 @@ EVERY_FIELD: dict[str, Any] = {
     "policy_engine_mode": PolicyEngineMode.ALL,
     "user_matching_mode": "email_link",
     "user_path_template": "goauthentik.io/sources/%(slug)s",
-    "group_matching_mode": GroupMatchingModeEnum.NAME_DENY,
+    "group_matching_mode": GroupMatchingMode.NAME_DENY,
     "client_id": "client",
     "allowed_servers": [],
     "allow_friends": False,
@@ -129,7 +129,7 @@ def test_returns_the_parsed_source(twin: Twin, api: respx.MockRouter) -> None:
     assert isinstance(source, PlexSource)
     assert source.pk == UUID(SOURCE_PK)
     assert source.enabled is False
-    assert source.user_matching_mode is UserMatchingModeEnum.IDENTIFIER
+    assert source.user_matching_mode is UserMatchingMode.IDENTIFIER
     assert source.plex_token == PLEX_TOKEN
     assert source.to_dict() == plex_source(enabled=False)
 

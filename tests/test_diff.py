@@ -15,7 +15,7 @@ from plex_source_client import (
     PlexSource,
     PolicyEngineMode,
     SourceDiff,
-    UserMatchingModeEnum,
+    UserMatchingMode,
     compute_diff,
 )
 from plex_source_client.cli.drift import find_drift
@@ -67,7 +67,7 @@ CHANGED: dict[str, tuple[dict[str, Any], Any, Any]] = {
     "bool": ({"enabled": False}, True, False),
     "flow cleared": ({"authentication_flow": None}, str(FLOW), None),
     "flow set": ({"enrollment_flow": FLOW}, None, str(FLOW)),
-    "enum": ({"user_matching_mode": UserMatchingModeEnum.EMAIL_LINK}, "identifier", "email_link"),
+    "enum": ({"user_matching_mode": UserMatchingMode.EMAIL_LINK}, "identifier", "email_link"),
     "a mapping less": ({"user_property_mappings": [M1, M1]}, [str(M1), str(M2)], [str(M1)]),
     "servers reordered": ({"allowed_servers": ["b", "a"]}, ["a", "b"], ["b", "a"]),
     "servers cleared": ({"allowed_servers": []}, ["a", "b"], []),

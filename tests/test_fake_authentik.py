@@ -265,11 +265,11 @@ def test_drf_coerces_like_authentik(fake: FakeAuthentik) -> None:
         ),
         (
             b"[" * 100_000,
-            "array and object recursion depth exceeded: line 1 column 1025 (char 1024)",
+            "array and object recursion depth exceeded: line 1 column 1026 (char 1025)",
         ),
         (
             b'{"a": ' * 100_000 + b"1" + b"}" * 100_000,
-            "array and object recursion depth exceeded: line 1 column 6140 (char 6139)",
+            "array and object recursion depth exceeded: line 1 column 6146 (char 6145)",
         ),
     ],
 )
@@ -282,7 +282,7 @@ def test_malformed_json(fake: FakeAuthentik, raw: bytes, detail: str) -> None:
 def test_json_nested_below_orjson_limit_is_parsed(fake: FakeAuthentik) -> None:
     deep = b'{"name": ' + b"[" * 1000 + b"]" * 1000 + b"}"  # deeper than Python's own limit
     answer = patch(fake, raw=deep)
-    assert fake.requests[-1].json is not None  # parsed: orjson takes up to 1023 levels
+    assert fake.requests[-1].json is not None  # parsed: orjson takes up to 1024 levels
     # CharField's str(value) needs Python recursion: as in Django, it may run out (a 500).
     if answer.status == 500:
         assert answer.body == b"<h1>Server Error (500)</h1>"

@@ -167,10 +167,10 @@ def test_an_invalid_content_length_is_a_400(served: FakeAuthentik) -> None:
 
 UNPARSABLE = [
     (b"{nope", "unexpected character: line 1 column 2 (char 1)"),
-    (b"[" * 100_000, "array and object recursion depth exceeded: line 1 column 1025 (char 1024)"),
+    (b"[" * 100_000, "array and object recursion depth exceeded: line 1 column 1026 (char 1025)"),
     (
         b'{"name": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
-        "array and object recursion depth exceeded: line 1 column 1033 (char 1032)",
+        "array and object recursion depth exceeded: line 1 column 1034 (char 1033)",
     ),
     (
         b'{"name": "\xfe"}',

@@ -22,11 +22,11 @@ from plex_source_client._generated import AuthenticatedClient
 from plex_source_client._generated.api.sources import sources_plex_partial_update as operation
 from plex_source_client._generated.models import (
     GenericError,
-    GroupMatchingModeEnum,
+    GroupMatchingMode,
     PatchedPlexSourceRequest,
     PlexSource,
     PolicyEngineMode,
-    UserMatchingModeEnum,
+    UserMatchingMode,
     ValidationError,
 )
 from plex_source_client._generated.types import UNSET, Response
@@ -131,8 +131,8 @@ def test_200_parses_plex_source(server: respx.MockRouter, style: str) -> None:
     assert source.user_property_mappings == [UUID(MAPPING_UUID)]
     assert source.group_property_mappings == []
     assert source.policy_engine_mode is PolicyEngineMode.ANY
-    assert source.user_matching_mode is UserMatchingModeEnum.IDENTIFIER
-    assert source.group_matching_mode is GroupMatchingModeEnum.IDENTIFIER
+    assert source.user_matching_mode is UserMatchingMode.IDENTIFIER
+    assert source.group_matching_mode is GroupMatchingMode.IDENTIFIER
     assert source.managed is None
     assert source.allowed_servers == ["abc123"]
     assert source.allow_friends is True
@@ -181,9 +181,9 @@ def test_every_field_serialises_to_its_json_value(server: respx.MockRouter) -> N
         user_property_mappings=[UUID(MAPPING_UUID)],
         group_property_mappings=[],
         policy_engine_mode=PolicyEngineMode.ALL,
-        user_matching_mode=UserMatchingModeEnum.EMAIL_LINK,
+        user_matching_mode=UserMatchingMode.EMAIL_LINK,
         user_path_template="goauthentik.io/sources/plex",
-        group_matching_mode=GroupMatchingModeEnum.NAME_DENY,
+        group_matching_mode=GroupMatchingMode.NAME_DENY,
         client_id="client",
         allowed_servers=[],
         allow_friends=False,

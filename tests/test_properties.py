@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 
 from plex_source_client import (
     AsyncPlexSourceClient,
-    GroupMatchingModeEnum,
+    GroupMatchingMode,
     InvalidRequest,
     PlexSource,
     PlexSourceClient,
     PlexSourceError,
     PolicyEngineMode,
-    UserMatchingModeEnum,
+    UserMatchingMode,
 )
 from plex_source_client._changes import FIELDS_BY_NAME
 from plex_source_client._generated.models import PatchedPlexSourceRequest
@@ -59,9 +59,9 @@ VALID: dict[str, st.SearchStrategy[Any]] = {
     "user_property_mappings": sequence_of(uuid_value),
     "group_property_mappings": sequence_of(uuid_value),
     "policy_engine_mode": enum_value(PolicyEngineMode),
-    "user_matching_mode": enum_value(UserMatchingModeEnum),
+    "user_matching_mode": enum_value(UserMatchingMode),
     "user_path_template": not_blank,
-    "group_matching_mode": enum_value(GroupMatchingModeEnum),
+    "group_matching_mode": enum_value(GroupMatchingMode),
     "client_id": not_blank,
     "allowed_servers": sequence_of(not_blank),
     "allow_friends": st.booleans(),
@@ -111,9 +111,9 @@ INVALID: dict[str, st.SearchStrategy[Any]] = {
     "user_property_mappings": not_a_list | st.lists(not_a_uuid, min_size=1, max_size=3),
     "group_property_mappings": not_a_list | st.lists(not_a_uuid, min_size=1, max_size=3),
     "policy_engine_mode": bad_choice(PolicyEngineMode),
-    "user_matching_mode": bad_choice(UserMatchingModeEnum),
+    "user_matching_mode": bad_choice(UserMatchingMode),
     "user_path_template": blank | not_a_string | with_nul,
-    "group_matching_mode": bad_choice(GroupMatchingModeEnum),
+    "group_matching_mode": bad_choice(GroupMatchingMode),
     "client_id": blank | not_a_string | with_nul,
     "allowed_servers": not_a_list
     | st.lists(blank | not_a_string | with_nul, min_size=1, max_size=3),

@@ -359,9 +359,8 @@ def test_diff_from_mapping_and_then_update(fake: FakeAuthentik) -> None:
         assert list(diff.changes) == ["enabled", "user_property_mappings"]
         client.update_from_mapping("plex", diff.patch())
         assert client.diff_from_mapping("plex", wanted).unchanged  # kept once: still a match
-    # Property mappings exist from authentik 2024.8 on: the release is learned, once, first.
+    # Every supported release has property mappings: the release is never asked.
     assert [(r.method, r.path.split("/")[3]) for r in fake.requests] == [
-        ("GET", "admin"),
         ("GET", "sources"),
         ("PATCH", "sources"),
         ("GET", "sources"),

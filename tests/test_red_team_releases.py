@@ -458,9 +458,9 @@ def test_a_2024_source_repr_is_stable_and_says_unset() -> None:
     for ``promoted``, ``icon_url``, ...; the repr differs from run to run (snapshot tests,
     log diffs).
 
-    Impact: noisy, non-reproducible reprs and logs. Repro: ``repr(client.get("plex"))`` on 2024.6.
+    Impact: noisy, non-reproducible reprs and logs. Repro: ``repr(client.get("plex"))`` on 2024.8.
     """
-    fake = FakeAuthentik(version="2024.6")
+    fake = FakeAuthentik(version="2024.8.2")
     with fake.client() as client:
         source = client.get("plex")
     assert " at 0x" not in repr(source), repr(source)[-200:]

@@ -1,5 +1,5 @@
 """codegen/releases.yaml and plex_source_client/_releases.py: what each authentik release
-changed in the Plex source operations, checked against authentik's own schemas.
+after 2024.8 changed in the Plex source operations, checked against authentik's own schemas.
 
 The overlay applied to openapi.yaml (authentik 2024.8.2) and seen as of 2026.2.2 must be exactly
 authentik 2026.2.2's schema for these operations; seen as of 2024.8.2, exactly openapi.yaml. So
@@ -17,6 +17,7 @@ import pytest
 from codegen.apply_releases import ReleasesError, apply_releases, spec_at
 from plex_source_client._releases import (
     ADDED_IN,
+    BOUNDARY,
     ICON_WRITABLE_IN,
     SLUG_LIMIT_DROPPED_IN,
     WRITABLE_IN,
@@ -24,6 +25,7 @@ from plex_source_client._releases import (
     missing_fields,
     parse_release,
     slug_max_length,
+    unsupported,
 )
 
 from .specs import RELEASED, SHARED, SPEC, schema
@@ -45,6 +47,8 @@ def test_seen_as_of_2026_2_2_it_is_authentik_2026_2_2s_schema() -> None:
     theirs = extract(EXTRACT_2026)
     for name in COMPARED:
         assert schema(ours, name).get("properties") == schema(theirs, name).get("properties"), name
+        # in the serializer's order too (x-authentik-after places what a release added)
+        assert list(schema(ours, name)["properties"]) == list(schema(theirs, name)["properties"])
         # authentik marks optional what has a default; every field it requires, we have.
         assert set(schema(theirs, name).get("required", [])) <= set(
             schema(ours, name)["properties"]
@@ -60,20 +64,6 @@ def test_seen_as_of_2024_8_2_it_is_openapi_yaml() -> None:
         assert schema(ours, name) == schema(theirs, name)
 
 
-def test_seen_as_of_2024_6_the_2024_8_fields_are_gone() -> None:
-    ours = spec_at(RELEASED, (2024, 6, 0))
-    for name in ("PlexSource", "PatchedPlexSourceRequest"):
-        properties = schema(ours, name)["properties"]
-        assert "user_property_mappings" not in properties
-        assert "group_property_mappings" not in properties
-        assert "group_matching_mode" not in properties
-        assert "user_path_template" in properties
-    assert (
-        "user_path_template"
-        not in schema(spec_at(RELEASED, (2022, 6, 0)), "PlexSource")["properties"]
-    )
-
-
 def test_between_2025_12_0_and_2025_12_2_there_are_no_themed_urls() -> None:
     ours = spec_at(RELEASED, (2025, 12, 1))
     properties = schema(ours, "PlexSource")["properties"]
@@ -82,29 +72,6 @@ def test_between_2025_12_0_and_2025_12_2_there_are_no_themed_urls() -> None:
     assert "ThemedUrls" not in ours["components"]["schemas"]
     assert "maxLength" not in properties["slug"]
     assert "readOnly" not in properties["icon"]
-
-
-def marks(spec: dict[str, Any], name: str, mark: str) -> dict[str, Release]:
-    return {
-        field: parse_release(prop[mark])
-        for field, prop in schema(spec, name)["properties"].items()
-        if mark in prop
-    }
-
-
-def test_the_runtime_table_is_the_overlays() -> None:
-    """plex_source_client/_releases.py says what codegen/releases.yaml says."""
-    assert marks(RELEASED, "PlexSource", "x-authentik-added-in") == dict(ADDED_IN)
-    writable = marks(RELEASED, "PatchedPlexSourceRequest", "x-authentik-added-in")
-    assert writable == {k: v for k, v in WRITABLE_IN.items() if k in writable}
-    assert writable["icon"] == ICON_WRITABLE_IN == WRITABLE_IN["icon"]
-    assert set(WRITABLE_IN) - set(writable) == {"icon_url", "icon_themed_urls"}  # read-only
-    read_only_until = marks(RELEASED, "PlexSource", "x-authentik-read-only-until")
-    assert read_only_until == {"icon": ICON_WRITABLE_IN}
-    for name in ("PlexSource", "PatchedPlexSourceRequest"):
-        assert marks(RELEASED, name, "x-authentik-max-length-until") == {
-            "slug": SLUG_LIMIT_DROPPED_IN
-        }
 
 
 @pytest.mark.parametrize(
@@ -139,11 +106,27 @@ def test_releases_order_and_print_as_authentik_writes_them() -> None:
     assert str(Release(2024, 8, 2)) == "2024.8.2"
 
 
+def test_every_release_mark_is_the_one_boundary() -> None:
+    """What a client may send changes at one release, 2025.12: what is written, the slug's
+    limit; only a read-only field (icon_themed_urls, 2025.12.2) came later.
+    """
+    assert {*WRITABLE_IN.values(), SLUG_LIMIT_DROPPED_IN, ICON_WRITABLE_IN} == {BOUNDARY}
+    assert Release(2025, 12, 0) == BOUNDARY
+    assert all(added >= BOUNDARY for added in ADDED_IN.values())
+    assert set(ADDED_IN) - set(WRITABLE_IN) == {"icon_url", "icon_themed_urls"}  # read-only
+
+
+def test_releases_before_2024_8_are_unsupported() -> None:
+    assert unsupported(Release(2024, 8, 0)) is None
+    assert unsupported(Release(2026, 2, 2)) is None
+    message = unsupported(Release(2024, 6, 4))
+    assert message is not None
+    assert "2024.6.4" in message
+    assert "authentik 2024.8 and newer" in message
+
+
 def test_what_each_release_can_write() -> None:
     every = ["promoted", "icon", "group_matching_mode", "user_property_mappings", "name"]
-    assert missing_fields(Release(2024, 6), every) == [
-        "promoted", "icon", "group_matching_mode", "user_property_mappings"
-    ]  # fmt: skip
     assert missing_fields(Release(2024, 8, 2), every) == ["promoted", "icon"]
     assert missing_fields(Release(2025, 12), every) == []
     assert slug_max_length(Release(2025, 10, 3)) == 50
@@ -171,6 +154,10 @@ NEEDS = f"needs {ADDED}"
         ({"target": f"{SCHEMAS}.PlexSource", "update": {"x": 1}}, "unsupported target"),
         ({"target": f"{PROPS}.name", "update": {}}, "non-empty"),
         ({"target": f"{PROPS}.name", "remove": True}, "only target"),
+        (
+            {"target": PROPS, "update": {"new": {ADDED: "2025.12.0", "x-authentik-after": "no"}}},
+            "is no property",
+        ),
     ],
 )
 def test_the_applier_refuses_anything_but_additions_marked_with_their_release(
@@ -182,8 +169,8 @@ def test_the_applier_refuses_anything_but_additions_marked_with_their_release(
 
 def test_a_property_is_marked_once() -> None:
     action = {
-        "target": "$.components.schemas.PlexSource.properties.user_path_template",
-        "update": {"x-authentik-added-in": "2022.7.0"},
+        "target": "$.components.schemas.PlexSource.properties.slug",
+        "update": {"x-authentik-max-length-until": "2025.12.0"},
     }
     with pytest.raises(ReleasesError, match="marked already"):
         apply_releases(RELEASED, {"overlay": "1.0.0", "actions": [action]})
@@ -191,6 +178,6 @@ def test_a_property_is_marked_once() -> None:
 
 def test_applying_leaves_the_spec_given_as_it_was() -> None:
     before = copy.deepcopy(SPEC)
-    spec_at(RELEASED, (2024, 6, 0))
+    spec_at(RELEASED, (2024, 8, 2))
     assert before == SPEC
     assert "promoted" in schema(RELEASED, "PlexSource")["properties"]

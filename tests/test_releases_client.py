@@ -16,7 +16,6 @@ import pytest
 import respx
 
 from plex_source_client import (
-    UNSET,
     AsyncPlexSourceClient,
     ConfigurationError,
     InvalidRequest,
@@ -27,7 +26,7 @@ from plex_source_client import (
 )
 
 from .conftest import API, URL
-from .payloads import PLEX_TOKEN, SLUG, TOKEN, plex_source, plex_source_2024_6, plex_source_2026
+from .payloads import PLEX_TOKEN, SLUG, TOKEN, plex_source, plex_source_2026
 
 ENDPOINT = f"/sources/plex/{SLUG}/"
 VERSION = "/admin/version/"
@@ -234,40 +233,39 @@ def test_on_2024_8_newer_fields_and_long_slugs_are_refused_before_sending(
     assert known == "2024.8.2"
 
 
-@pytest.mark.parametrize(
-    "changes",
-    [
-        {"group_matching_mode": "name_link"},
-        {"user_property_mappings": []},
-        {"group_property_mappings": []},
-    ],
-)
-def test_on_2024_6_the_2024_8_fields_are_refused_before_sending(
-    kind: str, api: respx.MockRouter, changes: dict[str, Any]
-) -> None:
-    api.get(VERSION).respond(200, json=version_body("2024.6.4"))
-    patch = api.patch(ENDPOINT).respond(200, json=plex_source_2024_6())
-    error, _ = run(kind, update(**changes))
-    assert isinstance(error, InvalidRequest)
-    (name,) = changes
-    assert error.errors == {
-        name: [f"{name} needs authentik 2024.8 or newer; this server runs 2024.6.4"]
-    }
-    assert patch.call_count == 0
-
-
-def test_on_2024_6_everything_else_works_and_absent_fields_are_unset(
+def test_a_server_before_2024_8_is_refused_naming_the_supported_releases(
     kind: str, api: respx.MockRouter
 ) -> None:
-    api.patch(ENDPOINT).respond(200, json=plex_source_2024_6(enabled=False))
-    source, _ = run(kind, update(enabled=False), server_version="2024.6")
-    assert isinstance(source, PlexSource)
-    assert source.enabled is False
-    assert source.group_matching_mode is UNSET
-    assert source.user_property_mappings is UNSET
-    assert source.promoted is UNSET
-    assert not source.promoted  # UNSET is falsy
-    assert "group_matching_mode" not in source.to_dict()
+    api.get(VERSION).respond(200, json=version_body("2024.6.4"))
+    patch = api.patch(ENDPOINT).respond(200, json=plex_source())
+    error, known = run(kind, update(promoted=True))
+    assert isinstance(error, UnexpectedResponse)
+    assert "this server runs authentik 2024.6.4" in str(error)
+    assert "supports authentik 2024.8 and newer" in str(error)
+    assert patch.call_count == 0
+    assert known is None
+
+
+def test_a_server_version_before_2024_8_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match=r"2024\.6 is not supported.*2024\.8 and newer"):
+        PlexSourceClient(url="https://auth.example.com", token=TOKEN, server_version="2024.6")
+
+
+def test_an_answer_without_the_2024_8_fields_is_unexpected(
+    kind: str, api: respx.MockRouter
+) -> None:
+    old = {
+        k: v
+        for k, v in plex_source().items()
+        if k not in ("user_property_mappings", "group_property_mappings", "group_matching_mode")
+    }
+    api.patch(ENDPOINT).respond(200, json=old)
+    error, _ = run(kind, update(enabled=False))
+    assert isinstance(error, UnexpectedResponse)
+    assert (
+        "missing required field(s): user_property_mappings, group_property_mappings, "
+        "group_matching_mode" in str(error)
+    )
 
 
 def test_on_2026_the_new_fields_and_a_long_slug_are_sent(kind: str, api: respx.MockRouter) -> None:
@@ -327,18 +325,6 @@ def test_an_ignored_field_is_reported_with_what_was_applied(
     message = str(error)
     assert "not applied: promoted, icon" in message
     assert "the other fields (enabled, name) were applied" in message
-
-
-def test_on_2024_6_unknown_an_ignored_group_matching_mode_is_reported(
-    kind: str, api: respx.MockRouter
-) -> None:
-    api.get(VERSION).respond(403, json={"detail": "Token invalid/expired"})
-    api.patch(ENDPOINT).respond(200, json=plex_source_2024_6())
-    error, _ = run(kind, update(group_matching_mode="name_link"))
-    assert isinstance(error, NotApplied)
-    assert error.not_applied == ("group_matching_mode",)
-    assert error.applied == ()
-    assert "nothing was changed" in str(error)
 
 
 def test_update_raw_reports_ignored_fields_too(kind: str, api: respx.MockRouter) -> None:

@@ -1,15 +1,16 @@
-"""The clients against the fake authentik playing 2024.6, 2024.8.2 and 2026.2, over real sockets
+"""The clients against the fake authentik playing 2024.8.2 and 2026.2, over real sockets
 (sync, async, and async over aiohttp when installed): the issue's "done when", end to end.
 
 - new fields (promoted, icon) work where they exist and are refused before sending where not;
 - a 60-character slug works on 2026.2 and is refused on 2024.8.2;
-- the 2024.8 fields (property mappings, group matching) are refused on 2024.6;
+- ordinary updates never ask the release: ten updates, ten PATCHes;
 - with the release unknown (the version endpoint blocked), an ignored field is reported as
   not applied, never silently lost, and the fields that were applied are said to be.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -20,14 +21,13 @@ from plex_source_client import (
     NotApplied,
     PlexSource,
     ThemedUrls,
-    UnexpectedResponse,
 )
 from plex_source_client.testing import FakeAuthentik
 
 from .conftest import Twin
 
 LONG_SLUG = "plex-" + "x" * 55  # 60 characters
-RELEASES = ["2024.6", "2024.8.2", "2026.2"]
+RELEASES = ["2024.8.2", "2026.2"]
 
 
 def started(version: str, *, version_endpoint: bool = True) -> FakeAuthentik:
@@ -53,6 +53,31 @@ def paths(fake: FakeAuthentik) -> list[str]:
 
 
 # -- every release: what every release has works, without asking the release --------------------
+
+
+def test_ten_updates_of_ordinary_fields_send_ten_patches(
+    socket_twin: Twin, release_fake: FakeAuthentik
+) -> None:
+    """One client, ten updates of fields every supported release has (the property mappings
+    and group_matching_mode among them): ten PATCHes and nothing else, no version request.
+    """
+    mappings = [str(release_fake.add_property_mapping()) for _ in range(2)]
+    updates: list[dict[str, Any]] = [
+        {"user_property_mappings": mappings},
+        {"group_property_mappings": mappings[:1]},
+        {"group_matching_mode": "name_link"},
+        {"user_path_template": "goauthentik.io/sources/plex-users"},
+        {"enabled": False},
+        {"name": "Plex 2"},
+        {"allow_friends": False},
+        {"allowed_servers": ["abc123"]},
+        {"user_matching_mode": "email_link", "policy_engine_mode": "all"},
+        {"authentication_flow": None},
+    ]
+    sources = socket_twin.call_many("update", "plex", updates, options=options(release_fake))
+    assert len(sources) == 10
+    assert sources[-1].user_property_mappings == [uuid.UUID(m) for m in mappings]
+    assert paths(release_fake) == ["PATCH /api/v3/sources/plex/plex/"] * 10
 
 
 def test_fields_every_release_has_work_without_asking_the_release(
@@ -144,52 +169,13 @@ def test_on_2024_8_2_the_answer_has_no_2025_12_fields(socket_twin: Twin) -> None
         fake.stop()
 
 
-# -- 2024.6 --------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "changes",
-    [
-        {"group_matching_mode": "name_link"},
-        {"user_property_mappings": []},
-        {"group_property_mappings": []},
-        {"promoted": True},
-    ],
-)
-def test_on_2024_6_fields_it_lacks_are_refused_before_sending(
-    socket_twin: Twin, changes: dict[str, Any]
-) -> None:
-    fake = started("2024.6")
-    try:
-        with pytest.raises(InvalidRequest) as caught:
-            socket_twin.update("plex", options(fake), **changes)
-        (name,) = changes
-        assert "or newer; this server runs 2024.6" in caught.value.errors[name][0]
-        assert paths(fake) == ["GET /api/v3/admin/version/"]
-    finally:
-        fake.stop()
-
-
-def test_on_2024_6_a_source_reads_with_the_fields_it_has(socket_twin: Twin) -> None:
-    fake = started("2024.6")
-    try:
-        source = socket_twin.call("get", "plex", options=options(fake))
-        assert source.group_matching_mode is UNSET
-        assert source.user_property_mappings is UNSET
-        assert isinstance(source.user_path_template, str)
-        listed = socket_twin.list_sources(options(fake))
-        assert [s.slug for s in listed] == ["plex"]
-    finally:
-        fake.stop()
-
-
 # -- the release unknown: ignored fields are reported ----------------------------------------
 
 
 @pytest.mark.parametrize(
     ("version", "changes", "ignored"),
     [
-        ("2024.6", {"group_matching_mode": "name_link", "name": "P"}, ("group_matching_mode",)),
+        ("2024.8.2", {"promoted": True, "name": "P"}, ("promoted",)),
         ("2024.8.2", {"promoted": True, "icon": "x.svg", "enabled": False}, ("promoted", "icon")),
     ],
 )
@@ -239,35 +225,6 @@ def test_a_given_release_is_trusted_without_asking(socket_twin: Twin) -> None:
 # -- list(): a filter the release lacks would be ignored ---------------------------------------
 
 
-def test_on_2024_6_a_group_matching_filter_is_refused_when_the_release_is_known(
-    socket_twin: Twin,
-) -> None:
-    fake = started("2024.6")
-    try:
-        with pytest.raises(InvalidRequest) as caught:
-            socket_twin.list_sources(
-                options(fake, server_version="2024.6"), group_matching_mode="name_link"
-            )
-        assert caught.value.errors["group_matching_mode"][0].startswith(
-            "group_matching_mode needs authentik 2024.8 or newer; this server runs 2024.6"
-        )
-        assert fake.requests == []
-    finally:
-        fake.stop()
-
-
-def test_on_2024_6_an_ignored_filter_is_caught_in_the_answer(socket_twin: Twin) -> None:
-    """Release unknown: the server ignores the filter and lists everything; the sources it
-    returns lack the field, which gives it away: never a silently unfiltered list.
-    """
-    fake = started("2024.6", version_endpoint=False)
-    try:
-        with pytest.raises(UnexpectedResponse, match="ignored the filter group_matching_mode"):
-            socket_twin.list_sources(options(fake), group_matching_mode="name_link")
-    finally:
-        fake.stop()
-
-
 def test_on_2024_8_2_the_group_matching_filter_filters(socket_twin: Twin) -> None:
     fake = started("2024.8.2")
     try:
@@ -278,46 +235,38 @@ def test_on_2024_8_2_the_group_matching_filter_filters(socket_twin: Twin) -> Non
         fake.stop()
 
 
-# -- the release unknown, but the answers tell ------------------------------------------------
+# -- the release unknown: no guess from the answers' shape -------------------------------------
 
 
-def test_once_an_answer_shows_an_older_release_its_rules_apply_before_sending() -> None:
-    """Version endpoint blocked: after a GET shows a source without ``promoted``, the client
-    knows the server runs a release before 2025.12: its slug limit and its lack of
-    ``promoted`` are checked before anything is sent.
+def test_a_source_read_does_not_make_the_client_guess_the_release() -> None:
+    """Version endpoint blocked: a source without ``promoted`` read first does not settle the
+    release; ``promoted`` is sent, and the answer shows it was ignored (NotApplied).
     """
     fake = started("2024.8.2", version_endpoint=False)
     try:
         with fake.client(server_version=None) as client:
             client.get("plex")
-            with pytest.raises(InvalidRequest) as caught:
-                client.update("plex", new_slug=LONG_SLUG, promoted=True)
-            assert caught.value.errors == {
-                "promoted": [
-                    "promoted needs authentik 2025.12 or newer; this server runs a release "
-                    "before 2025.12 (as its answers show)"
-                ],
-                "new_slug": [
-                    "Ensure this field has no more than 50 characters. (this server runs a "
-                    "release before 2025.12 (as its answers show): slugs longer than 50 "
-                    "characters need 2025.12 or newer)"
-                ],
-            }
-            assert client.server_version is None  # still unknown: only bounded
-        # The answer already told enough: no version request, no PATCH.
-        assert [r.path for r in fake.requests] == ["/api/v3/sources/plex/plex/"]
+            with pytest.raises(NotApplied) as caught:
+                client.update("plex", promoted=True, name="P")
+            assert caught.value.not_applied == ("promoted",)
+            assert client.server_version is None
+        assert [f"{r.method} {r.path}" for r in fake.requests] == [
+            "GET /api/v3/sources/plex/plex/",
+            "GET /api/v3/admin/version/",
+            "PATCH /api/v3/sources/plex/plex/",
+        ]
     finally:
         fake.stop()
 
 
 def test_not_applied_says_which_release_each_field_needs_and_what_helps() -> None:
-    fake = started("2024.6", version_endpoint=False)
+    fake = started("2024.8.2", version_endpoint=False)
     try:
         with fake.client(server_version=None) as client, pytest.raises(NotApplied) as caught:
-            client.update("plex", promoted=True, group_matching_mode="name_link", name="P")
+            client.update("plex", promoted=True, icon="x.svg", name="P")
         message = str(caught.value)
-        assert caught.value.needs == {"promoted": "2025.12", "group_matching_mode": "2024.8"}
-        assert "(promoted needs authentik 2025.12 or newer; group_matching_mode needs " in message
+        assert caught.value.needs == {"promoted": "2025.12", "icon": "2025.12"}
+        assert "(promoted and icon need authentik 2025.12 or newer" in message
         assert "the other fields (name) were applied" in message
         assert "; set server_version to have such fields refused before sending" in message
     finally:
@@ -338,14 +287,13 @@ def test_not_applied_under_a_wrong_server_version_says_to_fix_it() -> None:
 
 
 def test_list_learns_the_release_before_a_filter_it_would_ignore(socket_twin: Twin) -> None:
-    fake = started("2024.6")
+    fake = started("2024.8.2")
     try:
         with pytest.raises(InvalidRequest) as caught:
-            socket_twin.list_sources(options(fake), group_matching_mode="name_link")
-        assert "this server runs 2024.6 (it would ignore the filter)" in str(caught.value)
-        assert paths(fake) == ["GET /api/v3/admin/version/"]  # no page was read
-        with pytest.raises(InvalidRequest, match=r"ordering by promoted needs authentik 2025\.12"):
             socket_twin.list_sources(options(fake), ordering="-promoted")
+        assert "ordering by promoted needs authentik 2025.12 or newer" in str(caught.value)
+        assert "this server runs 2024.8.2 (it would ignore it)" in str(caught.value)
+        assert paths(fake) == ["GET /api/v3/admin/version/"]  # no page was read
     finally:
         fake.stop()
 

@@ -1,14 +1,17 @@
-"""FakeAuthentik answers as a real authentik 2024.8.2 did: replay of recorded raw requests.
+"""FakeAuthentik answers as real authentik 2024.8.2 and 2026.2.2 did: replay of recorded requests.
 
-``shared/authentik/2024.8.2/recorded-answers.json`` (beside the repository) holds raw requests
-sent in order to a real authentik 2024.8.2, with its answers. Each is sent, byte for byte, to a
-fake set up as the recording's ``setup`` says, in process and over a socket, and the status,
-the JSON body and the ``Allow`` header must be the recorded ones (``pk`` excepted: the file's
-``volatile`` says server-made values differ between runs).
+``shared/authentik/<release>/recorded-answers.json`` (beside the repository) holds raw requests
+sent in order to a real authentik of that release, with its answers. Each is sent, byte for
+byte, to ``FakeAuthentik(version=<release>)`` set up as the recording's ``setup`` says, in
+process and over a socket, and the status, the JSON body and the ``Allow`` header must be the
+recorded ones (``pk`` excepted, and ``icon_url`` compared without its query: the file's
+``volatile`` says server-made values differ between runs, and 2026.2.2 signs a stored file's
+URL with an expiring ``?token=``).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +24,10 @@ from plex_source_client.testing import FakeAuthentik
 
 from .test_spec import ROOT
 
-RECORDING = ROOT.parent / "shared" / "authentik" / "2024.8.2" / "recorded-answers.json"
+SHARED = ROOT.parent / "shared" / "authentik"
+#: The recorded releases and how many requests each recording holds.
+RECORDED = {"2024.8.2": 87, "2026.2.2": 88}
+RECORDING = SHARED / "2024.8.2" / "recorded-answers.json"
 ADMIN = "<admin token>"
 UNPRIVILEGED = "<valid token of a user without permissions>"
 VOLATILE = frozenset({"pk"})  # made by the server: differs between runs
@@ -34,14 +40,15 @@ def _load(path: Path) -> dict[str, Any]:
     return recording
 
 
-def _fake_as_recorded(setup: dict[str, Any]) -> FakeAuthentik:
-    """The state the recording's first case starts from."""
+def _fake_as_recorded(setup: dict[str, Any], version: str = "2024.8.2") -> FakeAuthentik:
+    """The state the recording's first case starts from, in the release recorded."""
     fake = FakeAuthentik(
+        version=version,
         sources=[
             # Created through the API with no flows: authentik leaves them null.
             {"authentication_flow": None, "enrollment_flow": None, **source}
             for source in setup["sources"]
-        ]
+        ],
     )
     fake.add_flow(setup["known_flow_pk"])
     fake.add_property_mapping(setup["known_property_mapping_pk"])
@@ -50,7 +57,9 @@ def _fake_as_recorded(setup: dict[str, Any]) -> FakeAuthentik:
 
 def _comparable(body: Any) -> Any:
     if isinstance(body, dict):
-        return {key: value for key, value in body.items() if key not in VOLATILE}
+        body = {key: value for key, value in body.items() if key not in VOLATILE}
+        if isinstance(body.get("icon_url"), str):  # a stored file's: signed, expiring
+            body["icon_url"] = body["icon_url"].partition("?")[0]
     return body
 
 
@@ -88,10 +97,18 @@ def replay(client: httpx.Client, fake: FakeAuthentik, cases: list[dict[str, Any]
     return differences
 
 
+@pytest.fixture(params=list(RECORDED))
+def release(request: pytest.FixtureRequest) -> str:
+    version: str = request.param
+    return version
+
+
 @pytest.fixture(params=["in process", "over a socket"])
-def replay_client(request: pytest.FixtureRequest) -> Iterator[tuple[httpx.Client, FakeAuthentik]]:
-    recording = _load(RECORDING)
-    fake = _fake_as_recorded(recording["setup"])
+def replay_client(
+    request: pytest.FixtureRequest, release: str
+) -> Iterator[tuple[httpx.Client, FakeAuthentik]]:
+    recording = _load(SHARED / release / "recorded-answers.json")
+    fake = _fake_as_recorded(recording["setup"], release)
     if request.param == "in process":
         with httpx.Client(base_url=fake.url, transport=fake.transport()) as client:
             yield client, fake
@@ -101,13 +118,45 @@ def replay_client(request: pytest.FixtureRequest) -> Iterator[tuple[httpx.Client
 
 
 def test_the_fake_answers_every_recorded_request_as_authentik_did(
-    replay_client: tuple[httpx.Client, FakeAuthentik],
+    replay_client: tuple[httpx.Client, FakeAuthentik], release: str
 ) -> None:
     client, fake = replay_client
-    cases = _load(RECORDING)["cases"]
-    assert len(cases) == 87
+    cases = _load(SHARED / release / "recorded-answers.json")["cases"]
+    assert len(cases) == RECORDED[release]
     differences = replay(client, fake, cases)
     assert not differences, "\n".join(differences)
+
+
+def test_the_recorded_icon_url_is_signed_as_the_fakes_is() -> None:
+    """2026.2.2's ``icon_url`` of a stored file carries a JWT with the file's path, valid 15
+    minutes from 15 seconds ago; the fake's has the same shape (another key, another time).
+    """
+    recording = _load(SHARED / "2026.2.2" / "recorded-answers.json")
+    recorded = next(
+        case["response"]["body"]["icon_url"]
+        for case in recording["cases"]
+        if isinstance(case["response"]["body"], dict)
+        and "?" in str(case["response"]["body"].get("icon_url"))
+    )
+    fake = _fake_as_recorded(recording["setup"], "2026.2.2")
+    with httpx.Client(base_url=fake.url, transport=fake.transport()) as client:
+        headers = {"Authorization": f"Bearer {fake.token}"}
+        answer = client.patch(
+            "/api/v3/sources/plex/plex-under-test/", json={"icon": "i"}, headers=headers
+        )
+    assert _jwt_shape(answer.json()["icon_url"]) == _jwt_shape(recorded)
+
+
+def _jwt_shape(url: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The URL's path, the JWT's header, the claims' path and lifetime (``exp - nbf``)."""
+    path, _, token = url.partition("?token=")
+    header, claims = (_b64json(part) for part in token.split(".")[:2])
+    return path, header, {"path": claims["path"], "lifetime": claims["exp"] - claims["nbf"]}
+
+
+def _b64json(part: str) -> dict[str, Any]:
+    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return decoded
 
 
 def test_the_replay_notices_a_difference() -> None:

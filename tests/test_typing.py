@@ -59,8 +59,12 @@ REVEALED = {
     "source.allow_friends": "bool",
     "source.allowed_servers": "list[str]",
     "source.client_id": "str",
-    # A field some releases lack is Unset in their answers (see codegen/releases.yaml).
-    "source.user_property_mappings": "list[uuid.UUID] | plex_source_client._generated.types.Unset",
+    # Every field 2024.8 sends is its plain type; only what 2025.12 added may be Unset.
+    "source.user_property_mappings": "list[uuid.UUID]",
+    "source.group_property_mappings": "list[uuid.UUID]",
+    "source.user_path_template": "str",
+    "source.group_matching_mode": "plex_source_client._generated.models.group_matching_mode."
+    "GroupMatchingMode",
     "source.promoted": "bool | plex_source_client._generated.types.Unset",
     "source.icon": "None | str",
     "source.icon_url": "None | str | plex_source_client._generated.types.Unset",

@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 
 from plex_source_client import (
-    UNSET,
     APIError,
     AsyncPlexSourceClient,
     BadRequest,
@@ -24,7 +23,7 @@ from plex_source_client import (
     SourceDiff,
     ThemedUrls,
     Unset,
-    UserMatchingModeEnum,
+    UserMatchingMode,
     compute_diff,
 )
 
@@ -62,7 +61,7 @@ def script() -> PlexSource:
 
 async def notebook() -> tuple[PlexSource, RawResponse]:
     async with AsyncPlexSourceClient.from_env(max_retries=5) as client:
-        source = await client.update("my-plex", user_matching_mode=UserMatchingModeEnum.IDENTIFIER)
+        source = await client.update("my-plex", user_matching_mode=UserMatchingMode.IDENTIFIER)
         raw = await client.update_raw("my-plex", {"enabled": True})
         return source, raw
 
@@ -77,8 +76,8 @@ def config_driven(changes: dict[str, object]) -> str | None:
 
 
 def report(source: PlexSource) -> list[str]:
-    """Every field every release has is its plain type: no ``Unset`` to rule out first. A field
-    some releases lack is ``X | Unset``: ruled out with ``isinstance(..., Unset)`` (or ``is
+    """Every field authentik 2024.8 sends is its plain type: no ``Unset`` to rule out first. A
+    field 2025.12 added is ``X | Unset``: ruled out with ``isinstance(..., Unset)`` (or ``is
     UNSET``), after which it is its plain type.
     """
     lines = [f"{source.name} ({source.slug}): {source.client_id}"]
@@ -88,20 +87,15 @@ def report(source: PlexSource) -> list[str]:
         lines.append(server.upper())
     servers: list[str] = source.allowed_servers
     enabled: bool = source.enabled and source.allow_friends
-    mappings: list[uuid.UUID] = []
-    if not isinstance(source.user_property_mappings, Unset):  # authentik 2024.8+
-        mappings += source.user_property_mappings
-    if source.group_property_mappings is not UNSET:
-        assert not isinstance(source.group_property_mappings, Unset)
-        mappings += source.group_property_mappings
+    # Every field 2024.8 sends is its plain type: no Unset to rule out.
+    mappings: list[uuid.UUID] = source.user_property_mappings + source.group_property_mappings
+    text: str = source.name + source.client_id + source.user_path_template + source.slug
+    group_mode: str = source.group_matching_mode.value
+    lines.append(text + group_mode)
     flow: uuid.UUID | None = source.authentication_flow or source.enrollment_flow
     mode: PolicyEngineMode = source.policy_engine_mode
     lines.append(f"{len(servers)} {enabled} {len(mappings)} {flow} {mode.value}")
     lines.append(source.user_matching_mode.value)
-    if not isinstance(source.group_matching_mode, Unset):
-        lines.append(source.group_matching_mode.value)
-    if isinstance(source.user_path_template, str):
-        lines.append(source.user_path_template)
     promoted: bool = source.promoted is True  # UNSET before 2025.12
     themed: ThemedUrls | Unset | None = source.icon_themed_urls
     if isinstance(themed, ThemedUrls) and isinstance(themed.light, str):

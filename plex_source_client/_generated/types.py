@@ -25,6 +25,9 @@ class Unset(Enum):
 
 
 UNSET: Final = Unset.UNSET
+"""The value of a field the answer does not have (the server's authentik release lacks it):
+falsy, left out by ``to_dict()``; ``x is UNSET`` narrows ``x`` for type checkers.
+"""
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str

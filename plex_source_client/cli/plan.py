@@ -115,10 +115,6 @@ def compare(
             continue
         lacking = lacking_fields(current, item.changes)
         wanted = {k: v for k, v in item.changes.items() if k not in lacking}
-        problems = shape_problems(current, wanted, validate=validate)
-        if problems:  # the source shows an older release: a change it would refuse
-            plans.append(ItemPlan(item.index, item.slug, "rejected", message=problems))
-            continue
         diff = compute_diff(current, wanted, validate=validate)
         if lacking:
             message = not_applicable_message(lacking)
@@ -148,21 +144,6 @@ def compare(
         state[slug] = None if new.slug != slug else new
         state[new.slug] = new
     return plans
-
-
-def shape_problems(current: PlexSource, changes: dict[str, object], *, validate: bool) -> str:
-    """What a server of the release ``current`` shows would refuse in ``changes`` (a slug over
-    50 characters from a source without ``promoted``), as one message; "" when nothing.
-    """
-    from .._changes import change_errors
-    from .._releases import older_than, release_before
-
-    bound = older_than(current.to_dict())
-    if bound is None:
-        return ""
-    release, shown = release_before(bound)
-    errors = change_errors(changes, validate=validate, release=release, shown=shown)
-    return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
 
 
 def not_applicable_message(lacking: list[str]) -> str:

@@ -2,12 +2,11 @@
 ``AUTHENTIK_SERVER_VERSION``), checking a run's changes against the release before anything is
 sent, and the words for fields a server did not apply.
 
-A field the server's release lacks (``promoted`` and ``icon`` before 2025.12; the property
-mappings and ``group_matching_mode`` before 2024.8), or a slug over 50 characters before
-2025.12, is refused before anything is sent (exit 2) when the release is known: given, or asked
-of the server once (``/api/v3/admin/version/``) when a change needs it. When the server will
-not say, the fields are still never silently lost: the source read before the PATCH lacks them,
-or the PATCH's answer does (``NotApplied``), and the item ends ``not_applied`` (exit 4).
+A field the server's release lacks (``promoted`` and ``icon`` before 2025.12), or a slug over
+50 characters before 2025.12, is refused before anything is sent (exit 2) when the release is
+known: given, or asked of the server once (``/api/v3/admin/version/``) when a change needs it.
+When the server will not say, the fields are still never silently lost: the PATCH's answer
+lacks them (``NotApplied``), and the item ends ``not_applied`` (exit 4).
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ def given_release(
     wins), parsed, with its text; None when neither is given. A value that is not a release is
     a :class:`UsageError` naming where it came from.
     """
-    from .._releases import parse_release
+    from .._releases import OLDEST_SUPPORTED, SUPPORTED, parse_release
 
     text: str | None = getattr(args, "server_version", None)
     where = "--server-version"
@@ -55,6 +54,10 @@ def given_release(
         release = parse_release(text)
     except ValueError as exc:
         raise UsageError(f"{where}: {shorten(exc, MESSAGE_LIMIT)}") from None
+    if release < OLDEST_SUPPORTED:
+        raise UsageError(
+            f"{where}: authentik {release} is not supported; this tool supports {SUPPORTED}"
+        )
     return release, str(release)  # shown as parsed: "2024.06" is 2024.6
 
 

@@ -22,13 +22,19 @@ emulates and what not. With pytest, the
 ``@pytest.mark.authentik_version("2026.2")`` names (see :mod:`.pytest_plugin`).
 """
 
-from ._fake import (
-    DEFAULT_AUTHENTICATION_FLOW,
-    DEFAULT_ENROLLMENT_FLOW,
-    FakeAuthentik,
-    RecordedRequest,
-)
-from ._server import Answer
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._fake import (
+        DEFAULT_AUTHENTICATION_FLOW,
+        DEFAULT_ENROLLMENT_FLOW,
+        FakeAuthentik,
+        RecordedRequest,
+    )
+    from ._server import Answer
 
 __all__ = [
     "DEFAULT_AUTHENTICATION_FLOW",
@@ -37,3 +43,26 @@ __all__ = [
     "FakeAuthentik",
     "RecordedRequest",
 ]
+
+#: Where each public name is defined: loaded on first use, so that importing the pytest plugin
+#: (every pytest run in an environment with this package) does not import the fake.
+_SOURCES: dict[str, str] = {
+    "DEFAULT_AUTHENTICATION_FLOW": "._fake",
+    "DEFAULT_ENROLLMENT_FLOW": "._fake",
+    "Answer": "._server",
+    "FakeAuthentik": "._fake",
+    "RecordedRequest": "._fake",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module when the name is first used (PEP 562)."""
+    if name not in _SOURCES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_SOURCES[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -17,12 +17,18 @@ from typing import Any, Final
 
 from .._changes import FIELDS
 from .._releases import SPEC_RELEASE, Release, slug_max_length, writable_since
+from ._shape import DJANGO_SLUG_MESSAGE_IN
 
 NOT_NULL: Final = "This field may not be null."
 BLANK: Final = "This field may not be blank."
 NOT_A_STRING: Final = "Not a valid string."
 NOT_A_BOOLEAN: Final = "Must be a valid boolean."
 SLUG_INVALID: Final = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
+#: Django's ``validate_slug`` message (typographic quotes), the slug's from 2025.12
+#: (:data:`~._shape.DJANGO_SLUG_MESSAGE_IN`).
+DJANGO_SLUG_INVALID: Final = (
+    "Enter a valid \u201cslug\u201d consisting of letters, numbers, underscores or hyphens."
+)
 SLUG_TAKEN: Final = "source with this slug already exists."
 REQUIRED: Final = "This field is required."
 NUL: Final = "Null characters are not allowed."
@@ -210,6 +216,7 @@ def validate_patch(
     release whose serializer validates (a field it cannot write is ignored).
     """
     max_length = slug_max_length(release)
+    slug_invalid = DJANGO_SLUG_INVALID if release >= DJANGO_SLUG_MESSAGE_IN else SLUG_INVALID
     if data is None:  # the body was JSON null: the serializer's own "null" message
         raise ValidationFailed({"non_field_errors": [NO_DATA]})
     if not isinstance(data, Mapping):
@@ -229,7 +236,7 @@ def validate_patch(
         if "\x00" in text:
             problems.append(NUL)
         if not _SLUG.fullmatch(text):
-            problems.append(SLUG_INVALID)
+            problems.append(slug_invalid)
         if text != current_slug and text in taken_slugs:
             problems.append(SLUG_TAKEN)
         if problems:

@@ -2,17 +2,16 @@
 
 One implementation, no sockets: :meth:`FakeAuthentik.handle` turns a request into an answer.
 The socket server and the in-process httpx transport (:mod:`._server`) both call it. Its
-answers are checked against a real authentik 2024.8.2's on 87 recorded raw requests
-(tests/test_replay.py, shared/authentik/2024.8.2/recorded-answers.json).
+answers are checked against a real authentik 2024.8.2's on 87 recorded raw requests and a
+real 2026.2.2's on 88 (tests/test_replay.py, shared/authentik/<release>/recorded-answers.json).
 
 What it implements, as authentik 2024.8 (Django REST framework) does (and other releases,
 see *Releases*):
 
 - **Releases.** ``FakeAuthentik(version="2026.2")`` plays that authentik release (default
-  2024.8.2; ``fake.version`` as given, ``fake.release`` parsed), with the changes
-  :mod:`plex_source_client._releases` dates. *Shape*: a field the release lacks is absent
-  from every answer (2024.6: no ``user_property_mappings``, ``group_property_mappings``,
-  ``group_matching_mode``; before 2022.7 no ``user_path_template`` either); from 2025.12.0
+  2024.8.2; 2024.8 and newer, as the client supports; ``fake.version`` as given,
+  ``fake.release`` parsed), with the changes :mod:`plex_source_client._releases` dates.
+  *Shape*: a field the release lacks is absent from every answer; from 2025.12.0
   ``promoted`` (default false) and ``icon`` as the stored value (``""`` when none) with the
   read-only ``icon_url`` (the Plex icon ``/static/authentik/sources/plex.svg`` when there is
   none, as ``PlexSource.icon_url`` falls back to it; an ``http(s)://`` or ``fa://`` URL or a
@@ -34,7 +33,14 @@ see *Releases*):
   ``outpost_outdated: false``; other methods 405, ``OPTIONS`` 501; every answer carries
   ``Allow: GET, HEAD, OPTIONS``; faults never apply to it. ``version_endpoint=False``
   answers it as a path no route matches (404 to a GET), as a proxy blocking
-  ``/api/v3/admin/`` would.
+  ``/api/v3/admin/`` would. *Messages* (:mod:`._shape` dates each): from 2025.10 an unknown
+  slug's 404 says ``No PlexSource matches the given query.`` (DRF 3.15+ passes Django's
+  ``Http404`` message on; 3.14 said ``Not found.``); from 2025.12 a non-Bearer scheme is
+  denied like no header (``You do not have permission...``), the slug's pattern message is
+  Django's ``validate_slug``'s (typographic quotes), and a stored file's ``icon_url`` (and
+  themed URLs) carry the ``?token=`` JWT authentik's local file backend signs them with
+  (HS256, the fake's own random key; valid 15 minutes from 15 seconds back; the same URL
+  while valid); answers are signed, :attr:`FakeAuthentik.sources` keeps them unsigned.
 
 - **Routes.** DRF's router for the Plex source viewset: ``/api/v3/sources/plex/`` (list) and
   ``/api/v3/sources/plex/<slug>/`` (detail; the slug matches ``[^/.]+`` after
@@ -67,11 +73,13 @@ see *Releases*):
 - **Authentication and permissions**, before anything else: ``Authorization: Bearer <token>``
   (scheme case-insensitive) with the admin token; no header or no credentials, or the
   unprivileged token: 403 ``You do not have permission to perform this action.``; another
-  scheme: 403 ``Unsupported authentication type``; an unknown token: 403
-  ``Token invalid/expired``. Then 404 ``Not found.`` for an unknown slug.
+  scheme: 403 ``Unsupported authentication type`` (2025.12 on: the permission message); an
+  unknown token: 403 ``Token invalid/expired``. Then 404 ``Not found.`` (2025.10 on: ``No
+  PlexSource matches the given query.``) for an unknown slug.
 - **Parsing.** A body needs ``Content-Type: application/json`` (else 415); an empty body is no
   data. The body is parsed as ``ORJSONParser`` does (:mod:`._json`): not UTF-8, malformed,
-  nested 1024 levels deep: 400 ``JSON parse error - ...`` with orjson's wording. JSON
+  nested 1025 levels deep: 400 ``JSON parse error - ...`` with orjson's wording and position,
+  from the fake's own scanner (not the interpreter's ``json``: the same on any Python). JSON
   ``null``: ``No data provided``; another non-object: ``Invalid data. Expected a dictionary,
   but got <type>.``. Bodies over :attr:`FakeAuthentik.max_body_size` (1 MiB): 413.
 - **Validation** (:mod:`._drf`), every field error at once, in DRF's shapes and words:
@@ -87,8 +95,7 @@ What it does not: creating sources (list ``POST``) and ``OPTIONS`` (DRF's metada
 501 saying so; a ``GET`` of a path no route matches answers 404 (the real catch-all view's
 page is not emulated); sessions, CSRF, throttling; authentik's object-level permission
 filter (the admin token sees every source; the unprivileged one gets 403, not an empty list);
-other authentik objects (flows and property mappings are only pks that exist); rare JSON
-syntax errors may be worded differently from orjson's (see :mod:`._json`). Faults
+other authentik objects (flows and property mappings are only pks that exist). Faults
 (``fail_next``, ``drop_next``, ``corrupt_next``) apply to PATCHes by default, or to GETs
 (of a source or of the list) with ``method="GET"``, as a proxy's would: their answers carry
 no ``Allow``. Every request is recorded in :attr:`FakeAuthentik.requests` with its method
@@ -116,7 +123,8 @@ import httpx
 from .. import _base
 from .._async_client import AsyncPlexSourceClient
 from .._client import PlexSourceClient
-from .._releases import ADDED_IN, Release, parse_release
+from .._public import publish
+from .._releases import ADDED_IN, OLDEST_SUPPORTED, SUPPORTED, Release, parse_release
 from .._secrets import MASK, is_secret_name
 from . import _drf, _json, _listing, _shape
 from ._server import (
@@ -144,7 +152,11 @@ DEFAULT_VERSION: Final = "2024.8.2"
 #: Django's answer to an unhandled exception (DEBUG off).
 SERVER_ERROR_PAGE: Final = b"<h1>Server Error (500)</h1>"
 DEFAULT_AUTHENTICATION_FLOW: Final = "default-source-authentication"
+"""The slug of authentik's default source authentication flow, which every fake has (its pk is
+``fake.default_authentication_flow``)."""
 DEFAULT_ENROLLMENT_FLOW: Final = "default-source-enrollment"
+"""The slug of authentik's default source enrollment flow, which every fake has (its pk is
+``fake.default_enrollment_flow``)."""
 
 
 def _masked(value: Any) -> Any:
@@ -270,6 +282,8 @@ class FakeAuthentik:
             )
         #: The authentik release played, parsed (``Release(2026, 2, 0)``).
         self.release: Final[Release] = parse_release(version)
+        if self.release < OLDEST_SUPPORTED:
+            raise ValueError(f"version: the fake plays {SUPPORTED}, got {self.release}")
         #: The release as given (``"2026.2"``).
         self.version: Final[str] = str(version)
         #: Whether ``/api/v3/admin/version/`` is served.
@@ -292,6 +306,8 @@ class FakeAuthentik:
         self.latency: float = 0.0
         self._flows: dict[str, str] = {}
         self._property_mappings: set[str] = set()
+        self._media_key = secrets.token_bytes(32)  # signs stored files' URLs (2025.12 on)
+        self._signed_urls: dict[str, tuple[str, float]] = {}
         self.default_authentication_flow = self.add_flow(slug=DEFAULT_AUTHENTICATION_FLOW)
         self.default_enrollment_flow = self.add_flow(slug=DEFAULT_ENROLLMENT_FLOW)
         self._server: Any = None
@@ -578,7 +594,7 @@ class FakeAuthentik:
         if view == "list":
             if method in ("GET", "HEAD"):
                 status, listed = _listing.answer(
-                    list(self._sources.values()),
+                    [self._shown(source) for source in self._sources.values()],
                     _query(path),
                     self._flows.keys(),
                     release=self.release,
@@ -591,16 +607,46 @@ class FakeAuthentik:
             return self._write(slug, body, headers, partial=method == "PATCH")
         if method in ("GET", "HEAD"):
             if slug not in self._sources:
-                return _detail(404, "Not found.")
-            return _json_answer(200, self._sources[slug])
+                return self._not_found()
+            return _json_answer(200, self._shown(self._sources[slug]))
         if method == "DELETE":
             if slug not in self._sources:
-                return _detail(404, "Not found.")
+                return self._not_found()
             del self._sources[slug]
             return Answer(204, {}, b"")
         if method == "OPTIONS":
             return _not_emulated(method, "DRF's metadata")
         return _not_allowed(method)
+
+    def _not_found(self) -> Answer:
+        """The 404 of ``get_object_or_404`` for an unknown slug, as the release's DRF words it
+        (:data:`~._shape.HTTP404_MESSAGE_IN`).
+        """
+        if self.release >= _shape.HTTP404_MESSAGE_IN:
+            return _detail(404, "No PlexSource matches the given query.")
+        return _detail(404, _shape.NOT_FOUND)
+
+    def _shown(self, source: dict[str, Any]) -> dict[str, Any]:
+        """A source as an answer shows it: a stored file's URLs signed when answered, as
+        authentik's serializer resolves them (kept unsigned in :attr:`sources`).
+        """
+        if "icon_url" not in source:
+            return source
+        shown = dict(source)
+        _shape.derive(shown, self.release, self._sign)
+        return shown
+
+    def _sign(self, url: str) -> str:
+        """A stored file's URL with the release's signed ``?token=``: the same one for the
+        token's lifetime, as authentik caches it (:func:`~._shape.signed_file_url`).
+        """
+        now = time.time()
+        cached = self._signed_urls.get(url)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        signed = _shape.signed_file_url(url, self._media_key, int(now))
+        self._signed_urls[url] = (signed, now + _shape.MEDIA_URL_EXPIRY)
+        return signed
 
     def _record(self, method: str, path: str, headers: dict[str, str], body: bytes) -> None:
         try:
@@ -644,6 +690,8 @@ class FakeAuthentik:
             return _detail(403, "You do not have permission to perform this action.")
         scheme, _, credentials = header.partition(" ")
         if scheme.lower() != "bearer":
+            if self.release >= _shape.NON_BEARER_IGNORED_IN:  # left to other authenticators
+                return _detail(403, "You do not have permission to perform this action.")
             return _detail(403, "Unsupported authentication type")
         if credentials == self.unprivileged_token:
             if not privileged:
@@ -658,7 +706,7 @@ class FakeAuthentik:
     ) -> Answer:
         """``partial_update`` (PATCH) or ``update`` (PUT): look up, parse, validate, save."""
         if slug not in self._sources:
-            return _detail(404, "Not found.")
+            return self._not_found()
         if body:
             media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
             if media_type != "application/json":
@@ -685,4 +733,7 @@ class FakeAuthentik:
         source.update(changes)
         _shape.derive(source, self.release)
         self._sources[source["slug"]] = source
-        return _json_answer(200, source)
+        return _json_answer(200, self._shown(source))
+
+
+publish(FakeAuthentik, RecordedRequest, module="plex_source_client.testing")

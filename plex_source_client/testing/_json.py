@@ -1,40 +1,58 @@
-"""How authentik 2024.8 parses a JSON request body, and the error it answers when it cannot.
+"""How authentik parses a JSON request body, and the error it answers when it cannot.
 
-authentik's only parser is drf_orjson_renderer's ``ORJSONParser``: it decodes the body as UTF-8,
-hands the text to ``orjson.loads`` (yyjson underneath) and turns any ``ValueError`` into DRF's
-``ParseError``, answered 400 ``{"detail": "JSON parse error - <the exception>"}``. So:
+authentik's only JSON parser (2024.8 to 2026.2) is drf_orjson_renderer's ``ORJSONParser``: it
+decodes the body as UTF-8, hands the text to ``orjson.loads`` (yyjson's reader underneath,
+without any of its leniency flags) and turns any ``ValueError`` into DRF's ``ParseError``,
+answered 400 ``{"detail": "JSON parse error - <the exception>"}``. So:
 
 - a body that is not UTF-8 gets the codec's message (``'utf-8' codec can't decode byte 0xff in
   position 0: invalid start byte``);
-- a document nested 1024 arrays/objects deep gets orjson's recursion limit (``array and object
-  recursion depth exceeded``), never a ``RecursionError``;
 - a syntax error gets yyjson's wording (``unexpected character``, ``unexpected end of data``,
-  ``unexpected content after document``, ``invalid literal``, ...) and orjson's position
-  (``line 1 column 2 (char 1)``, counted in characters, as Python's ``json`` counts).
+  ``trailing comma is not allowed``, ``invalid literal``, ...) at yyjson's position, as orjson
+  reports it: ``<reason>: line L column C (char P)``, ``P`` counted in characters;
+- the 1025th nested array or object gets orjson's limit, ``array and object recursion depth
+  exceeded``, just past its bracket.
 
-The fake has no orjson: it parses with the standard library, rejects what orjson rejects and
-Python accepts (``NaN``, ``Infinity``), reads integers beyond 64 bits as floats as orjson does,
-and maps Python's syntax errors onto yyjson's messages. The common errors read exactly as
-authentik's; rarer ones (a number that overflows a double, a lone surrogate escape) are
-accepted, or worded differently.
+The fake does not use the running interpreter's ``json`` module to find errors: where and how
+it reports one changed between Python releases (3.13 words trailing commas itself, at the
+comma), and authentik's answer does not depend on the Python that runs the fake. :func:`parse`
+is its own scanner, which walks the text as yyjson's reader does and stops at the same place
+with the same reason; it was checked against orjson 3.10.7 and 3.11.7 (which answer alike) on
+generated malformed documents. Values are built as orjson builds them: integers beyond 64 bits
+become floats, a number too large for a double is an error, duplicate keys keep the last value.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import sys
-import threading
 from typing import Any, Final
 
-#: orjson's limit: the 1024th nested array or object is refused.
+#: orjson's limit: the 1025th nested array or object is refused.
 MAX_DEPTH: Final = 1024
 _INT64_MIN: Final = -(2**63)
 _UINT64_MAX: Final = 2**64 - 1
-_OPEN_OR_CLOSE: Final = re.compile(r'[\[\]{}"\\]')
-_NAN_OR_INFINITY: Final = re.compile(r'"(?:[^"\\]|\\.)*"|(-?)(?:NaN|Infinity)')
-_NUMBER_BEFORE: Final = re.compile(r"-?\d+(\.\d*)?([eE][-+]?\d*)?$")
-_RECURSION_LOCK: Final = threading.Lock()
+#: The longest integer literal that may fit 64 bits; longer ones are floats anyway.
+_LONGEST_INT: Final = len(str(_INT64_MIN))
+_DIGITS: Final = "0123456789"
+#: A run of string characters that need no attention (no quote, backslash or control char).
+_PLAIN: Final = re.compile(r'[^"\\\x00-\x1f]*')
+_SPACES: Final = re.compile(r"[ \t\n\r]*")
+_HEX4: Final = re.compile(r"[0-9a-fA-F]{4}")
+_ESCAPES: Final = {
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+}
+_LITERALS: Final[dict[str, tuple[str, Any]]] = {
+    "t": ("true", True),
+    "f": ("false", False),
+    "n": ("null", None),
+}
 
 
 class ParseError(Exception):
@@ -45,8 +63,13 @@ class ParseError(Exception):
         self.detail = detail
 
 
-class _NotJSON(ValueError):
-    """NaN or Infinity: Python's json takes them, orjson does not."""
+class _Fail(Exception):
+    """yyjson's error: its reason and the character position it reports."""
+
+    def __init__(self, reason: str, position: int) -> None:
+        super().__init__(reason, position)
+        self.reason = reason
+        self.position = position
 
 
 def parse(body: bytes) -> Any:
@@ -55,111 +78,246 @@ def parse(body: bytes) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ParseError(f"JSON parse error - {exc}") from None
-    too_deep = _too_deep_at(text)
-    if too_deep is not None:
-        raise ParseError(_message("array and object recursion depth exceeded", text, too_deep))
     try:
-        return _loads(text)
-    except _NotJSON:
-        found = _NAN_OR_INFINITY.search(text)
-        while found is not None and found.group(0).startswith('"'):
-            found = _NAN_OR_INFINITY.search(text, found.end())
-        position = found.start() if found is not None else 0
-        minus = found is not None and found.group(1) == "-"
-        reason = "no digit after minus sign" if minus else "unexpected character"
-        raise ParseError(_message(reason, text, position)) from None
-    except json.JSONDecodeError as exc:
-        raise ParseError(_message(*_yyjson_error(exc, text))) from None
+        return _Reader(text).document()
+    except _Fail as fail:
+        raise ParseError(
+            f"JSON parse error - {message(fail.reason, text, fail.position)}"
+        ) from None
 
 
-def _loads(text: str) -> Any:
-    def no_constant(name: str) -> Any:
-        raise _NotJSON(name)
-
-    def integer(digits: str) -> int | float:
-        value = int(digits)
-        return value if _INT64_MIN <= value <= _UINT64_MAX else float(digits)
-
-    try:
-        return json.loads(text, parse_constant=no_constant, parse_int=integer)
-    except RecursionError:
-        # Python's limit (about 1000 frames) is below orjson's 1024 levels: lift it for this
-        # document, which _too_deep_at has already bounded.
-        with _RECURSION_LOCK:
-            limit = sys.getrecursionlimit()
-            sys.setrecursionlimit(max(limit, 4 * MAX_DEPTH))
-            try:
-                return json.loads(text, parse_constant=no_constant, parse_int=integer)
-            finally:
-                sys.setrecursionlimit(limit)
+def message(reason: str, text: str, position: int) -> str:
+    """The text of orjson's ``JSONDecodeError``: ``reason: line L column C (char P)``, as Python's
+    ``json.JSONDecodeError`` (which orjson's subclasses) formats it, computed here.
+    """
+    line = text.count("\n", 0, position) + 1
+    column = position - text.rfind("\n", 0, position)
+    return f"{reason}: line {line} column {column} (char {position})"
 
 
-def _too_deep_at(text: str) -> int | None:
-    """Where orjson gives up on nesting (just past the 1024th open bracket), if it does."""
-    if text.count("[") + text.count("{") < MAX_DEPTH:
-        return None
-    depth = 0
-    in_string = False
-    skip_to = 0
-    for found in _OPEN_OR_CLOSE.finditer(text):
-        index = found.start()
-        if index < skip_to:
-            continue
-        char = found.group()
-        if in_string:
-            if char == "\\":
-                skip_to = index + 2
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth >= MAX_DEPTH:
-                return index + 1
-        elif char in "]}":
-            depth -= 1
-    return None
+class _Reader:
+    """yyjson's reader over one document, without recursion (an explicit stack of containers)."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.end = len(text)
 
-def _yyjson_error(exc: json.JSONDecodeError, text: str) -> tuple[str, str, int]:
-    """Python's complaint about ``text``, as yyjson words it and where it places it."""
-    message, position = exc.msg, exc.pos
-    if not text.strip(" \t\r\n"):
-        return "input data is empty", text, 0
-    if message.startswith("Unexpected UTF-8 BOM"):
-        return "byte order mark (BOM) is not supported", text, 0
-    before = text[position - 1] if 0 < position <= len(text) else ""
-    char = text[position] if position < len(text) else ""
-    if before == "0" and char.isdigit() and not text[position - 2 : position - 1].isdigit():
-        return "number with leading zero is not allowed", text, position - 1
-    if char and char in "]}" and text[:position].rstrip(" \t\r\n").endswith(","):
-        after = position + 1  # yyjson notices a trailing comma past the closing bracket
-        if after >= len(text):
-            return "unexpected end of data", text, after
-        return "trailing comma is not allowed", text, after
-    if message == "Extra data":
-        number = _NUMBER_BEFORE.search(text, 0, position)
-        if number is not None and char == "." and not (number.group(1) or number.group(2)):
-            return "no digit after decimal point", text, position
-        if number is not None and char and char in "eE" and not number.group(2):
-            return "no digit after exponent sign", text, position
-        return "unexpected content after document", text, position
-    if message.startswith("Unterminated string"):
-        return "unexpected end of data", text, len(text)
-    if message.startswith("Invalid control character"):
-        return "unexpected control character in string", text, position
-    if message.startswith("Invalid \\"):  # an unknown escape, or a bad \uXXXX
-        return "invalid escaped character in string", text, position + 1
-    if not text[position:].strip(" \t\r\n"):
-        return "unexpected end of data", text, len(text)
-    if message == "Expecting value" and text[position] in "tfn":
-        return "invalid literal", text, position
-    if message == "Expecting value" and text[position] == "-":
-        return "no digit after minus sign", text, position
-    return "unexpected character", text, position
+    def _char(self, index: int) -> str:
+        return self.text[index] if index < self.end else ""
 
+    def _skip(self, index: int) -> int:
+        return _SPACES.match(self.text, index).end()  # type: ignore[union-attr]  # always matches
 
-def _message(reason: str, text: str, position: int) -> str:
-    # orjson.JSONDecodeError is json.JSONDecodeError: the same "line L column C (char P)".
-    return f"JSON parse error - {json.JSONDecodeError(reason, text, position)}"
+    def document(self) -> Any:
+        index = self._skip(0)
+        if index >= self.end:
+            raise _Fail("input data is empty", 0)
+        value, index = self._value(index)
+        index = self._skip(index)
+        if index < self.end:
+            raise _Fail("unexpected content after document", index)
+        return value
+
+    def _value(self, index: int) -> tuple[Any, int]:
+        """The value at ``index`` (no whitespace before it) and where it ends."""
+        char = self.text[index]
+        if char in "[{":
+            return self._containers(index)
+        if char == '"':
+            return self._string(index)
+        if char == "-" or char in _DIGITS:
+            return self._number(index)
+        if char in _LITERALS:
+            return self._literal(index)
+        raise _Fail("unexpected character", index)
+
+    def _literal(self, index: int) -> tuple[Any, int]:
+        word, value = _LITERALS[self.text[index]]
+        found = self.text[index : index + len(word)]
+        if found == word:
+            return value, index + len(word)
+        if word.startswith(found):  # the text ends inside the literal
+            raise _Fail("unexpected end of data", self.end)
+        raise _Fail("invalid literal", index)
+
+    def _number(self, start: int) -> tuple[int | float, int]:
+        index = start
+        if self._char(index) == "-":
+            index += 1
+            if index >= self.end:
+                raise _Fail("unexpected end of data", self.end)
+            if self.text[index] not in _DIGITS:
+                raise _Fail("no digit after minus sign", index)
+        if self.text[index] == "0":
+            if self._char(index + 1) != "" and self._char(index + 1) in _DIGITS:
+                raise _Fail("number with leading zero is not allowed", index)
+            index += 1
+        else:
+            index = self._digits(index)
+        is_float = False
+        if self._char(index) == ".":
+            is_float = True
+            index = self._digits_after(index + 1, "no digit after decimal point")
+        if self._char(index) in ("e", "E"):
+            is_float = True
+            index += 1
+            if self._char(index) in ("+", "-"):
+                index += 1
+            index = self._digits_after(index, "no digit after exponent sign")
+        literal = self.text[start:index]
+        if not is_float and index - start <= _LONGEST_INT:  # (int() refuses huge literals)
+            number = int(literal)
+            if _INT64_MIN <= number <= _UINT64_MAX:
+                return number, index
+        value = float(literal)
+        if value in (float("inf"), float("-inf")):
+            raise _Fail("number is infinity when parsed as double", start)
+        return value, index
+
+    def _digits(self, index: int) -> int:
+        while index < self.end and self.text[index] in _DIGITS:
+            index += 1
+        return index
+
+    def _digits_after(self, index: int, reason: str) -> int:
+        if index >= self.end:
+            raise _Fail("unexpected end of data", self.end)
+        if self.text[index] not in _DIGITS:
+            raise _Fail(reason, index)
+        return self._digits(index)
+
+    def _string(self, start: int) -> tuple[str, int]:
+        parts: list[str] = []
+        index = start + 1
+        while True:
+            plain = _PLAIN.match(self.text, index)  # always matches (maybe nothing)
+            parts.append(plain.group())  # type: ignore[union-attr]
+            index = plain.end()  # type: ignore[union-attr]
+            if index >= self.end:
+                raise _Fail("unexpected end of data", self.end)
+            char = self.text[index]
+            if char == '"':
+                return "".join(parts), index + 1
+            if char != "\\":
+                raise _Fail("unexpected control character in string", index)
+            decoded, index = self._escape(index)
+            parts.append(decoded)
+
+    def _escape(self, backslash: int) -> tuple[str, int]:
+        """The character a backslash escape at ``backslash`` stands for, and where it ends."""
+        index = backslash + 1
+        if index >= self.end:
+            raise _Fail("unexpected end of data", self.end)
+        kind = self.text[index]
+        if kind in _ESCAPES:
+            return _ESCAPES[kind], index + 1
+        if kind != "u":
+            raise _Fail("invalid escaped character in string", index)
+        high = self._hex4(backslash)
+        after = backslash + 6
+        if 0xDC00 <= high <= 0xDFFF:
+            raise _Fail("invalid high surrogate in string", backslash)
+        if not 0xD800 <= high <= 0xDBFF:
+            return chr(high), after
+        if self.text[after : after + 2] != "\\u":
+            if after + 2 > self.end and self.text[after:] in ("", "\\"):
+                raise _Fail("unexpected end of data", self.end)
+            raise _Fail("no low surrogate in string", after)
+        low = self._hex4(after)
+        if not 0xDC00 <= low <= 0xDFFF:
+            raise _Fail("invalid low surrogate in string", after)
+        return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)), after + 6
+
+    def _hex4(self, backslash: int) -> int:
+        """The four hex digits of the ``u`` escape at ``backslash``."""
+        digits = self.text[backslash + 2 : backslash + 6]
+        if _HEX4.fullmatch(digits):
+            return int(digits, 16)
+        if len(digits) < 4 and all(c in "0123456789abcdefABCDEF" for c in digits):
+            raise _Fail("unexpected end of data", self.end)
+        raise _Fail("invalid escaped sequence in string", backslash)
+
+    def _containers(self, start: int) -> tuple[Any, int]:
+        """An array or object at ``start``, nested containers included, iteratively."""
+        # Each open container: its value, the key awaiting a value (objects), element count.
+        stack: list[tuple[list[Any] | dict[str, Any], list[str]]] = []
+        index = start
+        value: Any = None
+        while True:
+            # Here: at a value's first character (whitespace skipped), in the innermost
+            # container or at the top. Open containers push; anything else is a scalar.
+            char = self.text[index]
+            if char in "[{":
+                if len(stack) >= MAX_DEPTH:
+                    raise _Fail("array and object recursion depth exceeded", index + 1)
+                container: list[Any] | dict[str, Any] = [] if char == "[" else {}
+                stack.append((container, []))
+                index = self._skip(index + 1)
+                closing = "]" if char == "[" else "}"
+                if index < self.end and self.text[index] == closing:
+                    value = container
+                    stack.pop()
+                    index += 1
+                else:
+                    if char == "{":
+                        index = self._key(index, stack[-1][1])
+                    elif index >= self.end:
+                        raise _Fail("unexpected end of data", self.end)
+                    continue
+            else:
+                value, index = self._value(index)
+            # A value is complete: add it to its container, then close containers or go on.
+            while True:
+                if not stack:
+                    return value, index
+                container, key = stack[-1]
+                if isinstance(container, list):
+                    container.append(value)
+                else:
+                    container[key.pop()] = value
+                closing = "]" if isinstance(container, list) else "}"
+                index = self._skip(index)
+                if index >= self.end:
+                    raise _Fail("unexpected end of data", self.end)
+                char = self.text[index]
+                if char == closing:
+                    value = container
+                    stack.pop()
+                    index += 1
+                    continue
+                if char != ",":
+                    raise _Fail("unexpected character", index)
+                index = self._skip(index + 1)
+                if index >= self.end:
+                    raise _Fail("unexpected end of data", self.end)
+                if self.text[index] == closing:
+                    raise _Fail("trailing comma is not allowed", self._comma_before(index + 1))
+                if isinstance(container, dict):
+                    index = self._key(index, key)
+                break
+
+    def _key(self, index: int, key: list[str]) -> int:
+        """Read an object's ``"key":`` at ``index``; returns where its value starts."""
+        if index >= self.end:
+            raise _Fail("unexpected end of data", self.end)
+        if self.text[index] != '"':
+            raise _Fail("unexpected character", index)
+        name, index = self._string(index)
+        index = self._skip(index)
+        if index >= self.end:
+            raise _Fail("unexpected end of data", self.end)
+        if self.text[index] != ":":
+            raise _Fail("unexpected character", index)
+        index = self._skip(index + 1)
+        if index >= self.end:
+            raise _Fail("unexpected end of data", self.end)
+        key.append(name)
+        return index
+
+    def _comma_before(self, index: int) -> int:
+        """Where yyjson reports a trailing comma: it steps past the closing bracket, then back
+        to the nearest comma (which may be the one just after the bracket).
+        """
+        while self._char(index) != ",":
+            index -= 1
+        return index

@@ -23,6 +23,8 @@ from typing import Any, Final
 import attrs
 import httpx
 
+from .._public import publish
+
 
 @attrs.frozen
 class Answer:
@@ -36,6 +38,8 @@ class Answer:
         """The body as JSON."""
         return json.loads(self.body)
 
+
+publish(Answer, module="plex_source_client.testing")
 
 #: The answer that is no answer: close the connection without a response.
 DROP: Final = Answer(status=0, headers={}, body=b"")

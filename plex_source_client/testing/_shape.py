@@ -15,12 +15,16 @@ unless the icon holds ``%(theme)s``. Before 2025.12, ``icon`` is the read-only r
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from .._display import FIELD_ORDER
-from .._releases import ADDED_IN, ICON_WRITABLE_IN, Release, has_field
+from .._releases import ADDED_IN, ICON_WRITABLE_IN, SLUG_LIMIT_DROPPED_IN, Release, has_field
 
 #: Every field of a Plex source in any release, in the serializer's order (authentik
 #: 2026.2.2's ``PlexSource`` schema; the client shows sources in the same order).
@@ -55,9 +59,13 @@ _DEFAULTS: Final[Mapping[str, Any]] = {
 #: (where the schema types ``icon_url`` as a non-null string for the Plex source, unlike the
 #: base ``Source.icon_url``, which is null without an icon).
 PLEX_ICON: Final = "/static/authentik/sources/plex.svg"
-#: Where the fake says a stored icon file is served from (authentik 2025.12 serves files from
-#: ``/files``; the exact URL of its local backend, which may sign it, is not emulated).
+#: Where a stored icon file is served from: authentik's local file backend (2025.12 on) serves
+#: ``/files/<usage>/<schema>/<name>``, here usage ``media`` and the default schema ``public``.
 MEDIA_URL: Final = "/files/media/public/"
+#: The local file backend signs each file URL (``?token=``, a JWT): valid 15 minutes
+#: (``storage.file.url_expiry``, ``minutes=15``) from 15 seconds ago, cached that long.
+MEDIA_URL_EXPIRY: Final = 15 * 60
+MEDIA_URL_NOT_BEFORE: Final = 15
 #: What the file manager passes through unchanged: external URLs, Font Awesome icons, and
 #: (the fake's choice) static paths.
 _PASSTHROUGH: Final = ("http://", "https://", "fa://", "/static/")
@@ -70,6 +78,24 @@ THEMES: Final = ("light", "dark")
 LIST_AUTOCOMPLETE_IN: Final = Release(2025, 12, 0)
 #: The list filter ``pbm_uuid`` (the source's pk, a UUID):
 PBM_UUID_FILTER_IN: Final = Release(2025, 12, 0)
+
+#: How the release's DRF answers Django's ``Http404`` (``get_object_or_404``'s, for an unknown
+#: slug): DRF 3.14 (authentik 2024.8.2's: it answers ``Not found.``) replaced it by its own
+#: ``NotFound()``; DRF 3.15 and later pass its message on (``exceptions.NotFound(*exc.args)``),
+#: Django's ``No PlexSource matches the given query.`` (2026.2.2's answer). authentik moved to
+#: the official DRF 3.16.1 for 2025.10 (goauthentik/authentik#16594; before, a fork of 3.16.0
+#: from an undated release): the fake dates the message there.
+HTTP404_MESSAGE_IN: Final = Release(2025, 10, 0)
+NOT_FOUND: Final = "Not found."
+#: A non-Bearer ``Authorization`` scheme: 2024.8.2's ``TokenAuthentication`` raised
+#: ``AuthenticationFailed("Unsupported authentication type")``; 2026.2.2 leaves such a header to
+#: its other authenticators (none takes it), so the request is unauthenticated and denied like
+#: one without a header. Not dated: the fake puts it with this endpoint's 2025.12 changes.
+NON_BEARER_IGNORED_IN: Final = Release(2025, 12, 0)
+#: The slug's pattern message: until 2025.12 the serializer's ``SlugField`` (DRF's own message,
+#: straight quotes); from 2025.12, when the slug lost its 50-character limit, the model field is
+#: a plain text field with Django's ``validate_slug``, whose message quotes typographically.
+DJANGO_SLUG_MESSAGE_IN: Final = SLUG_LIMIT_DROPPED_IN
 
 _SHORT_RELEASE: Final = re.compile(r"(?:version/)?\d{4}\.\d{1,2}")
 
@@ -96,36 +122,65 @@ def _copy(value: Any) -> Any:
     return list(value) if isinstance(value, list) else value
 
 
-def icon_url(icon: str) -> str:
+#: Turns a stored file's URL path into the URL an answer carries (:func:`signed_file_url`).
+Signer = Callable[[str], str]
+
+
+def icon_url(icon: str, sign: Signer | None = None) -> str:
     """``icon_url`` for a stored ``icon`` (2025.12 on): the Plex icon when there is none; an
     external URL, ``fa://`` icon or static path as it is; any other value is a file name in
-    the media storage, served below :data:`MEDIA_URL`.
+    the media storage, served below :data:`MEDIA_URL`, signed by ``sign`` when given.
     """
     if not icon:
         return PLEX_ICON
     if icon.startswith(_PASSTHROUGH):
         return icon
-    return MEDIA_URL + icon.lstrip("/")
+    url = MEDIA_URL + icon.lstrip("/")
+    return sign(url) if sign is not None else url
 
 
-def icon_themed_urls(icon: str) -> dict[str, str] | None:
+def icon_themed_urls(icon: str, sign: Signer | None = None) -> dict[str, str] | None:
     """``icon_themed_urls`` (2025.12.2 on): null unless ``icon`` holds ``%(theme)s``; then the
     resolved URL for each theme, the variable replaced by ``light`` and ``dark``.
     """
     if THEME_VARIABLE not in icon:
         return None
-    return {theme: icon_url(icon.replace(THEME_VARIABLE, theme)) for theme in THEMES}
+    return {theme: icon_url(icon.replace(THEME_VARIABLE, theme), sign) for theme in THEMES}
 
 
-def derive(source: dict[str, Any], release: Release) -> None:
+def derive(source: dict[str, Any], release: Release, sign: Signer | None = None) -> None:
     """Recompute ``source``'s read-only icon fields from its ``icon``, in place."""
     if release < ICON_WRITABLE_IN:
         return
     icon = source.get("icon") or ""
     if "icon_url" in source:
-        source["icon_url"] = icon_url(str(icon))
+        source["icon_url"] = icon_url(str(icon), sign)
     if "icon_themed_urls" in source:
-        source["icon_themed_urls"] = icon_themed_urls(str(icon))
+        source["icon_themed_urls"] = icon_themed_urls(str(icon), sign)
+
+
+def _base64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def signed_file_url(url: str, key: bytes, now: int) -> str:
+    """``url`` (below ``/files/``) with the ``?token=`` authentik's local file backend adds: a
+    JWT (HS256, as PyJWT encodes one) whose claims are the file's ``path`` (``url`` without
+    ``/files/``), ``exp`` (:data:`MEDIA_URL_EXPIRY` after ``now``) and ``nbf``
+    (:data:`MEDIA_URL_NOT_BEFORE` before it), signed with ``key``.
+    """
+
+    def part(value: Mapping[str, Any]) -> str:
+        return _base64url(json.dumps(value, separators=(",", ":")).encode())
+
+    claims = {
+        "path": url.removeprefix("/files/"),
+        "exp": now + MEDIA_URL_EXPIRY,
+        "nbf": now - MEDIA_URL_NOT_BEFORE,
+    }
+    signing_input = f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}"
+    signature = hmac.new(key, signing_input.encode(), hashlib.sha256).digest()
+    return f"{url}?token={signing_input}.{_base64url(signature)}"
 
 
 def version_string(text: str, release: Release) -> str:

@@ -23,11 +23,16 @@ test, a class or a module (``pytestmark``); ``version_endpoint=False`` makes the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._fake import FakeAuthentik
+if TYPE_CHECKING:
+    from ._fake import FakeAuthentik
+
+# pytest imports this module in every run in an environment with this package installed, whether
+# a test uses the fixtures or not: it imports nothing of this package at import time (the fake,
+# httpx and the client load when a fixture runs).
 
 MARKER = "authentik_version"
 
@@ -64,6 +69,8 @@ def fake_authentik(request: pytest.FixtureRequest) -> Iterator[FakeAuthentik]:
     """A fake authentik serving on 127.0.0.1 for this test, with one source, ``plex``, playing
     the release the test's ``authentik_version`` marker names (default 2024.8.2).
     """
+    from ._fake import FakeAuthentik  # here: only a test using the fixture pays for it
+
     with FakeAuthentik(**_fake_options(request)) as fake:
         yield fake
 

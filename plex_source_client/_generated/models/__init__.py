@@ -2,7 +2,7 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .generic_error import GenericError
-from .group_matching_mode_enum import GroupMatchingModeEnum
+from .group_matching_mode import GroupMatchingMode
 from .paginated_plex_source_list import PaginatedPlexSourceList
 from .pagination import Pagination
 from .patched_plex_source_request import PatchedPlexSourceRequest
@@ -12,12 +12,12 @@ from .sources_plex_list_group_matching_mode import SourcesPlexListGroupMatchingM
 from .sources_plex_list_policy_engine_mode import SourcesPlexListPolicyEngineMode
 from .sources_plex_list_user_matching_mode import SourcesPlexListUserMatchingMode
 from .themed_urls import ThemedUrls
-from .user_matching_mode_enum import UserMatchingModeEnum
+from .user_matching_mode import UserMatchingMode
 from .validation_error import ValidationError
 
 __all__ = (
     "GenericError",
-    "GroupMatchingModeEnum",
+    "GroupMatchingMode",
     "PaginatedPlexSourceList",
     "Pagination",
     "PatchedPlexSourceRequest",
@@ -27,6 +27,6 @@ __all__ = (
     "SourcesPlexListPolicyEngineMode",
     "SourcesPlexListUserMatchingMode",
     "ThemedUrls",
-    "UserMatchingModeEnum",
+    "UserMatchingMode",
     "ValidationError",
 )

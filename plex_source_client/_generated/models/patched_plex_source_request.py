@@ -8,9 +8,9 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.group_matching_mode_enum import GroupMatchingModeEnum
+from ..models.group_matching_mode import GroupMatchingMode
 from ..models.policy_engine_mode import PolicyEngineMode
-from ..models.user_matching_mode_enum import UserMatchingModeEnum
+from ..models.user_matching_mode import UserMatchingMode
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchedPlexSourceRequest")
@@ -24,41 +24,41 @@ class PatchedPlexSourceRequest:
         name (str | Unset): Source's display Name.
         slug (str | Unset): Internal source name, used in URLs.
         enabled (bool | Unset):
+        promoted (bool | Unset): When enabled, this source will be displayed as a prominent button on the login page,
+            instead of a small icon.
         authentication_flow (None | Unset | UUID): Flow to use when authenticating existing users.
         enrollment_flow (None | Unset | UUID): Flow to use when enrolling new users.
         user_property_mappings (list[UUID] | Unset):
         group_property_mappings (list[UUID] | Unset):
         policy_engine_mode (PolicyEngineMode | Unset):
-        user_matching_mode (UserMatchingModeEnum | Unset):
+        user_matching_mode (UserMatchingMode | Unset):
         user_path_template (str | Unset):
-        group_matching_mode (GroupMatchingModeEnum | Unset):
+        icon (str | Unset):
+        group_matching_mode (GroupMatchingMode | Unset):
         client_id (str | Unset): Client identifier used to talk to Plex.
         allowed_servers (list[str] | Unset): Which servers a user has to be a member of to be granted access. Empty list
             allows every server.
         allow_friends (bool | Unset): Allow friends to authenticate, even if you don't share a server.
         plex_token (str | Unset): Plex token used to check friends
-        promoted (bool | Unset): When enabled, this source will be displayed as a prominent button on the login page,
-            instead of a small icon.
-        icon (str | Unset):
     """
 
     name: str | Unset = UNSET
     slug: str | Unset = UNSET
     enabled: bool | Unset = UNSET
+    promoted: bool | Unset = UNSET
     authentication_flow: None | Unset | UUID = UNSET
     enrollment_flow: None | Unset | UUID = UNSET
     user_property_mappings: list[UUID] | Unset = UNSET
     group_property_mappings: list[UUID] | Unset = UNSET
     policy_engine_mode: PolicyEngineMode | Unset = UNSET
-    user_matching_mode: UserMatchingModeEnum | Unset = UNSET
+    user_matching_mode: UserMatchingMode | Unset = UNSET
     user_path_template: str | Unset = UNSET
-    group_matching_mode: GroupMatchingModeEnum | Unset = UNSET
+    icon: str | Unset = UNSET
+    group_matching_mode: GroupMatchingMode | Unset = UNSET
     client_id: str | Unset = UNSET
     allowed_servers: list[str] | Unset = UNSET
     allow_friends: bool | Unset = UNSET
     plex_token: str | Unset = UNSET
-    promoted: bool | Unset = UNSET
-    icon: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,6 +67,8 @@ class PatchedPlexSourceRequest:
         slug = self.slug
 
         enabled = self.enabled
+
+        promoted = self.promoted
 
         authentication_flow: None | str | Unset
         if isinstance(self.authentication_flow, Unset):
@@ -108,6 +110,8 @@ class PatchedPlexSourceRequest:
 
         user_path_template = self.user_path_template
 
+        icon = self.icon
+
         group_matching_mode: str | Unset = UNSET
         if not isinstance(self.group_matching_mode, Unset):
             group_matching_mode = self.group_matching_mode.value
@@ -122,10 +126,6 @@ class PatchedPlexSourceRequest:
 
         plex_token = self.plex_token
 
-        promoted = self.promoted
-
-        icon = self.icon
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -135,6 +135,8 @@ class PatchedPlexSourceRequest:
             field_dict["slug"] = slug
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+        if promoted is not UNSET:
+            field_dict["promoted"] = promoted
         if authentication_flow is not UNSET:
             field_dict["authentication_flow"] = authentication_flow
         if enrollment_flow is not UNSET:
@@ -149,6 +151,8 @@ class PatchedPlexSourceRequest:
             field_dict["user_matching_mode"] = user_matching_mode
         if user_path_template is not UNSET:
             field_dict["user_path_template"] = user_path_template
+        if icon is not UNSET:
+            field_dict["icon"] = icon
         if group_matching_mode is not UNSET:
             field_dict["group_matching_mode"] = group_matching_mode
         if client_id is not UNSET:
@@ -159,10 +163,6 @@ class PatchedPlexSourceRequest:
             field_dict["allow_friends"] = allow_friends
         if plex_token is not UNSET:
             field_dict["plex_token"] = plex_token
-        if promoted is not UNSET:
-            field_dict["promoted"] = promoted
-        if icon is not UNSET:
-            field_dict["icon"] = icon
 
         return field_dict
 
@@ -174,6 +174,8 @@ class PatchedPlexSourceRequest:
         slug = d.pop("slug", UNSET)
 
         enabled = d.pop("enabled", UNSET)
+
+        promoted = d.pop("promoted", UNSET)
 
         def _parse_authentication_flow(data: object) -> None | Unset | UUID:
             if data is None:
@@ -237,20 +239,22 @@ class PatchedPlexSourceRequest:
             policy_engine_mode = PolicyEngineMode(_policy_engine_mode)
 
         _user_matching_mode = d.pop("user_matching_mode", UNSET)
-        user_matching_mode: UserMatchingModeEnum | Unset
+        user_matching_mode: UserMatchingMode | Unset
         if isinstance(_user_matching_mode, Unset):
             user_matching_mode = UNSET
         else:
-            user_matching_mode = UserMatchingModeEnum(_user_matching_mode)
+            user_matching_mode = UserMatchingMode(_user_matching_mode)
 
         user_path_template = d.pop("user_path_template", UNSET)
 
+        icon = d.pop("icon", UNSET)
+
         _group_matching_mode = d.pop("group_matching_mode", UNSET)
-        group_matching_mode: GroupMatchingModeEnum | Unset
+        group_matching_mode: GroupMatchingMode | Unset
         if isinstance(_group_matching_mode, Unset):
             group_matching_mode = UNSET
         else:
-            group_matching_mode = GroupMatchingModeEnum(_group_matching_mode)
+            group_matching_mode = GroupMatchingMode(_group_matching_mode)
 
         client_id = d.pop("client_id", UNSET)
 
@@ -260,14 +264,11 @@ class PatchedPlexSourceRequest:
 
         plex_token = d.pop("plex_token", UNSET)
 
-        promoted = d.pop("promoted", UNSET)
-
-        icon = d.pop("icon", UNSET)
-
         patched_plex_source_request = cls(
             name=name,
             slug=slug,
             enabled=enabled,
+            promoted=promoted,
             authentication_flow=authentication_flow,
             enrollment_flow=enrollment_flow,
             user_property_mappings=user_property_mappings,
@@ -275,13 +276,12 @@ class PatchedPlexSourceRequest:
             policy_engine_mode=policy_engine_mode,
             user_matching_mode=user_matching_mode,
             user_path_template=user_path_template,
+            icon=icon,
             group_matching_mode=group_matching_mode,
             client_id=client_id,
             allowed_servers=allowed_servers,
             allow_friends=allow_friends,
             plex_token=plex_token,
-            promoted=promoted,
-            icon=icon,
         )
 
         patched_plex_source_request.additional_properties = d

@@ -8,9 +8,9 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.group_matching_mode_enum import GroupMatchingModeEnum
+from ..models.group_matching_mode import GroupMatchingMode
 from ..models.policy_engine_mode import PolicyEngineMode
-from ..models.user_matching_mode_enum import UserMatchingModeEnum
+from ..models.user_matching_mode import UserMatchingMode
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -31,25 +31,25 @@ class PlexSource:
         enabled (bool):
         authentication_flow (None | UUID): Flow to use when authenticating existing users.
         enrollment_flow (None | UUID): Flow to use when enrolling new users.
+        user_property_mappings (list[UUID]):
+        group_property_mappings (list[UUID]):
         component (str): Get object component so that we know how to edit the object
         verbose_name (str): Return object's verbose_name
         verbose_name_plural (str): Return object's plural verbose_name
         meta_model_name (str): Return internal model name
         policy_engine_mode (PolicyEngineMode):
-        user_matching_mode (UserMatchingModeEnum):
+        user_matching_mode (UserMatchingMode):
         managed (None | str): Objects that are managed by authentik. These objects are created and updated
             automatically. This flag only indicates that an object can be overwritten by migrations. You can still modify
             the objects via the API, but expect changes to be overwritten in a later update.
+        user_path_template (str):
         icon (None | str):
+        group_matching_mode (GroupMatchingMode):
         client_id (str): Client identifier used to talk to Plex.
         allowed_servers (list[str]): Which servers a user has to be a member of to be granted access. Empty list allows
             every server.
         allow_friends (bool): Allow friends to authenticate, even if you don't share a server.
         plex_token (str): Plex token used to check friends
-        user_property_mappings (list[UUID] | Unset):
-        group_property_mappings (list[UUID] | Unset):
-        user_path_template (str | Unset):
-        group_matching_mode (GroupMatchingModeEnum | Unset):
         promoted (bool | Unset): When enabled, this source will be displayed as a prominent button on the login page,
             instead of a small icon.
         icon_url (None | str | Unset):
@@ -62,22 +62,22 @@ class PlexSource:
     enabled: bool
     authentication_flow: None | UUID
     enrollment_flow: None | UUID
+    user_property_mappings: list[UUID]
+    group_property_mappings: list[UUID]
     component: str
     verbose_name: str
     verbose_name_plural: str
     meta_model_name: str
     policy_engine_mode: PolicyEngineMode
-    user_matching_mode: UserMatchingModeEnum
+    user_matching_mode: UserMatchingMode
     managed: None | str
+    user_path_template: str
     icon: None | str
+    group_matching_mode: GroupMatchingMode
     client_id: str
     allowed_servers: list[str]
     allow_friends: bool
     plex_token: str
-    user_property_mappings: list[UUID] | Unset = UNSET
-    group_property_mappings: list[UUID] | Unset = UNSET
-    user_path_template: str | Unset = UNSET
-    group_matching_mode: GroupMatchingModeEnum | Unset = UNSET
     promoted: bool | Unset = UNSET
     icon_url: None | str | Unset = UNSET
     icon_themed_urls: None | ThemedUrls | Unset = UNSET
@@ -106,6 +106,16 @@ class PlexSource:
         else:
             enrollment_flow = self.enrollment_flow
 
+        user_property_mappings = []
+        for user_property_mappings_item_data in self.user_property_mappings:
+            user_property_mappings_item = str(user_property_mappings_item_data)
+            user_property_mappings.append(user_property_mappings_item)
+
+        group_property_mappings = []
+        for group_property_mappings_item_data in self.group_property_mappings:
+            group_property_mappings_item = str(group_property_mappings_item_data)
+            group_property_mappings.append(group_property_mappings_item)
+
         component = self.component
 
         verbose_name = self.verbose_name
@@ -121,8 +131,12 @@ class PlexSource:
         managed: None | str
         managed = self.managed
 
+        user_path_template = self.user_path_template
+
         icon: None | str
         icon = self.icon
+
+        group_matching_mode = self.group_matching_mode.value
 
         client_id = self.client_id
 
@@ -131,26 +145,6 @@ class PlexSource:
         allow_friends = self.allow_friends
 
         plex_token = self.plex_token
-
-        user_property_mappings: list[str] | Unset = UNSET
-        if not isinstance(self.user_property_mappings, Unset):
-            user_property_mappings = []
-            for user_property_mappings_item_data in self.user_property_mappings:
-                user_property_mappings_item = str(user_property_mappings_item_data)
-                user_property_mappings.append(user_property_mappings_item)
-
-        group_property_mappings: list[str] | Unset = UNSET
-        if not isinstance(self.group_property_mappings, Unset):
-            group_property_mappings = []
-            for group_property_mappings_item_data in self.group_property_mappings:
-                group_property_mappings_item = str(group_property_mappings_item_data)
-                group_property_mappings.append(group_property_mappings_item)
-
-        user_path_template = self.user_path_template
-
-        group_matching_mode: str | Unset = UNSET
-        if not isinstance(self.group_matching_mode, Unset):
-            group_matching_mode = self.group_matching_mode.value
 
         promoted = self.promoted
 
@@ -178,6 +172,8 @@ class PlexSource:
                 "enabled": enabled,
                 "authentication_flow": authentication_flow,
                 "enrollment_flow": enrollment_flow,
+                "user_property_mappings": user_property_mappings,
+                "group_property_mappings": group_property_mappings,
                 "component": component,
                 "verbose_name": verbose_name,
                 "verbose_name_plural": verbose_name_plural,
@@ -185,21 +181,15 @@ class PlexSource:
                 "policy_engine_mode": policy_engine_mode,
                 "user_matching_mode": user_matching_mode,
                 "managed": managed,
+                "user_path_template": user_path_template,
                 "icon": icon,
+                "group_matching_mode": group_matching_mode,
                 "client_id": client_id,
                 "allowed_servers": allowed_servers,
                 "allow_friends": allow_friends,
                 "plex_token": plex_token,
             }
         )
-        if user_property_mappings is not UNSET:
-            field_dict["user_property_mappings"] = user_property_mappings
-        if group_property_mappings is not UNSET:
-            field_dict["group_property_mappings"] = group_property_mappings
-        if user_path_template is not UNSET:
-            field_dict["user_path_template"] = user_path_template
-        if group_matching_mode is not UNSET:
-            field_dict["group_matching_mode"] = group_matching_mode
         if promoted is not UNSET:
             field_dict["promoted"] = promoted
         if icon_url is not UNSET:
@@ -252,6 +242,20 @@ class PlexSource:
 
         enrollment_flow = _parse_enrollment_flow(d.pop("enrollment_flow"))
 
+        user_property_mappings = []
+        _user_property_mappings = d.pop("user_property_mappings")
+        for user_property_mappings_item_data in _user_property_mappings:
+            user_property_mappings_item = UUID(user_property_mappings_item_data)
+
+            user_property_mappings.append(user_property_mappings_item)
+
+        group_property_mappings = []
+        _group_property_mappings = d.pop("group_property_mappings")
+        for group_property_mappings_item_data in _group_property_mappings:
+            group_property_mappings_item = UUID(group_property_mappings_item_data)
+
+            group_property_mappings.append(group_property_mappings_item)
+
         component = d.pop("component")
 
         verbose_name = d.pop("verbose_name")
@@ -262,7 +266,7 @@ class PlexSource:
 
         policy_engine_mode = PolicyEngineMode(d.pop("policy_engine_mode"))
 
-        user_matching_mode = UserMatchingModeEnum(d.pop("user_matching_mode"))
+        user_matching_mode = UserMatchingMode(d.pop("user_matching_mode"))
 
         def _parse_managed(data: object) -> None | str:
             if data is None:
@@ -271,12 +275,16 @@ class PlexSource:
 
         managed = _parse_managed(d.pop("managed"))
 
+        user_path_template = d.pop("user_path_template")
+
         def _parse_icon(data: object) -> None | str:
             if data is None:
                 return data
             return cast(None | str, data)
 
         icon = _parse_icon(d.pop("icon"))
+
+        group_matching_mode = GroupMatchingMode(d.pop("group_matching_mode"))
 
         client_id = d.pop("client_id")
 
@@ -285,33 +293,6 @@ class PlexSource:
         allow_friends = d.pop("allow_friends")
 
         plex_token = d.pop("plex_token")
-
-        _user_property_mappings = d.pop("user_property_mappings", UNSET)
-        user_property_mappings: list[UUID] | Unset = UNSET
-        if _user_property_mappings is not UNSET:
-            user_property_mappings = []
-            for user_property_mappings_item_data in _user_property_mappings:
-                user_property_mappings_item = UUID(user_property_mappings_item_data)
-
-                user_property_mappings.append(user_property_mappings_item)
-
-        _group_property_mappings = d.pop("group_property_mappings", UNSET)
-        group_property_mappings: list[UUID] | Unset = UNSET
-        if _group_property_mappings is not UNSET:
-            group_property_mappings = []
-            for group_property_mappings_item_data in _group_property_mappings:
-                group_property_mappings_item = UUID(group_property_mappings_item_data)
-
-                group_property_mappings.append(group_property_mappings_item)
-
-        user_path_template = d.pop("user_path_template", UNSET)
-
-        _group_matching_mode = d.pop("group_matching_mode", UNSET)
-        group_matching_mode: GroupMatchingModeEnum | Unset
-        if isinstance(_group_matching_mode, Unset):
-            group_matching_mode = UNSET
-        else:
-            group_matching_mode = GroupMatchingModeEnum(_group_matching_mode)
 
         promoted = d.pop("promoted", UNSET)
 
@@ -348,6 +329,8 @@ class PlexSource:
             enabled=enabled,
             authentication_flow=authentication_flow,
             enrollment_flow=enrollment_flow,
+            user_property_mappings=user_property_mappings,
+            group_property_mappings=group_property_mappings,
             component=component,
             verbose_name=verbose_name,
             verbose_name_plural=verbose_name_plural,
@@ -355,15 +338,13 @@ class PlexSource:
             policy_engine_mode=policy_engine_mode,
             user_matching_mode=user_matching_mode,
             managed=managed,
+            user_path_template=user_path_template,
             icon=icon,
+            group_matching_mode=group_matching_mode,
             client_id=client_id,
             allowed_servers=allowed_servers,
             allow_friends=allow_friends,
             plex_token=plex_token,
-            user_property_mappings=user_property_mappings,
-            group_property_mappings=group_property_mappings,
-            user_path_template=user_path_template,
-            group_matching_mode=group_matching_mode,
             promoted=promoted,
             icon_url=icon_url,
             icon_themed_urls=icon_themed_urls,

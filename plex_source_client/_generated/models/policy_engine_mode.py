@@ -4,6 +4,11 @@ from typing import Self
 
 
 class PolicyEngineMode(StrEnum):
+    """The choices of ``PolicyEngineMode`` (``"all"``, ``"any"``); each member
+    equals its string. A value this spec does not list parses as an ``UNKNOWN`` member-like
+    instance (a newer authentik may add choices).
+    """
+
     ALL = "all"
     ANY = "any"
 

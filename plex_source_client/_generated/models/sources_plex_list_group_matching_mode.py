@@ -4,6 +4,11 @@ from typing import Self
 
 
 class SourcesPlexListGroupMatchingMode(StrEnum):
+    """The choices of ``SourcesPlexListGroupMatchingMode`` (``"identifier"``, ``"name_deny"``, ``"name_link"``); each member
+    equals its string. A value this spec does not list parses as an ``UNKNOWN`` member-like
+    instance (a newer authentik may add choices).
+    """
+
     IDENTIFIER = "identifier"
     NAME_DENY = "name_deny"
     NAME_LINK = "name_link"

@@ -4,6 +4,11 @@ from typing import Self
 
 
 class SourcesPlexListUserMatchingMode(StrEnum):
+    """The choices of ``SourcesPlexListUserMatchingMode`` (``"email_deny"``, ``"email_link"``, ``"identifier"``, ``"username_deny"``, ``"username_link"``); each member
+    equals its string. A value this spec does not list parses as an ``UNKNOWN`` member-like
+    instance (a newer authentik may add choices).
+    """
+
     EMAIL_DENY = "email_deny"
     EMAIL_LINK = "email_link"
     IDENTIFIER = "identifier"

@@ -3,7 +3,12 @@ from enum import StrEnum
 from typing import Self
 
 
-class GroupMatchingModeEnum(StrEnum):
+class GroupMatchingMode(StrEnum):
+    """The choices of ``GroupMatchingMode`` (``"identifier"``, ``"name_deny"``, ``"name_link"``); each member
+    equals its string. A value this spec does not list parses as an ``UNKNOWN`` member-like
+    instance (a newer authentik may add choices).
+    """
+
     IDENTIFIER = "identifier"
     NAME_DENY = "name_deny"
     NAME_LINK = "name_link"
@@ -17,7 +22,7 @@ class GroupMatchingModeEnum(StrEnum):
 
         A newer authentik may add choices. Such a value becomes an ``UNKNOWN`` member-like
         instance that equals its string, round-trips unchanged, and is not among the listed
-        members (``list(GroupMatchingModeEnum)`` and membership checks ignore it).
+        members (``list(GroupMatchingMode)`` and membership checks ignore it).
         """
         if not isinstance(value, str):
             return None

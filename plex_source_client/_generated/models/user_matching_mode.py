@@ -3,7 +3,12 @@ from enum import StrEnum
 from typing import Self
 
 
-class UserMatchingModeEnum(StrEnum):
+class UserMatchingMode(StrEnum):
+    """The choices of ``UserMatchingMode`` (``"email_deny"``, ``"email_link"``, ``"identifier"``, ``"username_deny"``, ``"username_link"``); each member
+    equals its string. A value this spec does not list parses as an ``UNKNOWN`` member-like
+    instance (a newer authentik may add choices).
+    """
+
     EMAIL_DENY = "email_deny"
     EMAIL_LINK = "email_link"
     IDENTIFIER = "identifier"
@@ -19,7 +24,7 @@ class UserMatchingModeEnum(StrEnum):
 
         A newer authentik may add choices. Such a value becomes an ``UNKNOWN`` member-like
         instance that equals its string, round-trips unchanged, and is not among the listed
-        members (``list(UserMatchingModeEnum)`` and membership checks ignore it).
+        members (``list(UserMatchingMode)`` and membership checks ignore it).
         """
         if not isinstance(value, str):
             return None

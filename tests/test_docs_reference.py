@@ -1,0 +1,130 @@
+"""The documentation site's reference is the code's: every public name documented and rendered,
+and the command line page exactly what ``plex-source COMMAND --help`` prints.
+
+The site is built once here as ``scripts/check`` builds it (``mkdocs build --strict``), with
+every proxy variable pointing at a closed port, so a build that fetched anything would fail.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import plex_source_client
+import plex_source_client.testing
+
+from .fake_process import SCRIPT
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLIC = [
+    (plex_source_client, "reference/api/index.html"),
+    (plex_source_client.testing, "reference/testing/index.html"),
+]
+#: Nothing is reachable through these: a build that fetches fails.
+OFFLINE = dict.fromkeys(
+    ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"),
+    "http://127.0.0.1:9",
+)
+
+
+def load_hooks() -> ModuleType:
+    """docs/hooks.py, the module mkdocs.yml declares (docs/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "docs" / "hooks.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("site")
+    env = {k: v for k, v in os.environ.items() if k.lower() != "no_proxy"}
+    env |= OFFLINE | {"NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder
+
+
+def page_text(site: Path, page: str) -> str:
+    """A built page's text: tags removed, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", (site / page).read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(
+    ("module", "page"), PUBLIC, ids=lambda value: getattr(value, "__name__", value)
+)
+def test_every_public_name_has_a_docstring(module: ModuleType, page: str) -> None:
+    """As the reference sees them (griffe reads the source, attribute docstrings included)."""
+    import griffe
+
+    loaded = griffe.load(module.__name__, search_paths=[str(ROOT)])
+    undocumented = []
+    for name in module.__all__:
+        found = loaded[name]
+        target = found.final_target if found.is_alias else found
+        if not (target.docstring and target.docstring.value.strip()):
+            undocumented.append(name)
+    assert undocumented == []
+
+
+@pytest.mark.parametrize(
+    ("module", "page"), PUBLIC, ids=lambda value: getattr(value, "__name__", value)
+)
+def test_every_public_name_is_in_the_reference(module: ModuleType, page: str, site: Path) -> None:
+    rendered = set(re.findall(r'id="([\w.]+)"', (site / page).read_text(encoding="utf-8")))
+    missing = [name for name in module.__all__ if f"{module.__name__}.{name}" not in rendered]
+    assert missing == []
+
+
+def test_the_command_line_page_is_each_commands_help(site: Path) -> None:
+    """Each command's ``--help``, as the command itself prints it at the width the page is
+    rendered for, stands verbatim in the built page; and the page has a section for the
+    command and each of its subcommands, no more.
+    """
+    from plex_source_client.cli.main import COMMANDS
+
+    hooks = load_hooks()
+    text = page_text(site, "reference/cli/index.html")
+    commands = list(hooks.command_helps())
+    assert commands == ["plex-source", *(f"plex-source {name}" for name in COMMANDS)]
+    for command in commands:
+        printed = subprocess.run(
+            [SCRIPT, *command.split()[1:], "--help"],
+            env=os.environ | {"COLUMNS": hooks.COLUMNS},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+        assert printed.rstrip() in text, command
+    headings = re.findall(r'<h2 id="([\w-]+)"', (site / "reference/cli/index.html").read_text())
+    assert headings == [command.replace(" ", "-") for command in commands]
+
+
+def test_the_performance_page_shows_the_benchmark_output(site: Path) -> None:
+    """The page includes benchmarks/RESULTS.md, the benchmark's output, as it is."""
+    results = (ROOT / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
+    text = page_text(site, "performance/index.html")
+    stamp = next(line for line in results.splitlines() if line.startswith("Measured "))
+    assert stamp in text
+    for row in re.findall(r"^\| (.+?) \|", results, re.MULTILINE):
+        if not set(row) <= {"-", "|"}:
+            assert row.replace("`", "") in text, row
