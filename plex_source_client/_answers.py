@@ -39,7 +39,7 @@ from ._generated.spec import (
 from ._generated.types import Unset
 from ._models import PlexSource
 from ._releases import ADDED_IN, Release, has_field, parse_release
-from ._secrets import mask_text, redact_json
+from ._secrets import mask_text, redact, redact_json
 
 #: The default largest body accepted, after decompression. A Plex source is about 1 KiB.
 DEFAULT_MAX_RESPONSE_SIZE: Final = 1024 * 1024
@@ -117,7 +117,9 @@ class BodyReader:
         elif encoding == "deflate":
             self._decoder = _DeflateDecoder()
         elif encoding not in ("", "identity"):
-            self.problem = f"unsupported Content-Encoding {_snippet(encoding, 40)!r}"
+            # As the server wrote it (not lowercased: a secret in it must stay recognisable),
+            # whole: shown only masked, then shortened (:func:`shown_problem`).
+            self.problem = f"unsupported Content-Encoding {(content_encoding or '').strip()!r}"
 
     def feed(self, chunk: bytes) -> bool:
         """Take one raw chunk; True when reading should stop (limit passed or undecodable)."""
@@ -257,9 +259,18 @@ def _snippet(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
-def _about(answer: Answer) -> str:
-    """`` (the body is larger than ...)`` when the body was not read in full."""
-    return f" ({answer.problem}; the rest was not read)" if answer.problem else ""
+def _about(answer: Answer, secrets: tuple[str, ...]) -> str:
+    """`` (the body is larger than ...)`` when the body was not read in full (masked: it can
+    quote a header).
+    """
+    if not answer.problem:
+        return ""
+    return f" ({shown_problem(answer, secrets)}; the rest was not read)"
+
+
+def shown_problem(answer: Answer, secrets: tuple[str, ...]) -> str:
+    """Why the body was not read in full, masked, then shortened: it can quote a header."""
+    return _snippet(mask_text(answer.problem or "the body was not read in full", secrets), 300)
 
 
 # --- 2xx: a Plex source --------------------------------------------------------------------------
@@ -431,13 +442,15 @@ def source_problem(
 def _success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
     """The 2xx body's JSON, or ValueError saying (safely: masked) why there is none."""
     if not answer.complete:
-        raise ValueError(answer.problem)
+        raise ValueError(shown_problem(answer, secrets))
     try:
         return parse_json(answer.content)
     except JSONTooDeep as exc:
         raise ValueError(str(exc)) from None
     except ValueError:
-        content_type = _snippet(answer.response.headers.get("Content-Type", "no content type"))
+        content_type = _snippet(
+            mask_text(answer.response.headers.get("Content-Type", "no content type"), secrets)
+        )
         start = _snippet(mask_text(body_text(answer), secrets), 100)
         raise ValueError(f"the body is not JSON ({content_type}): {start!r}") from None
 
@@ -588,7 +601,7 @@ def request_id(response: httpx.Response, secrets: tuple[str, ...]) -> str | None
     value: str | None = response.headers.get(REQUEST_ID_HEADER)
     if value is None:
         return None
-    if _PLAIN_ID.fullmatch(value) and not any(len(s) >= 4 and s in value for s in secrets):
+    if _PLAIN_ID.fullmatch(value) and redact(value, secrets) == value:
         return value
     return _snippet(mask_text(value, secrets), 100)
 
@@ -644,15 +657,17 @@ def api_error(
     if isinstance(detail, str):
         summary = _snippet(detail)
     elif isinstance(body, str):
-        summary = _snippet(body) if body.strip() else response.reason_phrase or "no body"
+        # No body: the status line's reason phrase, which the server wrote too.
+        reason = _snippet(mask_text(response.reason_phrase, secrets))
+        summary = _snippet(body) if body.strip() else reason or "no body"
     else:
         summary = _snippet(str(body))
-    summary += _about(answer)
+    summary += _about(answer, secrets)
     kwargs: dict[str, Any] = {**where, "body": body}
     if status == 400:
         errors = field_errors(body)
         message = format_field_errors(errors) if isinstance(body, dict | list) else ""
-        return BadRequest((message + _about(answer)) or summary, errors=errors, **kwargs)
+        return BadRequest((message + _about(answer, secrets)) or summary, errors=errors, **kwargs)
     if status == 403:
         return PermissionDenied(summary, **kwargs)
     if status == 404:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from . import _signatures
+from . import _logs, _signatures
 from ._answers import DEFAULT_MAX_RESPONSE_SIZE, reader_for
 from ._base import (
     DEFAULT_LIMITS,
@@ -187,6 +187,7 @@ class AsyncPlexSourceClient(
 
     async def aclose(self) -> None:
         """Close the connection pool (not an ``http_client`` you passed in)."""
+        _logs.unregister(self)
         if self._owns_http:
             await self._http.aclose()
 

@@ -21,6 +21,7 @@ import ipaddress
 import logging
 import math
 import os
+import re
 import ssl
 import sys
 import time
@@ -32,7 +33,7 @@ from uuid import UUID
 
 import httpx
 
-from . import _answers, _changes, _diff, _releases, _retry, _signatures
+from . import _answers, _changes, _diff, _logs, _releases, _retry, _signatures
 from ._answers import DEFAULT_MAX_RESPONSE_SIZE, Answer, Page
 from ._errors import (
     APIError,
@@ -48,7 +49,7 @@ from ._listing import DEFAULT_PAGE_SIZE, Pager, list_query
 from ._models import RawResponse
 from ._public import publish
 from ._releases import Release, parse_release, writable_since
-from ._secrets import MAX_SECRET_FILE_BYTES, Secret, mask_text
+from ._secrets import MAX_SECRET_FILE_BYTES, Secret, json_holds_secret, mask_text, mask_userinfo
 from ._version import __version__
 
 logger = logging.getLogger("plex_source_client")
@@ -119,6 +120,31 @@ def _shown(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+#: A configured URL's start up to its credentials' end (the last ``@`` before the path), with
+#: or without a scheme and its slashes: ``https://user:pw@``, ``https:user:pw@``, ``user:pw@``.
+_CONFIG_USERINFO: Final = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:)?/{0,3})[^/?#]*@")
+
+
+def _shown_url(url: str) -> str:
+    """``url`` for a message: its credentials (``user:password@``) masked, even when the URL
+    is invalid (a bad port or scheme, a space, a control character, no ``//``), then
+    :func:`_shown`.
+    """
+    return _shown(mask_userinfo(_CONFIG_USERINFO.sub(r"\1***@", url)))
+
+
+def _url_problem(exc: Exception, url: str) -> str:
+    """What a URL parser said about ``url``, without the URL's credentials (some messages
+    quote the host part, ``user:password@host``).
+    """
+    text = str(exc)
+    start = _CONFIG_USERINFO.match(url)
+    if start is not None:
+        userinfo = start.group()[len(start[1]) : -1]
+        text = text.replace(userinfo, "***")
+    return mask_text(text, ())
+
+
 def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     """The API root for ``url``: the authentik root gets ``/api/v3`` appended; a URL already
     ending in ``/api/v3`` is kept. A trailing slash does not matter.
@@ -129,16 +155,21 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     """
     if not isinstance(url, str) or not url.strip():
         raise ConfigurationError("url must be the authentik URL, e.g. https://auth.example.com")
+    # Each parser error is raised from outside its ``except``: its own message, which can
+    # quote the URL's credentials, is not kept as the ConfigurationError's __context__.
+    problem = None
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
         if any(c.isspace() or not c.isprintable() for c in url.strip()):
             raise ValueError("it contains a space or a control character")
     except ValueError as exc:
-        raise ConfigurationError(f"url is not a valid URL ({exc}): {_shown(url)}") from None
+        problem = _url_problem(exc, url)
+    if problem is not None:
+        raise ConfigurationError(f"url is not a valid URL ({problem}): {_shown_url(url)}")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(
-            f"url must start with https:// (or http://) and name a host, got {_shown(url)}"
+            f"url must start with https:// (or http://) and name a host, got {_shown_url(url)}"
         )
     if parts.username is not None or parts.password is not None:
         raise ConfigurationError(
@@ -148,7 +179,7 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
         )
     _refuse_page_urls(parts.scheme, parts.netloc, parts.path.rstrip("/"))
     if parts.query or parts.fragment:
-        raise ConfigurationError(f"url must not have a query or fragment, got {_shown(url)}")
+        raise ConfigurationError(f"url must not have a query or fragment, got {_shown_url(url)}")
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
         refusing = f"refusing to send the API token in clear text to http://{parts.netloc}: "
         raise ConfigurationError(
@@ -163,7 +194,9 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     try:
         httpx.URL(base + "/")
     except (httpx.InvalidURL, ValueError) as exc:
-        raise ConfigurationError(f"url is not a valid URL ({exc}): {_shown(url)}") from None
+        problem = _url_problem(exc, url)
+    if problem is not None:
+        raise ConfigurationError(f"url is not a valid URL ({problem}): {_shown_url(url)}")
     return base
 
 
@@ -178,8 +211,9 @@ def _refuse_page_urls(scheme: str, netloc: str, path: str) -> None:
             continue
         root = urlunsplit((scheme, netloc, path[:at], "", ""))
         raise ConfigurationError(
-            f"url is the address of {what} ({_shown(urlunsplit((scheme, netloc, path, '', '')))})"
-            f", not authentik's root: give {root} (or {root}{API_PATH})"
+            f"url is the address of {what} "
+            f"({_shown_url(urlunsplit((scheme, netloc, path, '', '')))}), not authentik's root: "
+            f"give {root} (or {root}{API_PATH})"
         )
 
 
@@ -236,10 +270,16 @@ def _check_proxy(proxy: object, where: str = "proxy") -> httpx.Proxy:
     if not isinstance(proxy, str | httpx.URL | httpx.Proxy):
         raise ConfigurationError(f"{where} must be a proxy URL, got {type(proxy).__name__}")
     try:  # httpx.Proxy takes http://, https://, socks5:// and socks5h://
-        return proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
+        checked = proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
     except (ValueError, httpx.InvalidURL) as exc:
-        shown = mask_text(str(exc), ())
-        raise ConfigurationError(f"{where} is not a usable proxy URL: {shown}") from None
+        shown = _url_problem(exc, str(proxy))
+    else:
+        port = checked.url.port
+        if port is None or 0 < port <= 65535:
+            return checked
+        shown = f"port {port} is out of range 1-65535"  # httpx takes it, no socket would
+    # Raised here, not in the except: httpx's message is not kept as the __context__.
+    raise ConfigurationError(f"{where} is not a usable proxy URL: {shown}")
 
 
 def proxy_mounts(proxy: Proxy | None) -> dict[str, httpx.Proxy | None]:
@@ -532,12 +572,17 @@ def _checked_patch_response(
     return raw
 
 
+#: Bytes that start an escape (JSON ``\\u``, URL ``%``, HTML ``&``) a secret could hide behind.
+_ESCAPE_MARKERS: Final = (b"\\u", b"%", b"&")
+
+
 class _Prepared(Generic[_T]):
     """A validated request, ready to send (and resend), and how its 2xx answer becomes its
     result. Plain slots: made on every call.
     """
 
     __slots__ = (
+        "__weakref__",  # the log filter's registry holds a call's secrets weakly
         "budget",
         "expected",
         "fields",
@@ -697,6 +742,9 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             self._http = http_client
             self._owns_http = False
         self._bound_attempts()
+        # The HTTP libraries log what the server sent (httpx at INFO, httpcore at DEBUG):
+        # masked there too, for as long as this client lives.
+        _logs.register(self, self._known_secrets())
 
     @property
     def server_version(self) -> str | None:
@@ -707,12 +755,26 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         return self._release_text
 
     def _refuse_echoed_credentials(self, answer: Answer) -> None:
-        """ValueError when a 2xx answer carries the API token or a proxy password: authentik
+        r"""ValueError when a 2xx answer carries the API token or a proxy password: authentik
         never sends them back, so the answer is not authentik's (and must not be shown).
+
+        Looked for in the answer's decoded strings (a JSON ``\u`` escape hides nothing), as
+        :func:`~._secrets.json_holds_secret` finds them: a short password's letters in a
+        name or a key are not an echo. Only answers that could hold one (a secret's bytes,
+        or an escape) are parsed here; one that is not JSON is refused by the parser, masked.
         """
-        for secret in self._known_secrets():
-            if secret.encode() in answer.content:
-                raise ValueError("the answer contains your API token or proxy password")
+        content = answer.content
+        secrets = self._known_secrets()
+        if not any(s.encode() in content for s in secrets) and not any(
+            marker in content for marker in _ESCAPE_MARKERS
+        ):
+            return
+        try:
+            data: Any = _answers.parse_json(content)
+        except ValueError:
+            data = _answers.body_text(answer)
+        if json_holds_secret(data, secrets):
+            raise ValueError("the answer contains your API token or proxy password")
 
     def _parsed_url(self, url: str) -> httpx.URL:
         """``url`` parsed, once per source: parsing is a good part of httpx's per-request work,
@@ -1183,7 +1245,22 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
     # -- the retry loop (pure: yields steps, the subclass performs them) --
 
     def _request_flow(self, prepared: _Prepared[_T]) -> Flow[_T]:
-        """Send ``prepared``, retrying as :mod:`._retry` says; its result, or its error."""
+        """Send ``prepared``, retrying as :mod:`._retry` says; its result, or its error.
+
+        A call that sends a secret of its own (a Plex token) has it masked in the HTTP
+        libraries' log records while it runs, as the client's are (:mod:`._logs`).
+        """
+        own = len(prepared.secrets) > len(self._known_secrets())
+        if own:
+            _logs.register(prepared, prepared.secrets)
+        try:
+            return (yield from self._attempts(prepared))
+        finally:
+            if own:
+                _logs.unregister(prepared)
+
+    def _attempts(self, prepared: _Prepared[_T]) -> Flow[_T]:
+        """:meth:`_request_flow`'s attempts and waits."""
         method, url = prepared.method, prepared.url
         started = time.monotonic()
         debug = logger.isEnabledFor(logging.DEBUG)

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from . import _deadline, _signatures
+from . import _deadline, _logs, _signatures
 from ._answers import reader_for
 from ._base import BaseClient, Flow, NotGiven, Outcome, Send, Timeout
 from ._diff import SourceDiff
@@ -113,6 +113,7 @@ class PlexSourceClient(
 
     def close(self) -> None:
         """Close the connection pool (not an ``http_client`` you passed in)."""
+        _logs.unregister(self)
         if self._owns_http:
             self._http.close()
 

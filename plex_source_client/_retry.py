@@ -32,20 +32,24 @@ def backoff(retry_number: int, *, rng: random.Random | None = None) -> float:
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (a number or an HTTP date), or None."""
+    """Seconds a ``Retry-After`` header asks for (a number or an HTTP date), or None.
+
+    The server wrote it: a value that cannot be read, or not as a time (a date in year
+    99999999999999999999, a number of 5,000 digits), is treated as absent; nothing raises.
+    """
     if value is None:
         return None
-    value = value.strip()
     try:
-        seconds = float(value)
-    except ValueError:
+        value = value.strip()
         try:
+            seconds = float(value)
+        except ValueError:
             when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            return None
-        seconds = when.timestamp() - (time.time() if now is None else now)
+            if when.tzinfo is None:
+                return None
+            seconds = when.timestamp() - (time.time() if now is None else now)
+    except (TypeError, ValueError, IndexError, OverflowError, ArithmeticError):
+        return None
     if not math.isfinite(seconds):
         return None
     return max(0.0, seconds)

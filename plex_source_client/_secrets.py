@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any, Final
@@ -12,9 +13,16 @@ MASK: Final = "***"
 #: named by mistake is refused, not read whole.
 MAX_SECRET_FILE_BYTES: Final = 64 * 1024
 
-#: Secrets shorter than this are not searched for in text: replacing one or two characters
-#: everywhere would mangle messages, and real tokens are far longer.
-_MIN_REDACTABLE = 4
+#: A secret this long is masked wherever it shows, inside a word too: a real token (authentik's
+#: are 60 characters) cannot appear by chance. A shorter one (a 3-letter test token, a proxy
+#: password ``plex``) could: it is masked only where it stands alone, as a whole value is
+#: written (between spaces, quotes, ``=``, ``:``, ``@``, ``&``, brackets, or the text's ends),
+#: and never "found" inside a word or a key (``plex_token``) or a path (``/sources/plex/``).
+MIN_ANYWHERE: Final = 8
+#: A secret cut off at the end of a text cut short is masked from this many characters on.
+_MIN_CUT = 4
+#: What may stand on either side of a short secret that is a whole value.
+_DELIMITERS: Final = r"""\s"'`=:,;()\[\]{}<>@&"""
 
 #: Parts of field names that hold a secret, in authentik's responses and in our requests.
 _SECRET_NAME_PARTS: Final = ("token", "secret", "password", "private_key", "api_key")
@@ -53,21 +61,108 @@ def is_secret_name(name: str) -> bool:
     return any(part in lowered for part in _SECRET_NAME_PARTS)
 
 
+def _spellings(secret: str) -> set[str]:
+    """``secret`` as it is written raw, in a JSON string and in Python's repr of its bytes
+    (how httpcore's debug log shows header values): escaping can change a secret with a
+    quote, a backslash or a non-ASCII character.
+    """
+    import json
+
+    return {
+        secret,
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        repr(secret)[1:-1],
+        repr(secret.encode("utf-8", "backslashreplace"))[2:-1],
+    }
+
+
+@functools.lru_cache(maxsize=64)
+def _matchers(
+    secrets: tuple[str, ...],
+) -> tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] | None]:
+    """For ``secrets``: the long ones (each spelling, longest first), the long ones again as
+    written (for a cut text's end), and one pattern for the short ones standing alone.
+    """
+    long_ = sorted({s for s in secrets if len(s) >= MIN_ANYWHERE}, key=len, reverse=True)
+    spelled = sorted({x for s in long_ for x in _spellings(s)}, key=len, reverse=True)
+    short = sorted(
+        {x for s in secrets if 0 < len(s) < MIN_ANYWHERE for x in _spellings(s)},
+        key=len,
+        reverse=True,
+    )
+    pattern = None
+    if short:
+        alternatives = "|".join(map(re.escape, short))
+        pattern = re.compile(f"(?<![^{_DELIMITERS}])(?:{alternatives})(?![^{_DELIMITERS}])")
+    return tuple(spelled), tuple(long_), pattern
+
+
 def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
-    """``text`` with every occurrence of each secret replaced by ``***``.
+    """``text`` with each secret replaced by ``***``: a long one wherever it shows, a short one
+    where it stands alone (see :data:`MIN_ANYWHERE`); raw, JSON-escaped or as a bytes repr.
 
     A text ``cut`` short (a body read up to a size limit) may end in the first part of a
-    secret: that part is masked too.
+    (long) secret: that part is masked too.
     """
-    for secret in sorted({s for s in secrets if len(s) >= _MIN_REDACTABLE}, key=len, reverse=True):
-        text = text.replace(secret, MASK)
-        if not cut:
-            continue
-        for length in range(len(secret) - 1, _MIN_REDACTABLE - 1, -1):
-            if text.endswith(secret[:length]):
-                text = text[:-length] + MASK
-                break
+    spelled, long_, short = _matchers(tuple(secrets))
+    for secret in spelled:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    if short is not None:
+        text = short.sub(MASK, text)
+    if cut:
+        for secret in long_:
+            for length in range(len(secret) - 1, _MIN_CUT - 1, -1):
+                if text.endswith(secret[:length]):
+                    text = text[:-length] + MASK
+                    break
     return text
+
+
+def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
+    r"""Whether a parsed JSON value carries a secret in a key or string, decoded (so a JSON
+    ``\u0074`` escape hides nothing), escaped forms in it decoded too. A long secret counts
+    anywhere in a string; a short one (see :data:`MIN_ANYWHERE`) only as the credential of an
+    echoed ``Authorization`` header (``Bearer tok``): a source's slug or name may well be
+    ``plex`` or hold ``tok`` (the key ``plex_token`` does), which is no echo of a password.
+    """
+    secrets = tuple(s for s in secrets if s)
+    long_ = tuple(s for s in secrets if len(s) >= MIN_ANYWHERE)
+    short = frozenset(s for s in secrets if len(s) < MIN_ANYWHERE)
+
+    def found(text: str) -> bool:
+        for candidate in (text, _unescape(text)) if _ESCAPES.search(text) else (text,):
+            if any(secret in candidate for secret in long_):
+                return True
+            if short and any(m["value"] in short for m in _CREDENTIAL_VALUES.finditer(candidate)):
+                return True
+        return False
+
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if found(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+#: ``scheme://user:password@``: a URL's credentials (userinfo), whatever the scheme and even
+#: when the rest of the URL is invalid (a bad port, a space, a control character).
+_USERINFO: Final = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]{0,30}://)[^/?#\r\n]{0,512}@")
+
+
+def mask_userinfo(text: str) -> str:
+    """``text`` with the credentials of every URL in it masked (``https://***@host``)."""
+    if "@" not in text:
+        return text
+    return _USERINFO.sub(lambda m: f"{m['scheme']}{MASK}@", text)
 
 
 _TAG: Final = r"<[^<>]{0,200}>"
@@ -95,6 +190,8 @@ _SECRET_SPACED: Final = re.compile(
 )
 #: HTTP credentials anywhere: ``Bearer <token>``, ``Basic <base64 of user:password>``.
 _CREDENTIALS: Final = re.compile(r"\b(?P<scheme>Bearer|Basic)(?P<sep>\s+)[\w+/=.~-]{6,}", re.I)
+#: The credential of an ``Authorization`` header, however short (to find a short secret).
+_CREDENTIAL_VALUES: Final = re.compile(r"\b(?:Bearer|Basic)\s+(?P<value>[^\s\"',;]+)", re.I)
 #: Escapes that can spell a key so the patterns above miss it: JSON's ``\u0074``, HTML's
 #: ``&quot;``, URLs' ``%22``.
 _ESCAPES: Final = re.compile(
@@ -126,6 +223,21 @@ def _unescape(text: str) -> str:
     return _ESCAPES.sub(one, text)
 
 
+def mask_known(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with the known ``secrets`` (see :func:`redact`) and URL credentials masked,
+    nothing else: as written, or, when an escaped form (``%74ok...``) hides a secret, decoded
+    and masked. For texts that are not ours to rewrite (other code's log records).
+    """
+    secrets = tuple(secrets)
+    masked = mask_userinfo(redact(text, secrets))
+    if _ESCAPES.search(masked):
+        decoded = _unescape(masked)
+        redacted = redact(decoded, secrets)
+        if redacted != decoded:
+            return redacted
+    return masked
+
+
 def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     """``text`` (a body that may not parse: cut-short JSON, HTML, plain text) with the value
     of every secret-named key masked and every known secret redacted (see :func:`redact` for
@@ -137,7 +249,7 @@ def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     text = _SECRET_VALUE.sub(_mask_value, text)
     text = _SECRET_SPACED.sub(_mask_value, text)
     text = _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
-    return redact(text, secrets, cut=cut)
+    return redact(mask_userinfo(text), secrets, cut=cut)
 
 
 def redact_json(value: Any, secrets: Iterable[str]) -> Any:

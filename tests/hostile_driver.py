@@ -11,8 +11,11 @@
   reported as ``HARNESS-KILLED`` (so a broken client fails its test instead of the machine).
 
 The report: ``outcome`` (the error's class and MRO names, or ``ok``), ``message``, ``repr``,
-``body`` (str of the error's ``body``), ``traceback``, ``logs`` (every record of the
-``plex_source_client`` logger at DEBUG, formatted with its arguments and any traceback),
+``body`` (str of the error's ``body``), ``traceback``, ``chain`` (str and repr of every
+exception in its ``__cause__``/``__context__`` chain, suppressed ones included), ``logs`` (every
+record of every logger at DEBUG: the root logger is set to DEBUG, as ``logging.basicConfig``
+would, so httpx's and httpcore's records are there too; formatted with their arguments and any
+traceback),
 ``wall`` (seconds the call took), ``rss_growth`` (bytes: ru_maxrss after the call minus before;
 for the CLI, the child's whole peak RSS), and for the CLI ``exit_code``, ``stdout``, ``stderr``.
 """
@@ -80,6 +83,7 @@ class _Report:
             "repr": "",
             "body": "",
             "traceback": "",
+            "chain": "",
             "logs": [],
             "wall": 0.0,
             "rss_growth": 0,
@@ -104,6 +108,27 @@ class _ListHandler(logging.Handler):
         self.lines.append(self.format(record))
 
 
+def _chain(error: BaseException) -> str:
+    """str and repr of every exception ``error`` came from (causes and contexts, even those
+    ``raise ... from None`` hides from the traceback), each once.
+    """
+    seen: set[int] = set()
+    texts: list[str] = []
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        texts.append(f"{type(current).__name__}: {current}\n{current!r}")
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                pending.append(linked)
+        if isinstance(current, BaseExceptionGroup):
+            pending.extend(current.exceptions)
+    return "\n".join(texts)
+
+
 def _describe(report: _Report, error: BaseException) -> None:
     report.data["outcome"] = {
         "name": type(error).__name__,
@@ -114,6 +139,7 @@ def _describe(report: _Report, error: BaseException) -> None:
         "repr": lambda: repr(error),
         "body": lambda: str(getattr(error, "body", "")),
         "traceback": lambda: "".join(traceback.format_exception(error)),
+        "chain": lambda: _chain(error),
     }
     for key, render in renderings.items():
         text = _render(report, key, render)
@@ -181,9 +207,9 @@ def run_client(spec: dict[str, Any], report: _Report) -> None:
     from plex_source_client import AsyncPlexSourceClient, PlexSourceClient
 
     lines: list[str] = report.data["logs"]
-    logger = logging.getLogger("plex_source_client")
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(_ListHandler(lines))
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG)
+    root.addHandler(_ListHandler(lines))
     measure: dict[str, float] = {}
     _Watchdog(report, measure).start()
 

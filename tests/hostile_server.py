@@ -340,6 +340,52 @@ def _ok_chunked(conn: Connection, request: Request) -> None:
     conn.send(head(200, headers) + chunks + b"0\r\n\r\n")
 
 
+def _reason_is_token(status: int) -> Behaviour:
+    """An empty answer whose status line's reason phrase is the API token."""
+
+    def behave(conn: Connection, request: Request) -> None:
+        conn.send(head(status, {"Content-Length": "0"}, reason=API_TOKEN))
+
+    return behave
+
+
+def _echo_in_headers(status: int) -> Behaviour:
+    """A valid source (or an empty error) whose headers echo the token: in a redirect's
+    ``Location``, a cookie, the request id and the Authorization header received.
+    """
+
+    def behave(conn: Connection, request: Request) -> None:
+        echoed = [
+            ("Location", f"https://portal.example/login?next=/&token={API_TOKEN}"),
+            ("Set-Cookie", f"session={API_TOKEN}; Path=/; HttpOnly"),
+            ("X-Authentik-Id", API_TOKEN),
+            ("X-Echo-Authorization", request.headers.get("authorization", "")),
+        ]
+        body = json.dumps(OK_BODY).encode() if status == 200 else b""
+        headers = [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            *echoed,
+        ]
+        conn.send(head(status, headers) + body)
+
+    return behave
+
+
+#: A source whose ``name`` is the API token with its first character a JSON escape: the same
+#: string once decoded, other bytes on the wire.
+_ESCAPED_NAME: Final = json.dumps(stored_source(name=API_TOKEN)).replace(
+    API_TOKEN, f"\\u{ord(API_TOKEN[0]):04x}" + API_TOKEN[1:]
+)
+#: A Retry-After date no clock can reach (datetime cannot hold the year).
+ABSURD_RETRY_AFTER: Final = "Fri, 31 Dec 99999999999999999999 23:59:59 GMT"
+
+
+def _absurd_retry_after(status: int) -> Behaviour:
+    body = {"detail": "slow down"} if status != 400 else {"name": ["This field is wrong."]}
+    return _send(response(status, body, extra=[("Retry-After", ABSURD_RETRY_AFTER)]))
+
+
 BEHAVIOURS: Final[dict[str, Behaviour]] = {
     "ok": _send(response(200, OK_BODY, extra=[("X-Authentik-Id", "rid-ok")])),
     "ok-gzip": _ok_gzip,
@@ -371,6 +417,18 @@ BEHAVIOURS: Final[dict[str, Behaviour]] = {
     "garbage-status": _send(b"HTXP/1.1 two hundred \x00\xff\xfe\r\n\x01\x02: \x03\r\n\r\n{}"),
     "early-close": _send(b"HTTP/1.1 200 OK\r\nContent-Type: applic"),
     "over-custom-limit": _send(response(200, _BIG_VALID)),
+    "reason-token-403": _reason_is_token(403),
+    "reason-token-500": _reason_is_token(500),
+    "echo-headers-200": _echo_in_headers(200),
+    "echo-headers-403": _echo_in_headers(403),
+    "escaped-token-name-200": _send(response(200, _ESCAPED_NAME)),
+    "retry-after-absurd-503": _absurd_retry_after(503),
+    "retry-after-absurd-429": _absurd_retry_after(429),
+    "retry-after-absurd-400": _absurd_retry_after(400),
+    "content-type-token-200": _send(response(200, "not json", content_type=API_TOKEN)),
+    "content-encoding-token-200": _send(
+        response(200, OK_BODY, extra=[("Content-Encoding", f"br, {API_TOKEN}")])
+    ),
 }
 
 

@@ -13,7 +13,8 @@ each, the test asserts:
 - bodies and messages kept on the error are short;
 - the secret sweep: no secret (the API token, the Plex token the call sent, the secrets the
   server stores and echoes), not even a recognisable piece of one, in the error's message,
-  repr, body or traceback, in a DEBUG log record, or in the CLI's output.
+  repr, body or traceback, in any exception of its ``__cause__``/``__context__`` chain, in a
+  log record of any logger at DEBUG (httpx's and httpcore's included), or in the CLI's output.
 
 Then the configuration errors: refused when the client is built (or the call is prepared),
 before anything is sent, without showing the token.
@@ -45,6 +46,7 @@ from plex_source_client import (
     PlexSourceClient,
 )
 
+from .hostile_driver import _chain
 from .hostile_server import (
     API_TOKEN,
     BEHAVIOURS,
@@ -128,6 +130,19 @@ CASES: Final[dict[str, Expect]] = {
     "header-100k": GARBAGE,
     "garbage-status": GARBAGE,
     "early-close": GARBAGE,
+    # what the server writes outside the body: the status line and headers
+    "reason-token-403": Expect(("PermissionDenied",), (1,)),
+    "reason-token-500": Expect(("ServerError",), (3,)),
+    "echo-headers-200": Expect(("ok",), (0,)),
+    "echo-headers-403": Expect(("PermissionDenied",), (1,)),
+    "content-type-token-200": NOT_A_SOURCE,
+    "content-encoding-token-200": NOT_A_SOURCE,
+    # the token echoed in a value, escaped: refused on the decoded value
+    "escaped-token-name-200": NOT_A_SOURCE,
+    # a Retry-After no clock can reach: treated as absent, never an exception of its own
+    "retry-after-absurd-503": Expect(("ServerError",), (3,)),
+    "retry-after-absurd-429": Expect(("RateLimited",), (1, 3)),
+    "retry-after-absurd-400": Expect(("BadRequest",), (1,)),
 }
 assert set(CASES) == set(BEHAVIOURS), set(CASES) ^ set(BEHAVIOURS)
 
@@ -183,6 +198,7 @@ def _harness_failure(spec: dict[str, Any], why: str) -> Report:
         "repr": "",
         "body": "",
         "traceback": "",
+        "chain": "",
         "logs": [],
         "wall": float("inf"),
         "rss_growth": 0,
@@ -323,6 +339,7 @@ def problems_with(report: Report, expect: Expect, cli_baseline: int) -> list[str
             "repr(error)": report["repr"],
             "error.body": report["body"],
             "the traceback": report["traceback"],
+            "the cause/context chain": report.get("chain", ""),
             "a DEBUG log record": "\n".join(report["logs"]),
         }
         budget = BUDGET + MARGIN
@@ -368,6 +385,17 @@ BAD_CONFIGS: Final[dict[str, dict[str, Any]]] = {
     "url with an unclosed IPv6 bracket": {"url": "http://[::1"},
     "url with a port over 65535": {"url": "http://127.0.0.1:99999"},
     "url with a non-numeric port": {"url": "http://127.0.0.1:abc"},
+    # credentials in a URL that is invalid otherwise: refused, the password never shown
+    "url with credentials and a port over 65535": {"url": f"https://user:{API_TOKEN}@host:99999"},
+    "url with credentials and an ftp scheme": {"url": f"ftp://user:{API_TOKEN}@host"},
+    "url with credentials and a space": {"url": f"https://user:{API_TOKEN}@ho st"},
+    "url with credentials, a space in them": {"url": f"https://user:pass {API_TOKEN}@host"},
+    "url with credentials and a NUL": {"url": f"https://user:{API_TOKEN}@host\x00"},
+    "url with credentials and no scheme's slashes": {"url": f"https:user:{API_TOKEN}@host"},
+    "url with credentials and an NFKC host": {"url": f"https://user:{API_TOKEN}@h\u2100ost"},
+    "proxy with credentials and a port over 65535": {
+        "proxy": f"http://user:{API_TOKEN}@proxy:99999"
+    },
     "max_response_size 0": {"max_response_size": 0},
     "max_response_size -1": {"max_response_size": -1},
 }
@@ -404,6 +432,7 @@ def shown(error: BaseException) -> dict[str, str]:
         "str(error)": str(error),
         "repr(error)": repr(error),
         "the traceback": "".join(traceback.format_exception(error)),
+        "the cause/context chain": _chain(error),
     }
 
 
@@ -470,6 +499,18 @@ CLI_BAD_CONFIGS: Final[dict[str, tuple[dict[str, str], tuple[str, ...]]]] = {
     "url with an unclosed IPv6 bracket": ({"AUTHENTIK_URL": "http://[::1"}, ()),
     "url with a port over 65535": ({"AUTHENTIK_URL": "http://127.0.0.1:99999"}, ()),
     "url with a non-numeric port": ({"AUTHENTIK_URL": "http://127.0.0.1:abc"}, ()),
+    # credentials in a URL that is invalid otherwise (a NUL cannot be passed to a process)
+    "url with credentials and a port over 65535": (
+        {"AUTHENTIK_URL": f"https://user:{API_TOKEN}@host:99999"},
+        (),
+    ),
+    "url with credentials and an ftp scheme": ({"AUTHENTIK_URL": f"ftp://user:{API_TOKEN}@h"}, ()),
+    "url with credentials and a space": ({"AUTHENTIK_URL": f"https://user:{API_TOKEN}@h st"}, ()),
+    "--url with credentials and a port over 65535": (
+        {},
+        ("--url", f"https://user:{API_TOKEN}@host:99999"),
+    ),
+    "--url with credentials, a space in them": ({}, ("--url", f"https://u:a {API_TOKEN}@host")),
     "max-response-size 0": ({}, ("--max-response-size", "0")),
 }
 
@@ -538,3 +579,49 @@ def test_cli_token_file_with_a_bom_works(hostile_server: HostileServer, tmp_path
     assert API_TOKEN not in output
     sent = [r.headers.get("authorization") for r in hostile_server.received[before:]]
     assert f"Bearer {API_TOKEN}" in sent
+
+
+#: The cases about what the server writes outside the body, and an escaped echo, read by
+#: ``get`` and applied from a plan by ``apply``: each item reported, nothing else shown.
+CLI_READ_CASES: Final = (
+    "reason-token-403",
+    "reason-token-500",
+    "echo-headers-403",
+    "escaped-token-name-200",
+    "retry-after-absurd-503",
+    "retry-after-absurd-429",
+    "retry-after-absurd-400",
+)
+
+
+@pytest.mark.parametrize("command", ["get", "apply"])
+@pytest.mark.parametrize("case", CLI_READ_CASES)
+def test_cli_get_and_apply_show_no_secret(
+    hostile_server: HostileServer, tmp_path: Path, case: str, command: str
+) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps([{"slug": case, "changes": {"name": "x"}}]))
+    target = case if command == "get" else str(plan)
+    script = Path(sys.executable).parent / "plex-source"
+    finished = subprocess.run(
+        [str(script), command, target, "--max-retries", "0", "--timeout", "5"],
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LANG": "C.UTF-8",
+            "AUTHENTIK_URL": hostile_server.url,
+            "AUTHENTIK_TOKEN": API_TOKEN,
+            "AUTHENTIK_SERVER_VERSION": "2024.8",
+        },
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=60,
+        check=False,
+    )
+    output = finished.stdout + finished.stderr
+    expected = CASES[case].exit_codes
+    assert finished.returncode in expected, f"exit {finished.returncode}: {output[-800:]}"
+    assert TRACEBACK not in output
+    assert case in output  # the item is reported, not lost to an internal error
+    assert leaks({"the output": output}) == []

@@ -1,0 +1,104 @@
+"""Keeping the secrets of live clients out of the HTTP libraries' log records.
+
+httpx logs each request at INFO (``HTTP Request: GET ... "HTTP/1.1 404 <reason phrase>"``) and
+httpcore every response header at DEBUG; aiohttp logs cookie names it refuses. A server that
+echoes the API token in a reason phrase, a ``Location`` or a ``Set-Cookie`` header would put it
+in the user's logs. :class:`SecretsFilter`, installed on those libraries' loggers, masks in each
+record (its message formatted with its arguments, and any traceback) every secret a live
+client holds, and the secrets of calls running now (a Plex token being sent). Records without
+one are left as they are; records of other code's requests are only ever masked.
+
+The secrets are held in a registry keyed weakly by their owner (a client, a call): a client
+closed, or collected, drops its secrets. The registry is shared by threads and event loops, so
+it is guarded by a lock; the filter reads a snapshot, rebuilt only when the registry changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from typing import Final
+
+from ._secrets import mask_known
+
+#: The loggers the filter is installed on (and any existing logger below ``httpcore.``):
+#: httpx's, httpcore's (one per module: a logger's filters see only its own records, not
+#: those its children pass up), aiohttp's client side and httpx-aiohttp's.
+LOGGERS: Final = (
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+    "aiohttp.client",
+    "aiohttp.internal",
+    "httpx_aiohttp",
+)
+_PREFIXES: Final = ("httpx.", "httpcore.", "httpx_aiohttp.")
+
+_lock = threading.Lock()
+_owners: weakref.WeakKeyDictionary[object, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def register(owner: object, secrets: tuple[str, ...]) -> None:
+    """Mask ``secrets`` in the HTTP libraries' records while ``owner`` lives (or until
+    :func:`unregister`), and make sure the filter is installed.
+    """
+    with _lock:
+        _owners[owner] = frozenset(s for s in secrets if s)
+    install()
+
+
+def unregister(owner: object) -> None:
+    """Stop masking ``owner``'s secrets (a client closed, a call ended)."""
+    with _lock:
+        _owners.pop(owner, None)
+
+
+def live_secrets() -> tuple[str, ...]:
+    """Every secret registered by an owner still alive (sorted: a stable cache key)."""
+    with _lock:
+        return tuple(sorted(frozenset().union(*_owners.values())))
+
+
+class SecretsFilter(logging.Filter):
+    """Masks the live secrets (and URL credentials) in a record; never drops one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = live_secrets()
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a record that cannot be formatted is logging's to report
+            return True
+        masked = mask_known(message, secrets)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            text = logging.Formatter().formatException(record.exc_info)
+            if mask_known(text, secrets) != text:
+                record.exc_text, record.exc_info = mask_known(text, secrets), None
+        elif record.exc_text:
+            record.exc_text = mask_known(record.exc_text, secrets)
+        if record.stack_info:
+            record.stack_info = mask_known(record.stack_info, secrets)
+        return True
+
+
+_FILTER: Final = SecretsFilter()
+
+
+def install() -> None:
+    """Put the filter on the HTTP libraries' loggers, once each (loggers made since the last
+    call are found too).
+    """
+    names = set(LOGGERS)
+    names.update(
+        name for name in list(logging.Logger.manager.loggerDict) if name.startswith(_PREFIXES)
+    )
+    for name in names:
+        target = logging.getLogger(name)
+        if _FILTER not in target.filters:
+            target.addFilter(_FILTER)
