@@ -1,5 +1,7 @@
-"""The async transports at a realistic latency (issue 19): does the transport matter to a user
-when every answer takes as long as a real authentik's (tens of milliseconds per PATCH)?
+"""The async transports at a realistic latency (issue 19).
+
+Does the transport matter to a user when every answer takes as long as a real authentik's
+(tens of milliseconds per PATCH)?
 
 The bench server (benchmarks/server.py) answers each request ``delay`` ms after it arrived,
 any number at once. Against it, PATCHing a plan of N sources with ``concurrency`` in flight,
@@ -121,7 +123,8 @@ def direct(url: str, n: int, concurrency: int, kind: str) -> tuple[float, float]
         sources = asyncio.run(run())
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     check_made(kind, made)
-    assert len(sources) == n and all(s.name == "Plex" for s in sources), sources[:3]
+    assert len(sources) == n, len(sources)
+    assert all(s.name == "Plex" for s in sources), sources[:3]
     return wall, cpu
 
 
