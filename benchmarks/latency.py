@@ -46,6 +46,8 @@ ONE_POOL = "one httpx pool"
 AIOHTTP = "aiohttp"
 APPLY = "`plex-source apply --no-read`"
 DIRECT = "`AsyncPlexSourceClient.update`"
+#: The function in plex_source_client/_async_client.py that makes the client's transport.
+MAKER = "async_transport"
 
 
 def transports() -> list[str]:
@@ -72,7 +74,7 @@ def forced(kind: str) -> Iterator[list[httpx.AsyncBaseTransport]]:
     verify, limits and proxy the client passes; yields the transports made, to check.
     """
     from plex_source_client import _async_client
-    from plex_source_client._transports import async_transport
+    from plex_source_client._transports import Backend, async_transport
 
     made: list[httpx.AsyncBaseTransport] = []
 
@@ -83,17 +85,17 @@ def forced(kind: str) -> Iterator[list[httpx.AsyncBaseTransport]]:
         if kind == ONE_POOL:
             transport = httpx.AsyncHTTPTransport(verify=verify, limits=limits, proxy=proxy)
         else:
-            name = "aiohttp" if kind == AIOHTTP else "httpx"
+            name: Backend = "aiohttp" if kind == AIOHTTP else "httpx"
             transport = async_transport(name, verify=verify, limits=limits, proxy=proxy)
         made.append(transport)
         return transport
 
-    original = _async_client.async_transport
-    _async_client.async_transport = chosen  # type: ignore[assignment]
+    original = getattr(_async_client, MAKER)
+    setattr(_async_client, MAKER, chosen)
     try:
         yield made
     finally:
-        _async_client.async_transport = original
+        setattr(_async_client, MAKER, original)
 
 
 def check_made(kind: str, made: list[httpx.AsyncBaseTransport]) -> None:
