@@ -8,7 +8,7 @@ import argparse
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._text import MESSAGE_LIMIT, json_text, shorten
-from .exits import EXIT_CODES_HELP, EXIT_FAILED, EXIT_OK, EXIT_REJECTED
+from .exits import EXIT_FAILED, EXIT_OK, EXIT_REJECTED, exit_codes_help
 
 if TYPE_CHECKING:
     from .._errors import PlexSourceError
@@ -73,7 +73,7 @@ def add_parser(commands: Any) -> None:
             "--output json its JSON. Secrets (the Plex token) are masked unless --show-secrets.",
             88,
         ),
-        epilog=EXIT_CODES_HELP,
+        epilog=exit_codes_help("get"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("slug", metavar="SLUG", help="the slug of the source to show")
@@ -82,4 +82,4 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="show the Plex token's value (default: masked); mind where the output goes",
     )
-    add_connection_options(parser, writes=False)
+    add_connection_options(parser, writes=False, changes=False)

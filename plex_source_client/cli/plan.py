@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TextIO
 import attrs
 
 from .._text import MESSAGE_LIMIT, json_text, plural, shorten
-from .exits import EXIT_CODES_HELP, EXIT_DRIFT, EXIT_FAILED, EXIT_OK, EXIT_REJECTED
+from .exits import EXIT_DRIFT, EXIT_FAILED, EXIT_OK, EXIT_REJECTED, exit_codes_help
 
 if TYPE_CHECKING:
     from .._async_client import AsyncPlexSourceClient
@@ -274,7 +274,7 @@ def add_parser(commands: Any) -> None:
             "Exit 0 when nothing would change, 4 when something would.",
             88,
         ),
-        epilog=EXIT_CODES_HELP,
+        epilog=exit_codes_help("plan"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", metavar="FILE", help="the plan: a .json, .toml, .yaml or .yml file")
