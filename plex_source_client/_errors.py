@@ -156,7 +156,16 @@ class PermissionDenied(APIError):
 
 
 class NotFound(APIError):
-    """404: no Plex source has this slug (or the token may not see it)."""
+    """404: no Plex source has this slug (or the token may not see it).
+
+    ``wrong_url`` is True when the answer points at the URL instead: the 404 is not authentik's
+    JSON (a web server's or proxy's page), or the list of Plex sources itself, which every
+    authentik has, is not found. The message then says so and names the API base URL used.
+    """
+
+    def __init__(self, message: str, *, wrong_url: bool = False, **kwargs: Any) -> None:
+        self.wrong_url = wrong_url
+        super().__init__(message, **kwargs)
 
 
 class RateLimited(APIError):
