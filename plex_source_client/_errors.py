@@ -8,7 +8,7 @@
     ├── APIError                               the server answered with a non-2xx status
     │   ├── BadRequest                         400: the server rejected fields (.errors)
     │   ├── PermissionDenied                   403: bad, expired or unprivileged token
-    │   ├── NotFound                           404: no Plex source with that slug
+    │   ├── NotFound                           404: no Plex source with that slug (.wrong_url)
     │   ├── RateLimited                        429 after every retry (.retry_after)
     │   ├── ServerError                        5xx after every retry
     │   └── UnexpectedStatus                   anything else: a redirect, 405, 415, ...

@@ -52,8 +52,8 @@ _EXIT_LINES: Final[dict[str | None, tuple[str, ...]]] = {
         _REFUSED_WRITE,
         _USAGE,
         _TRANSPORT,
-        "4  something differs or was not applied: plan found changes, --check found drift,\n"
-        "     or the server ignored a field (its authentik release lacks it)",
+        "4  something differs: plan found changes, --check found drift, or the server ignored "
+        "a field",
         _INTERNAL,
     ),
     "update": (
