@@ -33,7 +33,7 @@ from uuid import UUID
 
 import httpx
 
-from . import _answers, _changes, _diff, _logs, _releases, _retry, _signatures
+from . import _answers, _changes, _diff, _logs, _mismatch, _releases, _retry, _signatures
 from ._answers import DEFAULT_MAX_RESPONSE_SIZE, Answer, Page
 from ._errors import (
     APIError,
@@ -1157,7 +1157,9 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
             pager.params(),
             pager.timeout,
             partial(_page_response, release=self._release),
-            not_found="no such page (did the list shrink while it was read?)",
+            not_found=_answers.LIST_NOT_FOUND
+            if pager.page == 1
+            else "no such page (did the list shrink while it was read?)",
             expected="a page of Plex sources",
         )
 
@@ -1283,7 +1285,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
                 status = outcome.status_code
                 retry_after = _retry.parse_retry_after(outcome.response.headers.get("Retry-After"))
             delay = None
-            if attempt <= max_retries:
+            if attempt <= max_retries and not _mismatch.wrong_scheme(outcome, url):
                 delay = _retry.retry_delay(
                     retry_number=attempt, status_code=status, retry_after=retry_after
                 )
@@ -1332,7 +1334,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         """The final outcome as the request's result, or the typed error it stands for."""
         method, url = prepared.method, prepared.url
         if not isinstance(outcome, Answer):
-            reason = _transport_reason(outcome, prepared.secrets)
+            reason = _mismatch.with_hint(_transport_reason(outcome, prepared.secrets), outcome, url)
             timed_out = outcome is not None and _is_timeout(outcome)
             kind = RequestTimeout if timed_out else TransportError
             raise kind(reason, method=method, url=url, attempts=attempts) from None
