@@ -5,8 +5,9 @@ command's ``--help``, as ``plex-source COMMAND --help`` prints it in a terminal
 :data:`COLUMNS` wide. One source, the parser, so the help and the site cannot differ
 (``tests/test_docs_reference.py`` checks it against the command's own output).
 
-A page's ``<!-- notebook: PATH -->`` (:data:`NOTEBOOK`) becomes the cells of the notebook at
-PATH (from the repository root), as text: the notebook itself lives outside the site.
+A page's line ``<!-- notebook: PATH -->`` (:data:`NOTEBOOK`; alone on its line, so that a page
+may quote it) becomes the cells of the notebook at PATH (from the repository root), as text:
+the notebook itself lives outside the site.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 MARKER = "<!-- plex-source --help -->"
 #: ``<!-- notebook: examples/quickstart.ipynb -->``: group 1 is the notebook's path.
-NOTEBOOK = re.compile(r"<!-- notebook: (\S+) -->")
+NOTEBOOK = re.compile(r"^<!-- notebook: (\S+) -->$", re.MULTILINE)
 ROOT = Path(__file__).resolve().parents[1]
 #: The terminal width the help is rendered for (argparse reads it from ``COLUMNS``).
 COLUMNS = "100"
