@@ -139,3 +139,19 @@ def test_a_yaml_error_is_a_plan_error(tmp_path: Path, text: str, words: str) -> 
     [problem] = refused.value.problems
     assert problem.startswith(f"{plan}: {words}"), problem
     assert "\n" not in problem
+
+
+def test_without_pyyaml_the_error_names_the_yaml_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No PyYAML: the one-line error names the package's ``yaml`` extra, which exists."""
+    import sys
+    import tomllib
+
+    monkeypatch.setitem(sys.modules, "yaml", None)  # import yaml raises ImportError
+    with pytest.raises(PlanError) as raised:
+        _load_yaml("a: 1\n", "plan.yaml")
+    assert raised.value.problems == [
+        "plan.yaml: reading YAML needs PyYAML: pip install 'plex-source-client[yaml]' "
+        "(or use JSON/TOML)"
+    ]
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert pyproject["project"]["optional-dependencies"]["yaml"] == ["pyyaml>=6.0"]

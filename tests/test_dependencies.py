@@ -19,8 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "plex_source_client"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
-#: Extras for development only: what the package imports may not rely on them.
-NOT_FOR_USERS = {"dev", "bench"}
+#: Extras of tools, not of the package (development, the benchmarks, the documentation site,
+#: JupyterLab for the example notebook): what the package imports may not rely on them.
+NOT_FOR_USERS = {"dev", "bench", "docs", "notebook"}
 #: Declared but never imported by our code: httpcore imports it (see pyproject.toml).
 IMPORTED_BY_OTHERS = {"sniffio"}
 

@@ -9,6 +9,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -317,7 +318,7 @@ def test_the_setup_says_to_activate_the_environment_and_update_names_from_file(
         setup = section(page, "Set up (two commands)")
         assert "`. .venv/bin/activate`" in setup, page
         assert "`.venv/bin/plex-source`" in setup, page
-    assert "`.venv/bin/mkdocs serve`" in README
+    assert "`.venv/bin/pip install -e '.[docs]' && .venv/bin/mkdocs serve`" in README
     assert "`update SLUG --from-file FILE`" in PAGES[CLI_GUIDE]
     assert "(JSON, TOML or YAML" in PAGES[CLI_GUIDE]
     from plex_source_client.cli import main
@@ -338,3 +339,196 @@ def test_the_readme_is_the_front_door() -> None:
     for page in PAGES:
         if page.startswith(("docs/guides/", "docs/reference/")):
             assert f"]({page})" in README, page
+
+
+# -- what a new user's walkthrough found (issue 20) --------------------------------------------
+
+
+def pyproject_extras() -> dict[str, list[str]]:
+    import tomllib
+
+    extras: dict[str, list[str]] = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    return extras
+
+
+def test_the_docs_extra_installs_what_the_site_is_built_with() -> None:
+    """``pip install -e '.[docs]'`` (the README's line) gives mkdocs.yml's theme, plugins and
+    extensions, each pinned; the dev extra, which scripts/check installs, includes it.
+    """
+    import importlib.metadata
+
+    extras = pyproject_extras()
+    docs = {re.split(r"[\[=]", requirement)[0]: requirement for requirement in extras["docs"]}
+    assert all("==" in requirement for requirement in docs.values()), docs
+    # mkdocs, the material theme, the mkdocstrings plugin and its python handler, pymdownx
+    # (the markdown extensions), griffe (the docstring extension docs/griffe_rst.py).
+    modules = ["mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers", "pymdownx", "griffe"]
+    installed, todo = set(), list(docs)  # the docs extra with what it requires, as installed
+    while todo:
+        name = re.sub(r"[-_.]+", "-", todo.pop()).lower()
+        if name not in installed:
+            installed.add(name)
+            for requirement in importlib.metadata.requires(name) or []:
+                if "extra ==" not in requirement:
+                    todo.append(re.split(r"[\s\[<>=!;~(]", requirement, maxsplit=1)[0])
+    providers = importlib.metadata.packages_distributions()
+    for module in modules:
+        assert {re.sub(r"[-_.]+", "-", n).lower() for n in providers[module]} & installed, module
+    assert "plex-source-client[docs]" in extras["dev"]
+    assert "'.[dev]'" in (ROOT / "scripts" / "check").read_text()
+
+
+def test_the_notebook_extra_and_the_yaml_extra_are_documented() -> None:
+    extras = pyproject_extras()
+    assert [r.split(">=")[0] for r in extras["notebook"]] == ["jupyterlab"]
+    guide = PAGES["docs/getting-started.md"]
+    assert "pip install '.[yaml]'" in section("docs/getting-started.md", "Install")
+    assert "the `yaml` extra (`pip install '.[yaml]'`" in guide
+    notebook_page = PAGES["docs/examples/quickstart.md"]
+    assert ".venv/bin/pip install -e '.[notebook]' && .venv/bin/jupyter lab" in notebook_page
+    assert "%env AUTHENTIK_URL=" in notebook_page
+    assert "](docs/examples/quickstart.md)" in README
+    assert "](../examples/quickstart.md)" in PAGES["docs/guides/scripts.md"]
+
+
+def test_no_page_links_to_the_unpublished_repository() -> None:
+    """The package is not published: no page links a file on a code host (they would be dead
+    links); the notebook is a page of the site (docs/examples/quickstart.md).
+    """
+    for page, text in PAGES.items():
+        assert not re.search(r"\]\(https://github\.com/[^)]*/blob/", text), page
+
+
+def test_the_install_sections_say_which_environment() -> None:
+    for page in ("README.md", "docs/getting-started.md"):
+        install = " ".join(section(page, "Install").split())
+        assert "`pip` here is the one of the environment that runs your code" in install, page
+        assert "`.venv/bin/pip`" in install, page
+
+
+def test_the_ci_workflow_installs_the_wheel_getting_started_builds() -> None:
+    """The workflow's wheel is the file Getting started builds (into dist/) and says to copy
+    where the workflow installs it from.
+    """
+    workflow = find_block(r"```yaml\n(# \.github/workflows/plex-sources\.yml\n.*?)```")
+    (installed,) = re.findall(r"pip install \./(\S+\.whl)", workflow)
+    folder, wheel = installed.rsplit("/", 1)
+    install = section("docs/getting-started.md", "Install")
+    assert f"dist/{wheel}" in install
+    assert f"`{folder}/{wheel}`" in install
+
+
+def test_the_fake_default_source_is_the_one_the_guides_name() -> None:
+    """The script guides say to start the fake with the script's source, and what the fake
+    has without ``--source``: what it really has.
+    """
+    from plex_source_client.testing._serve import start_fake
+
+    fake = start_fake()
+    try:
+        default = sorted(fake.sources)
+    finally:
+        fake.stop()
+    for page in ("README.md", "docs/guides/scripts.md"):
+        text = " ".join(PAGES[page].split())
+        assert "`plex-source fake --source my-plex`" in text, page
+        named = re.findall(r"without `--source`,? it has one source, `([\w-]+)`", text)
+        assert named == default, page
+
+
+def test_update_output_json_is_described_as_it_is(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guide lists every key of ``update --output json``'s object (a result record, the
+    source nested under ``source``), and no other name but two outcomes.
+    """
+    import json
+
+    from plex_source_client.cli import main
+    from plex_source_client.testing import FakeAuthentik
+
+    text = " ".join(PAGES[CLI_GUIDE].split())
+    paragraph = text.split("With `--output json` it prints", 1)[1].split(" It needs", 1)[0]
+    with FakeAuthentik() as fake:
+        fake.add_source(slug="my-plex")
+        monkeypatch.setenv("AUTHENTIK_URL", fake.url)
+        monkeypatch.setenv("AUTHENTIK_TOKEN", fake.token)
+        monkeypatch.delenv("AUTHENTIK_TOKEN_FILE", raising=False)
+        code = main(["update", "my-plex", "--disabled", "--output", "json"])
+    assert code == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["source"]["slug"] == "my-plex"
+    assert record["source"]["enabled"] is False
+    named = re.findall(r"`(\w+)`", paragraph)
+    assert set(named) - set(record) == {"applied", "unchanged"}
+    assert set(record) <= set(named)
+
+
+def test_the_plan_sample_is_what_plan_prints_against_the_fake(tmp_path: Path) -> None:
+    """The CLI guide's sample ``plan`` output is what its first ``plan`` prints against the
+    fake the guide starts, with the guide's plan file; only the UUID of the fake's own default
+    flow (a new one each start) may differ.
+    """
+    text = PAGES[CLI_GUIDE]
+    sample = find_block(r"then a summary\..*?```text\n(.*?)```")
+    plan = re.search(r"```toml\n# plex-sources.toml\n(.*?)```", text, re.DOTALL)
+    assert plan
+    (tmp_path / "plex-sources.toml").write_text(plan.group(1))
+    fake_command = shlex.split(command_lines(re.findall(FAKE, text, re.DOTALL)[0])[0])
+    with running_fake([SCRIPT, *fake_command[1:]], tmp_path / "fake.err") as (process, exports):
+        done = subprocess.run(
+            [SCRIPT, "plan", "plex-sources.toml"],
+            cwd=tmp_path,
+            env=clean_environment() | exports,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        stop(process)
+    assert (done.returncode, done.stderr) == (4, "")
+    planned = set(re.findall(r"[0-9a-f-]{36}", plan.group(1)))
+
+    def ours(output: str) -> str:
+        uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+        return re.sub(uuid, lambda m: m[0] if m[0] in planned else "<the fake's>", output)
+
+    assert ours(done.stdout) == ours(sample)
+    assert "<the fake's>" in ours(sample)
+
+
+def test_the_ci_from_python_example_fails_in_one_line(tmp_path: Path) -> None:
+    """The scripts guide's CI example, run as a job would run it, each thing it needs missing in
+    turn: one line on stderr naming it, exit 1, no traceback, no token.
+    """
+    block = find_block(r"```python\n(import os\n.*?PLEX_TOKEN_FILE.*?)```")
+    script = tmp_path / "job.py"
+    script.write_text(block)
+    base = clean_environment() | {
+        "AUTHENTIK_URL": "http://127.0.0.1:9",
+        "AUTHENTIK_TOKEN": "ak-secret-token",
+        "PLEX_TOKEN_FILE": str(tmp_path / "plex-token"),
+    }
+    (tmp_path / "plex-token").write_text("plex-secret\n")
+    cases = {
+        "PLEX_TOKEN_FILE is not set": {k: v for k, v in base.items() if k != "PLEX_TOKEN_FILE"},
+        "No such file or directory": base | {"PLEX_TOKEN_FILE": str(tmp_path / "missing")},
+        "AUTHENTIK_URL is not set": {k: v for k, v in base.items() if k != "AUTHENTIK_URL"},
+        "Connection refused": base,  # nothing listens on port 9
+    }
+    for words, env in cases.items():
+        done = subprocess.run(
+            [sys.executable, str(script)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        lines = done.stderr.splitlines()
+        assert (done.returncode, len(lines)) == (1, 1), (words, done.stderr)
+        assert lines[0].startswith("plex source update failed: "), lines
+        assert words in lines[0], (words, lines)
+        assert "secret" not in done.stderr

@@ -159,9 +159,10 @@ def _load_yaml(text: str, shown: str) -> Any:
     """
     try:
         import yaml
-    except ImportError:
+    except ImportError:  # in this package's environment, pip then installs only PyYAML
+        extra = "pip install 'plex-source-client[yaml]'"
         raise PlanError(
-            [f"{shown}: reading YAML needs PyYAML: pip install pyyaml (or use JSON/TOML)"]
+            [f"{shown}: reading YAML needs PyYAML: {extra} (or use JSON/TOML)"]
         ) from None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
