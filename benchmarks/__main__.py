@@ -5,7 +5,9 @@ measures, interleaving the contenders in rotating rounds: sequential per-request
 throughput at concurrency 32, cold import time and peak memory of whole processes, what the
 pytest plugin adds to every pytest run (its import, next to bare Python and ``import pytest``),
 the peak memory of ``plex-source apply`` as items and concurrency grow, and a no-op
-``plex-source apply`` (read first) next to a blind one (``--no-read``): requests and time.
+``plex-source apply`` (read first) next to a blind one (``--no-read``): requests and time; and
+the async transports against a server answering in tens of milliseconds, as a real authentik
+(benchmarks/latency.py: does the transport matter at a realistic latency?).
 Prints the tables and writes them to benchmarks/RESULTS.md, which the documentation's
 Performance page includes as it is (the one copy of the figures).
 Ratios measured side by side in one run are what to compare; absolute times vary by machine.
@@ -28,6 +30,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import contenders
+from .latency import latency_tables
 from .measure import rotated, run_process, summary, time_calls
 from .noop import noop_apply
 
@@ -55,11 +58,12 @@ def compile_package() -> None:
 
 
 @contextmanager
-def bench_server() -> Iterator[str]:
+def bench_server(delay_ms: float = 0.0) -> Iterator[str]:
+    """benchmarks/server.py in its own process, answering ``delay_ms`` after each request."""
     with tempfile.TemporaryDirectory() as folder:
         port_file = Path(folder) / "port"
         server = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.server", str(port_file)], cwd=ROOT
+            [sys.executable, "-m", "benchmarks.server", str(port_file), str(delay_ms)], cwd=ROOT
         )
         try:
             deadline = time.monotonic() + 20
@@ -242,6 +246,15 @@ def versions() -> str:
     return ", ".join(found)
 
 
+def latency(quick: bool) -> str:
+    """The transports at 20 and 50 ms per answer, plans of 500 and 2000 sources, at the CLI's
+    default concurrency (8) and at 32; quick: 20 ms, 40 sources, concurrency 8, one round.
+    """
+    if quick:
+        return latency_tables([20], [40], [8], rounds=1)[0]
+    return latency_tables([20, 50], [500, 2000], [8, 32], rounds=3)[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
@@ -249,6 +262,11 @@ def main() -> None:
         "--noop-only",
         action="store_true",
         help="only the no-op vs blind apply table: printed, nothing written",
+    )
+    parser.add_argument(
+        "--latency-only",
+        action="store_true",
+        help="only the transports at a realistic latency: printed, nothing written",
     )
     parser.add_argument(
         "--output",
@@ -260,6 +278,10 @@ def main() -> None:
     quick = args.quick
     if args.noop_only:
         print(noop_apply(rounds=1 if quick else 3, n=100 if quick else 2000)[0])
+        return
+    if args.latency_only:
+        with contenders.quiet():
+            print(latency(quick))
         return
     with contenders.quiet(), bench_server() as url:
         seq_table, _ = sequential(url, rounds=1 if quick else 9, count=20 if quick else 400)
@@ -277,14 +299,26 @@ def main() -> None:
         )
         print(memory_table, end="\n\n", flush=True)
     noop_table, _ = noop_apply(rounds=1 if quick else 3, n=100 if quick else 2000)
-    print(noop_table, flush=True)
+    print(noop_table, end="\n\n", flush=True)
+    with contenders.quiet():
+        latency_table = latency(quick)
+    print(latency_table, flush=True)
     cpu = platform.processor() or platform.machine()
     stamp = (
         f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), "
         f"{platform.system()}, Python {platform.python_version()}; {versions()}."
     )
     body = "\n\n".join(
-        [stamp, seq_table, bulk_table, import_table, plugin_table, memory_table, noop_table]
+        [
+            stamp,
+            seq_table,
+            bulk_table,
+            import_table,
+            plugin_table,
+            memory_table,
+            noop_table,
+            latency_table,
+        ]
     )
     args.output.write_text(f"# Benchmark results\n\n{body}\n")
 

@@ -1,6 +1,9 @@
 """A near-zero-cost HTTP/1.1 server for the benchmarks: answers every request with a canned
 PlexSource, keep-alive, pipelining-safe. Runs in its own process (the machine's other core):
-``python -m benchmarks.server PORT_FILE`` writes its port to PORT_FILE, then serves forever.
+``python -m benchmarks.server PORT_FILE [DELAY_MS]`` writes its port to PORT_FILE, then serves
+forever. With ``DELAY_MS``, every answer is sent that long after its request arrived, as a real
+authentik takes tens of milliseconds per PATCH: a timer per request, nothing blocks, so any
+number of connections wait at once (every answer is the same bytes, so their order is moot).
 """
 
 from __future__ import annotations
@@ -23,7 +26,12 @@ RESPONSE = (
 
 
 class CannedHTTP(asyncio.Protocol):
-    """Parses just enough HTTP/1.1 (headers, Content-Length) to answer each request once."""
+    """Parses just enough HTTP/1.1 (headers, Content-Length) to answer each request once,
+    ``delay`` seconds after it arrived.
+    """
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -44,12 +52,21 @@ class CannedHTTP(asyncio.Protocol):
             if len(self.buffer) < end + 4 + length:
                 return
             self.buffer = self.buffer[end + 4 + length :]
+            if self.delay:
+                asyncio.get_running_loop().call_later(self.delay, self.answer)
+            else:
+                self.transport.write(RESPONSE)
+
+    def answer(self) -> None:
+        if not self.transport.is_closing():
             self.transport.write(RESPONSE)
 
 
-async def serve(port_file: str) -> None:
+async def serve(port_file: str, delay_ms: float = 0.0) -> None:
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(CannedHTTP, "127.0.0.1", 0, backlog=1024)
+    server = await loop.create_server(
+        lambda: CannedHTTP(delay_ms / 1000), "127.0.0.1", 0, backlog=1024
+    )
     port = server.sockets[0].getsockname()[1]
     with open(port_file, "w") as f:
         f.write(str(port))
@@ -57,4 +74,4 @@ async def serve(port_file: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(sys.argv[1]))
+    asyncio.run(serve(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 0.0))

@@ -18,7 +18,7 @@ from uuid import UUID
 
 import httpx
 
-from . import _retry
+from . import _mismatch, _retry
 from ._errors import (
     APIError,
     BadRequest,
@@ -503,6 +503,26 @@ def error_body(answer: Answer, secrets: tuple[str, ...]) -> Any:
     return kept_text(body_text(answer), secrets, cut=not answer.complete)
 
 
+#: What a 404 on the first page of the list says: the list itself is not found, which
+#: every authentik has (DRF's first page exists even when the list is empty).
+LIST_NOT_FOUND: Final = "the list of Plex sources is not found, and every authentik has one"
+
+#: The path every request's URL has after the API base (``api_base_url`` appends it).
+_API_PATH: Final = "/api/v3"
+
+
+def wrong_url_advice(url: str) -> str:
+    """The end of a 404's message that blames the URL: the API base ``url`` (a request's) was
+    sent under, and what to give instead.
+    """
+    at = url.find(_API_PATH + "/")
+    base = url[: at + len(_API_PATH)] if at != -1 else url
+    return (
+        f"the URL is probably wrong: requests went to {_snippet(base)}/... (give authentik's "
+        "root URL, e.g. https://auth.example.com)"
+    )
+
+
 def api_error(
     answer: Answer,
     secrets: tuple[str, ...],
@@ -527,19 +547,23 @@ def api_error(
     summary += _about(answer, secrets)
     kwargs: dict[str, Any] = {**where, "body": body}
     if status == 400:
+        hint = _mismatch.answer_hint(status, body if isinstance(body, str) else "", where["url"])
+        if hint is not None:  # a web server's 400 to plain HTTP on its TLS port
+            return UnexpectedStatus(f"{hint} (it answered 400: {summary})", **kwargs)
         errors = field_errors(body)
         message = format_field_errors(errors) if isinstance(body, dict | list) else ""
         return BadRequest((message + _about(answer, secrets)) or summary, errors=errors, **kwargs)
     if status == 403:
         return PermissionDenied(summary, **kwargs)
     if status == 404:
-        if isinstance(body, dict) and isinstance(body.get("detail"), str):
+        authentiks = isinstance(body, dict) and isinstance(body.get("detail"), str)
+        if authentiks and not_found != LIST_NOT_FOUND:
             return NotFound(f"{not_found} ({summary})", **kwargs)
-        # Not authentik's JSON: a web server's or proxy's page; the URL is the likely culprit.
+        # Not authentik's JSON (a web server's or proxy's page), or no list where every
+        # authentik has one: the URL, not the slug, is the likely culprit.
+        what = not_found if not_found == LIST_NOT_FOUND else "not found, and not by authentik"
         return NotFound(
-            f"not found, and the answer is not authentik's ({summary}): check the url, "
-            "which should be authentik's root (https://auth.example.com)",
-            **kwargs,
+            f"{what} ({summary}): {wrong_url_advice(where['url'])}", wrong_url=True, **kwargs
         )
     if status == 429:
         retry_after = _retry.parse_retry_after(response.headers.get("Retry-After"))

@@ -204,7 +204,9 @@ class ClientCore:
             pager.params(),
             pager.timeout,
             partial(_page_response, release=self.release),
-            not_found="no such page (did the list shrink while it was read?)",
+            not_found=_answers.LIST_NOT_FOUND
+            if pager.page == 1
+            else "no such page (did the list shrink while it was read?)",
             expected="a page of Plex sources",
         )
         page = yield from request_flow(prepared)

@@ -8,7 +8,7 @@
     ├── APIError                               the server answered with a non-2xx status
     │   ├── BadRequest                         400: the server rejected fields (.errors)
     │   ├── PermissionDenied                   403: bad, expired or unprivileged token
-    │   ├── NotFound                           404: no Plex source with that slug
+    │   ├── NotFound                           404: no Plex source with that slug (.wrong_url)
     │   ├── RateLimited                        429 after every retry (.retry_after)
     │   ├── ServerError                        5xx after every retry
     │   └── UnexpectedStatus                   anything else: a redirect, 405, 415, ...
@@ -156,7 +156,16 @@ class PermissionDenied(APIError):
 
 
 class NotFound(APIError):
-    """404: no Plex source has this slug (or the token may not see it)."""
+    """404: no Plex source has this slug (or the token may not see it).
+
+    ``wrong_url`` is True when the answer points at the URL instead: the 404 is not authentik's
+    JSON (a web server's or proxy's page), or the list of Plex sources itself, which every
+    authentik has, is not found. The message then says so and names the API base URL used.
+    """
+
+    def __init__(self, message: str, *, wrong_url: bool = False, **kwargs: Any) -> None:
+        self.wrong_url = wrong_url
+        super().__init__(message, **kwargs)
 
 
 class RateLimited(APIError):

@@ -19,7 +19,7 @@ from typing import Any, Final, Generic, TypeVar
 
 import httpx
 
-from . import _answers, _logs, _retry
+from . import _answers, _logs, _mismatch, _retry
 from ._errors import RequestTimeout, TransportError, UnexpectedResponse
 from ._http.body import Answer
 from ._secrets import json_holds_secret, mask_text
@@ -155,7 +155,7 @@ def _attempts(prepared: Prepared[_T]) -> Flow[_T]:
             status = outcome.status_code
             retry_after = _retry.parse_retry_after(outcome.response.headers.get("Retry-After"))
         delay = None
-        if attempt <= max_retries:
+        if attempt <= max_retries and not _mismatch.wrong_scheme(outcome, url):
             delay = _retry.retry_delay(
                 retry_number=attempt, status_code=status, retry_after=retry_after
             )
@@ -193,7 +193,7 @@ def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: flo
     """The final outcome as the request's result, or the typed error it stands for."""
     method, url = prepared.method, prepared.url
     if not isinstance(outcome, Answer):
-        reason = transport_reason(outcome, prepared.secrets)
+        reason = _mismatch.with_hint(transport_reason(outcome, prepared.secrets), outcome, url)
         timed_out = outcome is not None and _is_timeout(outcome)
         kind = RequestTimeout if timed_out else TransportError
         raise kind(reason, method=method, url=url, attempts=attempts) from None

@@ -113,10 +113,22 @@ def test_nesting_is_bounded_while_reading(depth: int, fine: bool) -> None:
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("a: =\n", "cannot parse: could not determine a constructor for the tag"),
-        ("a: !foo x\n", "cannot parse: could not determine a constructor for the tag '!foo'"),
+        (
+            "a: =\n",
+            "not valid yaml: could not determine a constructor for the tag "
+            "'tag:yaml.org,2002:value' (at line 1, column 4)",
+        ),
+        (
+            "a: !foo x\n",
+            "not valid yaml: could not determine a constructor for the tag '!foo' (at line 1, "
+            "column 4)",
+        ),
         ("a: !!int x\n", "not valid yaml: invalid literal for int()"),
-        ("a: [\n", "cannot parse: while parsing a flow node"),
+        (
+            "a: [\n",
+            "not valid yaml: did not find expected node content (at line 2, column 1), while "
+            "parsing a flow node that begins at line 2, column 1",
+        ),
     ],
 )
 def test_a_yaml_error_is_a_plan_error(tmp_path: Path, text: str, words: str) -> None:

@@ -329,8 +329,27 @@ def test_a_404_that_is_not_authentiks_blames_the_url(twin: Twin, api: respx.Mock
     with pytest.raises(NotFound) as caught:
         twin.update(SLUG, enabled=True)
     message = str(caught.value)
-    assert "check the url" in message
+    assert "the URL is probably wrong: requests went to https://auth.example.com/api/v3/..." in (
+        message
+    )
     assert "slug" not in message.split("->", 1)[1]
+    assert caught.value.wrong_url
     api.patch(ENDPOINT).respond(404, json={"detail": "Not found."})
-    with pytest.raises(NotFound, match="no Plex source with this slug"):
+    with pytest.raises(NotFound, match="no Plex source with this slug") as caught:
         twin.update(SLUG, enabled=True)
+    assert not caught.value.wrong_url
+    assert "probably wrong" not in str(caught.value)
+
+
+def test_a_404_on_the_list_blames_the_url(twin: Twin, api: respx.MockRouter) -> None:
+    # authentik's own JSON 404 (a path its router has no route for), but on the list, which
+    # every authentik has: the URL is wrong, whatever the body.
+    api.get("/sources/plex/").respond(404, json={"detail": "Not found."})
+    with pytest.raises(NotFound) as caught:
+        twin.list_sources()
+    assert caught.value.wrong_url
+    message = str(caught.value)
+    assert "the list of Plex sources is not found" in message
+    assert "the URL is probably wrong: requests went to https://auth.example.com/api/v3/..." in (
+        message
+    )

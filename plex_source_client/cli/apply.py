@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .._text import plural
-from .exits import EXIT_CODES_HELP, EXIT_OK, Invalid, UsageError, cli_words
+from .exits import EXIT_OK, Invalid, UsageError, cli_words, exit_codes_help
 from .guard import remember_secrets_in
 from .report import exit_code, report
 from .settings import client_settings
@@ -173,7 +173,7 @@ def add_parser(commands: Any) -> None:
             "PATCHes every field unread).",
             88,
         ),
-        epilog=plan_help() + EXIT_CODES_HELP,
+        epilog=plan_help() + exit_codes_help("apply"),
         formatter_class=formatter,
     )
     parser.add_argument("file", metavar="FILE", help="the plan: a .json, .toml, .yaml or .yml file")

@@ -30,16 +30,61 @@ EXIT_INTERRUPTED: Final = 130
 #: Where to report a bug: the ``Source`` URL of pyproject.toml (a test keeps them equal).
 SOURCE_URL: Final = "https://github.com/plex-source-client/plex-source-client"
 
-EXIT_CODES_HELP: Final = """\
-exit codes:
-  0  every update was applied or already in place; plan: nothing would change
-  1  the server refused at least one update or read (invalid field, unknown slug, no permission)
-  2  usage error or client-side validation failure: nothing was sent
-  3  transport failure or unexpected response (unreachable, timeout, 5xx after retries)
-  4  plan: something would change; the server did not take every field as given
-  5  internal error: a bug in plex-source-client (the message asks for a report)
-  update and apply exit 4 when a field was not applied (the server's authentik release lacks
-  it), or when --check finds a field the server has otherwise than sent
+_REFUSED_WRITE: Final = (
+    "1  the server refused at least one update or read (invalid field, unknown slug, no permission)"
+)
+_REFUSED_READ: Final = "1  the server refused a read (unknown slug, no permission)"
+_USAGE: Final = "2  usage error or client-side validation failure: nothing was sent"
+_TRANSPORT: Final = (
+    "3  transport failure or unexpected response (unreachable, timeout, 5xx after retries)"
+)
+_INTERNAL: Final = "5  internal error: a bug in plex-source-client (the message asks for a report)"
+_NOT_APPLIED: Final = (
+    "4  a field was not applied (the server's authentik release lacks it), or --check\n"
+    "     found a field the server has otherwise than sent"
+)
+_READ: Final = ("0  every source asked for was read", _REFUSED_READ, _USAGE, _TRANSPORT, _INTERNAL)
+
+#: The exit codes each command can end with, in its words; None: ``plex-source`` itself.
+_EXIT_LINES: Final[dict[str | None, tuple[str, ...]]] = {
+    None: (
+        "0  success: every update applied or already in place; plan: nothing would change",
+        _REFUSED_WRITE,
+        _USAGE,
+        _TRANSPORT,
+        "4  something differs: plan found changes, --check found drift, or the server ignored "
+        "a field",
+        _INTERNAL,
+    ),
+    "update": (
+        "0  the update was applied or already in place",
+        _REFUSED_WRITE,
+        _USAGE,
+        _TRANSPORT,
+        _NOT_APPLIED,
+        _INTERNAL,
+    ),
+    "apply": (
+        "0  every update was applied or already in place",
+        _REFUSED_WRITE,
+        _USAGE,
+        _TRANSPORT,
+        _NOT_APPLIED,
+        _INTERNAL,
+    ),
+    "plan": (
+        "0  nothing would change",
+        _REFUSED_READ,
+        _USAGE,
+        _TRANSPORT,
+        "4  something would change",
+        _INTERNAL,
+    ),
+    "get": _READ,
+    "export": _READ,
+}
+
+_ENVIRONMENT_HELP: Final = """\
 environment:
   AUTHENTIK_URL         authentik's URL, e.g. https://auth.example.com (or --url)
   AUTHENTIK_TOKEN       an API token; or AUTHENTIK_TOKEN_FILE, a file holding it (not
@@ -50,6 +95,18 @@ environment:
                         the server's authentik release, e.g. 2025.12 (or --server-version,
                         which wins); unset: asked of the server when a change needs it
 """
+
+
+def exit_codes_help(command: str | None = None) -> str:
+    """The ``exit codes:`` and ``environment:`` part of ``--help``: for ``command``, only the
+    exit codes it can end with, in its own words; for ``plex-source`` itself (None), all.
+    """
+    lines = "".join(f"  {line}\n" for line in _EXIT_LINES[command])
+    return f"exit codes:\n{lines}{_ENVIRONMENT_HELP}"
+
+
+#: The top-level ``--help``'s part: every exit code, the environment.
+EXIT_CODES_HELP: Final = exit_codes_help()
 
 
 class UsageError(Exception):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .._text import json_text, shorten
-from .exits import EXIT_CODES_HELP, EXIT_OK
+from .exits import EXIT_OK, exit_codes_help
 
 if TYPE_CHECKING:
     from .._models import PlexSource
@@ -154,7 +154,7 @@ def add_parser(commands: Any) -> None:
             "(no flow) is left out of TOML, written as null in JSON.",
             88,
         ),
-        epilog=EXIT_CODES_HELP,
+        epilog=exit_codes_help("export"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -180,4 +180,4 @@ def add_parser(commands: Any) -> None:
         help="include each source's plex_token (default: left out); FILE is then created "
         "readable by its owner only (0600)",
     )
-    add_connection_options(parser, writes=False, output=False)
+    add_connection_options(parser, writes=False, output=False, changes=False)

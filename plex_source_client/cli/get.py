@@ -8,10 +8,11 @@ import argparse
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._text import MESSAGE_LIMIT, json_text, shorten
-from .exits import EXIT_CODES_HELP, EXIT_FAILED, EXIT_OK, EXIT_REJECTED
+from .exits import EXIT_FAILED, EXIT_OK, EXIT_REJECTED, exit_codes_help
 
 if TYPE_CHECKING:
-    from .._errors import PlexSourceError
+    from .._client import PlexSourceClient
+    from .._errors import NotFound, PlexSourceError
 
 
 def read_error(slug: str, error: PlexSourceError, err: TextIO) -> int:
@@ -28,12 +29,30 @@ def read_error(slug: str, error: PlexSourceError, err: TextIO) -> int:
     return EXIT_REJECTED if result.outcome in REJECTED else EXIT_FAILED
 
 
+def _blaming_the_url(client: PlexSourceClient, error: NotFound) -> NotFound:
+    """``error``, or the list's 404 when the list is not found either: authentik's JSON 404
+    for a path it has no route for (a wrong prefix in the URL) reads like an unknown slug's,
+    but every authentik has the list. One more request, made only for a 404.
+    """
+    from .._errors import NotFound, PlexSourceError
+
+    if error.wrong_url:
+        return error
+    try:
+        next(iter(client.list(page_size=1)), None)
+    except NotFound as list_error:
+        return list_error if list_error.wrong_url else error
+    except PlexSourceError:
+        pass
+    return error
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``plex-source get SLUG``."""
     import os
 
     from .._client import PlexSourceClient
-    from .._errors import ConfigurationError, PlexSourceError
+    from .._errors import ConfigurationError, NotFound, PlexSourceError
     from .._secrets import redact_json
     from .exits import UsageError, cli_words
     from .guard import remember_secret
@@ -43,7 +62,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         settings = client_settings(args, os.environ)
         with PlexSourceClient(**settings) as client:
-            source = client.get(args.slug).to_dict()
+            try:
+                source = client.get(args.slug).to_dict()
+            except NotFound as error:
+                raise _blaming_the_url(client, error) from None
     except ConfigurationError as error:
         raise UsageError(cli_words(error)) from None
     except PlexSourceError as error:
@@ -73,7 +95,7 @@ def add_parser(commands: Any) -> None:
             "--output json its JSON. Secrets (the Plex token) are masked unless --show-secrets.",
             88,
         ),
-        epilog=EXIT_CODES_HELP,
+        epilog=exit_codes_help("get"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("slug", metavar="SLUG", help="the slug of the source to show")
@@ -82,4 +104,4 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="show the Plex token's value (default: masked); mind where the output goes",
     )
-    add_connection_options(parser, writes=False)
+    add_connection_options(parser, writes=False, changes=False)

@@ -5,7 +5,9 @@ fields to change.
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
+from collections.abc import Sequence
 from typing import Any, Final, NoReturn
 
 from .._text import MESSAGE_LIMIT, shorten
@@ -15,12 +17,88 @@ DEFAULT_CONCURRENCY: Final = 8
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse's parser, its error line shortened (it quotes the offending argument)."""
+    """argparse's parser, its errors short and pointed: one line of usage (the command's, with
+    its positional arguments; ``--help`` has the rest) before the error, "did you mean" for a
+    mistyped option or command, an invalid choice as one line listing the choices, and the
+    error line shortened (it quotes the offending argument).
+    """
+
+    #: The error being reported is an invalid choice: its line lists the choices, and no usage
+    #: is printed before it.
+    _choice_error = False
+
+    def parse_args(  # type: ignore[override]  # one signature: argv in, namespace out
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """argparse's, an unrecognized argument reported by the command it was given to
+        (its usage, its options suggested), not by ``plex-source`` itself.
+        """
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = self._command_parser(parsed)
+            parser.error(unrecognized_message(extras, parser))
+        return parsed
+
+    def _command_parser(self, parsed: argparse.Namespace) -> ArgumentParser:
+        """The parser of the subcommand ``parsed`` ran (this one when none)."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                chosen = action.choices.get(getattr(parsed, action.dest, None) or "")
+                if isinstance(chosen, ArgumentParser):
+                    return chosen._command_parser(parsed)
+        return self
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """An invalid choice as one line naming every choice (and the nearest, for a
+        command's name).
+        """
+        choices = action.choices
+        if choices is None or value in choices:
+            return
+        names = [str(choice) for choice in choices]
+        near = difflib.get_close_matches(str(value), names, n=1)
+        hint = f"; did you mean {near[0]}?" if near and isinstance(choices, dict) else ""
+        self._choice_error = True
+        raise argparse.ArgumentError(
+            action, f"invalid choice {shorten(value)!r} (choose from {', '.join(names)}){hint}"
+        )
+
+    def short_usage(self) -> str:
+        """``usage: plex-source update [options] SLUG (plex-source update --help: ...)``."""
+        formatter = self._get_formatter()
+        formatter.add_usage(None, self._get_positional_actions(), [], prefix="")
+        positionals = formatter.format_help().strip()[len(self.prog) :].strip()
+        return (
+            f"usage: {self.prog} [options] {positionals}".rstrip() + f" (see {self.prog} --help)\n"
+        )
 
     def error(self, message: str) -> NoReturn:
-        """Print the usage and the shortened error; exit 2."""
-        self.print_usage(sys.stderr)
+        """Print the short usage (none before an invalid choice) and the error; exit 2."""
+        if not self._choice_error:
+            sys.stderr.write(self.short_usage())
         self.exit(EXIT_USAGE, f"{self.prog}: error: {shorten(message, MESSAGE_LIMIT)}\n")
+
+
+def unrecognized_message(extras: Sequence[str], parser: argparse.ArgumentParser) -> str:
+    """``unrecognized arguments: --enabeld (did you mean --enabled?)``: each option compared
+    with the options ``parser`` takes (its hidden ones left out).
+    """
+    options = [
+        option
+        for action in parser._actions
+        if action.help != argparse.SUPPRESS
+        for option in action.option_strings
+    ]
+    shown = []
+    for extra in extras:
+        text = shorten(extra)
+        if extra.startswith("-"):
+            near = difflib.get_close_matches(extra.split("=", 1)[0], options, n=1, cutoff=0.6)
+            if near:
+                text += f" (did you mean {near[0]}?)"
+        shown.append(text)
+    noun = "argument" if len(extras) == 1 else "arguments"
+    return f"unrecognized {noun}: {' '.join(shown)}"
 
 
 class RefuseSecretInArgv(argparse.Action):
@@ -40,11 +118,17 @@ class RefuseSecretInArgv(argparse.Action):
 
 
 def add_connection_options(
-    parser: argparse.ArgumentParser, *, writes: bool = True, output: bool = True
+    parser: argparse.ArgumentParser,
+    *,
+    writes: bool = True,
+    output: bool = True,
+    changes: bool = True,
 ) -> None:
     """The connection and behaviour options every command that talks to authentik takes;
     ``writes``: also those of commands that change sources (``--dry-run``, ``--no-read``,
-    ``--check``); ``output``: ``--output``.
+    ``--check``); ``output``: ``--output``; ``changes``: the command takes changes (a plan,
+    field options), which ``--no-validate`` and ``--server-version`` check; a command that
+    only reads gets ``--server-version`` in its words and no ``--no-validate``.
     """
     parser.add_argument(
         "--token", action=RefuseSecretInArgv, default=argparse.SUPPRESS, help=argparse.SUPPRESS
@@ -106,19 +190,23 @@ def add_connection_options(
         help="allow an http:// URL to a host other than this machine (the token travels in "
         "clear; default: refused)",
     )
-    group.add_argument(
-        "--server-version",
-        metavar="RELEASE",
-        help="the server's authentik release, e.g. 2025.12 or 2024.8.2 (default: "
+    release_help = (
+        "the server's authentik release, e.g. 2025.12 or 2024.8.2 (default: "
         "$AUTHENTIK_SERVER_VERSION; else asked of the server when a change needs it): a field "
-        "the release lacks is refused before anything is sent",
+        "the release lacks is refused before anything is sent"
+        if changes
+        else "the server's authentik release, e.g. 2025.12 or 2024.8.2 (default: "
+        "$AUTHENTIK_SERVER_VERSION): an answer without a field that release has is refused "
+        "as unexpected"
     )
-    group.add_argument(
-        "--no-validate",
-        action="store_true",
-        help="send values unchecked; the slug, field names and fields the server's release "
-        "lacks are still checked",
-    )
+    group.add_argument("--server-version", metavar="RELEASE", help=release_help)
+    if changes:
+        group.add_argument(
+            "--no-validate",
+            action="store_true",
+            help="send values unchecked; the slug, field names and fields the server's release "
+            "lacks are still checked",
+        )
 
 
 def add_field_options(parser: argparse.ArgumentParser) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TextIO
 import attrs
 
 from .._text import MESSAGE_LIMIT, json_text, plural, shorten
-from .exits import EXIT_CODES_HELP, EXIT_DRIFT, EXIT_FAILED, EXIT_OK, EXIT_REJECTED
+from .exits import EXIT_DRIFT, EXIT_FAILED, EXIT_OK, EXIT_REJECTED, exit_codes_help
 
 if TYPE_CHECKING:
     from .._async_client import AsyncPlexSourceClient
@@ -52,6 +52,8 @@ class ItemPlan:
     request_id: str | None = None
     message: str | None = None
     not_applied: tuple[str, ...] = ()
+    #: A not_found whose 404 blames the URL, not the slug (``NotFound.wrong_url``).
+    wrong_url: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """One line of ``plan --output json``: a secret's values are never included."""
@@ -80,8 +82,9 @@ def _failed(item: PlanItem, error: PlexSourceError) -> ItemPlan:
     if result.outcome in ("not_found", "rejected"):
         outcome = "not_found" if result.outcome == "not_found" else "rejected"
     return ItemPlan(
-        item.index, item.slug, outcome, (), result.status_code, result.request_id, result.message
-    )
+        item.index, item.slug, outcome, (), result.status_code, result.request_id, result.message,
+        wrong_url=result.wrong_url,
+    )  # fmt: skip
 
 
 def compare(
@@ -172,8 +175,18 @@ def exit_code(plans: list[ItemPlan]) -> int:
 
 def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -> None:
     """The plan as text (changed items and problems, then a summary) or JSON lines."""
-    for plan in plans:
-        if plan.outcome == "not_found":
+    wrong_url = [plan for plan in plans if plan.outcome == "not_found" and plan.wrong_url]
+    if len(wrong_url) > 1 and len(wrong_url) == len(plans):  # once: the URL, not every slug
+        first = shorten(plans[0].message, 2 * MESSAGE_LIMIT)
+        err.write(f"plex-source: all {len(plans):,} items not found: {first}\n")
+        plans_with_lines: list[ItemPlan] = []
+    else:
+        plans_with_lines = plans
+    for plan in plans_with_lines:
+        if plan.outcome == "not_found" and plan.wrong_url:
+            message = shorten(plan.message, 2 * MESSAGE_LIMIT)
+            err.write(f"plex-source: {shorten(plan.slug)}: not found: {message}\n")
+        elif plan.outcome == "not_found":
             err.write(f"plex-source: {shorten(plan.slug)}: not found: {NOT_FOUND}\n")
         elif plan.outcome in ("rejected", "failed", "not_applied"):
             err.write(
@@ -274,7 +287,7 @@ def add_parser(commands: Any) -> None:
             "Exit 0 when nothing would change, 4 when something would.",
             88,
         ),
-        epilog=EXIT_CODES_HELP,
+        epilog=exit_codes_help("plan"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", metavar="FILE", help="the plan: a .json, .toml, .yaml or .yml file")

@@ -106,10 +106,43 @@ def load_document(path: str) -> Any:
         kind = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml"}.get(suffix, "json")
         raise PlanError([f"{shown}: not valid {kind}: {shorten(exc, MESSAGE_LIMIT)}"]) from None
     except Exception as exc:  # noqa: BLE001 - yaml.YAMLError and kin: report, never crash
+        where = _yaml_problem(exc, text)
+        if where is not None:
+            raise PlanError([f"{shown}: not valid yaml: {where}"]) from None
         raise PlanError([f"{shown}: cannot parse: {shorten(exc, MESSAGE_LIMIT)}"]) from None
     if _too_deep(document, MAX_PLAN_DEPTH):
         raise PlanError([_too_deep_message(shown)])
     return document
+
+
+def _at(mark: Any) -> str:
+    """``line 3, column 5`` of a PyYAML mark (0-based inside), as TOML's and JSON's say it."""
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _yaml_problem(error: Exception, text: str) -> str | None:
+    """A PyYAML error in the words of the TOML and JSON ones: the problem, then where (``at
+    line 3, column 5``), what it was reading and where that began; None when ``error`` is
+    not PyYAML's. PyYAML's own text spans several lines and names the input
+    ``"<unicode string>"``; this is one line, values from the file escaped.
+    """
+    problem = getattr(error, "problem", None)
+    problem_mark = getattr(error, "problem_mark", None)
+    if isinstance(problem, str) and problem_mark is not None:
+        message = f"{shorten(problem, MESSAGE_LIMIT)} (at {_at(problem_mark)})"
+        context = getattr(error, "context", None)
+        context_mark = getattr(error, "context_mark", None)
+        if isinstance(context, str):
+            message += f", {shorten(context, MESSAGE_LIMIT)}"
+            if context_mark is not None:
+                message += f" that begins at {_at(context_mark)}"
+        return message
+    reason, position = getattr(error, "reason", None), getattr(error, "position", None)
+    if isinstance(reason, str) and isinstance(position, int):  # yaml.reader.ReaderError
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        return f"{shorten(reason, MESSAGE_LIMIT)} (at line {line}, column {column})"
+    return None
 
 
 def _load_yaml(text: str, shown: str) -> Any:

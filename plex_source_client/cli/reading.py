@@ -9,8 +9,8 @@ import asyncio
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .._errors import PlexSourceError
-from .runner import LIST_FROM, READ_PAGE_SIZE
+from .._errors import NotFound, PlexSourceError
+from .runner import LIST_FROM, READ_PAGE_SIZE, list_not_found
 
 if TYPE_CHECKING:
     from .._async_client import AsyncPlexSourceClient
@@ -46,4 +46,9 @@ async def read_slugs(
                 found[slug] = error
 
     await asyncio.gather(*(get(slug) for slug in wanted if slug not in found))
-    return {slug: found[slug] for slug in wanted}
+    read = {slug: found[slug] for slug in wanted}
+    if read and all(isinstance(value, NotFound) and not value.wrong_url for value in read.values()):
+        list_error = await list_not_found(client)
+        if list_error is not None:  # the URL is wrong, not every slug
+            return dict.fromkeys(read, list_error)
+    return read

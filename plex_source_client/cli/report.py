@@ -53,9 +53,21 @@ def problem_lines(result: ItemResult) -> list[str]:
             for field, messages in result.errors.items()
             for message in messages
         ]
+    if result.outcome == "not_found" and result.wrong_url:  # the message names the URL
+        return [f"{slug}: not found: {shorten(result.message, 2 * MESSAGE_LIMIT)}"]
     if result.outcome == "not_found":
         return [f"{slug}: not found: no Plex source has this slug"]
     return [f"{slug}: {result.outcome}: {shorten(result.message, MESSAGE_LIMIT)}"]
+
+
+def wrong_url_lines(results: Sequence[ItemResult]) -> list[str]:
+    """One line instead of one per item when several items were all not found in a way that
+    blames the URL (:attr:`NotFound.wrong_url`): the URL is wrong, not every slug.
+    """
+    if len(results) < 2 or not all(r.outcome == "not_found" and r.wrong_url for r in results):
+        return []
+    first = shorten(results[0].message, 2 * MESSAGE_LIMIT)
+    return [f"all {len(results):,} items not found: {first}"]
 
 
 def report(
@@ -68,9 +80,10 @@ def report(
     """The outcome table (or JSON lines) on ``out``, one line per problem on ``err``."""
     from .tables import text_table
 
-    for result in results:
-        for line in problem_lines(result):
-            err.write(f"plex-source: {line}\n")
+    for line in wrong_url_lines(results) or [
+        line for result in results for line in problem_lines(result)
+    ]:
+        err.write(f"plex-source: {line}\n")
     if args.output == "json":
         for result in results:
             out.write(json.dumps(result.as_json()) + "\n")
@@ -115,6 +128,8 @@ def report(
                 f"{'it' if len(r.not_applied) == 1 else 'them'})",
                 MESSAGE_LIMIT,
             )
+        if r.outcome == "not_found" and r.wrong_url:  # the whole story is on stderr
+            detail = "not found: the URL is probably wrong (see above)"
         if not detail and r.outcome == "applied" and r.sent is not None:
             detail = shorten("sent " + ", ".join(r.sent), MESSAGE_LIMIT)
         status = str(r.status_code or "-")

@@ -81,6 +81,8 @@ class ItemResult:
     source: dict[str, Any] | None = attrs.field(default=None, repr=False)
     #: The planned fields (keyword names) the server did not apply: its release lacks them.
     not_applied: list[str] = attrs.field(factory=list)
+    #: A not_found whose 404 blames the URL, not the slug (``NotFound.wrong_url``).
+    wrong_url: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """The record as a JSON object (one line of ``apply --output json``)."""
@@ -112,7 +114,7 @@ def result_for_error(item: PlanItem, error: PlexSourceError) -> ItemResult:
         "message": shorten(error, MESSAGE_LIMIT),  # one line, however long the server's text
     }
     if isinstance(error, NotFound):
-        return ItemResult(outcome="not_found", **common)
+        return ItemResult(outcome="not_found", wrong_url=error.wrong_url, **common)
     if isinstance(error, BadRequest):
         return ItemResult(outcome="rejected", errors=error.errors, **common)
     if isinstance(error, ServerError | TransportError | UnexpectedResponse):
@@ -147,6 +149,21 @@ async def read_sources(
         return {source.slug: source async for source in client.list(page_size=READ_PAGE_SIZE)}
     except PlexSourceError:
         return {}
+
+
+async def list_not_found(client: AsyncPlexSourceClient) -> NotFound | None:
+    """The 404 of the list's first page when it blames the URL (every authentik has the list),
+    else None. Asked when every source was not found: authentik's JSON 404 for a path it has
+    no route for (a wrong prefix in the URL) reads like an unknown slug's.
+    """
+    try:
+        async for _source in client.list(page_size=1):
+            break
+    except NotFound as error:
+        return error if error.wrong_url else None
+    except PlexSourceError:
+        return None
+    return None
 
 
 class Progress:
@@ -338,6 +355,10 @@ async def run_plan(
                 message="not sent: --fail-fast stopped the run after a failure",
             )
         )
+    if ordered and all(r.outcome == "not_found" and not r.wrong_url for r in ordered):
+        list_error = await list_not_found(client)
+        if list_error is not None:  # the URL is wrong, not every slug
+            ordered = [result_for_error(item, list_error) for item in items]
     if progress is not None and ordered:
         progress.advance(ordered[-1], final=True)
     return ordered

@@ -95,6 +95,7 @@ def client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> dic
         if args.max_response_size < 1:
             raise UsageError("--max-response-size must be at least 1 byte")
         settings["max_response_size"] = args.max_response_size
-    settings["validate"] = not args.no_validate
+    # get and export take no --no-validate: they send no changes
+    settings["validate"] = not getattr(args, "no_validate", False)
     settings["allow_insecure_http"] = args.allow_insecure_http
     return settings

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .._text import MESSAGE_LIMIT, shorten
-from .exits import EXIT_CODES_HELP, Invalid, UsageError
+from .exits import Invalid, UsageError, exit_codes_help
 from .guard import remember_secrets_in
 from .settings import read_secret_option
 
@@ -138,7 +138,7 @@ def add_parser(commands: Any) -> None:
         help="change one Plex source",
         description="Change the Plex source SLUG. Only the fields given are sent; give at "
         "least one.",
-        epilog=EXIT_CODES_HELP,
+        epilog=exit_codes_help("update"),
         formatter_class=formatter,
     )
     parser.add_argument("slug", metavar="SLUG", help="the slug of the source to change")
