@@ -7,7 +7,7 @@ The bench server (benchmarks/server.py) answers each request ``delay`` ms after 
 any number at once. Against it, PATCHing a plan of N sources with ``concurrency`` in flight,
 over each transport, every other setting the same:
 
-- ``sharded httpx pools``: :class:`~plex_source_client._transports.ShardedAsyncTransport`
+- ``sharded httpx pools``: :class:`~plex_source_client._http.transports.ShardedAsyncTransport`
   (the default without the ``speed`` extra);
 - ``one httpx pool``: httpx's own ``AsyncHTTPTransport`` with the limits the client sets, as a
   plain ``httpx.AsyncClient`` has (the baseline);
@@ -46,7 +46,7 @@ ONE_POOL = "one httpx pool"
 AIOHTTP = "aiohttp"
 APPLY = "`plex-source apply --no-read`"
 DIRECT = "`AsyncPlexSourceClient.update`"
-#: The function in plex_source_client/_async_client.py that makes the client's transport.
+#: The function in plex_source_client/_http/clients.py that makes the async client's transports.
 MAKER = "async_transport"
 
 
@@ -58,11 +58,11 @@ def transports() -> list[str]:
 def expected_type(kind: str) -> type[httpx.AsyncBaseTransport]:
     """The transport class ``kind`` must produce (a run that got another one is refused)."""
     if kind == SHARDED:
-        from plex_source_client._transports import ShardedAsyncTransport
+        from plex_source_client._http.transports import ShardedAsyncTransport
 
         return ShardedAsyncTransport
     if kind == AIOHTTP:
-        from plex_source_client._aiohttp import AiohttpAsyncTransport
+        from plex_source_client._http.aiohttp_transport import AiohttpAsyncTransport
 
         return AiohttpAsyncTransport
     return httpx.AsyncHTTPTransport
@@ -73,8 +73,8 @@ def forced(kind: str) -> Iterator[list[httpx.AsyncBaseTransport]]:
     """Every :class:`AsyncPlexSourceClient` made inside uses ``kind``'s transport, with the
     verify, limits and proxy the client passes; yields the transports made, to check.
     """
-    from plex_source_client import _async_client
-    from plex_source_client._transports import Backend, async_transport
+    from plex_source_client._http import clients
+    from plex_source_client._http.transports import Backend, async_transport
 
     made: list[httpx.AsyncBaseTransport] = []
 
@@ -90,12 +90,12 @@ def forced(kind: str) -> Iterator[list[httpx.AsyncBaseTransport]]:
         made.append(transport)
         return transport
 
-    original = getattr(_async_client, MAKER)
-    setattr(_async_client, MAKER, chosen)
+    original = getattr(clients, MAKER)
+    setattr(clients, MAKER, chosen)
     try:
         yield made
     finally:
-        setattr(_async_client, MAKER, original)
+        setattr(clients, MAKER, original)
 
 
 def check_made(kind: str, made: list[httpx.AsyncBaseTransport]) -> None:

@@ -24,8 +24,8 @@ from ._version import AUTHENTIK_API_VERSION, __version__
 
 if TYPE_CHECKING:
     from ._async_client import AsyncPlexSourceClient
-    from ._base import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
     from ._client import PlexSourceClient
+    from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
     from ._diff import FieldChange, SourceDiff, compute_diff
     from ._errors import (
         APIError,
@@ -101,10 +101,10 @@ __all__ = [
 #: Where each public name is defined (``"UserMatchingModeEnum"``: an alias, by its own name).
 _SOURCES: dict[str, tuple[str, str]] = {
     "AsyncPlexSourceClient": ("._async_client", "AsyncPlexSourceClient"),
-    "DEFAULT_MAX_RETRIES": ("._base", "DEFAULT_MAX_RETRIES"),
-    "DEFAULT_TIMEOUT": ("._base", "DEFAULT_TIMEOUT"),
-    "NOT_GIVEN": ("._base", "NOT_GIVEN"),
-    "NotGiven": ("._base", "NotGiven"),
+    "DEFAULT_MAX_RETRIES": ("._config", "DEFAULT_MAX_RETRIES"),
+    "DEFAULT_TIMEOUT": ("._config", "DEFAULT_TIMEOUT"),
+    "NOT_GIVEN": ("._config", "NOT_GIVEN"),
+    "NotGiven": ("._config", "NotGiven"),
     "PlexSourceClient": ("._client", "PlexSourceClient"),
     **{name: ("._diff", name) for name in ("FieldChange", "SourceDiff", "compute_diff")},
     **{

@@ -10,7 +10,7 @@ import pytest
 import respx
 
 from plex_source_client import AsyncPlexSourceClient, PlexSourceClient
-from plex_source_client._transports import aiohttp_available
+from plex_source_client._http.transports import aiohttp_available
 from plex_source_client.testing import FakeAuthentik
 
 from .payloads import TOKEN

@@ -13,11 +13,12 @@ import pytest
 from plex_source_client import _answers
 from plex_source_client._answers import (
     MAX_JSON_DEPTH,
-    BodyReader,
     JSONTooDeep,
     parse_json,
     source_problem,
 )
+from plex_source_client._http import body
+from plex_source_client._http.body import BodyReader
 from plex_source_client._secrets import MASK, mask_text, redact
 
 from .payloads import PLEX_TOKEN, TOKEN, plex_source
@@ -102,7 +103,7 @@ def test_an_unknown_or_broken_encoding_is_a_problem_not_an_exception() -> None:
 
 def test_a_body_read_already_by_an_in_process_transport_is_still_limited() -> None:
     response = httpx.Response(200, content=b"y" * (LIMIT + 10))
-    reader, done = _answers.reader_for(response, LIMIT)
+    reader, done = body.reader_for(response, LIMIT)
     assert done
     assert content(reader) == b"y" * LIMIT
 

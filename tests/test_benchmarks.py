@@ -16,7 +16,7 @@ import pytest
 from benchmarks.__main__ import bench_server
 from benchmarks.latency import AIOHTTP, ONE_POOL, SHARDED, forced, transports
 from plex_source_client import AsyncPlexSourceClient
-from plex_source_client._transports import ShardedAsyncTransport, aiohttp_available
+from plex_source_client._http.transports import ShardedAsyncTransport, aiohttp_available
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,7 +82,7 @@ def test_forced_transport_is_the_one_the_client_uses(kind: str, expected: type |
     replaced, with the limits the client passes.
     """
     if expected is None:
-        from plex_source_client._aiohttp import AiohttpAsyncTransport
+        from plex_source_client._http.aiohttp_transport import AiohttpAsyncTransport
 
         expected = AiohttpAsyncTransport
     assert kind in transports()

@@ -10,9 +10,9 @@ from typing import Any, Literal, get_args, get_origin
 
 import pytest
 
-from plex_source_client import PlexSourceClient
-from plex_source_client._base import BaseClient, NotGiven
+from plex_source_client import AsyncPlexSourceClient, PlexSourceClient
 from plex_source_client._changes import FIELDS, FIELDS_BY_NAME, Field
+from plex_source_client._generated.spec import Changes
 
 from .specs import GENERATED_FROM, SPEC
 
@@ -25,11 +25,14 @@ def test_every_request_property_has_exactly_one_field() -> None:
     assert sorted(field.wire for field in FIELDS) == sorted(REQUEST)
 
 
-def test_update_has_one_typed_keyword_per_field() -> None:
-    parameters = inspect.signature(BaseClient.update).parameters
-    keywords = [name for name, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY]
-    assert keywords == [field.name for field in FIELDS] + ["timeout"]
-    assert all(parameters[name].default is not inspect.Parameter.empty for name in keywords)
+@pytest.mark.parametrize("client", [PlexSourceClient, AsyncPlexSourceClient])
+def test_update_has_one_typed_keyword_per_field(client: type[Any]) -> None:
+    """``**changes: Unpack[Changes]``: the generated TypedDict has one optional key per field."""
+    parameters = inspect.signature(client.update).parameters
+    assert list(parameters) == ["self", "slug", "timeout", "changes"]
+    assert parameters["changes"].annotation == "Unpack[Changes]"
+    assert list(typing.get_type_hints(Changes)) == [field.name for field in FIELDS]
+    assert Changes.__optional_keys__ == frozenset(FIELDS_BY_NAME)
 
 
 def literal_values(annotation: Any) -> set[str]:
@@ -44,16 +47,15 @@ def literal_values(annotation: Any) -> set[str]:
 
 @pytest.mark.parametrize("field", [f for f in FIELDS if f.enum], ids=lambda f: f.name)
 def test_enum_keywords_accept_exactly_the_spec_strings(field: Field) -> None:
-    hints = typing.get_type_hints(PlexSourceClient.update)
+    hints = typing.get_type_hints(Changes)
     assert field.enum is not None
     assert literal_values(hints[field.name]) == {m.value for m in field.enum}
 
 
 def test_only_nullable_fields_accept_none_statically() -> None:
-    hints = typing.get_type_hints(PlexSourceClient.update)
+    hints = typing.get_type_hints(Changes)
     for name, field in FIELDS_BY_NAME.items():
         assert (type(None) in get_args(hints[name])) == field.nullable, name
-        assert NotGiven in get_args(hints[name])
 
 
 def test_the_path_is_the_specs() -> None:

@@ -125,7 +125,7 @@ def test_token_file_with_a_byte_order_mark_and_newline(twin: Twin, tmp_path: Pat
     client = twin.client_class.from_env(
         environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN_FILE": str(token_file)}
     )
-    assert client._token.reveal() == TOKEN
+    assert client._core.settings.token.reveal() == TOKEN
 
 
 @pytest.mark.parametrize(
@@ -189,16 +189,16 @@ def test_bad_max_response_size(twin: Twin, size: Any) -> None:
 
 
 def test_sync_pools_end_each_attempt_at_its_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
-    from plex_source_client import _deadline, _deadline_backend
+    from plex_source_client._http import deadline, deadline_backend
 
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
     with PlexSourceClient(url=URL, token=TOKEN) as client:
         # Its own pool and the proxy's: installing again finds nothing left to wrap.
-        assert _deadline.install(client._http)
+        assert deadline.install(deadline.client_transports(client._http))
         pools = [client._http._transport, *client._http._mounts.values()]
         assert len(pools) >= 2
         for transport in pools:
-            assert isinstance(transport._pool._network_backend, _deadline_backend.DeadlineBackend)  # type: ignore[union-attr]
+            assert isinstance(transport._pool._network_backend, deadline_backend.DeadlineBackend)  # type: ignore[union-attr]
 
 
 def sent_timeout(route: respx.Route) -> dict[str, float]:
@@ -247,12 +247,12 @@ def test_async_callers_http_client_is_used_and_not_closed(api: respx.MockRouter)
 
 
 def test_verify_options(twin: Twin, tmp_path: Path) -> None:
-    assert make(twin)._verify is True
-    assert make(twin, verify=False)._verify is False
+    assert make(twin)._core.settings.verify is True
+    assert make(twin, verify=False)._core.settings.verify is False
     bundle = Path(ssl.get_default_verify_paths().cafile or "/etc/ssl/certs/ca-certificates.crt")
     if not bundle.exists():
         pytest.skip("no system CA bundle to load")
-    context = make(twin, verify=str(bundle))._verify
+    context = make(twin, verify=str(bundle))._core.settings.verify
     assert isinstance(context, ssl.SSLContext)
     assert context.verify_mode == ssl.CERT_REQUIRED
     with pytest.raises(ConfigurationError, match="cannot load CA bundle"):
@@ -264,19 +264,19 @@ def test_from_env(twin: Twin, tmp_path: Path) -> None:
         environ={"AUTHENTIK_URL": "https://auth.example.com/", "AUTHENTIK_TOKEN": TOKEN}
     )
     assert client.base_url == API
-    assert client._verify is True
+    assert client._core.settings.verify is True
     insecure = twin.client_class.from_env(
         environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN": TOKEN, "AUTHENTIK_INSECURE": "true"},
         max_retries=5,
     )
-    assert insecure._verify is False
+    assert insecure._core.settings.verify is False
     assert insecure.max_retries == 5
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN + "\n")
     from_file = twin.client_class.from_env(
         environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN_FILE": str(token_file)}
     )
-    assert from_file._token.reveal() == TOKEN
+    assert from_file._core.settings.token.reveal() == TOKEN
     overridden = twin.client_class.from_env(environ={}, url=URL, token=TOKEN)
     assert overridden.base_url == API
 

@@ -98,7 +98,7 @@ def test_from_env_with_a_fifo_token_file(
         within(5, fifo, lambda: client_class.from_env(environ=environ))
     thread = late_writer(fifo, b"a-token-from-a-pipe\n")
     client = within(5, fifo, lambda: client_class.from_env(environ=environ))
-    assert client._token.reveal() == "a-token-from-a-pipe"
+    assert client._core.settings.token.reveal() == "a-token-from-a-pipe"
     thread.join(5)
 
 

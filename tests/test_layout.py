@@ -39,9 +39,9 @@ def loaded_cli_modules(imports: list[str]) -> list[str]:
 
 def test_the_core_modules_are_found() -> None:
     modules = core_modules()
-    assert {"plex_source_client._base", "plex_source_client._display"} <= set(modules)
+    assert {"plex_source_client._core", "plex_source_client._display"} <= set(modules)
     assert "plex_source_client.testing._fake" in modules
-    assert not [name for name in modules if ".cli" in name]
+    assert not [name for name in modules if name.startswith("plex_source_client.cli")]
 
 
 def test_no_core_module_imports_the_command_line() -> None:

@@ -174,3 +174,27 @@ def test_plex_source_apply_goes_through_the_proxy(
         assert sorted(proxy.seen) == sorted(
             f"PATCH {server.url}/api/v3/sources/plex/plex-{n}/ HTTP/1.1" for n in range(3)
         )
+
+
+@pytest.mark.parametrize(
+    "proxies",
+    [
+        {},
+        {"https": "http://proxy:3128", "http": "proxy:3128"},
+        {"all": "socks5://proxy:1080", "no": "example.com, .internal,127.0.0.1,::1,localhost"},
+        {"https": "http://proxy:3128", "no": "http://plain.example.com,192.168.0.0/16"},
+        {"https": "http://proxy:3128", "no": "a.example.com,*"},
+    ],
+)
+def test_the_environment_proxies_are_read_as_httpx_reads_them(
+    proxies: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plex_source_client._http.clients restates httpx's private get_environment_proxies (so
+    that nothing outside the HTTP modules depends on httpx internals): the same mounts.
+    """
+    from httpx import _utils
+
+    from plex_source_client._http.clients import environment_proxies
+
+    monkeypatch.setattr(_utils, "getproxies", lambda: proxies)
+    assert environment_proxies(proxies) == _utils.get_environment_proxies()

@@ -20,7 +20,8 @@ from plex_source_client import (
     ServerError,
     UnexpectedResponse,
 )
-from plex_source_client._answers import MAX_PARSED_ERROR, Answer, error_body
+from plex_source_client._answers import MAX_PARSED_ERROR, error_body
+from plex_source_client._http.body import Answer
 from plex_source_client._secrets import mask_text
 
 from .conftest import Twin

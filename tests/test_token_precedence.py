@@ -26,10 +26,13 @@ def test_from_env_refuses_both(client_class: Clients, tmp_path: Path) -> None:
         client_class.from_env(environ=environ)
     assert str(caught.value) == BOTH
     client = client_class.from_env(environ=environ, token="given-explicitly")
-    assert client._token.reveal() == "given-explicitly"
+    assert client._core.settings.token.reveal() == "given-explicitly"
     for empty in ("AUTHENTIK_TOKEN", "AUTHENTIK_TOKEN_FILE"):  # an empty one is not set
         alone = client_class.from_env(environ={**environ, empty: " "})
-        assert alone._token.reveal() in ("token-from-the-file", "token-from-the-variable")
+        assert alone._core.settings.token.reveal() in (
+            "token-from-the-file",
+            "token-from-the-variable",
+        )
 
 
 def test_the_cli_refuses_both_unless_token_file_is_given(

@@ -75,7 +75,7 @@ def namer(args: argparse.Namespace, items: list[PlanItem]) -> Namer:
 def dry_run(items: list[PlanItem], args: argparse.Namespace, out: TextIO) -> int:
     """``--dry-run``: print the requests the items would send (secrets masked); send nothing."""
     from .. import _changes
-    from .._base import api_base_url
+    from .._config import api_base_url
     from .._secrets import MASK, redact_json
 
     url = args.url or os.environ.get("AUTHENTIK_URL", "").strip()

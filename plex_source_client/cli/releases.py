@@ -119,8 +119,8 @@ async def settle_release(
     does not know it, ask the server (once; a server that will not say leaves it unknown), and
     refuse every item the release cannot take: :class:`Invalid` (exit 2).
     """
-    from .._base import NOT_GIVEN
     from .._changes import needs_release
+    from .._config import NOT_GIVEN
     from .._releases import parse_release
 
     if not any(needs_release(item.changes) for item in items):
@@ -128,7 +128,7 @@ async def settle_release(
     if client.server_version is None:
         # The client learns the release on its first update that needs it; the command asks
         # first, so that a plan is refused whole before any item is sent.
-        await client._drive(client._learn_release(NOT_GIVEN))
+        await client._drive(client._core.learn_release(NOT_GIVEN))
     text = client.server_version
     if text is None:  # the server would not say: its answers tell (see the module)
         return

@@ -19,7 +19,7 @@ def read_secret_option(path: str, what: str) -> str:
     ``AUTHENTIK_TOKEN_FILE``: UTF-8, a byte order mark and surrounding whitespace dropped, at
     most 64 KiB. Nothing of the file's content is ever put in a message.
     """
-    from .._base import read_secret_file, secret_from_bytes
+    from .._config import read_secret_file, secret_from_bytes
     from .._errors import ConfigurationError
     from .._secrets import MAX_SECRET_FILE_BYTES
 
@@ -67,7 +67,7 @@ def _read_standard_input(what: str, limit: int) -> bytes:
 
 def client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:
     """The client's keyword arguments from the options and ``environ``."""
-    from .._base import settings_from_env
+    from .._config import settings_from_env
 
     given: dict[str, Any] = {}
     if args.url:

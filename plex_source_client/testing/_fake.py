@@ -134,7 +134,7 @@ from urllib.parse import parse_qsl, unquote
 import attrs
 import httpx
 
-from .. import _base
+from .. import _config
 from .._async_client import AsyncPlexSourceClient
 from .._client import PlexSourceClient
 from .._public import publish
@@ -401,7 +401,7 @@ class FakeAuthentik:
         settings: dict[str, Any] = {"url": self.url, "token": self.token, **options}
         if self._server is None and "http_client" not in settings:
             settings["http_client"] = httpx.Client(
-                transport=self.transport(), timeout=_base.DEFAULT_TIMEOUT
+                transport=self.transport(), timeout=_config.DEFAULT_TIMEOUT
             )
         return PlexSourceClient(**settings)
 
@@ -410,7 +410,7 @@ class FakeAuthentik:
         settings: dict[str, Any] = {"url": self.url, "token": self.token, **options}
         if self._server is None and "http_client" not in settings:
             settings["http_client"] = httpx.AsyncClient(
-                transport=self.transport(), timeout=_base.DEFAULT_TIMEOUT
+                transport=self.transport(), timeout=_config.DEFAULT_TIMEOUT
             )
         return AsyncPlexSourceClient(**settings)
 

@@ -3,7 +3,7 @@
 httpx's timeouts count per socket operation: a server that sends one byte a second never
 trips a 30 s read timeout, and a call lasts as long as the server likes. The async client
 bounds an attempt with ``asyncio.timeout``; a blocking socket has no such thing. So the sync
-client's connection pools use :class:`~._deadline_backend.DeadlineBackend`, which gives
+client's connection pools use :class:`~.deadline_backend.DeadlineBackend`, which gives
 every connect, read and write at most the time left before the current attempt's deadline
 (a context variable, so threads sharing a client each have their own), and fails the attempt
 with httpcore's own timeout once it has passed. Outside an attempt it changes nothing.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -39,20 +40,24 @@ def expired() -> bool:
     return deadline is not None and time.monotonic() >= deadline
 
 
-def install(client: httpx.Client) -> bool:
-    """Put :class:`~._deadline_backend.DeadlineBackend` under every connection pool of
-    ``client`` (its transport and its proxy mounts); True when every pool got it. Pools of
-    other kinds (a mock transport, a custom one) are left alone: for them the deadline is
-    checked between body chunks only.
+def install(transports: Iterable[httpx.BaseTransport | None]) -> bool:
+    """Put :class:`~.deadline_backend.DeadlineBackend` under the connection pool of each of
+    ``transports`` (a client's transport and its proxy mounts; None: a mount that turns
+    proxying off); True when every pool got it. Pools of other kinds (a mock transport, a
+    custom one) are left alone: for them the deadline is checked between body chunks only.
+
+    httpx has no public way to give a transport's pool a network backend: this reads its
+    private ``_pool._network_backend`` (the same in httpx 0.27 and 0.28; tests/test_dependencies.py
+    runs on both), and any other shape counts as "not installed", never as an error.
     """
     import httpcore  # here: importing it (and h11, anyio) costs ~10 ms at import time
     import httpx
 
-    from ._deadline_backend import DeadlineBackend
+    from .deadline_backend import DeadlineBackend
 
     complete = True
-    for transport in [client._transport, *client._mounts.values()]:
-        if transport is None:  # a mount that turns proxying off
+    for transport in transports:
+        if transport is None:
             continue
         pool = getattr(transport, "_pool", None)
         backend = getattr(pool, "_network_backend", None)
@@ -65,3 +70,14 @@ def install(client: httpx.Client) -> bool:
         else:
             complete = False
     return complete
+
+
+def client_transports(client: httpx.Client) -> list[httpx.BaseTransport | None]:
+    """The transports of a client made elsewhere (an ``http_client`` given): httpx keeps them
+    in private attributes, read here only, and only if they are there.
+    """
+    mounts = getattr(client, "_mounts", None)
+    found = [getattr(client, "_transport", None)]
+    if isinstance(mounts, dict):
+        found += list(mounts.values())
+    return found

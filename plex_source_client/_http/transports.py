@@ -89,7 +89,7 @@ def async_transport(
         # aiohttp would speak HTTP to it, sending the token and the proxy's password.
         raise ValueError("the aiohttp backend cannot use a SOCKS proxy: use backend='httpx'")
     if backend == "aiohttp" or (backend == "auto" and aiohttp_available() and not socks):
-        from ._aiohttp import AiohttpAsyncTransport
+        from .aiohttp_transport import AiohttpAsyncTransport
 
         return AiohttpAsyncTransport(verify=verify, limits=limits, proxy=proxy)
     if proxy is not None:

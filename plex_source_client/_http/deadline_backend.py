@@ -1,4 +1,4 @@
-"""The network backend behind :mod:`._deadline`: every connect, read and write of the sync
+"""The network backend behind :mod:`.deadline`: every connect, read and write of the sync
 client's pools gets at most the time left before the current attempt's deadline. Imported
 only when a sync client is made (httpcore is costly to import).
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 import httpcore
 
-from ._deadline import _deadline
+from .deadline import _deadline
 
 _monotonic = time.monotonic
 

@@ -1,0 +1,272 @@
+"""The sans-I/O request flow: one request sent, retried and turned into its result or its
+typed error, as steps the clients perform with their own I/O.
+
+Every request (a PATCH, a GET of a source, of a page of the list, of the server's version) is
+prepared once (:class:`Prepared`: the request, its budget and size limit, its retries, and how
+a 2xx answer becomes its result) and run by one generator (:func:`request_flow`), as httpx
+runs its auth flows: it yields :class:`Send` and :class:`Sleep` steps and receives each step's
+outcome. The sync client performs them with ``httpx.Client`` and ``time.sleep``, the async one
+with ``httpx.AsyncClient`` and ``asyncio.sleep`` (:mod:`._http.attempts`); everything else is
+written once, here and in :mod:`._core`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Generator
+from typing import Any, Final, Generic, TypeVar
+
+import httpx
+
+from . import _answers, _logs, _mismatch, _retry
+from ._errors import RequestTimeout, TransportError, UnexpectedResponse
+from ._http.body import Answer
+from ._secrets import json_holds_secret, mask_text
+from ._text import shorten
+
+logger = logging.getLogger("plex_source_client")
+
+
+class Send:
+    """Step: send ``request`` and read its body, all within ``budget`` seconds and at most
+    ``limit`` bytes (after decompression); the outcome is the :class:`Answer` or the exception
+    that ended the attempt.
+    """
+
+    __slots__ = ("budget", "limit", "request")
+
+    def __init__(self, request: httpx.Request, budget: float, limit: int) -> None:
+        self.request = request
+        self.budget = budget
+        self.limit = limit
+
+
+class Sleep:
+    """Step: wait ``seconds`` before the next attempt; the outcome is None."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+Step = Send | Sleep
+#: What a step came to: an answer, the exception that ended the attempt (the HTTP layer's,
+#: never raised as is), or None after a Sleep.
+Outcome = Answer | Exception | None
+
+_T = TypeVar("_T")
+#: What a request's 2xx answer becomes: ``(answer, secrets, attempts, elapsed, request_id)`` to
+#: the result, or ValueError (masked) when the body is not what the operation returns.
+Finisher = Callable[[Answer, tuple[str, ...], int, float, "str | None"], _T]
+#: A flow of steps ending with its result (a RawResponse for a source, a Page, a Release).
+Flow = Generator[Step, Outcome, _T]
+
+
+class Prepared(Generic[_T]):
+    """A validated request, ready to send (and resend), and how its 2xx answer becomes its
+    result. Plain slots: made on every call.
+
+    ``secrets`` are every secret the call holds (the client's, then any the call sends, a
+    Plex token); ``own_secrets`` whether there are such call-only ones.
+    """
+
+    __slots__ = (
+        "__weakref__",  # the log filter's registry holds a call's secrets weakly
+        "budget",
+        "client_secrets",
+        "expected",
+        "fields",
+        "finish",
+        "limit",
+        "method",
+        "not_found",
+        "request",
+        "retries",
+        "secrets",
+        "url",
+    )
+
+    def __init__(
+        self,
+        request: httpx.Request,
+        url: str,
+        *,
+        fields: tuple[str, ...] = (),
+        client_secrets: tuple[str, ...],
+        secrets: tuple[str, ...] | None = None,
+        budget: float,
+        limit: int,
+        retries: int,
+        finish: Finisher[_T],
+        not_found: str = "no Plex source with this slug",
+        expected: str = "a Plex source",
+    ) -> None:
+        self.request = request
+        self.method = request.method
+        self.url = url
+        self.fields = fields
+        self.client_secrets = client_secrets
+        self.secrets = client_secrets if secrets is None else secrets
+        self.budget = budget
+        self.limit = limit
+        self.retries = retries
+        self.finish = finish
+        self.not_found = not_found
+        self.expected = expected
+
+
+def request_flow(prepared: Prepared[_T]) -> Flow[_T]:
+    """Send ``prepared``, retrying as :mod:`._retry` says; its result, or its typed error.
+
+    A call that sends a secret of its own (a Plex token) has it masked in the HTTP
+    libraries' log records while it runs, as the client's are (:mod:`._logs`).
+    """
+    own = prepared.secrets is not prepared.client_secrets
+    if own:
+        _logs.register(prepared, prepared.secrets)
+    try:
+        return (yield from _attempts(prepared))
+    finally:
+        if own:
+            _logs.unregister(prepared)
+
+
+def _attempts(prepared: Prepared[_T]) -> Flow[_T]:
+    """:func:`request_flow`'s attempts and waits."""
+    method, url, max_retries = prepared.method, prepared.url, prepared.retries
+    started = time.monotonic()
+    debug = logger.isEnabledFor(logging.DEBUG)
+    if debug and method != "GET":
+        logger.debug("%s %s: sending fields %s", method, url, ", ".join(prepared.fields) or "-")
+    attempt = 0
+    while True:
+        attempt += 1
+        attempt_started = time.monotonic()
+        outcome = yield Send(prepared.request, prepared.budget, prepared.limit)
+        if debug:
+            _log_attempt(prepared, outcome, attempt, time.monotonic() - attempt_started)
+        status: int | None = None
+        retry_after: float | None = None
+        if isinstance(outcome, Answer):
+            if outcome.is_success:
+                break
+            status = outcome.status_code
+            retry_after = _retry.parse_retry_after(outcome.response.headers.get("Retry-After"))
+        delay = None
+        if attempt <= max_retries and not _mismatch.wrong_scheme(outcome, url):
+            delay = _retry.retry_delay(
+                retry_number=attempt, status_code=status, retry_after=retry_after
+            )
+        if delay is None:
+            break
+        logger.info(
+            "%s %s: %s; retry %d of %d in %.2fs",
+            method,
+            url,
+            status if status is not None else transport_reason(outcome, prepared.secrets),
+            attempt,
+            max_retries,
+            delay,
+        )
+        yield Sleep(delay)
+    return finish(prepared, outcome, attempt, time.monotonic() - started)
+
+
+def _log_attempt(prepared: Prepared[Any], outcome: Outcome, attempt: int, elapsed: float) -> None:
+    if isinstance(outcome, Answer):
+        logger.debug(
+            "%s %s -> %d in %.3fs (attempt %d of %d, request id %s)",
+            prepared.method, prepared.url, outcome.status_code, elapsed, attempt,
+            prepared.retries + 1, _answers.request_id(outcome.response, prepared.secrets) or "-",
+        )  # fmt: skip
+    else:
+        logger.debug(
+            "%s %s -> no answer in %.3fs (attempt %d of %d): %s",
+            prepared.method, prepared.url, elapsed, attempt, prepared.retries + 1,
+            transport_reason(outcome, prepared.secrets),
+        )  # fmt: skip
+
+
+def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: float) -> _T:
+    """The final outcome as the request's result, or the typed error it stands for."""
+    method, url = prepared.method, prepared.url
+    if not isinstance(outcome, Answer):
+        reason = _mismatch.with_hint(transport_reason(outcome, prepared.secrets), outcome, url)
+        timed_out = outcome is not None and _is_timeout(outcome)
+        kind = RequestTimeout if timed_out else TransportError
+        raise kind(reason, method=method, url=url, attempts=attempts) from None
+    where: dict[str, Any] = {
+        "method": method,
+        "url": url,
+        "status_code": outcome.status_code,
+        "request_id": _answers.request_id(outcome.response, prepared.secrets),
+        "attempts": attempts,
+    }
+    if outcome.is_success:
+        try:
+            _refuse_echoed_credentials(outcome, prepared.client_secrets)
+            return prepared.finish(
+                outcome, prepared.secrets, attempts, elapsed, where["request_id"]
+            )
+        except ValueError as exc:
+            raise UnexpectedResponse(
+                str(exc),
+                expected=prepared.expected,
+                body=_answers.kept_text(
+                    _answers.body_text(outcome), prepared.secrets, cut=not outcome.complete
+                ),
+                **where,
+            ) from None
+    raise _answers.api_error(outcome, prepared.secrets, where, prepared.not_found)
+
+
+#: Bytes that start an escape (JSON ``\\u``, URL ``%``, HTML ``&``) a secret could hide behind.
+_ESCAPE_MARKERS: Final = (b"\\u", b"%", b"&")
+
+
+def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None:
+    r"""ValueError when a 2xx answer carries the API token or a proxy password (``secrets``):
+    authentik never sends them back, so the answer is not authentik's (and must not be shown).
+
+    Looked for in the answer's decoded strings (a JSON ``\u`` escape hides nothing), as
+    :func:`~._secrets.json_holds_secret` finds them: a short password's letters in a name or a
+    key are not an echo. Only answers that could hold one (a secret's bytes, or an escape) are
+    parsed here; one that is not JSON is refused by the parser, masked.
+    """
+    content = answer.content
+    if not any(s.encode() in content for s in secrets) and not any(
+        marker in content for marker in _ESCAPE_MARKERS
+    ):
+        return
+    try:
+        data: Any = _answers.parse_json(content)
+    except ValueError:
+        data = _answers.body_text(answer)
+    if json_holds_secret(data, secrets):
+        raise ValueError("the answer contains your API token or proxy password")
+
+
+def _leaf(error: BaseException) -> BaseException:
+    """The first exception inside (nested) exception groups; ``error`` itself otherwise."""
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
+        error = error.exceptions[0]
+    return error
+
+
+def _is_timeout(error: BaseException) -> bool:
+    return isinstance(_leaf(error), httpx.TimeoutException | TimeoutError)
+
+
+#: The longest reason for a failed attempt kept in a message: the HTTP layer's messages can
+#: quote what the server sent (a 64 KiB header line, say).
+_REASON_LIMIT: Final = 300
+
+
+def transport_reason(outcome: Outcome, secrets: tuple[str, ...]) -> str:
+    """What ended an attempt without an answer, masked and shortened."""
+    leaf = _leaf(outcome) if isinstance(outcome, BaseException) else outcome
+    text = f"{type(leaf).__name__}: {str(leaf) or type(leaf).__name__}"
+    text = mask_text(text[:100_000], secrets, cut=len(text) > 100_000)
+    return shorten(text, _REASON_LIMIT)

@@ -1,0 +1,144 @@
+"""Each client's own httpx client: its transports, its proxies (the ``proxy`` option, or the
+environment's, read as httpx reads them) and, for the sync client, the per-attempt deadline.
+Used only when no ``http_client`` is given.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+from urllib.request import getproxies
+
+import httpx
+
+from .._config import USER_AGENT, Proxy, Settings, check_proxy
+from .._errors import ConfigurationError
+from .._secrets import Secret, mask_text
+from . import deadline
+from .transports import Backend, async_transport
+
+Mounts = dict[str, httpx.Proxy | None]
+
+
+def _is_ip(host: str, kind: type[ipaddress.IPv4Address | ipaddress.IPv6Address]) -> bool:
+    try:
+        kind(host.split("/")[0])
+    except ValueError:
+        return False
+    return True
+
+
+def environment_proxies(proxies: Mapping[str, str] | None = None) -> dict[str, str | None]:
+    """The proxy for each URL pattern from ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` and
+    ``NO_PROXY`` (``proxies``: :func:`urllib.request.getproxies`' answer, by default read now),
+    exactly as httpx's own ``get_environment_proxies`` reads them (private in httpx, so
+    restated; tests/test_proxies.py compares the two). None: no proxy for that pattern.
+    """
+    info = getproxies() if proxies is None else proxies
+    mounts: dict[str, str | None] = {}
+    for scheme in ("http", "https", "all"):
+        if info.get(scheme):
+            url = info[scheme]
+            mounts[f"{scheme}://"] = url if "://" in url else f"http://{url}"
+    for host in (part.strip() for part in info.get("no", "").split(",")):
+        if host == "*":  # curl's NO_PROXY=*: never a proxy
+            return {}
+        if not host:
+            continue
+        if "://" in host:
+            mounts[host] = None
+        elif _is_ip(host, ipaddress.IPv4Address) or host.lower() == "localhost":
+            mounts[f"all://{host}"] = None
+        elif _is_ip(host, ipaddress.IPv6Address):
+            mounts[f"all://[{host}]"] = None
+        else:  # .example.com: its subdomains; example.com: it and its subdomains
+            mounts[f"all://*{host}"] = None
+    return mounts
+
+
+def proxy_mounts(proxy: Proxy | None) -> Mounts:
+    """Which proxy each URL pattern goes through: ``proxy`` for every URL when given, else
+    the environment's (:func:`environment_proxies`). Each is checked (ConfigurationError,
+    never showing its password).
+    """
+    if proxy is not None:
+        return {"all://": check_proxy(proxy)}
+    return {
+        pattern: None if url is None else check_proxy(url, f"the proxy for {pattern} (environment)")
+        for pattern, url in environment_proxies().items()
+    }
+
+
+def proxy_secrets(mounts: Mounts) -> tuple[Secret, ...]:
+    """The proxies' passwords, and the ``Proxy-Authorization: Basic`` values carrying them."""
+    import base64
+
+    return tuple(
+        Secret(secret)
+        for proxy in mounts.values()
+        if proxy is not None and proxy.auth is not None
+        for secret in (
+            proxy.auth[1],
+            base64.b64encode(f"{proxy.auth[0]}:{proxy.auth[1]}".encode()).decode(),
+        )
+    )
+
+
+def _made(make: Any, settings: Settings, secrets: tuple[Secret, ...]) -> Any:
+    """``make()``, its setup errors (a SOCKS proxy without socksio, ...) as ConfigurationError."""
+    try:
+        return make()
+    except (ValueError, ImportError, httpx.InvalidURL) as exc:
+        shown = mask_text(str(exc), (settings.token.reveal(), *(s.reveal() for s in secrets)))
+        raise ConfigurationError(f"cannot set up the HTTP client: {shown}") from None
+
+
+def sync_client(
+    settings: Settings, proxy: Proxy | None, timeout: httpx.Timeout
+) -> tuple[httpx.Client, tuple[Secret, ...]]:
+    """The sync client's own httpx.Client, every pool under the attempt deadline, and the
+    proxy secrets it holds.
+    """
+    mounts = proxy_mounts(proxy)
+    secrets = proxy_secrets(mounts)
+
+    def make() -> tuple[httpx.HTTPTransport, dict[str, httpx.HTTPTransport | None]]:
+        def transport(proxy: httpx.Proxy | None = None) -> httpx.HTTPTransport:
+            return httpx.HTTPTransport(verify=settings.verify, limits=settings.limits, proxy=proxy)
+
+        return transport(), {
+            p: None if url is None else transport(url) for p, url in mounts.items()
+        }
+
+    main, mounted = _made(make, settings, secrets)
+    deadline.install([main, *mounted.values()])
+    client = httpx.Client(
+        transport=main, mounts=mounted, timeout=timeout, follow_redirects=False,
+        headers={"User-Agent": USER_AGENT},
+    )  # fmt: skip
+    return client, secrets
+
+
+def async_client(
+    settings: Settings, proxy: Proxy | None, timeout: httpx.Timeout, backend: Backend
+) -> tuple[httpx.AsyncClient, tuple[Secret, ...]]:
+    """The async client's own httpx.AsyncClient on ``backend``'s transports, and the proxy
+    secrets it holds.
+    """
+    mounts = proxy_mounts(proxy)
+    secrets = proxy_secrets(mounts)
+
+    def make() -> httpx.AsyncClient:
+        def transport(proxy: httpx.Proxy | None = None) -> httpx.AsyncBaseTransport:
+            return async_transport(
+                backend, verify=settings.verify, limits=settings.limits, proxy=proxy
+            )
+
+        return httpx.AsyncClient(
+            transport=transport(),
+            mounts={p: None if url is None else transport(url) for p, url in mounts.items()},
+            timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT},
+        )  # fmt: skip
+
+    return _made(make, settings, secrets), secrets
