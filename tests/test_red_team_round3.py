@@ -75,16 +75,13 @@ def test_api_token_echoed_in_utf16_json_is_refused_like_utf8(
 ) -> None:
     """json.loads(bytes) auto-detects UTF-16/32; the raw-bytes pre-check (token bytes or an
     escape marker in the body) does not, so the API token comes back as the source's name.
-    The same answer in UTF-8 is refused (test_red_team.test_an_answer_carrying_the_api_token_is_refused).
+    In UTF-8 the same answer is refused (test_red_team.py: ..._is_refused).
     """
     body = json.dumps(no_percent_or_ampersand(name=TOKEN)).encode(encoding)
     api.get(ENDPOINT).respond(200, content=body, headers={"Content-Type": "application/json"})
-    try:
-        source = twin.call("get", SLUG)
-    except PlexSourceError as error:
-        assert TOKEN not in f"{error} {error!r} {getattr(error, 'body', '')}"
-        return
-    pytest.fail(f"the API token came back as a field: {source!r}")
+    with pytest.raises(PlexSourceError, match="contains your API token") as caught:
+        twin.call("get", SLUG)
+    assert TOKEN not in f"{caught.value} {caught.value!r} {getattr(caught.value, 'body', '')}"
 
 
 def test_cli_get_prints_the_api_token_echoed_in_utf16_json(
@@ -235,8 +232,7 @@ def test_cli_update_does_not_print_the_sent_plex_token_echoed_as_the_name(
         monkeypatch.setenv("AUTHENTIK_TOKEN", API_TOKEN)
         monkeypatch.setenv("AUTHENTIK_SERVER_VERSION", "2024.8.2")
         main(
-            ["update", SLUG, "--plex-token-file", str(token_file), "--no-read"]
-            + ["--output", output]
+            ["update", SLUG, "--plex-token-file", str(token_file), "--no-read", "--output", output]
         )
     captured = capsys.readouterr()
     assert SENT_PLEX_TOKEN not in captured.out + captured.err, captured.out
@@ -269,3 +265,41 @@ def test_sync_client_timeout_bounds_a_slow_dns_lookup(monkeypatch: pytest.Monkey
     ):  # fmt: skip
         client.get(SLUG)
     assert time.monotonic() - started < 3, "the call outlived its 1 s budget"
+
+
+# -- 7. Bidirectional overrides from the server reach the terminal raw -----------------------
+
+
+BIDI = "\u202e\u2066\u200f\u061c"  # RLO, LRI, RLM, ALM: Unicode format (Cf) characters
+
+
+def test_cli_get_escapes_bidi_overrides_from_the_server(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """escape_controls covers C0, DEL, C1, U+2028/9 and surrogates, not the bidi controls: a
+    server's name with U+202E (RIGHT-TO-LEFT OVERRIDE) reorders the rest of the printed line
+    in bidi-aware terminals and in browser log viewers (CI logs), as Trojan Source does.
+    """
+    name = f"ok {BIDI[0]}dehsilbup neeb sah nekot{BIDI[1:]}"
+    body = json.dumps(plex_source(name=name)).encode()
+    with ScriptServer(reply(200, body)) as server:
+        monkeypatch.setenv("AUTHENTIK_URL", server.url)
+        monkeypatch.setenv("AUTHENTIK_TOKEN", API_TOKEN)
+        monkeypatch.setenv("AUTHENTIK_SERVER_VERSION", "2024.8.2")
+        main(["get", SLUG])
+    captured = capsys.readouterr()
+    raw = [hex(ord(c)) for c in BIDI if c in captured.out + captured.err]
+    assert not raw, f"raw bidi controls printed: {raw}"
+
+
+def test_cli_error_line_escapes_bidi_overrides_in_the_servers_detail(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = json.dumps({"detail": f"denied{BIDI[0]} 0 tixe :ecruos-xelp"}).encode()
+    with ScriptServer(reply(403, body, "Forbidden")) as server:
+        monkeypatch.setenv("AUTHENTIK_URL", server.url)
+        monkeypatch.setenv("AUTHENTIK_TOKEN", API_TOKEN)
+        monkeypatch.setenv("AUTHENTIK_SERVER_VERSION", "2024.8.2")
+        main(["get", SLUG])
+    captured = capsys.readouterr()
+    assert BIDI[0] not in captured.err, captured.err
