@@ -763,7 +763,7 @@ class BaseClient(Generic[_HttpT, _ResultT, _RawT, _ListT, _DiffT]):
         name or a key are not an echo. Only answers that could hold one (a secret's bytes,
         or an escape) are parsed here; one that is not JSON is refused by the parser, masked.
         """
-        content = answer.content
+        content = _answers.as_utf8(answer.content)  # UTF-16/32: as a JSON parser reads it
         secrets = self._known_secrets()
         if not any(s.encode() in content for s in secrets) and not any(
             marker in content for marker in _ESCAPE_MARKERS
