@@ -80,6 +80,28 @@ class PlexSource(_GeneratedPlexSource):
         return html_table(self.to_dict())
 
 
+def _non_empty_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def masked_source(source: PlexSource) -> PlexSource:
+    """A copy of ``source`` with every secret it holds masked (``***``): each non-empty
+    secret-named field (``plex_token``) and every secret-named key in ``additional_properties``,
+    at any depth. For what is kept where a source is shown or travels on (an error's
+    ``.source``, which pickles): the caller can get() the source for the real values.
+    """
+    secret_fields = {
+        field.name: MASK
+        for field in attrs.fields(type(source))
+        if field.init
+        and is_secret_name(field.name)
+        and _non_empty_text(getattr(source, field.name))
+    }
+    masked = attrs.evolve(source, **secret_fields)
+    masked.additional_properties = redact_json(source.additional_properties, ())
+    return masked
+
+
 # The generated module imports ThemedUrls for type checkers only (openapi-python-client avoids
 # import cycles that way); give it the name, so typing.get_type_hints(PlexSource) resolves
 # ``icon_themed_urls`` at run time too (attrs/cattrs-style tools, typeguard, notebooks).
