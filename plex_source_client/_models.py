@@ -90,7 +90,7 @@ def masked_source(source: PlexSource) -> PlexSource:
     at any depth. For what is kept where a source is shown or travels on (an error's
     ``.source``, which pickles): the caller can get() the source for the real values.
     """
-    secret_fields = {
+    secret_fields: dict[str, Any] = {
         field.name: MASK
         for field in attrs.fields(type(source))
         if field.init
