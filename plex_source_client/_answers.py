@@ -66,18 +66,57 @@ class JSONTooDeep(ValueError):
     """The JSON nests deeper than :data:`MAX_JSON_DEPTH`."""
 
 
+# --- JSON ---------------------------------------------------------------------------------------
+
+
+class NotUTF8(ValueError):
+    """The body is not UTF-8 (JSON in UTF-16 or UTF-32, or invalid UTF-8)."""
+
+
+def _encoding(content: bytes) -> str:
+    """The encoding ``json.loads(content)`` would read ``content`` in: UTF-8 (``utf-8-sig``
+    with a byte order mark), or UTF-16/32 when the first bytes hold NULs or their BOM.
+    """
+    return json.detect_encoding(content)
+
+
+def as_utf8(content: bytes) -> bytes:
+    """``content`` as UTF-8: unchanged when it is (or is not text at all), else decoded as the
+    UTF-16/32 JSON decoding reads it (undecodable bytes replaced) and re-encoded. Checks for
+    echoed secrets look at this, so they see what a JSON parser would.
+    """
+    encoding = _encoding(content)
+    if encoding.startswith("utf-8"):
+        return content
+    return content.decode(encoding, "replace").encode("utf-8", "replace")
+
+
 def parse_json(content: bytes) -> Any:
-    """The JSON value in ``content``; ValueError if it is not JSON or nests too deeply.
+    """The JSON value in ``content``; ValueError if it is not JSON or nests too deeply, and
+    :class:`NotUTF8` if it is not UTF-8: JSON between systems is UTF-8 (RFC 8259, section
+    8.1; a leading byte order mark is ignored, as it allows) and authentik sends nothing else.
+    ``json.loads(bytes)`` would read UTF-16 and UTF-32 too, past every check on the raw bytes.
 
     Nesting is bounded before anything recursive sees the value: a body with few brackets
     cannot nest deeply (the fast path for real answers); otherwise the parsed value is walked
     without recursion, and the parser's own RecursionError is caught.
     """
-    containers = content.count(b"[") + content.count(b"{")
+    encoding = _encoding(content)
+    if not encoding.startswith("utf-8"):
+        raise NotUTF8(
+            f"the body is {encoding.upper()}, not UTF-8: JSON between systems is UTF-8 "
+            "(RFC 8259), and authentik sends nothing else"
+        )
+    try:
+        # As json.loads(bytes) decodes (a UTF-8-encoded lone surrogate passes, as before).
+        text = content.decode(encoding, "surrogatepass")
+    except UnicodeDecodeError:
+        raise NotUTF8("the body is not valid UTF-8") from None
+    containers = text.count("[") + text.count("{")
     if containers > MAX_JSON_CONTAINERS:  # each parses into a Python object of ~50+ bytes
         raise JSONTooDeep(f"the JSON holds more than {MAX_JSON_CONTAINERS:,} lists and objects")
     try:
-        value = json.loads(content)
+        value = json.loads(text)
     except RecursionError:
         raise JSONTooDeep(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels") from None
     if containers > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
@@ -102,8 +141,12 @@ def _depth(value: Any) -> int:
 
 
 def body_text(answer: Answer) -> str:
-    """The body as text (invalid UTF-8 replaced), not yet masked."""
-    return answer.content.decode("utf-8", "replace")
+    """The body as text (UTF-8, or UTF-16/32 as :func:`as_utf8` reads it; undecodable bytes
+    replaced), not yet masked: masking then finds a secret however the body spells it.
+    """
+    content = answer.content
+    encoding = _encoding(content)
+    return content.decode("utf-8" if encoding.startswith("utf-8") else encoding, "replace")
 
 
 def kept_text(text: str, secrets: tuple[str, ...], *, cut: bool = False) -> str:
@@ -307,7 +350,7 @@ def _success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
         raise ValueError(shown_problem(answer, secrets))
     try:
         return parse_json(answer.content)
-    except JSONTooDeep as exc:
+    except (JSONTooDeep, NotUTF8) as exc:
         raise ValueError(str(exc)) from None
     except ValueError:
         content_type = _snippet(

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ._generated.spec import SOURCE_FIELD_TYPES
-from ._secrets import MASK, is_secret_name
+from ._secrets import MASK, is_secret_name, redact_json
 from ._text import json_text
 
 #: PlexSource's fields in the order authentik's serializer sends them (``_generated/spec.py``,
@@ -27,12 +27,15 @@ def in_schema_order(source: Mapping[str, Any]) -> dict[str, Any]:
 
 def display_rows(source: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(field, value)`` pairs for a source's JSON, values as compact JSON (controls
-    escaped: :func:`._text.json_text`), secrets masked.
+    escaped: :func:`._text.json_text`), secrets masked: a secret-named field (an empty one
+    shows as it is: it holds nothing) and every secret-named key inside a value.
     """
     rows = []
     for name, value in in_schema_order(source).items():
-        shown = MASK if is_secret_name(name) and value else value
-        rows.append((name, shown if shown is MASK else json_text(shown)))
+        if is_secret_name(name) and value:
+            rows.append((name, MASK))
+        else:
+            rows.append((name, json_text(redact_json(value, ()))))
     return rows
 
 

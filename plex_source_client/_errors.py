@@ -220,7 +220,8 @@ class NotApplied(_AnsweredError):
     field is an :class:`InvalidRequest` before anything is sent). ``not_applied`` and
     ``applied`` name the fields by the keyword names you used; ``needs`` maps each field not
     applied to the release that made it writable (``{"promoted": "2025.12"}``); ``source`` is
-    the source as the server now has it (a :class:`~plex_source_client.PlexSource`). With a
+    the source as the server now has it (a :class:`~plex_source_client.PlexSource`), its
+    secret fields masked (``plex_token`` is ``"***"``; get() the source for the real value). With a
     release given (``server_version``) or learned, the server behaved older than it: the
     message says so (``believed``).
     """
@@ -237,7 +238,10 @@ class NotApplied(_AnsweredError):
     ) -> None:
         self.not_applied = not_applied
         self.applied = applied
-        self.source = source
+        from ._models import masked_source
+
+        # Masked: an error's attributes never hold a secret (they are shown, logged, pickled).
+        self.source = masked_source(source)
         self.needs: dict[str, str] = dict(needs or {})
         them = "it" if len(not_applied) == 1 else "them"
         needs_part = needs_phrase(self.needs)

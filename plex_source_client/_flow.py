@@ -235,7 +235,7 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
     key are not an echo. Only answers that could hold one (a secret's bytes, or an escape) are
     parsed here; one that is not JSON is refused by the parser, masked.
     """
-    content = answer.content
+    content = _answers.as_utf8(answer.content)  # UTF-16/32: as a JSON parser reads it
     if not any(s.encode() in content for s in secrets) and not any(
         marker in content for marker in _ESCAPE_MARKERS
     ):

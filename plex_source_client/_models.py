@@ -19,7 +19,7 @@ from ._generated.models import PlexSource as _GeneratedPlexSource
 from ._generated.models import plex_source as _generated_module
 from ._generated.types import UNSET, Unset
 from ._public import publish
-from ._secrets import MASK, is_secret_name
+from ._secrets import MASK, is_secret_name, redact_json
 
 # The generated names are re-exported: plex_source_client takes them from here (published).
 __all__ = [
@@ -44,7 +44,8 @@ class PlexSource(_GeneratedPlexSource):
     that keep their string. ``to_dict()`` gives the JSON back (``UNSET`` fields left out).
     ``str()`` (and ``print()``) names the source on one short line: its slug, name and whether
     it is enabled. ``repr()`` shows every field the answer has (``UNSET`` ones, and an empty
-    ``additional_properties``, left out), ``plex_token`` and any other secret-named field masked.
+    ``additional_properties``, left out), ``plex_token`` and any other secret-named field masked,
+    at any depth.
     """
 
     __slots__ = ()
@@ -60,7 +61,7 @@ class PlexSource(_GeneratedPlexSource):
             if value is UNSET or (field.name == "additional_properties" and not value):
                 continue
             if field.name == "additional_properties":
-                value = {k: MASK if is_secret_name(k) else v for k, v in value.items()}
+                value = redact_json(value, ())  # secret-named keys masked, nested ones too
             elif is_secret_name(field.name):
                 value = MASK
             parts.append(f"{field.name}={value!r}")
@@ -77,6 +78,28 @@ class PlexSource(_GeneratedPlexSource):
         from ._display import html_table
 
         return html_table(self.to_dict())
+
+
+def _non_empty_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def masked_source(source: PlexSource) -> PlexSource:
+    """A copy of ``source`` with every secret it holds masked (``***``): each non-empty
+    secret-named field (``plex_token``) and every secret-named key in ``additional_properties``,
+    at any depth. For what is kept where a source is shown or travels on (an error's
+    ``.source``, which pickles): the caller can get() the source for the real values.
+    """
+    secret_fields: dict[str, Any] = {
+        field.name: MASK
+        for field in attrs.fields(type(source))
+        if field.init
+        and is_secret_name(field.name)
+        and _non_empty_text(getattr(source, field.name))
+    }
+    masked = attrs.evolve(source, **secret_fields)
+    masked.additional_properties = redact_json(source.additional_properties, ())
+    return masked
 
 
 # The generated module imports ThemedUrls for type checkers only (openapi-python-client avoids

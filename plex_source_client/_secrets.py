@@ -19,6 +19,11 @@ MAX_SECRET_FILE_BYTES: Final = 64 * 1024
 #: written (between spaces, quotes, ``=``, ``:``, ``@``, ``&``, brackets, or the text's ends),
 #: and never "found" inside a word or a key (``plex_token``) or a path (``/sources/plex/``).
 MIN_ANYWHERE: Final = 8
+#: A part of a long secret this long or longer is masked wherever it shows, as the secret is:
+#: a parser's error quotes what arrived so far (aiohttp's, when a token is split across two
+#: TCP segments: 23 of its 25 characters), a text cut short may hold its middle. A run of 8
+#: characters of a random token does not occur by chance.
+FRAGMENT: Final = MIN_ANYWHERE
 #: A secret cut off at the end of a text cut short is masked from this many characters on.
 _MIN_CUT = 4
 #: What may stand on either side of a short secret that is a whole value.
@@ -80,12 +85,14 @@ def _spellings(secret: str) -> set[str]:
 @functools.lru_cache(maxsize=64)
 def _matchers(
     secrets: tuple[str, ...],
-) -> tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] | None]:
+) -> tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] | None, frozenset[str]]:
     """For ``secrets``: the long ones (each spelling, longest first), the long ones again as
-    written (for a cut text's end), and one pattern for the short ones standing alone.
+    written (for a cut text's end), one pattern for the short ones standing alone, and every
+    run of :data:`FRAGMENT` characters of a long one's spellings (to find its parts).
     """
     long_ = sorted({s for s in secrets if len(s) >= MIN_ANYWHERE}, key=len, reverse=True)
     spelled = sorted({x for s in long_ for x in _spellings(s)}, key=len, reverse=True)
+    grams = frozenset(x[i : i + FRAGMENT] for x in spelled for i in range(len(x) - FRAGMENT + 1))
     short = sorted(
         {x for s in secrets if 0 < len(s) < MIN_ANYWHERE for x in _spellings(s)},
         key=len,
@@ -95,20 +102,51 @@ def _matchers(
     if short:
         alternatives = "|".join(map(re.escape, short))
         pattern = re.compile(f"(?<![^{_DELIMITERS}])(?:{alternatives})(?![^{_DELIMITERS}])")
-    return tuple(spelled), tuple(long_), pattern
+    return tuple(spelled), tuple(long_), pattern, grams
+
+
+def _mask_fragments(text: str, grams: frozenset[str]) -> str:
+    """``text`` with every run of characters covered by the ``grams`` (the secrets' runs of
+    :data:`FRAGMENT` characters) replaced by one ``***``. Each gram is looked for by the
+    string search (C speed); only those present are located, so a text without any is
+    searched once per gram and returned as it is.
+    """
+    present = [gram for gram in grams if gram in text]
+    if not present:
+        return text
+    spans = []
+    for gram in present:
+        start = text.find(gram)
+        while start != -1:
+            spans.append((start, start + FRAGMENT))
+            start = text.find(gram, start + 1)
+    spans.sort()
+    parts, shown_from = [], 0
+    run_start, run_end = spans[0]
+    for start, end in spans[1:]:
+        if start <= run_end:  # overlapping or touching grams: one run
+            run_end = max(run_end, end)
+            continue
+        parts += [text[shown_from:run_start], MASK]
+        shown_from, run_start, run_end = run_end, start, end
+    parts += [text[shown_from:run_start], MASK, text[run_end:]]
+    return "".join(parts)
 
 
 def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     """``text`` with each secret replaced by ``***``: a long one wherever it shows, a short one
     where it stands alone (see :data:`MIN_ANYWHERE`); raw, JSON-escaped or as a bytes repr.
+    A part of a long one, :data:`FRAGMENT` characters or more, is masked wherever it shows too.
 
     A text ``cut`` short (a body read up to a size limit) may end in the first part of a
     (long) secret: that part is masked too.
     """
-    spelled, long_, short = _matchers(tuple(secrets))
+    spelled, long_, short, grams = _matchers(tuple(secrets))
     for secret in spelled:
         if secret in text:
             text = text.replace(secret, MASK)
+    if grams:
+        text = _mask_fragments(text, grams)
     if short is not None:
         text = short.sub(MASK, text)
     if cut:

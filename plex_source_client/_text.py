@@ -20,23 +20,38 @@ MESSAGE_LIMIT: Final = 400
 #: Lone surrogates: a server's JSON may hold one (``"\\ud800"``); no encoding can write it.
 _SURROGATES: Final = range(0xD800, 0xE000)
 
-#: C0 controls, DEL, the C1 controls, the line and paragraph separators and lone surrogates,
-#: each shown as an escape (``\\n``, ``\\x1b``, ``\\x9b``, ``\\u2028``, ``\\ud800``).
+#: Invisible format characters that reorder or hide what follows them on a line: the bidi
+#: marks, embeddings, overrides and isolates (U+061C, U+200E/F, U+202A-E, U+2066-9: a name
+#: with U+202E shows the rest of its line reversed in bidi-aware terminals and browser log
+#: viewers, as Trojan Source does), the deprecated shaping controls (U+206A-F) and the
+#: interlinear annotation marks (U+FFF9-B). Joiners (U+200C/D) stay: emoji sequences and
+#: Persian or Indic words need them.
+_INVISIBLE: Final = (
+    *(0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x2070)),
+    *range(0xFFF9, 0xFFFC),
+)
+
+#: C0 controls, DEL, the C1 controls, the line and paragraph separators, the invisible format
+#: characters above and lone surrogates, each shown as an escape (``\\n``, ``\\x1b``,
+#: ``\\x9b``, ``\\u2028``, ``\\u202e``, ``\\ud800``).
 _CONTROLS: Final = {code: repr(chr(code))[1:-1] for code in (*range(0x20), *range(0x7F, 0xA0))} | {
-    code: f"\\u{code:04x}" for code in (0x2028, 0x2029, *_SURROGATES)
+    code: f"\\u{code:04x}" for code in (0x2028, 0x2029, *_INVISIBLE, *_SURROGATES)
 }
 
 #: What ``json.dumps(..., ensure_ascii=False)`` leaves raw in a string that a terminal or an
 #: encoder must not get: DEL, the C1 controls (``\\x9b`` is a CSI on many terminals), the line
-#: and paragraph separators and lone surrogates; each as a JSON ``\\u`` escape.
+#: and paragraph separators, the invisible format characters and lone surrogates; each as a
+#: JSON ``\\u`` escape.
 _JSON_RAW: Final = {
-    code: f"\\u{code:04x}" for code in (*range(0x7F, 0xA0), 0x2028, 0x2029, *_SURROGATES)
+    code: f"\\u{code:04x}"
+    for code in (*range(0x7F, 0xA0), 0x2028, 0x2029, *_INVISIBLE, *_SURROGATES)
 }
 
 
 def escape_controls(text: str) -> str:
     """``text`` safe to print: every control character (C0, newline, tab and ESC included;
-    DEL; C1), line or paragraph separator and lone surrogate backslash-escaped. Text from a
+    DEL; C1), line or paragraph separator, bidi or other invisible format character (see
+    ``_INVISIBLE``) and lone surrogate backslash-escaped. Text from a
     server or a file can then neither start a line of its own (forging an output line), nor
     move the cursor, repaint or retitle the terminal, nor fail the output's encoding.
     """
@@ -47,7 +62,8 @@ def json_text(
     value: Any, *, indent: int | None = None, default: Callable[[Any], Any] | None = None
 ) -> str:
     """``value`` as JSON that is safe to print and to write as UTF-8: non-ASCII letters kept
-    readable, every control character and lone surrogate as a JSON escape (``json.dumps``
+    readable, every control character, bidi or invisible format character and lone surrogate
+    as a JSON escape (``json.dumps``
     with ``ensure_ascii=False`` escapes C0 only). It reads back as the same value.
     ``indent`` and ``default`` are ``json.dumps``'.
     """

@@ -225,7 +225,7 @@ def test_the_console_script_never_shows_a_traceback(tmp_path: Path) -> None:
         plan.write_text(json.dumps([{"slug": "plex", "changes": {"plex_token": PLEX_TOKEN}}]))
         hook = (
             "import plex_source_client.cli.runner as bulk\n"
-            "def fail(changes, returned):\n"
+            "def fail(changes, returned, secrets=()):\n"
             "    raise RecursionError(str(changes) + ' ' + open(%r).read())\n"
             "bulk.find_drift = fail\n"
         ).replace("%r", repr(str(token_file)))

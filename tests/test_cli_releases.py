@@ -412,6 +412,30 @@ def test_a_field_the_server_ignored_is_reported_with_no_read(
 
 
 @release_2024_8_unknown
+def test_check_compares_a_plex_token_sent_with_an_ignored_field(
+    env: FakeAuthentik, capsys: Capture, tmp_path: Path
+) -> None:
+    """NotApplied.source has its Plex token masked: --check reads the source again to compare
+    the token sent, so the token the server took is no drift (and none is printed).
+    """
+    token_file = tmp_path / "plex-token"
+    token_file.write_text("ptok-new-value-123456\n")
+    code, out, err = run(
+        capsys, "update", "plex", "--promoted", "--plex-token-file", str(token_file),
+        "--no-read", "--check", "--output", "json",
+    )  # fmt: skip
+    assert code == 4, err
+    result = one_json(out)
+    assert result["outcome"] == "not_applied"
+    assert list(result["drift"]) == ["promoted"]
+    assert result["source"]["plex_token"] == "***"
+    assert env.sources["plex"]["plex_token"] == "ptok-new-value-123456"
+    assert "ptok-new-value-123456" not in out + err
+    source_requests = [r.method for r in env.requests if r.path.startswith("/api/v3/sources/")]
+    assert source_requests == ["PATCH", "GET"]  # the PATCH, then one GET to compare
+
+
+@release_2024_8_unknown
 def test_a_long_slug_is_left_to_the_server_when_the_release_is_unknown(
     env: FakeAuthentik, capsys: Capture
 ) -> None:

@@ -108,6 +108,7 @@ def _run(
     import httpx
 
     from .._async_client import AsyncPlexSourceClient
+    from .guard import remember_client_secrets
     from .releases import settle_release
     from .runner import Progress, run_plan
 
@@ -119,6 +120,7 @@ def _run(
     async def go() -> list[ItemResult]:
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         async with AsyncPlexSourceClient(**settings, limits=limits) as client:
+            remember_client_secrets(client)
             await settle_release(client, items, name=namer(args, items))
             return await run_plan(
                 items,

@@ -86,7 +86,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .._errors import ConfigurationError, PlexSourceError
     from .exits import UsageError, cli_words
     from .get import read_error
-    from .guard import remember_secret
+    from .guard import remember_client_secrets, remember_secret, shown_json
     from .outfile import refuse_existing, write_output_file
     from .reading import list_all, read_slugs
     from .settings import client_settings
@@ -98,6 +98,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         async def go() -> dict[str, PlexSource | PlexSourceError]:
             async with AsyncPlexSourceClient(**settings) as client:
+                remember_client_secrets(client)
                 if not args.slugs:
                     try:
                         return {source.slug: source for source in await list_all(client)}
@@ -115,6 +116,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return max(codes)
     sources = [value for value in read.values() if not isinstance(value, PlexSourceError)]
     items = [plan_item(source, include_secrets=args.include_secrets) for source in sources]
+    if not args.include_secrets:  # a secret this run knows, in another field, is masked too
+        items = [shown_json(item) for item in items]
     for item in items:
         remember_secret(item["changes"].get("plex_token"))
     fmt = args.format or ("json" if str(args.o or "").lower().endswith(".json") else "toml")

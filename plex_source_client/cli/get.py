@@ -53,15 +53,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from .._client import PlexSourceClient
     from .._errors import ConfigurationError, NotFound, PlexSourceError
-    from .._secrets import redact_json
     from .exits import UsageError, cli_words
-    from .guard import remember_secret
+    from .guard import remember_client_secrets, remember_secret, shown_json
     from .settings import client_settings
     from .tables import text_table
 
     try:
         settings = client_settings(args, os.environ)
         with PlexSourceClient(**settings) as client:
+            remember_client_secrets(client)
             try:
                 source = client.get(args.slug).to_dict()
             except NotFound as error:
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except PlexSourceError as error:
         return read_error(args.slug, error, err)
     remember_secret(source.get("plex_token"))
-    shown = source if args.show_secrets else redact_json(source, ())
+    shown = source if args.show_secrets else shown_json(source)
     if args.output == "json":
         out.write(json_text(shown) + "\n")
     else:

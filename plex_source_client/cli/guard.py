@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .._text import MESSAGE_LIMIT, shorten, shorten_secret_free, text_of
 from .exits import (
@@ -21,8 +21,13 @@ from .exits import (
     cli_words,
 )
 
-#: Every secret this run has read (tokens from files and the environment, Plex tokens in a
-#: plan), masked in the one message that is not ours: an internal error's.
+if TYPE_CHECKING:
+    from .._async_client import AsyncPlexSourceClient
+    from .._client import PlexSourceClient
+
+#: Every secret this run has read (tokens from files and the environment, proxy passwords,
+#: Plex tokens in a plan or read from the server): masked in an internal error's message and
+#: in whatever the command prints of a server's answer (:func:`shown_json`).
 secrets_read: set[str] = set()
 
 
@@ -30,6 +35,29 @@ def remember_secret(value: object) -> None:
     """Remember a secret this run read, to mask it in an internal error's message."""
     if isinstance(value, str) and value:
         secrets_read.add(value)
+
+
+def remember_client_secrets(client: PlexSourceClient | AsyncPlexSourceClient) -> None:
+    """Remember the secrets a client holds: its API token and its proxies' passwords (from
+    the environment's ``HTTPS_PROXY`` too).
+    """
+    for value in client._core.secrets:
+        remember_secret(value)
+
+
+def run_secrets() -> tuple[str, ...]:
+    """Every secret this run knows (see :data:`secrets_read`), ``AUTHENTIK_TOKEN`` included."""
+    return tuple(s for s in {*secrets_read, os.environ.get("AUTHENTIK_TOKEN", "").strip()} if s)
+
+
+def shown_json(value: Any) -> Any:
+    """A server's JSON (a source) as a command may print it: secret-named fields masked and
+    every secret this run knows redacted wherever it shows: a server that echoes the Plex
+    token a PATCH sent in another field (``name``) gets it printed as ``***``.
+    """
+    from .._secrets import redact_json
+
+    return redact_json(value, run_secrets())
 
 
 def remember_secrets_in(document: Any) -> None:
@@ -52,7 +80,7 @@ def internal_error(error: BaseException) -> str:
     """The one line shown for an exception that is a bug of ours: its type and message,
     shortened, every secret read in this run masked; never a traceback.
     """
-    secrets = {*secrets_read, os.environ.get("AUTHENTIK_TOKEN", "").strip()}
+    secrets = run_secrets()
     message = text_of(error)
     name = type(error).__name__
     detail = shorten_secret_free(f"{name}: {message}" if message else name, secrets)

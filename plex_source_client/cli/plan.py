@@ -55,8 +55,12 @@ class ItemPlan:
     #: A not_found whose 404 blames the URL, not the slug (``NotFound.wrong_url``).
     wrong_url: bool = False
 
-    def as_json(self) -> dict[str, Any]:
-        """One line of ``plan --output json``: a secret's values are never included."""
+    def as_json(self, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
+        """One line of ``plan --output json``: a secret's values are never included, nor
+        (masked) any of ``secrets`` another field's value holds.
+        """
+        from .._secrets import redact_json
+
         return {
             "index": self.index,
             "slug": self.slug,
@@ -64,7 +68,10 @@ class ItemPlan:
             "changes": {
                 change.name: {"changed": True, "secret": True}
                 if change.secret
-                else {"current": change.current, "desired": change.desired}
+                else {
+                    "current": redact_json(change.current, secrets),
+                    "desired": redact_json(change.desired, secrets),
+                }
                 for change in self.changes
             },
             "status_code": self.status_code,
@@ -174,7 +181,13 @@ def exit_code(plans: list[ItemPlan]) -> int:
 
 
 def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -> None:
-    """The plan as text (changed items and problems, then a summary) or JSON lines."""
+    """The plan as text (changed items and problems, then a summary) or JSON lines; every
+    secret this run knows masked in the values shown.
+    """
+    from .._secrets import redact
+    from .guard import run_secrets
+
+    secrets = run_secrets()
     wrong_url = [plan for plan in plans if plan.outcome == "not_found" and plan.wrong_url]
     if len(wrong_url) > 1 and len(wrong_url) == len(plans):  # once: the URL, not every slug
         first = shorten(plans[0].message, 2 * MESSAGE_LIMIT)
@@ -195,7 +208,7 @@ def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -
             )
     if output == "json":
         for plan in plans:
-            out.write(json_text(plan.as_json()) + "\n")
+            out.write(json_text(plan.as_json(secrets)) + "\n")
         return
     for plan in plans:
         if plan.outcome in ("change", "not_applied"):
@@ -208,7 +221,8 @@ def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -
                     f"{'it' if len(plan.not_applied) == 1 else 'them'})\n"
                 )
             for change in plan.changes:
-                out.write(f"    {change.name}: {shorten(change.display(), MESSAGE_LIMIT)}\n")
+                shown = redact(change.display(), secrets)
+                out.write(f"    {change.name}: {shorten(shown, MESSAGE_LIMIT)}\n")
         elif plan.outcome != "unchanged":
             what = WORDS[plan.outcome]
             out.write(f"! {shorten(plan.slug)} (item {plan.index + 1}): {what}\n")
@@ -248,6 +262,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .._errors import ConfigurationError
     from .apply import load_items
     from .exits import UsageError, cli_words
+    from .guard import remember_client_secrets
     from .releases import settle_release
     from .settings import client_settings
 
@@ -259,6 +274,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         async def go() -> dict[str, PlexSource | PlexSourceError]:
             async with AsyncPlexSourceClient(**settings) as client:
+                remember_client_secrets(client)
                 await settle_release(client, items)
                 return await _read(items, client, args.concurrency)
 

@@ -25,6 +25,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from .._async_client import AsyncPlexSourceClient
+from .._changes import FIELDS_BY_NAME
 from .._diff import compute_diff
 from .._errors import (
     APIError,
@@ -38,9 +39,9 @@ from .._errors import (
     UnexpectedResponse,
 )
 from .._models import PlexSource
-from .._secrets import redact_json
 from .._text import MESSAGE_LIMIT, shorten
 from .drift import find_drift
+from .guard import run_secrets, shown_json
 from .planfile import PlanItem, group_items
 from .releases import lacking_fields, not_applied_message
 
@@ -51,6 +52,12 @@ Outcome = Literal[
 DONE: frozenset[Outcome] = frozenset({"applied", "unchanged"})
 #: Outcomes that mean the server refused the item (a 4xx): exit code 1.
 REJECTED: frozenset[Outcome] = frozenset({"rejected", "not_found"})
+
+
+def _is_secret(name: str) -> bool:
+    """Whether the field called ``name`` (a keyword name) holds a secret (``plex_token``)."""
+    field = FIELDS_BY_NAME.get(name)
+    return field is not None and field.secret
 
 
 @attrs.frozen
@@ -230,10 +237,10 @@ async def run_plan(
             slug=item.slug,
             outcome="not_applied",
             message=message,
-            drift=find_drift(item.changes, returned) if check else {},
+            drift=find_drift(item.changes, returned, run_secrets()) if check else {},
             new_slug=source.slug if source.slug != item.slug else None,
             sent=sent,
-            source=redact_json(returned, ()) if keep_sources else None,
+            source=shown_json(returned) if keep_sources else None,
             not_applied=lacking,
             **more,
         )
@@ -282,22 +289,28 @@ async def run_plan(
                     f"{already}: nothing was sent",
                     new_slug=slug if slug != item.slug else None,
                     sent=[],
-                    source=redact_json(source.to_dict(), ()) if keep_sources else None,
+                    source=shown_json(source.to_dict()) if keep_sources else None,
                 )
             changes = diff.patch()
             sent = list(changes)
         try:
             raw = await client.update_raw(slug, changes)
         except NotApplied as error:  # 2xx, but the answer lacks fields: the server ignored them
+            # error.source has its secrets masked: no current state for the next item of the
+            # group (it reads again), and --check of a secret compares with a fresh read.
             current.pop(slug, None)
-            if read:
-                current[error.source.slug] = error.source
+            source = error.source
+            if check and any(_is_secret(name) for name in changes):
+                try:
+                    source = await client.get(source.slug)
+                except PlexSourceError as read_error:
+                    return result_for_error(item, read_error)
             where = {
                 "status_code": error.status_code,
                 "request_id": error.request_id,
                 "attempts": error.attempts,
             }
-            return not_applied(item, [*lacking, *error.not_applied], sent, error.source, **where)
+            return not_applied(item, [*lacking, *error.not_applied], sent, source, **where)
         except PlexSourceError as error:
             current.pop(slug, None)  # unknown now: the next item of the group reads again
             return result_for_error(item, error)
@@ -312,7 +325,7 @@ async def run_plan(
             }
             return not_applied(item, lacking, sent, raw.source, **where)
         returned = raw.source.to_dict()
-        drift = find_drift(item.changes, returned) if check else {}
+        drift = find_drift(item.changes, returned, run_secrets()) if check else {}
         return ItemResult(
             index=item.index,
             slug=item.slug,
@@ -326,7 +339,7 @@ async def run_plan(
             drift=drift,
             new_slug=raw.source.slug if raw.source.slug != item.slug else None,
             sent=sent,
-            source=redact_json(returned, ()) if keep_sources else None,
+            source=shown_json(returned) if keep_sources else None,
         )
 
     async def worker() -> None:

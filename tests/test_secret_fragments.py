@@ -1,0 +1,113 @@
+"""A part of a long secret is masked wherever a whole one is: runs of 8 characters or more
+(:data:`~plex_source_client._secrets.FRAGMENT`). aiohttp's parser errors quote what arrived so
+far, so a token split across two TCP segments showed 23 of its 25 characters in the error,
+the CLI's stderr and the retry log line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from plex_source_client import AsyncPlexSourceClient, PlexSourceError
+from plex_source_client._secrets import FRAGMENT, mask_known, redact
+from plex_source_client.cli import main
+
+from .payloads import SLUG
+from .raw_server import ScriptServer, split_send
+
+API_TOKEN = "tok-SECRET-api-1234567890"
+CUT = len(API_TOKEN) - 2  # all but the last two characters arrive in the first segment
+
+
+def test_redact_masks_a_run_of_8_characters_of_a_secret_anywhere() -> None:
+    assert redact(f"got '{API_TOKEN[:CUT]}'", [API_TOKEN]) == "got '***'"
+    assert redact(f"x{API_TOKEN[3:11]}y", [API_TOKEN]) == "x***y"  # its middle, inside a word
+    assert redact(f"a {API_TOKEN[:7]} b", [API_TOKEN]) == f"a {API_TOKEN[:7]} b"  # 7: kept
+    assert FRAGMENT == 8
+
+
+def test_separate_parts_are_masked_apart_and_touching_ones_as_one() -> None:
+    text = f"{API_TOKEN[:9]} and {API_TOKEN[-9:]}; {API_TOKEN[:9]}{API_TOKEN[-9:]}"
+    assert redact(text, [API_TOKEN]) == "*** and ***; ***"
+
+
+def test_short_secrets_keep_the_whole_value_rule() -> None:
+    """A secret under 8 characters has no part masked: only the whole value, standing alone."""
+    assert redact("plexpass and plex", ["plexpas"]) == "plexpass and plex"
+    assert redact("p: plexpas", ["plexpas"]) == "p: ***"
+
+
+def test_a_json_escaped_part_is_masked() -> None:
+    secret = 'ab"cdefghijkl'
+    assert redact(json.dumps(secret[:10]), [secret]) == '"***"'
+
+
+def test_log_filter_masks_parts() -> None:
+    assert mask_known(f"Bad status line {API_TOKEN[:CUT]!r}", [API_TOKEN]) == (
+        "Bad status line '***'"
+    )
+
+
+SPLIT_STARTS = [
+    b"HTTP/1.1 2x0 ",  # an invalid status code, the reason phrase echoes the token
+    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX Echo: ",  # an invalid header name
+]
+
+
+async def get_with_aiohttp(url: str, max_retries: int = 0) -> None:
+    async with AsyncPlexSourceClient(
+        url=url, token=API_TOKEN, timeout=5, max_retries=max_retries,
+        server_version="2024.8.2", backend="aiohttp",
+    ) as client:  # fmt: skip
+        await client.get(SLUG)
+
+
+@pytest.mark.parametrize("start", SPLIT_STARTS, ids=["status-line", "header-line"])
+def test_aiohttp_parser_error_does_not_show_most_of_a_split_token(start: bytes) -> None:
+    pytest.importorskip("httpx_aiohttp")
+    script = split_send(start + API_TOKEN[:CUT].encode(), API_TOKEN[CUT:].encode() + b"\r\n\r\n{}")
+    with ScriptServer(script) as server, pytest.raises(PlexSourceError) as caught:
+        asyncio.run(get_with_aiohttp(server.url))
+    shown = f"{caught.value} {caught.value!r}"
+    assert API_TOKEN[:CUT] not in shown, shown
+    assert API_TOKEN[:FRAGMENT] not in shown, shown
+
+
+def test_the_retry_log_line_does_not_show_part_of_a_split_token(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pytest.importorskip("httpx_aiohttp")
+    caplog.set_level(logging.INFO)
+    script = split_send(
+        b"HTTP/1.1 2x0 " + API_TOKEN[:CUT].encode(), API_TOKEN[CUT:].encode() + b"\r\n\r\n"
+    )
+    with ScriptServer(script) as server, pytest.raises(PlexSourceError):
+        asyncio.run(get_with_aiohttp(server.url, max_retries=1))
+    retries = [r.getMessage() for r in caplog.records if "retry 1 of 1" in r.getMessage()]
+    assert retries, [r.getMessage() for r in caplog.records]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert API_TOKEN[:FRAGMENT] not in logged, logged
+
+
+def test_cli_apply_stderr_does_not_show_most_of_a_split_token(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The CLI's apply runs the async client, aiohttp when the speed extra is installed."""
+    pytest.importorskip("httpx_aiohttp")
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps([{"slug": SLUG, "changes": {"enabled": True}}]))
+    script = split_send(
+        b"HTTP/1.1 2x0 " + API_TOKEN[:CUT].encode(), API_TOKEN[CUT:].encode() + b"\r\n\r\n"
+    )
+    with ScriptServer(script) as server:
+        monkeypatch.setenv("AUTHENTIK_URL", server.url)
+        monkeypatch.setenv("AUTHENTIK_TOKEN", API_TOKEN)
+        monkeypatch.setenv("AUTHENTIK_SERVER_VERSION", "2024.8.2")
+        main(["apply", str(plan), "--no-read", "--max-retries", "0", "--timeout", "5"])
+    captured = capsys.readouterr()
+    assert API_TOKEN[:CUT] not in captured.out + captured.err, captured.err
