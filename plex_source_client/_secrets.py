@@ -20,8 +20,8 @@ MAX_SECRET_FILE_BYTES: Final = 64 * 1024
 #: and never "found" inside a word or a key (``plex_token``) or a path (``/sources/plex/``).
 MIN_ANYWHERE: Final = 8
 #: A part of a long secret this long or longer is masked wherever it shows, as the secret is:
-#: a parser's error quotes what arrived so far (aiohttp's, when a token is split across two
-#: TCP segments: 23 of its 25 characters), a text cut short may hold its middle. A run of 8
+#: a parser's error quotes what arrived so far (aiohttp's did, when a token was split across
+#: two TCP segments: 23 of its 25 characters), a text cut short may hold its middle. A run of 8
 #: characters of a random token does not occur by chance.
 FRAGMENT: Final = MIN_ANYWHERE
 #: A secret cut off at the end of a text cut short is masked from this many characters on.

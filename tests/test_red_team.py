@@ -166,14 +166,22 @@ def test_a_big_error_body_is_kept_as_short_text_not_parsed() -> None:
     assert len(kept) < 5000
 
 
-def test_the_aiohttp_backend_refuses_a_socks_proxy() -> None:
-    """aiohttp would speak HTTP to it, with the token and the proxy's password."""
+def test_the_removed_aiohttp_backend_is_refused_with_the_reason() -> None:
+    """Code that asked for aiohttp learns it is gone, and what to do, when the client is made."""
     from plex_source_client import AsyncPlexSourceClient
 
-    with pytest.raises(ConfigurationError, match="SOCKS"):
-        AsyncPlexSourceClient(
-            url="https://auth.example.com",
-            token=TOKEN,
-            proxy="socks5://user:pw@127.0.0.1:9",
-            backend="aiohttp",
-        )
+    with pytest.raises(ConfigurationError, match=r"aiohttp backend was removed.*omit backend"):
+        AsyncPlexSourceClient(url="https://auth.example.com", token=TOKEN, backend="aiohttp")
+
+
+@pytest.mark.parametrize("backend", ["auto", "httpx"])
+def test_the_kept_backend_names_still_work(backend: str) -> None:
+    from plex_source_client import AsyncPlexSourceClient
+    from plex_source_client._http.transports import ShardedAsyncTransport
+
+    client = AsyncPlexSourceClient(
+        url="https://auth.example.com",
+        token=TOKEN,
+        backend=backend,  # type: ignore[arg-type]
+    )
+    assert isinstance(client._http._transport, ShardedAsyncTransport)
