@@ -30,7 +30,7 @@ class Twin:
 
     Each call opens a client with ``options`` (default: the test URL and token), runs one
     method, and closes it; the async one inside its own event loop. Backoff waits are recorded
-    in ``sleeps`` instead of slept, unless the twin was made with ``real_sleep``.
+    in ``sleeps`` instead of slept (``fake_sleep(False)`` restores the real ones).
     """
 
     def __init__(self, kind: str) -> None:
