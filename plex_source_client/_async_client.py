@@ -79,12 +79,12 @@ class AsyncPlexSourceClient:
         server_version: str | None = None,
         backend: Backend = "auto",
     ) -> None:
-        if backend == "aiohttp":
-            raise ConfigurationError(
-                "the aiohttp backend was removed: it was no faster against a real server;"
-                " omit backend (httpx over sharded connection pools is the only one)"
-            )
         if backend not in ("auto", "httpx"):
+            if str(backend) == "aiohttp":  # typed out, but older untyped code may pass it
+                raise ConfigurationError(
+                    "the aiohttp backend was removed: it was no faster against a real server;"
+                    " omit backend (httpx over sharded connection pools is the only one)"
+                )
             raise ConfigurationError(f"backend must be auto or httpx, got {backend!r}")
         self.backend = backend
         settings = Settings.check(

@@ -18,7 +18,22 @@ def test_the_removed_aiohttp_backend_is_refused_with_the_reason() -> None:
     from plex_source_client import AsyncPlexSourceClient
 
     with pytest.raises(ConfigurationError, match=r"aiohttp backend was removed.*omit backend"):
-        AsyncPlexSourceClient(url="https://auth.example.com", token=TOKEN, backend="aiohttp")
+        AsyncPlexSourceClient(
+            url="https://auth.example.com",
+            token=TOKEN,
+            backend="aiohttp",  # type: ignore[arg-type]
+        )
+
+
+def test_an_unknown_backend_is_a_configuration_error() -> None:
+    from plex_source_client import AsyncPlexSourceClient
+
+    with pytest.raises(ConfigurationError, match="backend must be auto or httpx, got 'curl'"):
+        AsyncPlexSourceClient(
+            url="https://auth.example.com",
+            token=TOKEN,
+            backend="curl",  # type: ignore[arg-type]
+        )
 
 
 @pytest.mark.parametrize("backend", ["auto", "httpx"])
