@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ._public import publish
 from ._releases import needs_phrase
+from ._text import shorten
 
 if TYPE_CHECKING:
     from ._models import PlexSource
@@ -62,16 +63,12 @@ class PlexSourceError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # copyreg.__newobj__(cls, *args) is cls.__new__(cls, *args): pickle's own NEWOBJ.
-        newobj = copyreg.__newobj__  # not in typeshed
+        newobj = copyreg.__newobj__  # type: ignore[attr-defined]  # not in typeshed
         return newobj, (type(self), *self.args), self.__dict__
 
 
 #: The longest URL shown in a message (``.url`` keeps it whole).
 _URL_SHOWN = 200
-
-
-def _shown_url(url: str) -> str:
-    return url if len(url) <= _URL_SHOWN else url[: _URL_SHOWN - 3] + "..."
 
 
 class ConfigurationError(PlexSourceError, ValueError):
@@ -138,7 +135,7 @@ def _answered(
     error.body = body
     error.attempts = attempts
     suffix = f" (request id {request_id})" if request_id else ""
-    return f"{method} {_shown_url(url)} -> {status_code}: {message}{suffix}"
+    return f"{method} {shorten(url, _URL_SHOWN)} -> {status_code}: {message}{suffix}"
 
 
 class APIError(PlexSourceError):
@@ -334,9 +331,8 @@ class TransportError(PlexSourceError):
         self.status_code = None
         self.request_id = None
         plural = "s" if attempts != 1 else ""
-        super().__init__(
-            f"{method} {_shown_url(url)} failed after {attempts} attempt{plural}: {message}"
-        )
+        shown = shorten(url, _URL_SHOWN)
+        super().__init__(f"{method} {shown} failed after {attempts} attempt{plural}: {message}")
 
 
 class RequestTimeout(TransportError):
