@@ -33,7 +33,7 @@ def _version(text: str) -> tuple[int, ...]:
 def _httpx_requirement() -> str:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     (requirement,) = [r for r in pyproject["project"]["dependencies"] if r.startswith("httpx")]
-    return requirement
+    return str(requirement)
 
 
 def test_pyproject_bounds_are_the_tested_range() -> None:

@@ -56,4 +56,4 @@ def test_quoted_shows_a_string_as_json_shortened_and_anything_else_by_type() -> 
 def test_messages_use_the_type_description() -> None:
     client = PlexSourceClient(url="https://auth.example.com", token="t")
     with client, pytest.raises(InvalidRequest, match=r"got a list\."):
-        client.update("plex", name=["not", "a", "string"])
+        client.update("plex", name=["not", "a", "string"])  # type: ignore[arg-type]
