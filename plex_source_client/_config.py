@@ -26,7 +26,7 @@ from ._errors import ConfigurationError
 from ._public import publish
 from ._releases import Release, parse_release
 from ._secrets import MAX_SECRET_FILE_BYTES, Secret, mask_text, mask_userinfo
-from ._text import shorten
+from ._text import describe_type, shorten
 from ._version import __version__
 
 API_PATH: Final = "/api/v3"
@@ -240,7 +240,7 @@ def check_timeout(timeout: Timeout | NotGiven) -> httpx.Timeout | None:
 def check_proxy(proxy: object, where: str = "proxy") -> httpx.Proxy:
     """``proxy`` as an httpx.Proxy, or ConfigurationError (never showing its password)."""
     if not isinstance(proxy, str | httpx.URL | httpx.Proxy):
-        raise ConfigurationError(f"{where} must be a proxy URL, got {type(proxy).__name__}")
+        raise ConfigurationError(f"{where} must be a proxy URL, got {describe_type(proxy)}")
     try:  # httpx.Proxy takes http://, https://, socks5:// and socks5h://
         checked = proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
     except (ValueError, httpx.InvalidURL) as exc:

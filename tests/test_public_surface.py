@@ -133,36 +133,13 @@ PRIVATE = re.compile(
     r"|plex_source_client(?:\.\w+)*\._\w+"
 )
 
-#: The errors that answer a request share a private base class, _AnsweredError (in
-#: plex_source_client._errors): help() lists it in their method resolution order and as where
-#: __init__ comes from. Fixing it means a public name for it, or no shared base: a decision.
-ANSWERED_ERROR_BASE = pytest.mark.xfail(
-    strict=True,
-    reason="help() shows the private base plex_source_client._errors._AnsweredError",
-)
 #: PlexSource subclasses the generated class (plex_source_client._generated.models.
 #: plex_source.PlexSource): help() lists it among its bases and as where its methods come from.
 GENERATED_BASE = pytest.mark.xfail(
     strict=True,
     reason="help(PlexSource) shows its generated base, plex_source_client._generated...PlexSource",
 )
-KNOWN_PRIVATE = {
-    "plex_source_client.PlexSource": GENERATED_BASE,
-    **{
-        f"plex_source_client.{cls.__name__}": ANSWERED_ERROR_BASE
-        for cls in (
-            APIError,
-            BadRequest,
-            NotApplied,
-            NotFound,
-            PermissionDenied,
-            RateLimited,
-            ServerError,
-            UnexpectedResponse,
-            UnexpectedStatus,
-        )
-    },
-}
+KNOWN_PRIVATE = {"plex_source_client.PlexSource": GENERATED_BASE}
 HELP_CASES = [
     pytest.param(m, n, id=named(m, n), marks=KNOWN_PRIVATE.get(named(m, n), ())) for m, n in PUBLIC
 ]

@@ -237,7 +237,7 @@ async def run_plan(
             slug=item.slug,
             outcome="not_applied",
             message=message,
-            drift=find_drift(item.changes, returned, run_secrets()) if check else {},
+            drift=find_drift(item.changes, source, run_secrets()) if check else {},
             new_slug=source.slug if source.slug != item.slug else None,
             sent=sent,
             source=shown_json(returned) if keep_sources else None,
@@ -325,7 +325,7 @@ async def run_plan(
             }
             return not_applied(item, lacking, sent, raw.source, **where)
         returned = raw.source.to_dict()
-        drift = find_drift(item.changes, returned, run_secrets()) if check else {}
+        drift = find_drift(item.changes, raw.source, run_secrets()) if check else {}
         return ItemResult(
             index=item.index,
             slug=item.slug,
