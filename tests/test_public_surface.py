@@ -383,3 +383,14 @@ def test_importing_the_package_or_the_plugin_imports_nothing_heavy(module: str) 
     before, after = result.stdout.splitlines()
     assert before == "[]"
     assert after == repr(sorted(HEAVY))
+
+
+@pytest.mark.skipif(sys.version_info < (3, 13), reason="copy.replace is new in Python 3.13")
+def test_copy_replace_works_and_each_class_has_its_own() -> None:
+    change = plex_source_client.FieldChange(name="name", current="a", desired="b")
+    replaced = copy.replace(change, desired="c")  # type: ignore[attr-defined,unused-ignore]
+    assert replaced.desired == "c"
+    assert change.desired == "b"
+    own = vars(plex_source_client.FieldChange)["__replace__"]
+    assert own.__qualname__ == "FieldChange.__replace__"
+    assert own.__module__ == "plex_source_client"
