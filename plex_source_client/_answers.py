@@ -39,7 +39,8 @@ from ._generated.types import Unset
 from ._http.body import Answer
 from ._models import PlexSource
 from ._releases import ADDED_IN, Release, has_field, parse_release
-from ._secrets import mask_text, redact, redact_json
+from ._secrets import mask_json, mask_text, redact
+from ._text import escape_controls
 
 #: The default largest body accepted, after decompression. A Plex source is about 1 KiB.
 DEFAULT_MAX_RESPONSE_SIZE: Final = 1024 * 1024
@@ -160,7 +161,13 @@ def kept_text(text: str, secrets: tuple[str, ...], *, cut: bool = False) -> str:
 
 
 def _snippet(text: str, limit: int = 200) -> str:
+    """A server's ``text`` for a one-line message: whitespace collapsed, every other control,
+    bidi or invisible format character escaped (see :func:`escape_controls`), so printing or
+    logging the error can neither start a line nor repaint the terminal; then cut to
+    ``limit``.
+    """
     flat = " ".join(text.split()) if len(text) < 100_000 else " ".join(text[:100_000].split())
+    flat = escape_controls(flat)
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
@@ -540,7 +547,7 @@ def error_body(answer: Answer, secrets: tuple[str, ...]) -> Any:
     """
     if answer.complete and len(answer.content) <= MAX_PARSED_ERROR:
         try:
-            return redact_json(parse_json(answer.content), secrets)
+            return mask_json(parse_json(answer.content), secrets)
         except ValueError:
             pass
     return kept_text(body_text(answer), secrets, cut=not answer.complete)

@@ -323,9 +323,9 @@ def test_json_error_body_echoing_proxy_basic_credentials_is_not_masked(
 @pytest.mark.parametrize(
     "answer",
     [
-        {"status": 500, "text": "\x1b]0;owned\x07\x1b[2J\x1b[1;1H all good"},
-        {"status": 500, "json": {"detail": "\x1b[2K\x1b[1Aplex-source: applied \u202eok"}},
-        {"status": 403, "text": "\x9b2J C1 CSI"},
+        {"status_code": 500, "text": "\x1b]0;owned\x07\x1b[2J\x1b[1;1H all good"},
+        {"status_code": 500, "json": {"detail": "\x1b[2K\x1b[1Aplex-source: applied \u202eok"}},
+        {"status_code": 403, "text": "\x9b2J C1 CSI"},
     ],
 )
 def test_error_message_holds_raw_terminal_escapes(
