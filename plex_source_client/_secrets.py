@@ -329,10 +329,10 @@ def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
 
 
 def mask_json(value: Any, secrets: Iterable[str]) -> Any:
-    """A copy of a JSON error body with secret-named fields masked and every string (keys
+    r"""A copy of a JSON error body with secret-named fields masked and every string (keys
     too) masked as a text body is (:func:`mask_text`): a secret-named key written inside a
     string (``"invalid plex_token=..."``, JSON in a string), a secret escaped in it
-    (``&#..;``, ``%XX``, a literal ``\\uXXXX``) and HTTP credentials (``Basic ...``).
+    (``&#..;``, ``%XX``, a literal ``\uXXXX``) and HTTP credentials (``Basic ...``).
     """
     secrets = tuple(secrets)
     if isinstance(value, dict):
