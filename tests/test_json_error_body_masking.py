@@ -99,4 +99,6 @@ def test_json_error_body_echoing_proxy_basic_credentials_is_masked(
     )
     with pytest.raises(PlexSourceError) as caught:
         twin.call("get", SLUG, options={"max_retries": 0})
-    assert proxy_auth not in everything_shown(caught.value), repr(caught.value.body)
+    assert proxy_auth not in everything_shown(caught.value), repr(
+        getattr(caught.value, "body", None)
+    )

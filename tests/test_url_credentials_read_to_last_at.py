@@ -96,3 +96,13 @@ def test_a_proxy_password_with_a_digit_before_its_slash_is_refused_not_sent_else
         )
     assert "3128" not in everything_shown(caught.value), str(caught.value)
     assert "Sec" not in str(caught.value)
+
+
+def test_credentials_found_before_parsing_are_refused_as_credentials() -> None:
+    """The careful reading comes first: the user is told the URL holds credentials, not that
+    its "port" is wrong (a parser's view of the password).
+    """
+    with pytest.raises(PlexSourceError) as caught:
+        PlexSourceClient(url="https://admin:99/S3cretPW@auth.example.com", token=API_TOKEN)
+    assert "must not contain credentials" in str(caught.value)
+    assert "99" not in str(caught.value)
