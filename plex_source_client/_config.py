@@ -99,10 +99,10 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-#: A configured URL's start up to its credentials' end (the last ``@`` before its first
-#: whitespace, as :func:`url_userinfo` reads it: a password may hold ``/``, ``#``, ``?``), with
+#: A configured URL's start up to its credentials' end (its last ``@``, as
+#: :func:`url_userinfo` reads it: a password may hold ``/``, ``#``, ``?`` or a space), with
 #: or without a scheme and its slashes: ``https://user:pw@``, ``https:user:pw@``, ``user:pw@``.
-_CONFIG_USERINFO: Final = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:)?/{0,3})\S*@")
+_CONFIG_USERINFO: Final = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:)?/{0,3})(?s:.*)@")
 
 
 def _shown_url(url: str) -> str:

@@ -204,18 +204,18 @@ _URL_START: Final = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:)?/{0,3}")
 
 
 def url_userinfo(url: str) -> str | None:
-    """The credentials (``user:password``) of ``url`` as a careful reader finds them:
-    everything between the scheme's ``//`` and the LAST ``@`` before the URL's end or its
-    first whitespace. None when there is no ``@`` there. A URL parser ends the host at the
-    first ``/``, ``#`` or ``?`` instead, and so reads part of a password as a port or a path.
+    """The credentials (``user:password``) of a configured ``url`` (one value, read whole) as
+    a careful reader finds them: everything between the scheme's ``//`` and the LAST ``@``,
+    spaces included (a pasted password may hold one). None when there is no ``@`` after the
+    scheme. A URL parser ends the host at the first ``/``, ``#`` or ``?`` instead, and so
+    reads part of a password as a port or a path. (In free text, :func:`mask_userinfo` ends
+    a URL at its first whitespace.)
     """
+    url = url.strip()
     start = _URL_START.match(url)
     rest = url[start.end() if start else 0 :]
-    words = rest.split(maxsplit=1)
-    if not words or rest[:1].isspace():
-        return None
-    at = words[0].rfind("@")
-    return words[0][:at] if at > 0 else None
+    at = rest.rfind("@")
+    return rest[:at] if at > 0 else None
 
 
 def url_secrets(url: str) -> tuple[str, ...]:
