@@ -208,8 +208,8 @@ def url_userinfo(url: str) -> str | None:
     a careful reader finds them: everything between the scheme's ``//`` and the LAST ``@``,
     spaces included (a pasted password may hold one). None when there is no ``@`` after the
     scheme. A URL parser ends the host at the first ``/``, ``#`` or ``?`` instead, and so
-    reads part of a password as a port or a path. (In free text, :func:`mask_userinfo` ends
-    a URL at its first whitespace.)
+    reads part of a password as a port or a path. In free text, :func:`mask_userinfo` ends
+    a URL at its first whitespace.
     """
     url = url.strip()
     start = _URL_START.match(url)
