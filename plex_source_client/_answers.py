@@ -39,7 +39,7 @@ from ._generated.types import Unset
 from ._http.body import Answer
 from ._models import PlexSource
 from ._releases import ADDED_IN, Release, has_field, parse_release
-from ._secrets import mask_text, redact, redact_json
+from ._secrets import mask_json, mask_text, redact
 from ._text import one_line
 
 #: The default largest body accepted, after decompression. A Plex source is about 1 KiB.
@@ -536,7 +536,7 @@ def error_body(answer: Answer, secrets: tuple[str, ...]) -> Any:
     """
     if answer.complete and len(answer.content) <= MAX_PARSED_ERROR:
         try:
-            return redact_json(parse_json(answer.content), secrets)
+            return mask_json(parse_json(answer.content), secrets)
         except ValueError:
             pass
     return kept_text(body_text(answer), secrets, cut=not answer.complete)
