@@ -39,7 +39,8 @@ from ._generated.types import Unset
 from ._http.body import Answer
 from ._models import PlexSource
 from ._releases import ADDED_IN, Release, has_field, parse_release
-from ._secrets import mask_text, redact, redact_json
+from ._secrets import mask_json, mask_text, redact
+from ._text import one_line
 
 #: The default largest body accepted, after decompression. A Plex source is about 1 KiB.
 DEFAULT_MAX_RESPONSE_SIZE: Final = 1024 * 1024
@@ -159,11 +160,6 @@ def kept_text(text: str, secrets: tuple[str, ...], *, cut: bool = False) -> str:
     return f"{masked[:KEPT_TEXT]}... [{len(masked) - KEPT_TEXT:,} more characters not kept]"
 
 
-def _snippet(text: str, limit: int = 200) -> str:
-    flat = " ".join(text.split()) if len(text) < 100_000 else " ".join(text[:100_000].split())
-    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
-
-
 def _about(answer: Answer, secrets: tuple[str, ...]) -> str:
     """`` (the body is larger than ...)`` when the body was not read in full (masked: it can
     quote a header).
@@ -175,7 +171,7 @@ def _about(answer: Answer, secrets: tuple[str, ...]) -> str:
 
 def shown_problem(answer: Answer, secrets: tuple[str, ...]) -> str:
     """Why the body was not read in full, masked, then shortened: it can quote a header."""
-    return _snippet(mask_text(answer.problem or "the body was not read in full", secrets), 300)
+    return one_line(mask_text(answer.problem or "the body was not read in full", secrets), 300)
 
 
 # --- 2xx: a Plex source --------------------------------------------------------------------------
@@ -353,10 +349,10 @@ def _success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
     except (JSONTooDeep, NotUTF8) as exc:
         raise ValueError(str(exc)) from None
     except ValueError:
-        content_type = _snippet(
-            mask_text(answer.response.headers.get("Content-Type", "no content type"), secrets)
+        content_type = one_line(
+            mask_text(answer.response.headers.get("Content-Type", "no content type"), secrets), 200
         )
-        start = _snippet(mask_text(body_text(answer), secrets), 100)
+        start = one_line(mask_text(body_text(answer), secrets), 100)
         raise ValueError(f"the body is not JSON ({content_type}): {start!r}") from None
 
 
@@ -508,7 +504,7 @@ def request_id(response: httpx.Response, secrets: tuple[str, ...]) -> str | None
         return None
     if _PLAIN_ID.fullmatch(value) and redact(value, secrets) == value:
         return value
-    return _snippet(mask_text(value, secrets), 100)
+    return one_line(mask_text(value, secrets), 100)
 
 
 def field_errors(body: Any) -> dict[str, list[str]]:
@@ -520,17 +516,17 @@ def field_errors(body: Any) -> dict[str, list[str]]:
     if isinstance(body, list):
         body = {"non_field_errors": body}
     if not isinstance(body, dict):
-        return {"non_field_errors": [_snippet(str(body))]} if body else {}
+        return {"non_field_errors": [one_line(str(body), 200)]} if body else {}
 
     def messages(value: Any) -> list[str]:
         if isinstance(value, list):
             return [m for item in value for m in messages(item)]
         if isinstance(value, dict):
             return [f"Item {key}: {m}" for key, item in value.items() for m in messages(item)]
-        return [_snippet(str(value), 500)]
+        return [one_line(str(value), 500)]
 
     return {
-        _snippet(str(key), 100): messages(value) for key, value in body.items() if key != "code"
+        one_line(str(key), 100): messages(value) for key, value in body.items() if key != "code"
     }
 
 
@@ -540,7 +536,7 @@ def error_body(answer: Answer, secrets: tuple[str, ...]) -> Any:
     """
     if answer.complete and len(answer.content) <= MAX_PARSED_ERROR:
         try:
-            return redact_json(parse_json(answer.content), secrets)
+            return mask_json(parse_json(answer.content), secrets)
         except ValueError:
             pass
     return kept_text(body_text(answer), secrets, cut=not answer.complete)
@@ -561,7 +557,7 @@ def wrong_url_advice(url: str) -> str:
     at = url.find(_API_PATH + "/")
     base = url[: at + len(_API_PATH)] if at != -1 else url
     return (
-        f"the URL is probably wrong: requests went to {_snippet(base)}/... (give authentik's "
+        f"the URL is probably wrong: requests went to {one_line(base, 200)}/... (give authentik's "
         "root URL, e.g. https://auth.example.com)"
     )
 
@@ -580,13 +576,13 @@ def api_error(
     body = error_body(answer, secrets)
     detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, str):
-        summary = _snippet(detail)
+        summary = one_line(detail, 200)
     elif isinstance(body, str):
         # No body: the status line's reason phrase, which the server wrote too.
-        reason = _snippet(mask_text(response.reason_phrase, secrets))
-        summary = _snippet(body) if body.strip() else reason or "no body"
+        reason = one_line(mask_text(response.reason_phrase, secrets), 200)
+        summary = one_line(body, 200) if body.strip() else reason or "no body"
     else:
-        summary = _snippet(str(body))
+        summary = one_line(str(body), 200)
     summary += _about(answer, secrets)
     kwargs: dict[str, Any] = {**where, "body": body}
     if status == 400:
@@ -615,7 +611,7 @@ def api_error(
         return ServerError(summary, **kwargs)
     if response.is_redirect:
         location = response.headers.get("Location")
-        shown = None if location is None else _snippet(mask_text(location, secrets), 300)
+        shown = None if location is None else one_line(mask_text(location, secrets), 300)
         return UnexpectedStatus(
             f"redirected to {shown}; not followed, because the request carries your API "
             "token. Give the client the final URL (https:// if this was http://)",

@@ -35,7 +35,7 @@ from ._generated.models import PatchedPlexSourceRequest
 from ._generated.spec import WRITABLE_FIELDS, Kind
 from ._releases import SLUG_LIMIT_DROPPED_IN, Release, slug_max_length, writable_since
 from ._secrets import is_secret_name
-from ._text import json_text
+from ._text import describe_type, quoted
 
 SLUG_MESSAGE: Final = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
 BLANK_MESSAGE: Final = "This field may not be blank."
@@ -70,41 +70,6 @@ FIELD_NAMES: Final = tuple(FIELDS_BY_NAME)
 NULLABLE_NAMES: Final = tuple(field.name for field in FIELDS if field.nullable)
 
 
-def _describe(value: object) -> str:
-    """A short, safe description of a bad value for an error message: a string as JSON and
-    TOML write it (``"abc"``), anything else by its kind.
-    """
-    if not isinstance(value, str):
-        return describe_kind(value)
-    text = json_text(value)
-    return text if len(text) <= 60 else text[:56] + '..."'
-
-
-def describe_kind(value: object) -> str:
-    """What ``value`` is, in the words of JSON, TOML and YAML (the plan's formats), not
-    Python's: ``null``, ``true``, ``a number``, ``a string``, ``a list``, ``a mapping``.
-    """
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, set | frozenset):
-        return "a set"
-    if isinstance(value, bytes | bytearray):
-        return "bytes"
-    if isinstance(value, UUID):
-        return "a UUID"
-    return f"a {type(value).__name__}"  # only from Python: a plan holds none of these
-
-
 #: The message for a change that changes nothing (a PATCH without fields).
 NO_FIELD_MESSAGE: Final = (
     "No field to change: give at least one field (such as enabled or name); "
@@ -121,7 +86,7 @@ def _check_string(
     field: Field, value: object, max_length: int | None, too_long_note: str = ""
 ) -> list[str]:
     if not isinstance(value, str):
-        return [f"Must be a string, got {describe_kind(value)}."]
+        return [f"Must be a string, got {describe_type(value)}."]
     # authentik (DRF) trims surrounding whitespace, then checks: so "  " is blank too, and
     # the validators (length, NUL, slug pattern; every one reports) see the trimmed string.
     value = trim(value)
@@ -143,19 +108,19 @@ def _check_uuid(value: object) -> list[str]:
     if isinstance(value, UUID):
         return []
     if not isinstance(value, str):
-        return [f"Must be a UUID, got {describe_kind(value)}."]
+        return [f"Must be a UUID, got {describe_type(value)}."]
     try:
         UUID(value)
     except ValueError:
-        return [f"{_describe(value)} is not a valid UUID."]
+        return [f"{quoted(value)} is not a valid UUID."]
     return []
 
 
 def _check_list(field: Field, value: object) -> list[str]:
     if isinstance(value, str):
-        return [f"Must be a list, got a single string; wrap it in a list: [{_describe(value)}]."]
+        return [f"Must be a list, got a single string; wrap it in a list: [{quoted(value)}]."]
     if not isinstance(value, Sequence) or isinstance(value, bytes | bytearray):
-        return [f"Must be a list, got {describe_kind(value)}."]
+        return [f"Must be a list, got {describe_type(value)}."]
     problems: list[str] = []
     for index, item in enumerate(value):
         if field.kind == "uuid_list":
@@ -174,8 +139,8 @@ def _check_enum(field: Field, value: object) -> list[str]:
     if isinstance(value, str) and value in choices:
         return []
     if not isinstance(value, str):
-        return [f"Must be one of: {', '.join(choices)}; got {describe_kind(value)}."]
-    return [f"{_describe(value)} is not a valid choice. Choose one of: {', '.join(choices)}."]
+        return [f"Must be one of: {', '.join(choices)}; got {describe_type(value)}."]
+    return [f"{quoted(value)} is not a valid choice. Choose one of: {', '.join(choices)}."]
 
 
 def check_field(
@@ -196,7 +161,7 @@ def check_field(
         if isinstance(value, bool):
             return []
         short = isinstance(value, str) and len(value) <= 10  # "false", "yes": never a secret
-        got = f"the string {_describe(value)}" if short else describe_kind(value)
+        got = f"the string {quoted(value)}" if short else describe_type(value)
         return [f"Must be true or false, got {got}."]
     if field.kind == "str":
         max_length, note = field.max_length, ""
@@ -441,7 +406,7 @@ def path_slug_problems(slug: object) -> list[str]:
     KiB; httpx, URLs over 64 KiB).
     """
     if not isinstance(slug, str):
-        return [f"Must be a string, got {describe_kind(slug)}."]
+        return [f"Must be a string, got {describe_type(slug)}."]
     if not slug:
         return [BLANK_MESSAGE]
     if len(slug) > MAX_PATH_SLUG:

@@ -25,8 +25,15 @@ from . import _releases
 from ._errors import ConfigurationError
 from ._public import publish
 from ._releases import Release, parse_release
-from ._secrets import MAX_SECRET_FILE_BYTES, Secret, mask_text, mask_userinfo
-from ._text import shorten
+from ._secrets import (
+    MAX_SECRET_FILE_BYTES,
+    Secret,
+    mask_text,
+    mask_userinfo,
+    url_secrets,
+    url_userinfo,
+)
+from ._text import describe_type, shorten
 from ._version import __version__
 
 API_PATH: Final = "/api/v3"
@@ -92,9 +99,10 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-#: A configured URL's start up to its credentials' end (the last ``@`` before the path), with
+#: A configured URL's start up to its credentials' end (its last ``@``, as
+#: :func:`url_userinfo` reads it: a password may hold ``/``, ``#``, ``?`` or a space), with
 #: or without a scheme and its slashes: ``https://user:pw@``, ``https:user:pw@``, ``user:pw@``.
-_CONFIG_USERINFO: Final = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:)?/{0,3})[^/?#]*@")
+_CONFIG_USERINFO: Final = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:)?/{0,3})(?s:.*)@")
 
 
 def _shown_url(url: str) -> str:
@@ -114,7 +122,21 @@ def _url_problem(exc: Exception, url: str) -> str:
     if start is not None:
         userinfo = start.group()[len(start[1]) : -1]
         text = text.replace(userinfo, "***")
-    return mask_text(text, ())
+    return mask_text(text, url_secrets(url))
+
+
+def _refuse_split_credentials(url: str, where: str) -> None:
+    """Refuse a URL whose credentials (read to the last ``@``, :func:`url_userinfo`) hold a
+    ``/``, ``#`` or ``?``: a URL parser ends the host there, reads the password's start as a
+    port (its error would quote it) or sends the request to the wrong host. Nothing of the
+    URL or of a parser's message is quoted.
+    """
+    userinfo = url_userinfo(url)
+    if userinfo and any(c in userinfo for c in "/#?"):
+        raise ConfigurationError(
+            f"{where} is not a usable URL: its credentials (before the last '@') hold a '/', "
+            "'#' or '?', which ends the host part of a URL; percent-encode them (%2F, %23, %3F)"
+        )
 
 
 def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
@@ -129,6 +151,12 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
         raise ConfigurationError("url must be the authentik URL, e.g. https://auth.example.com")
     # Each parser error is raised from outside its ``except``: its own message, which can
     # quote the URL's credentials, is not kept as the ConfigurationError's __context__.
+    if url_userinfo(url.strip()) is not None:  # read as a careful reader does, before parsing
+        raise ConfigurationError(
+            "url must not contain credentials; pass the API token as token= instead",
+            cli_message="the URL must not contain credentials; give the API token in "
+            "AUTHENTIK_TOKEN, AUTHENTIK_TOKEN_FILE or --token-file instead",
+        )
     problem = None
     try:
         parts = urlsplit(url.strip())
@@ -240,7 +268,9 @@ def check_timeout(timeout: Timeout | NotGiven) -> httpx.Timeout | None:
 def check_proxy(proxy: object, where: str = "proxy") -> httpx.Proxy:
     """``proxy`` as an httpx.Proxy, or ConfigurationError (never showing its password)."""
     if not isinstance(proxy, str | httpx.URL | httpx.Proxy):
-        raise ConfigurationError(f"{where} must be a proxy URL, got {type(proxy).__name__}")
+        raise ConfigurationError(f"{where} must be a proxy URL, got {describe_type(proxy)}")
+    if not isinstance(proxy, httpx.Proxy):
+        _refuse_split_credentials(str(proxy), where)
     try:  # httpx.Proxy takes http://, https://, socks5:// and socks5h://
         checked = proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
     except (ValueError, httpx.InvalidURL) as exc:

@@ -29,6 +29,7 @@ from ._listing import FILTERS, Pager, list_query
 from ._models import RawResponse
 from ._releases import Release, writable_since
 from ._secrets import Secret
+from ._text import describe_type
 
 logger = logging.getLogger("plex_source_client")
 
@@ -73,7 +74,7 @@ def require_mapping(changes: object) -> None:
         raise InvalidRequest(
             {
                 "changes": [
-                    f"Must be a mapping of field names to values, got {type(changes).__name__}."
+                    f"Must be a mapping of field names to values, got {describe_type(changes)}."
                 ]
             }
         )

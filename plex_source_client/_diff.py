@@ -31,7 +31,7 @@ from ._models import PlexSource
 from ._public import publish
 from ._releases import writable_since
 from ._secrets import MASK
-from ._text import json_text
+from ._text import describe_type, json_text
 
 __all__ = ["FieldChange", "SourceDiff", "compute_diff", "differs", "stored"]
 
@@ -204,7 +204,7 @@ def compute_diff(
     value the API refuses, is an :class:`InvalidRequest` naming every problem. Pure: no I/O.
     """
     if not isinstance(source, PlexSource):
-        raise TypeError(f"source must be a PlexSource, got {type(source).__name__}")
+        raise TypeError(f"source must be a PlexSource, got {describe_type(source)}")
     check_changes(changes, validate=validate)
     current = source.to_dict()
     lacking = _lacking(current, changes)

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import copyreg
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._public import publish
 from ._releases import needs_phrase
+from ._text import shorten
 
 if TYPE_CHECKING:
     from ._models import PlexSource
@@ -70,10 +71,6 @@ class PlexSourceError(Exception):
 _URL_SHOWN = 200
 
 
-def _shown_url(url: str) -> str:
-    return url if len(url) <= _URL_SHOWN else url[: _URL_SHOWN - 3] + "..."
-
-
 class ConfigurationError(PlexSourceError, ValueError):
     """The client was configured wrongly (URL, token, option); no request was sent.
 
@@ -103,8 +100,57 @@ class InvalidRequest(PlexSourceError, ValueError):
         super().__init__(f"invalid request, nothing was sent: {format_field_errors(self.errors)}")
 
 
-class _AnsweredError(PlexSourceError):
-    """An error about an answer the server gave: which request, which status, which id."""
+class _Answered(Protocol):
+    """What every error about an answer carries: which request, which status, which id."""
+
+    method: str
+    url: str
+    status_code: int
+    request_id: str | None
+    body: Any
+    attempts: int
+
+
+def _answered(
+    error: _Answered,
+    message: str,
+    *,
+    method: str,
+    url: str,
+    status_code: int,
+    request_id: str | None,
+    body: Any,
+    attempts: int = 1,
+) -> str:
+    """Set ``error``'s :class:`_Answered` attributes; return its message, which names them.
+
+    A function, not a shared base class: the three answered errors (:class:`APIError`,
+    :class:`UnexpectedResponse`, :class:`NotApplied`) then have only public classes in their
+    ``help()``, and need no further public name.
+    """
+    error.method = method
+    error.url = url
+    error.status_code = status_code
+    error.request_id = request_id
+    error.body = body
+    error.attempts = attempts
+    suffix = f" (request id {request_id})" if request_id else ""
+    return f"{method} {shorten(url, _URL_SHOWN)} -> {status_code}: {message}{suffix}"
+
+
+class APIError(PlexSourceError):
+    """The server answered with a status other than 2xx.
+
+    ``body`` is the parsed JSON body (a dict for authentik's own errors) or, when the body is not
+    JSON, its text. ``request_id`` is authentik's ``X-Authentik-Id`` header, to quote in a report.
+    """
+
+    method: str
+    url: str
+    status_code: int
+    request_id: str | None
+    body: Any
+    attempts: int
 
     def __init__(
         self,
@@ -117,22 +163,18 @@ class _AnsweredError(PlexSourceError):
         body: Any,
         attempts: int = 1,
     ) -> None:
-        self.method = method
-        self.url = url
-        self.status_code = status_code
-        self.request_id = request_id
-        self.body = body
-        self.attempts = attempts
-        suffix = f" (request id {request_id})" if request_id else ""
-        super().__init__(f"{method} {_shown_url(url)} -> {status_code}: {message}{suffix}")
-
-
-class APIError(_AnsweredError):
-    """The server answered with a status other than 2xx.
-
-    ``body`` is the parsed JSON body (a dict for authentik's own errors) or, when the body is not
-    JSON, its text. ``request_id`` is authentik's ``X-Authentik-Id`` header, to quote in a report.
-    """
+        super().__init__(
+            _answered(
+                self,
+                message,
+                method=method,
+                url=url,
+                status_code=status_code,
+                request_id=request_id,
+                body=body,
+                attempts=attempts,
+            )
+        )
 
 
 class BadRequest(APIError):
@@ -190,7 +232,7 @@ class UnexpectedStatus(APIError):
         super().__init__(message, **kwargs)
 
 
-class UnexpectedResponse(_AnsweredError):
+class UnexpectedResponse(PlexSourceError):
     """The server answered 2xx but the body is not a PlexSource (HTML from a proxy, truncated
     JSON, a missing field), or not a page of them for ``list()`` (or its pagination does not
     advance as authentik's does). After a PATCH the server reported success: the change was
@@ -200,6 +242,13 @@ class UnexpectedResponse(_AnsweredError):
     is wrong).
     """
 
+    method: str
+    url: str
+    status_code: int
+    request_id: str | None
+    body: Any
+    attempts: int
+
     def __init__(self, reason: str, *, expected: str = "a Plex source", **where: Any) -> None:
         if where.get("method") == "GET":
             message = f"the server answered {where.get('status_code')}, but not with {expected}"
@@ -208,10 +257,10 @@ class UnexpectedResponse(_AnsweredError):
                 "the server reported success, so the change was probably applied, but its "
                 f"response is not {expected}"
             )
-        super().__init__(f"{message}: {reason}", **where)
+        super().__init__(_answered(self, f"{message}: {reason}", **where))
 
 
-class NotApplied(_AnsweredError):
+class NotApplied(PlexSourceError):
     """The server answered a PATCH with success but ignored some fields: its answer shows it
     cannot write them (the field is missing; for ``icon``, ``icon_url`` is), as an authentik
     release without a field ignores it in a body (DRF does). The other fields were applied.
@@ -225,6 +274,13 @@ class NotApplied(_AnsweredError):
     release given (``server_version``) or learned, the server behaved older than it: the
     message says so (``believed``).
     """
+
+    method: str
+    url: str
+    status_code: int
+    request_id: str | None
+    body: Any
+    attempts: int
 
     def __init__(
         self,
@@ -257,13 +313,12 @@ class NotApplied(_AnsweredError):
             if applied
             else "nothing was changed"
         )
-        super().__init__(
+        message = (
             f"not applied: {', '.join(not_applied)}: the server ignored {them}"
             + (f" ({needs_part})" if needs_part else "")
-            + f"; {applied_part}; {hint}",
-            body=None,
-            **where,
+            + f"; {applied_part}; {hint}"
         )
+        super().__init__(_answered(self, message, body=None, **where))
 
 
 class TransportError(PlexSourceError):
@@ -276,9 +331,8 @@ class TransportError(PlexSourceError):
         self.status_code = None
         self.request_id = None
         plural = "s" if attempts != 1 else ""
-        super().__init__(
-            f"{method} {_shown_url(url)} failed after {attempts} attempt{plural}: {message}"
-        )
+        shown = shorten(url, _URL_SHOWN)
+        super().__init__(f"{method} {shown} failed after {attempts} attempt{plural}: {message}")
 
 
 class RequestTimeout(TransportError):

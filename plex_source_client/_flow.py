@@ -13,6 +13,7 @@ written once, here and in :mod:`._core`.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Generator
 from typing import Any, Final, Generic, TypeVar
@@ -222,8 +223,11 @@ def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: flo
     raise _answers.api_error(outcome, prepared.secrets, where, prepared.not_found)
 
 
-#: Bytes that start an escape (JSON ``\\u``, URL ``%``, HTML ``&``) a secret could hide behind.
-_ESCAPE_MARKERS: Final = (b"\\u", b"%", b"&")
+#: An escape a secret could hide behind (JSON ``\\u0074``, URL ``%74``, HTML ``&#116;`` or
+#: ``&quot;``), as :func:`~._secrets.json_holds_secret` decodes them; a bare ``%`` or ``&``
+#: (authentik's default ``user_path_template`` holds ``%(slug)s``) is none, so a real answer
+#: is not parsed twice.
+_ESCAPE: Final = re.compile(rb"\\u|%[0-9A-Fa-f]{2}|&(?:#[0-9]|#[xX][0-9A-Fa-f]|\w{2,8};)")
 
 
 def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None:
@@ -236,9 +240,7 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
     parsed here; one that is not JSON is refused by the parser, masked.
     """
     content = _answers.as_utf8(answer.content)  # UTF-16/32: as a JSON parser reads it
-    if not any(s.encode() in content for s in secrets) and not any(
-        marker in content for marker in _ESCAPE_MARKERS
-    ):
+    if not any(s.encode() in content for s in secrets) and not _ESCAPE.search(content):
         return
     try:
         data: Any = _answers.parse_json(content)

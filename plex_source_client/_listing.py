@@ -20,6 +20,7 @@ from ._changes import NUL_MESSAGE, suggest
 from ._errors import InvalidRequest, UnexpectedResponse
 from ._generated.spec import LIST_FILTERS
 from ._releases import WRITABLE_IN, Release
+from ._text import describe_type
 
 #: authentik's page size (its REST_FRAMEWORK ``PAGE_SIZE``); the default of ``list()``.
 DEFAULT_PAGE_SIZE: Final = 100
@@ -64,19 +65,6 @@ ORDERING_FIELDS: Final = (
 )
 
 
-def _kind(value: object) -> str:
-    """A value's type in JSON's words, for messages."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return "a mapping" if isinstance(value, Mapping) else type(value).__name__
-
-
 #: The most sources one list() reads: far more than any authentik holds, and a bound on how
 #: long a server that claims more (or sends short pages) can keep the iteration going.
 MAX_LISTED: Final = 100_000
@@ -89,7 +77,7 @@ def _filter_problems(name: str, value: object) -> tuple[list[str], str | None]:
     if name in BOOL_FILTERS:
         if isinstance(value, bool):
             return [], "true" if value else "false"
-        return [f"Must be true or false, got {_kind(value)}."], None
+        return [f"Must be true or false, got {describe_type(value)}."], None
     if name in UUID_FILTERS:
         if isinstance(value, UUID):
             return [], str(value)
@@ -98,7 +86,7 @@ def _filter_problems(name: str, value: object) -> tuple[list[str], str | None]:
                 return [], str(UUID(value))
             except ValueError:
                 return [f"{value[:60]!r} is not a valid UUID."], None
-        return [f"Must be a UUID (uuid.UUID or its string), got {_kind(value)}."], None
+        return [f"Must be a UUID (uuid.UUID or its string), got {describe_type(value)}."], None
     if name in ENUM_FILTERS:
         choices = ENUM_FILTERS[name]
         text = value.value if isinstance(value, Enum) else value
@@ -107,7 +95,7 @@ def _filter_problems(name: str, value: object) -> tuple[list[str], str | None]:
         shown = str(text)[:60]
         return [f"{shown!r} is not a valid choice. Choose one of: {', '.join(choices)}."], None
     if not isinstance(value, str):
-        return [f"Must be a string, got {_kind(value)}."], None
+        return [f"Must be a string, got {describe_type(value)}."], None
     text = value.strip()  # as Django's form fields (and DRF's search) take it
     if not text:
         return ["May not be blank; leave the keyword out not to filter by it."], None

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Final, NamedTuple
 
 from ._generated import spec
+from ._text import describe_type
 
 
 class Release(NamedTuple):
@@ -56,7 +57,7 @@ def _shown(value: object) -> str:
     """
     if isinstance(value, str):
         return repr(value) if len(value) <= 16 else f"a string of {len(value)} characters"
-    return f"a {type(value).__name__}"
+    return describe_type(value)
 
 
 #: The release openapi.yaml describes.

@@ -20,10 +20,11 @@ MAX_SECRET_FILE_BYTES: Final = 64 * 1024
 #: and never "found" inside a word or a key (``plex_token``) or a path (``/sources/plex/``).
 MIN_ANYWHERE: Final = 8
 #: A part of a long secret this long or longer is masked wherever it shows, as the secret is:
-#: a parser's error quotes what arrived so far (aiohttp's did, when a token was split across
-#: two TCP segments: 23 of its 25 characters), a text cut short may hold its middle. A run of 8
-#: characters of a random token does not occur by chance.
-FRAGMENT: Final = MIN_ANYWHERE
+#: a parser's error quotes what arrived so far (when a token is split across two TCP
+#: segments: 23 of its 25 characters), a text cut short may hold its middle. A run of 12
+#: characters of a random token does not occur by chance; a run of 8 does (``12345678`` of a
+#: test token inside a source's UUID), so shorter runs are left alone.
+FRAGMENT: Final = 12
 #: A secret cut off at the end of a text cut short is masked from this many characters on.
 _MIN_CUT = 4
 #: What may stand on either side of a short secret that is a whole value.
@@ -193,7 +194,44 @@ def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
 
 #: ``scheme://user:password@``: a URL's credentials (userinfo), whatever the scheme and even
 #: when the rest of the URL is invalid (a bad port, a space, a control character).
-_USERINFO: Final = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]{0,30}://)[^/?#\r\n]{0,512}@")
+#: The credentials run to the LAST ``@`` before the URL's end (its first whitespace), as a
+#: careful reader takes them: a password may hold ``/``, ``#`` or ``?``, where a URL parser
+#: (and a pattern stopping there) would end the host and show the rest.
+_USERINFO: Final = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]{0,30}://)\S{0,512}@")
+#: A URL's start up to where its credentials begin: optional spaces, a scheme and its
+#: slashes (``https://``, ``https:``, ``//``, or nothing: ``user:pw@host``).
+_URL_START: Final = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:)?/{0,3}")
+
+
+def url_userinfo(url: str) -> str | None:
+    """The credentials (``user:password``) of a configured ``url`` (one value, read whole) as
+    a careful reader finds them: everything between the scheme's ``//`` and the LAST ``@``,
+    spaces included (a pasted password may hold one). None when there is no ``@`` after the
+    scheme. A URL parser ends the host at the first ``/``, ``#`` or ``?`` instead, and so
+    reads part of a password as a port or a path. In free text, :func:`mask_userinfo` ends
+    a URL at its first whitespace.
+    """
+    url = url.strip()
+    start = _URL_START.match(url)
+    rest = url[start.end() if start else 0 :]
+    at = rest.rfind("@")
+    return rest[:at] if at > 0 else None
+
+
+def url_secrets(url: str) -> tuple[str, ...]:
+    """The secrets in ``url``'s credentials (see :func:`url_userinfo`): the whole userinfo,
+    the password, and the password's parts between ``/``, ``#``, ``?``, ``:`` and ``@`` (what
+    a URL parser quotes as a "port" or a host). Empty when the URL has none.
+    """
+    userinfo = url_userinfo(url)
+    if not userinfo:
+        return ()
+    found = [userinfo]
+    _, colon, password = userinfo.partition(":")
+    if colon and password:
+        found.append(password)
+        found += [part for part in re.split(r"[/?#:@]", password) if part]
+    return tuple(dict.fromkeys(found))
 
 
 def mask_userinfo(text: str) -> str:
@@ -288,6 +326,27 @@ def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     text = _SECRET_SPACED.sub(_mask_value, text)
     text = _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
     return redact(mask_userinfo(text), secrets, cut=cut)
+
+
+def mask_json(value: Any, secrets: Iterable[str]) -> Any:
+    r"""A copy of a JSON error body with secret-named fields masked and every string (keys
+    too) masked as a text body is (:func:`mask_text`): a secret-named key written inside a
+    string (``"invalid plex_token=..."``, JSON in a string), a secret escaped in it
+    (``&#..;``, ``%XX``, a literal ``\uXXXX``) and HTTP credentials (``Basic ...``).
+    """
+    secrets = tuple(secrets)
+    if isinstance(value, dict):
+        return {
+            mask_text(key, secrets) if isinstance(key, str) else key: MASK
+            if is_secret_name(str(key))
+            else mask_json(item, secrets)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [mask_json(item, secrets) for item in value]
+    if isinstance(value, str):
+        return mask_text(value, secrets)
+    return value
 
 
 def redact_json(value: Any, secrets: Iterable[str]) -> Any:

@@ -7,8 +7,9 @@ a line of its own or repaint the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
+from uuid import UUID
 
 from ._secrets import redact
 
@@ -100,6 +101,52 @@ def shorten(value: object, limit: int = VALUE_LIMIT, *, length: int | None = Non
         return escaped
     suffix = f"... ({total} characters)"
     return escaped[: max(limit - len(suffix), 1)] + suffix
+
+
+def one_line(value: object, limit: int = VALUE_LIMIT) -> str:
+    """:func:`shorten`, with every run of whitespace (newlines included) made one space first:
+    a server's page or message read as one line (only its first 100,000 characters are
+    flattened: a huge body stays cheap; the count shown is still the whole text's).
+    """
+    text = text_of(value)
+    flat = " ".join(text[:100_000].split())
+    return shorten(flat, limit, length=None if len(text) <= 100_000 else len(text))
+
+
+def describe_type(value: object) -> str:
+    """What ``value`` is, in the words of JSON, TOML and YAML (a plan's and an answer's
+    formats), not Python's: ``null``, ``true``, ``a number``, ``a string``, ``a list``,
+    ``a mapping``; another Python type by its name (``a PlexSourceClient``). For every message
+    that says what a bad value was instead of quoting it.
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, set | frozenset):
+        return "a set"
+    if isinstance(value, bytes | bytearray):
+        return "bytes"
+    if isinstance(value, UUID):
+        return "a UUID"
+    return f"a {type(value).__name__}"
+
+
+def quoted(value: object, limit: int = 60) -> str:
+    """A bad value for a message: a string as JSON and TOML write it (``"abc"``), shortened;
+    anything else by :func:`describe_type`.
+    """
+    if not isinstance(value, str):
+        return describe_type(value)
+    return shorten(json_text(value), limit)
 
 
 def shorten_secret_free(value: object, secrets: Iterable[str], limit: int = MESSAGE_LIMIT) -> str:

@@ -201,3 +201,25 @@ def test_kept_text_is_masked_then_shortened() -> None:
     assert len(kept) < _answers.KEPT_TEXT + 100
     long = "a" * 10_000
     assert _answers.kept_text(long, ()).endswith("[5,904 more characters not kept]")
+
+
+@pytest.mark.parametrize(
+    "escaped", ["\\u0074oken", "%74oken", "&#116;oken", "&#x74;oken", "&quot;token", "&amp;x"]
+)
+def test_the_echo_check_parses_an_answer_with_any_escape_a_secret_could_hide_behind(
+    escaped: str,
+) -> None:
+    """Every escape json_holds_secret decodes makes the echo check parse the answer."""
+    from plex_source_client._flow import _ESCAPE
+    from plex_source_client._secrets import _ESCAPES
+
+    assert _ESCAPES.search(escaped)
+    assert _ESCAPE.search(escaped.encode())
+
+
+def test_a_real_answers_percent_template_is_no_escape() -> None:
+    """authentik's default user_path_template (``%(slug)s``) does not make every answer parse
+    twice (update() stays near raw httpx's speed)."""
+    from plex_source_client._flow import _ESCAPE
+
+    assert not _ESCAPE.search(json.dumps(plex_source()).encode())

@@ -88,7 +88,7 @@ def test_every_dependency_is_imported() -> None:
 
 
 def test_httpcore_is_bounded_as_httpx_requires_it() -> None:
-    """httpx 0.27 and 0.28 require ``httpcore==1.*``: ours is the same major version."""
+    """httpx 0.27 to 0.29 require ``httpcore==1.*``: ours is the same major version."""
     (httpcore,) = [r for r in PYPROJECT["project"]["dependencies"] if _name(r) == "httpcore"]
     assert ">=1" in httpcore
     assert "<2" in httpcore

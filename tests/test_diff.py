@@ -58,7 +58,7 @@ def test_unchanged(case: str) -> None:
     diff = compute_diff(current, UNCHANGED[case])
     assert diff.unchanged, diff
     assert (diff.changes, diff.patch(), str(diff)) == ({}, {}, "no changes")
-    assert find_drift(UNCHANGED[case], current.to_dict()) == {}  # the same comparison
+    assert find_drift(UNCHANGED[case], current) == {}  # the same comparison
 
 
 CHANGED: dict[str, tuple[dict[str, Any], Any, Any]] = {
@@ -83,7 +83,7 @@ def test_changed(case: str) -> None:
     assert (change.current, change.desired, change.secret) == (current, desired, False)
     assert diff.patch() == changes  # as given, not as compared
     assert not diff.unchanged
-    assert find_drift(changes, source(enrollment_flow=None).to_dict()).keys() == {name}
+    assert find_drift(changes, source(enrollment_flow=None)).keys() == {name}
 
 
 def test_only_differing_fields_are_kept_in_request_order() -> None:
@@ -120,7 +120,7 @@ def test_a_secret_is_never_shown() -> None:
 
 
 def test_the_secrets_drift_is_not_shown_either() -> None:
-    drift = find_drift({"plex_token": "other"}, source().to_dict())
+    drift = find_drift({"plex_token": "other"}, source())
     assert drift == {"plex_token": "the server has another value (not shown: it is a secret)"}
 
 

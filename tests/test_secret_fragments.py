@@ -1,4 +1,4 @@
-"""A part of a long secret is masked wherever a whole one is: runs of 8 characters or more
+"""A part of a long secret is masked wherever a whole one is: runs of 12 characters or more
 (:data:`~plex_source_client._secrets.FRAGMENT`). A parser's errors can quote what arrived
 so far (aiohttp's did: a token split across two TCP segments showed 23 of its 25 characters in
 the error, the CLI's stderr and the retry log line); the async client is checked the same way.
@@ -24,15 +24,27 @@ API_TOKEN = "tok-SECRET-api-1234567890"
 CUT = len(API_TOKEN) - 2  # all but the last two characters arrive in the first segment
 
 
-def test_redact_masks_a_run_of_8_characters_of_a_secret_anywhere() -> None:
+def test_redact_masks_a_run_of_12_characters_of_a_secret_anywhere() -> None:
     assert redact(f"got '{API_TOKEN[:CUT]}'", [API_TOKEN]) == "got '***'"
-    assert redact(f"x{API_TOKEN[3:11]}y", [API_TOKEN]) == "x***y"  # its middle, inside a word
-    assert redact(f"a {API_TOKEN[:7]} b", [API_TOKEN]) == f"a {API_TOKEN[:7]} b"  # 7: kept
-    assert FRAGMENT == 8
+    assert redact(f"x{API_TOKEN[3:15]}y", [API_TOKEN]) == "x***y"  # its middle, inside a word
+    assert redact(f"a {API_TOKEN[:11]} b", [API_TOKEN]) == f"a {API_TOKEN[:11]} b"  # 11: kept
+    assert FRAGMENT == 12
+
+
+@pytest.mark.parametrize("run", ["12345678", "123456789", "1234567890", "-1234567890"])
+def test_a_short_coincidence_with_a_secret_in_a_uuid_is_not_masked(run: str) -> None:
+    """A test token ending in ``1234567890`` shares 8 to 11 characters with many a UUID or
+    id; that is chance, not a leak: the source's ``pk`` is shown whole.
+    """
+    assert run in API_TOKEN
+    pk = f"0f8fad5b-d9cb-469f-a165{run}".ljust(36, "0")
+    assert run in pk
+    assert redact(f'"pk": "{pk}"', [API_TOKEN]) == f'"pk": "{pk}"'
+    assert mask_known(f"pk {pk} and {run}x", [API_TOKEN]) == f"pk {pk} and {run}x"
 
 
 def test_separate_parts_are_masked_apart_and_touching_ones_as_one() -> None:
-    text = f"{API_TOKEN[:9]} and {API_TOKEN[-9:]}; {API_TOKEN[:9]}{API_TOKEN[-9:]}"
+    text = f"{API_TOKEN[:12]} and {API_TOKEN[-12:]}; {API_TOKEN[:12]}{API_TOKEN[-12:]}"
     assert redact(text, [API_TOKEN]) == "*** and ***; ***"
 
 
@@ -43,8 +55,8 @@ def test_short_secrets_keep_the_whole_value_rule() -> None:
 
 
 def test_a_json_escaped_part_is_masked() -> None:
-    secret = 'ab"cdefghijkl'
-    assert redact(json.dumps(secret[:10]), [secret]) == '"***"'
+    secret = 'ab"cdefghijklmnop'
+    assert redact(json.dumps(secret[:12]), [secret]) == '"***"'
 
 
 def test_log_filter_masks_parts() -> None:

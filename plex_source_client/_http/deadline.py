@@ -47,8 +47,9 @@ def install(transports: Iterable[httpx.BaseTransport | None]) -> bool:
     custom one) are left alone: for them the deadline is checked between body chunks only.
 
     httpx has no public way to give a transport's pool a network backend: this reads its
-    private ``_pool._network_backend`` (the same in httpx 0.27 and 0.28; tests/test_dependencies.py
-    runs on both), and any other shape counts as "not installed", never as an error.
+    private ``_pool._network_backend`` (the same in httpx 0.27 to 0.29, the range
+    tests/test_httpx_range.py documents), and any other shape counts as "not installed", never
+    as an error.
     """
     import httpcore  # here: importing it (and h11, anyio) costs ~10 ms at import time
     import httpx

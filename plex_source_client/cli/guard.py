@@ -24,6 +24,7 @@ from .exits import (
 if TYPE_CHECKING:
     from .._async_client import AsyncPlexSourceClient
     from .._client import PlexSourceClient
+    from .._models import PlexSource
 
 #: Every secret this run has read (tokens from files and the environment, proxy passwords,
 #: Plex tokens in a plan or read from the server): masked in an internal error's message and
@@ -43,6 +44,13 @@ def remember_client_secrets(client: PlexSourceClient | AsyncPlexSourceClient) ->
     """
     for value in client._core.secrets:
         remember_secret(value)
+
+
+def remember_source(source: PlexSource) -> None:
+    """Remember the Plex token a source read from the server holds: the server may echo it
+    in another field (``name``), and everything printed of this run masks it.
+    """
+    remember_secret(source.plex_token)
 
 
 def run_secrets() -> tuple[str, ...]:
@@ -101,10 +109,10 @@ def guarded(run: Callable[[], int], err: TextIO) -> int:
         err.write("plex-source: nothing was sent\n")
         return EXIT_USAGE
     except (UsageError, ConfigurationError, InvalidRequest) as error:
-        err.write(f"plex-source: {shorten(cli_words(error), MESSAGE_LIMIT)}\n")
+        err.write(f"plex-source: {shorten_secret_free(cli_words(error), run_secrets())}\n")
         return EXIT_USAGE
     except PlexSourceError as error:  # not expected here (each item has its outcome), but ours
-        err.write(f"plex-source: {shorten(error, MESSAGE_LIMIT)}\n")
+        err.write(f"plex-source: {shorten_secret_free(error, run_secrets())}\n")
         return EXIT_FAILED
     except KeyboardInterrupt:
         err.write("plex-source: interrupted\n")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TextIO
 
 import attrs
 
-from .._text import MESSAGE_LIMIT, json_text, plural, shorten
+from .._text import MESSAGE_LIMIT, json_text, plural, shorten, shorten_secret_free
 from .exits import EXIT_DRIFT, EXIT_FAILED, EXIT_OK, EXIT_REJECTED, exit_codes_help
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class ItemPlan:
         """One line of ``plan --output json``: a secret's values are never included, nor
         (masked) any of ``secrets`` another field's value holds.
         """
-        from .._secrets import redact_json
+        from .._secrets import redact, redact_json
 
         return {
             "index": self.index,
@@ -76,7 +76,7 @@ class ItemPlan:
             },
             "status_code": self.status_code,
             "request_id": self.request_id,
-            "message": self.message,
+            "message": None if self.message is None else redact(self.message, secrets),
             "not_applied": list(self.not_applied),
         }
 
@@ -190,21 +190,21 @@ def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -
     secrets = run_secrets()
     wrong_url = [plan for plan in plans if plan.outcome == "not_found" and plan.wrong_url]
     if len(wrong_url) > 1 and len(wrong_url) == len(plans):  # once: the URL, not every slug
-        first = shorten(plans[0].message, 2 * MESSAGE_LIMIT)
+        first = shorten_secret_free(plans[0].message, secrets, 2 * MESSAGE_LIMIT)
         err.write(f"plex-source: all {len(plans):,} items not found: {first}\n")
         plans_with_lines: list[ItemPlan] = []
     else:
         plans_with_lines = plans
     for plan in plans_with_lines:
         if plan.outcome == "not_found" and plan.wrong_url:
-            message = shorten(plan.message, 2 * MESSAGE_LIMIT)
+            message = shorten_secret_free(plan.message, secrets, 2 * MESSAGE_LIMIT)
             err.write(f"plex-source: {shorten(plan.slug)}: not found: {message}\n")
         elif plan.outcome == "not_found":
             err.write(f"plex-source: {shorten(plan.slug)}: not found: {NOT_FOUND}\n")
         elif plan.outcome in ("rejected", "failed", "not_applied"):
             err.write(
                 f"plex-source: {shorten(plan.slug)}: {plan.outcome}: "
-                f"{shorten(plan.message, MESSAGE_LIMIT)}\n"
+                f"{shorten_secret_free(plan.message, secrets)}\n"
             )
     if output == "json":
         for plan in plans:

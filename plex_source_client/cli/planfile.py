@@ -17,7 +17,7 @@ import attrs
 
 from .. import _changes
 from .._errors import InvalidRequest
-from .._text import MESSAGE_LIMIT, shorten
+from .._text import MESSAGE_LIMIT, describe_type, shorten
 
 
 class PlanError(Exception):
@@ -311,7 +311,7 @@ def _item_name(index: int, slug: object) -> str:
     elif slug == "":
         shown = "empty slug"
     else:
-        shown = f"slug is {_changes.describe_kind(slug)}"
+        shown = f"slug is {describe_type(slug)}"
     return f"item {index + 1} ({shown})"
 
 
@@ -342,7 +342,7 @@ def parse_plan(data: Any, *, validate: bool = True, source: str = "plan") -> lis
         if not isinstance(entry, Mapping):
             problems.append(
                 f"item {index + 1}: expected a mapping with slug and changes, "
-                f"got {_changes.describe_kind(entry)}"
+                f"got {describe_type(entry)}"
             )
             continue
         slug = entry.get("slug")
@@ -361,7 +361,7 @@ def parse_plan(data: Any, *, validate: bool = True, source: str = "plan") -> lis
                     index,
                     slug,
                     "changes",
-                    f"expected a mapping of fields, got {_changes.describe_kind(changes)}",
+                    f"expected a mapping of fields, got {describe_type(changes)}",
                 )
             )
             continue

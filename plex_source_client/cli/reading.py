@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .._errors import NotFound, PlexSourceError
+from .guard import remember_source
 from .runner import LIST_FROM, READ_PAGE_SIZE, list_not_found
 
 if TYPE_CHECKING:
@@ -18,8 +19,13 @@ if TYPE_CHECKING:
 
 
 async def list_all(client: AsyncPlexSourceClient) -> list[PlexSource]:
-    """Every source on the server, :data:`~.runner.READ_PAGE_SIZE` a request."""
-    return [source async for source in client.list(page_size=READ_PAGE_SIZE)]
+    """Every source on the server, :data:`~.runner.READ_PAGE_SIZE` a request; each one's Plex
+    token remembered as a run secret (:func:`~.guard.remember_source`).
+    """
+    sources = [source async for source in client.list(page_size=READ_PAGE_SIZE)]
+    for source in sources:
+        remember_source(source)
+    return sources
 
 
 async def read_slugs(
@@ -41,7 +47,8 @@ async def read_slugs(
     async def get(slug: str) -> None:
         async with gate:
             try:
-                found[slug] = await client.get(slug)
+                found[slug] = source = await client.get(slug)
+                remember_source(source)
             except PlexSourceError as error:
                 found[slug] = error
 

@@ -70,6 +70,31 @@ def wrong_url_lines(results: Sequence[ItemResult]) -> list[str]:
     return [f"all {len(results):,} items not found: {first}"]
 
 
+def masked(result: ItemResult, secrets: tuple[str, ...]) -> ItemResult:
+    """``result`` with every secret this run knows (``secrets``) masked in every text it
+    prints: its message, field errors, drift, request id and source. A result is made when
+    its item ends; a secret learnt later (a Plex token another item sent, or the server
+    stored and echoed) is masked here, before anything is printed.
+    """
+    import attrs
+
+    from .._secrets import redact, redact_json
+
+    def clean(text: str) -> str:
+        return redact(text, secrets)
+
+    return attrs.evolve(
+        result,
+        slug=clean(result.slug),
+        request_id=None if result.request_id is None else clean(result.request_id),
+        message=None if result.message is None else clean(result.message),
+        errors={clean(f): [clean(m) for m in ms] for f, ms in result.errors.items()},
+        drift={clean(f): clean(what) for f, what in result.drift.items()},
+        new_slug=None if result.new_slug is None else clean(result.new_slug),
+        source=None if result.source is None else redact_json(result.source, secrets),
+    )
+
+
 def report(
     results: list[ItemResult],
     args: argparse.Namespace,
@@ -77,8 +102,14 @@ def report(
     err: TextIO,
     items: Sequence[PlanItem] = (),
 ) -> None:
-    """The outcome table (or JSON lines) on ``out``, one line per problem on ``err``."""
+    """The outcome table (or JSON lines) on ``out``, one line per problem on ``err``; every
+    secret this run knows masked in all of it (see :func:`masked`).
+    """
+    from .guard import run_secrets
     from .tables import text_table
+
+    secrets = run_secrets()
+    results = [masked(result, secrets) for result in results]
 
     for line in wrong_url_lines(results) or [
         line for result in results for line in problem_lines(result)

@@ -39,9 +39,9 @@ from .._errors import (
     UnexpectedResponse,
 )
 from .._models import PlexSource
-from .._text import MESSAGE_LIMIT, shorten
+from .._text import shorten_secret_free
 from .drift import find_drift
-from .guard import run_secrets, shown_json
+from .guard import remember_source, run_secrets, shown_json
 from .planfile import PlanItem, group_items
 from .releases import lacking_fields, not_applied_message
 
@@ -118,7 +118,9 @@ def result_for_error(item: PlanItem, error: PlexSourceError) -> ItemResult:
         "status_code": getattr(error, "status_code", None),
         "request_id": getattr(error, "request_id", None),
         "attempts": getattr(error, "attempts", 1),
-        "message": shorten(error, MESSAGE_LIMIT),  # one line, however long the server's text
+        # One line, however long the server's text; every secret this run knows masked (one
+        # item's error may quote the Plex token another item sent).
+        "message": shorten_secret_free(error, run_secrets()),
     }
     if isinstance(error, NotFound):
         return ItemResult(outcome="not_found", wrong_url=error.wrong_url, **common)
@@ -153,9 +155,12 @@ async def read_sources(
     if len({item.slug for item in items}) < LIST_FROM:
         return {}
     try:
-        return {source.slug: source async for source in client.list(page_size=READ_PAGE_SIZE)}
+        sources = {source.slug: source async for source in client.list(page_size=READ_PAGE_SIZE)}
     except PlexSourceError:
         return {}
+    for source in sources.values():
+        remember_source(source)
+    return sources
 
 
 async def list_not_found(client: AsyncPlexSourceClient) -> NotFound | None:
@@ -237,7 +242,7 @@ async def run_plan(
             slug=item.slug,
             outcome="not_applied",
             message=message,
-            drift=find_drift(item.changes, returned, run_secrets()) if check else {},
+            drift=find_drift(item.changes, source, run_secrets()) if check else {},
             new_slug=source.slug if source.slug != item.slug else None,
             sent=sent,
             source=shown_json(returned) if keep_sources else None,
@@ -253,7 +258,9 @@ async def run_plan(
         if target is None:
             return None
         try:
-            return current.get(target) or await client.get(target)
+            found = current.get(target) or await client.get(target)
+            remember_source(found)
+            return found
         except PlexSourceError:
             return None
 
@@ -265,6 +272,7 @@ async def run_plan(
         if read:
             try:
                 source = current.get(item.slug) or await client.get(item.slug)
+                remember_source(source)
             except NotFound as error:
                 renamed = await renamed_source(item)
                 if renamed is None:
@@ -303,6 +311,7 @@ async def run_plan(
             if check and any(_is_secret(name) for name in changes):
                 try:
                     source = await client.get(source.slug)
+                    remember_source(source)
                 except PlexSourceError as read_error:
                     return result_for_error(item, read_error)
             where = {
@@ -314,6 +323,7 @@ async def run_plan(
         except PlexSourceError as error:
             current.pop(slug, None)  # unknown now: the next item of the group reads again
             return result_for_error(item, error)
+        remember_source(raw.source)
         if read:
             current.pop(slug, None)
             current[raw.source.slug] = raw.source
@@ -325,7 +335,7 @@ async def run_plan(
             }
             return not_applied(item, lacking, sent, raw.source, **where)
         returned = raw.source.to_dict()
-        drift = find_drift(item.changes, returned, run_secrets()) if check else {}
+        drift = find_drift(item.changes, raw.source, run_secrets()) if check else {}
         return ItemResult(
             index=item.index,
             slug=item.slug,

@@ -1,0 +1,37 @@
+"""What an error shows, and a raw server's JSON answer: shared by the masking tests."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import traceback
+from typing import Any
+
+from .hostile_server import Connection, Request
+
+
+def everything_shown(error: BaseException) -> str:
+    """Every place an error shows text: message, repr, attributes, traceback, pickle."""
+    return " ".join(
+        [
+            str(error),
+            repr(error),
+            repr(vars(error)),
+            "".join(traceback.format_exception(error)),
+            repr(pickle.dumps(error)),
+        ]
+    )
+
+
+def json_answer(status: int, body: Any) -> Any:
+    """A :class:`ScriptServer` script answering ``status`` with ``body`` as JSON."""
+    data = json.dumps(body).encode()
+
+    def script(conn: Connection, request: Request) -> None:
+        conn.send(
+            f"HTTP/1.1 {status} X\r\nContent-Length: {len(data)}\r\n"
+            "Content-Type: application/json\r\nConnection: close\r\n\r\n".encode()
+            + data
+        )
+
+    return script
