@@ -236,7 +236,7 @@ def apply_memory(url: str, sizes: list[int], concurrencies: list[int]) -> str:
 
 
 def versions() -> str:
-    names = ["httpx", "httpcore", "sniffio", "httpx-aiohttp", "aiohttp", "authentik-client"]
+    names = ["httpx", "httpcore", "sniffio", "authentik-client"]
     found = []
     for name in names:
         try:

@@ -1,8 +1,8 @@
 """What the benchmarks time: the same PATCH through each client, sequentially and in bulk.
 
 Every contender sends ``CHANGES`` to the bench server and reads (and, but for the
-``http.client`` floor, parses) the answer. Optional contenders (the official client, the
-aiohttp transport) are left out when their packages are not installed.
+``http.client`` floor, parses) the answer. The optional contender (the official client) is
+left out when its package is not installed.
 """
 
 from __future__ import annotations
@@ -32,14 +32,6 @@ Sequential = Callable[[str], tuple[Callable[[], object], Callable[[], object]]]
 def official_client_available() -> bool:
     try:
         import authentik_client  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def aiohttp_transport_available() -> bool:
-    try:
-        import httpx_aiohttp  # noqa: F401
     except ImportError:
         return False
     return True
@@ -125,9 +117,7 @@ def sequential_contenders() -> dict[str, Sequential]:
 # -- bulk: N updates, `concurrency` in flight ---------------------------------------------------
 
 
-def bulk_apply(
-    url: str, n: int, concurrency: int, *, aiohttp: bool = False, one_pool: bool = False
-) -> float:
+def bulk_apply(url: str, n: int, concurrency: int, *, one_pool: bool = False) -> float:
     """Our ``plex-source apply --no-read`` path: the plan runner over the async client, every
     item PATCHed. Returns seconds.
 
@@ -142,7 +132,7 @@ def bulk_apply(
 
     async def run() -> float:
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        options: dict[str, Any] = {"limits": limits, "backend": "aiohttp" if aiohttp else "httpx"}
+        options: dict[str, Any] = {"limits": limits}
         started = time.perf_counter()
         own = httpx.AsyncClient(limits=limits, timeout=30) if one_pool else None
         if own is not None:
@@ -207,10 +197,6 @@ def bulk_contenders() -> dict[str, Callable[[str, int, int], float]]:
         ),
         "httpx.AsyncClient (raw, defaults)": bulk_raw_httpx,
     }
-    if aiohttp_transport_available():
-        contenders["plex-source apply --no-read [aiohttp]"] = lambda u, n, c: bulk_apply(
-            u, n, c, aiohttp=True
-        )
     if official_client_available():
         contenders["official client, 32 threads"] = bulk_official_threads
     return contenders

@@ -8,15 +8,17 @@ any number at once. Against it, PATCHing a plan of N sources with ``concurrency`
 over each transport, every other setting the same:
 
 - ``sharded httpx pools``: :class:`~plex_source_client._http.transports.ShardedAsyncTransport`
-  (the default without the ``speed`` extra);
+  (the client's);
 - ``one httpx pool``: httpx's own ``AsyncHTTPTransport`` with the limits the client sets, as a
-  plain ``httpx.AsyncClient`` has (the baseline);
-- ``aiohttp``: the ``speed`` extra's transport (the default with it), when installed.
+  plain ``httpx.AsyncClient`` has (the baseline).
+
+(aiohttp's transport was compared too; it was within noise of the sharded pools and was removed
+from the client: benchmarks/RESULTS.md keeps the rows as measured.)
 
 Two ways: the whole ``plex-source apply --no-read`` process (as a CI job runs it: startup
 included), and :meth:`AsyncPlexSourceClient.update` called directly, ``concurrency`` tasks at a
 time (the run only). Wall time and CPU time (user + system, of the process) per request: the
-CPU is what the sharding and aiohttp save; the question is whether the wall time shows it.
+CPU is what the sharding saves; the question is whether the wall time shows it.
 The transport is chosen by replacing the one function the client makes its transport with
 (:func:`forced`), and each run checks the transport it got.
 """
@@ -38,12 +40,11 @@ from typing import Any
 
 import httpx
 
-from .contenders import CHANGES, TOKEN, aiohttp_transport_available
+from .contenders import CHANGES, TOKEN
 from .measure import rotated, summary
 
 SHARDED = "sharded httpx pools"
 ONE_POOL = "one httpx pool"
-AIOHTTP = "aiohttp"
 APPLY = "`plex-source apply --no-read`"
 DIRECT = "`AsyncPlexSourceClient.update`"
 #: The function in plex_source_client/_http/clients.py that makes the async client's transports.
@@ -51,8 +52,8 @@ MAKER = "async_transport"
 
 
 def transports() -> list[str]:
-    """The transports to compare: aiohttp only when the ``speed`` extra is installed."""
-    return [SHARDED, ONE_POOL] + ([AIOHTTP] if aiohttp_transport_available() else [])
+    """The transports to compare."""
+    return [SHARDED, ONE_POOL]
 
 
 def expected_type(kind: str) -> type[httpx.AsyncBaseTransport]:
@@ -61,10 +62,6 @@ def expected_type(kind: str) -> type[httpx.AsyncBaseTransport]:
         from plex_source_client._http.transports import ShardedAsyncTransport
 
         return ShardedAsyncTransport
-    if kind == AIOHTTP:
-        from plex_source_client._http.aiohttp_transport import AiohttpAsyncTransport
-
-        return AiohttpAsyncTransport
     return httpx.AsyncHTTPTransport
 
 
@@ -74,19 +71,18 @@ def forced(kind: str) -> Iterator[list[httpx.AsyncBaseTransport]]:
     verify, limits and proxy the client passes; yields the transports made, to check.
     """
     from plex_source_client._http import clients
-    from plex_source_client._http.transports import Backend, async_transport
+    from plex_source_client._http.transports import async_transport
 
     made: list[httpx.AsyncBaseTransport] = []
 
     def chosen(
-        backend: Any, *, verify: Any, limits: httpx.Limits, proxy: httpx.Proxy | None = None
+        *, verify: Any, limits: httpx.Limits, proxy: httpx.Proxy | None = None
     ) -> httpx.AsyncBaseTransport:
         transport: httpx.AsyncBaseTransport
         if kind == ONE_POOL:
             transport = httpx.AsyncHTTPTransport(verify=verify, limits=limits, proxy=proxy)
         else:
-            name: Backend = "aiohttp" if kind == AIOHTTP else "httpx"
-            transport = async_transport(name, verify=verify, limits=limits, proxy=proxy)
+            transport = async_transport(verify=verify, limits=limits, proxy=proxy)
         made.append(transport)
         return transport
 

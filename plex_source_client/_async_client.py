@@ -52,10 +52,11 @@ class AsyncPlexSourceClient:
         async with AsyncPlexSourceClient.from_env() as client:
             source = await client.update("my-plex", name="Plex")
 
-    Options: :class:`PlexSourceClient`'s (``http_client`` an ``httpx.AsyncClient``), plus
-    ``backend``: how requests travel when the client makes its own connection pool.
-    ``"auto"`` (default): aiohttp if the ``speed`` extra is installed, else httpx over sharded
-    pools; or ``"httpx"`` or ``"aiohttp"``. In Jupyter, use top-level ``await``. Calls may run
+    Options: :class:`PlexSourceClient`'s (``http_client`` an ``httpx.AsyncClient``). Requests
+    travel over httpx, on sharded connection pools; ``backend`` is kept so that code written
+    for earlier releases still runs: ``"auto"`` (default) and ``"httpx"`` both mean that. The
+    ``"aiohttp"`` backend was removed (no faster against a real server: benchmarks/); asking
+    for it is a ConfigurationError. In Jupyter, use top-level ``await``. Calls may run
     concurrently on one client.
     """
 
@@ -78,8 +79,13 @@ class AsyncPlexSourceClient:
         server_version: str | None = None,
         backend: Backend = "auto",
     ) -> None:
-        if backend not in ("auto", "httpx", "aiohttp"):
-            raise ConfigurationError(f"backend must be auto, httpx or aiohttp, got {backend!r}")
+        if backend not in ("auto", "httpx"):
+            if str(backend) == "aiohttp":  # typed out, but older untyped code may pass it
+                raise ConfigurationError(
+                    "the aiohttp backend was removed: it was no faster against a real server;"
+                    " omit backend (httpx over sharded connection pools is the only one)"
+                )
+            raise ConfigurationError(f"backend must be auto or httpx, got {backend!r}")
         self.backend = backend
         settings = Settings.check(
             url=url, token=token, timeout=timeout, max_retries=max_retries,
@@ -88,7 +94,7 @@ class AsyncPlexSourceClient:
         )  # fmt: skip
         if http_client is None:
             call_timeout = settings.timeout or DEFAULT_TIMEOUT
-            self._http, secrets = clients.async_client(settings, proxy, call_timeout, backend)
+            self._http, secrets = clients.async_client(settings, proxy, call_timeout)
             self._owns_http = True
         else:
             if proxy is not None:

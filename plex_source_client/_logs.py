@@ -1,7 +1,7 @@
 """Keeping the secrets of live clients out of the HTTP libraries' log records.
 
 httpx logs each request at INFO (``HTTP Request: GET ... "HTTP/1.1 404 <reason phrase>"``) and
-httpcore every response header at DEBUG; aiohttp logs cookie names it refuses. A server that
+httpcore every response header at DEBUG. A server that
 echoes the API token in a reason phrase, a ``Location`` or a ``Set-Cookie`` header would put it
 in the user's logs. :class:`SecretsFilter`, installed on those libraries' loggers, masks in each
 record (its message formatted with its arguments, and any traceback) every secret a live
@@ -24,7 +24,7 @@ from ._secrets import mask_known
 
 #: The loggers the filter is installed on (and any existing logger below ``httpcore.``):
 #: httpx's, httpcore's (one per module: a logger's filters see only its own records, not
-#: those its children pass up), aiohttp's client side and httpx-aiohttp's.
+#: those its children pass up).
 LOGGERS: Final = (
     "httpx",
     "httpcore",
@@ -33,11 +33,8 @@ LOGGERS: Final = (
     "httpcore.http2",
     "httpcore.proxy",
     "httpcore.socks",
-    "aiohttp.client",
-    "aiohttp.internal",
-    "httpx_aiohttp",
 )
-_PREFIXES: Final = ("httpx.", "httpcore.", "httpx_aiohttp.")
+_PREFIXES: Final = ("httpx.", "httpcore.")
 
 _lock = threading.Lock()
 _owners: weakref.WeakKeyDictionary[object, frozenset[str]] = weakref.WeakKeyDictionary()

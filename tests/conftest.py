@@ -10,7 +10,6 @@ import pytest
 import respx
 
 from plex_source_client import AsyncPlexSourceClient, PlexSourceClient
-from plex_source_client._http.transports import aiohttp_available
 from plex_source_client.testing import FakeAuthentik
 
 from .payloads import TOKEN
@@ -31,7 +30,7 @@ class Twin:
 
     Each call opens a client with ``options`` (default: the test URL and token), runs one
     method, and closes it; the async one inside its own event loop. Backoff waits are recorded
-    in ``sleeps`` instead of slept, unless the twin was made with ``real_sleep``.
+    in ``sleeps`` instead of slept (``fake_sleep(False)`` restores the real ones).
     """
 
     def __init__(self, kind: str) -> None:
@@ -62,8 +61,6 @@ class Twin:
         self, method: str, *args: Any, options: dict[str, Any] | None = None, **kw: Any
     ) -> Any:
         settings = {**TWIN_DEFAULTS, **(options or {})}
-        if self.kind != "sync" and "http_client" not in settings:
-            settings["backend"] = "aiohttp" if self.kind == "async-aiohttp" else "httpx"
         if self.kind == "sync":
             with PlexSourceClient(**settings) as client:
                 return getattr(client, method)(*args, **kw)
@@ -86,8 +83,6 @@ class Twin:
     ) -> list[Any]:
         """``method(slug, **kw)`` for each ``kw`` in turn, on one client (one event loop)."""
         settings = {**TWIN_DEFAULTS, **(options or {})}
-        if self.kind != "sync" and "http_client" not in settings:
-            settings["backend"] = "aiohttp" if self.kind == "async-aiohttp" else "httpx"
         if self.kind == "sync":
             with PlexSourceClient(**settings) as client:
                 return [getattr(client, method)(slug, **kw) for kw in keywords]
@@ -101,8 +96,6 @@ class Twin:
     def list_sources(self, options: dict[str, Any] | None = None, **filters: Any) -> list[Any]:
         """Every source ``client.list(**filters)`` yields (``async for`` on the async client)."""
         settings = {**TWIN_DEFAULTS, **(options or {})}
-        if self.kind != "sync" and "http_client" not in settings:
-            settings["backend"] = "aiohttp" if self.kind == "async-aiohttp" else "httpx"
         if self.kind == "sync":
             with PlexSourceClient(**settings) as client:
                 return list(client.list(**filters))
@@ -133,12 +126,12 @@ def twin(request: pytest.FixtureRequest) -> Iterator[Twin]:
     yield from _twin(request.param)
 
 
-SOCKET_TWINS = ["sync", "async"] + (["async-aiohttp"] if aiohttp_available() else [])
+SOCKET_TWINS = ["sync", "async"]
 
 
 @pytest.fixture(params=SOCKET_TWINS)
 def socket_twin(request: pytest.FixtureRequest) -> Iterator[Twin]:
-    """For tests over real sockets: also the async client over aiohttp (the ``speed`` extra)."""
+    """For tests over real sockets: the sync client and the async one."""
     yield from _twin(request.param)
 
 

@@ -2,7 +2,7 @@
 
 ``python -m tests.hostile_driver '<spec>'`` where the spec is a JSON object:
 
-- ``kind``: ``sync``, ``async-httpx``, ``async-aiohttp`` (a client in this process) or ``cli``
+- ``kind``: ``sync``, ``async-httpx`` (a client in this process) or ``cli``
   (the ``plex-source`` console script next to ``sys.executable``, as a child process);
 - ``url``, ``slug``, ``timeout``, ``max_retries`` and optionally ``max_response_size``;
 - ``report``: the file to write the report to;
@@ -35,7 +35,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .hostile_server import API_TOKEN, SECRET_FRAGMENTS, SECRETS, SENT_PLEX_TOKEN
 
@@ -227,8 +227,7 @@ def run_client(spec: dict[str, Any], report: _Report) -> None:
             return client.update(slug, **changes)
 
     async def call_async() -> Any:
-        backend: Literal["httpx", "aiohttp"] = "aiohttp" if kind == "async-aiohttp" else "httpx"
-        async with AsyncPlexSourceClient(**_client_options(spec), backend=backend) as client:
+        async with AsyncPlexSourceClient(**_client_options(spec)) as client:
             start()
             return await client.update(slug, **changes)
 

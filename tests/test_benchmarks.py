@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from benchmarks.__main__ import bench_server
-from benchmarks.latency import AIOHTTP, ONE_POOL, SHARDED, forced, transports
+from benchmarks.latency import ONE_POOL, SHARDED, forced, transports
 from plex_source_client import AsyncPlexSourceClient
-from plex_source_client._http.transports import ShardedAsyncTransport, aiohttp_available
+from plex_source_client._http.transports import ShardedAsyncTransport
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,7 +50,6 @@ def test_benchmark_harness_smoke_run(tmp_path: Path) -> None:
         "| `plex-source apply --no-read` | 40 | 8 | sharded httpx pools |",
         "| `AsyncPlexSourceClient.update` | 40 | 8 | one httpx pool |",
         "| `AsyncPlexSourceClient.update` | 40 | 8 | sharded httpx pools |",
-        *(["| `AsyncPlexSourceClient.update` | 40 | 8 | aiohttp |"] if aiohttp_available() else []),
     ):
         assert heading in text, heading
     assert text.startswith("# Benchmark results\n\nMeasured ")
@@ -74,17 +73,12 @@ def test_latency_server_answers_after_its_delay() -> None:
 
 @pytest.mark.parametrize(
     ("kind", "expected"),
-    [(SHARDED, ShardedAsyncTransport), (ONE_POOL, httpx.AsyncHTTPTransport)]
-    + ([(AIOHTTP, None)] if aiohttp_available() else []),
+    [(SHARDED, ShardedAsyncTransport), (ONE_POOL, httpx.AsyncHTTPTransport)],
 )
-def test_forced_transport_is_the_one_the_client_uses(kind: str, expected: type | None) -> None:
+def test_forced_transport_is_the_one_the_client_uses(kind: str, expected: type) -> None:
     """What the latency scenario compares is what it says: the client's own transport
     replaced, with the limits the client passes.
     """
-    if expected is None:
-        from plex_source_client._http.aiohttp_transport import AiohttpAsyncTransport
-
-        expected = AiohttpAsyncTransport
     assert kind in transports()
     limits = httpx.Limits(max_connections=8, max_keepalive_connections=8)
     with forced(kind) as made:

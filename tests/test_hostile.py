@@ -34,7 +34,7 @@ import traceback
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import attrs
 import pytest
@@ -58,8 +58,8 @@ from .hostile_server import (
 pytestmark = pytest.mark.hostile
 
 ROOT: Final = Path(__file__).resolve().parent.parent
-KINDS: Final = ("sync", "async-httpx", "async-aiohttp", "cli")
-CLIENT_KINDS: Final = ("sync", "async-httpx", "async-aiohttp")
+KINDS: Final = ("sync", "async-httpx", "cli")
+CLIENT_KINDS: Final = ("sync", "async-httpx")
 TIMEOUT: Final = 1.5
 MAX_RETRIES: Final = 0
 BUDGET: Final = TIMEOUT * (MAX_RETRIES + 1)  # no backoff wait with max_retries=0
@@ -416,8 +416,7 @@ def build_and_call(kind: str, options: dict[str, Any], **call: Any) -> BaseExcep
             return None
 
         async def run() -> None:
-            backend: Literal["httpx", "aiohttp"] = "aiohttp" if kind == "async-aiohttp" else "httpx"
-            async with AsyncPlexSourceClient(**settings, backend=backend) as client:
+            async with AsyncPlexSourceClient(**settings) as client:
                 if call:
                     await client.update(slug, **call)
 
@@ -554,9 +553,8 @@ def test_token_file_with_a_bom_works_from_env(
     else:
 
         async def run() -> Any:
-            backend: Literal["httpx", "aiohttp"] = "aiohttp" if kind == "async-aiohttp" else "httpx"
             async with AsyncPlexSourceClient.from_env(
-                environ=environ, max_retries=0, timeout=5.0, backend=backend
+                environ=environ, max_retries=0, timeout=5.0
             ) as client:
                 return await client.update("ok", name="x")
 

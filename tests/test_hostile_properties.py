@@ -1,8 +1,8 @@
 """Property: whatever bytes a server answers (a random status line, random headers, a random
 body, the connection closed at a random point), the client ends in time with a PlexSource or
-one of our errors: never RecursionError, UnicodeError, ValueError, httpx.*, aiohttp.*, ...
+one of our errors: never RecursionError, UnicodeError, ValueError, httpx.*, ...
 
-On every backend: the sync client, the async client over httpx and over aiohttp. The server is
+On both clients: the sync one and the async one. The server is
 :class:`~tests.hostile_server.RandomBytesServer` on 127.0.0.1: it reads the request, sends the
 example's bytes and closes the connection.
 """
@@ -16,7 +16,7 @@ import time
 import traceback
 import zlib
 from collections.abc import Iterator
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +28,7 @@ from .hostile_server import API_TOKEN, SECRET_FRAGMENTS, SECRETS, RandomBytesSer
 
 pytestmark = [pytest.mark.hostile, pytest.mark.property]
 
-KINDS: Final = ("sync", "async-httpx", "async-aiohttp")
+KINDS: Final = ("sync", "async-httpx")
 TIMEOUT: Final = 2.0
 BUDGET: Final = TIMEOUT  # max_retries=0: one attempt, no backoff
 MARGIN: Final = 3.0
@@ -180,8 +180,7 @@ def call(kind: str, url: str) -> Any:
                 return client.update("my-plex", name="x")
 
         async def run() -> PlexSource:
-            backend: Literal["httpx", "aiohttp"] = "aiohttp" if kind == "async-aiohttp" else "httpx"
-            async with AsyncPlexSourceClient(**options, backend=backend) as client:
+            async with AsyncPlexSourceClient(**options) as client:
                 return await client.update("my-plex", name="x")
 
         return asyncio.run(run())

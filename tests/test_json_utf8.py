@@ -42,7 +42,7 @@ def test_api_token_echoed_in_utf16_json_is_refused_like_utf8(
 ) -> None:
     """The raw-bytes pre-check (token bytes or an escape marker in the body) saw nothing in
     UTF-16/32; the check now reads the body as the parser would. In UTF-8 the same answer is
-    refused (test_red_team.py: ..._is_refused).
+    refused (test_secret_echoes.py: ..._is_refused).
     """
     body = json.dumps(no_percent_or_ampersand(name=TOKEN)).encode(encoding)
     api.get(ENDPOINT).respond(200, content=body, headers={"Content-Type": "application/json"})

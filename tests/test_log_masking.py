@@ -38,7 +38,7 @@ def logged(caplog: pytest.LogCaptureFixture, name: str, msg: str, *args: object)
 
 
 @pytest.mark.parametrize(
-    "name", ["httpx", "httpcore.http11", "httpcore.connection", "httpcore.proxy", "httpx_aiohttp"]
+    "name", ["httpx", "httpcore.http11", "httpcore.connection", "httpcore.proxy"]
 )
 def test_a_live_clients_secrets_are_masked(caplog: pytest.LogCaptureFixture, name: str) -> None:
     caplog.set_level(logging.DEBUG)

@@ -1,5 +1,5 @@
 """Read before write: get(), list() and diff() end to end against FakeAuthentik over real
-sockets, on the sync client and the async one (httpx and, with the ``speed`` extra, aiohttp).
+sockets, on the sync client and the async one.
 """
 
 from __future__ import annotations

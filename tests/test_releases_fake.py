@@ -1,5 +1,5 @@
 """The clients against the fake authentik playing 2024.8.2 and 2026.2, over real sockets
-(sync, async, and async over aiohttp when installed): the issue's "done when", end to end.
+(sync and async): the issue's "done when", end to end.
 
 - new fields (promoted, icon) work where they exist and are refused before sending where not;
 - a 60-character slug works on 2026.2 and is refused on 2024.8.2;

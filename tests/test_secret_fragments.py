@@ -1,7 +1,7 @@
 """A part of a long secret is masked wherever a whole one is: runs of 12 characters or more
-(:data:`~plex_source_client._secrets.FRAGMENT`). aiohttp's parser errors quote what arrived so
-far, so a token split across two TCP segments showed 23 of its 25 characters in the error,
-the CLI's stderr and the retry log line.
+(:data:`~plex_source_client._secrets.FRAGMENT`). A parser's errors can quote what arrived
+so far (aiohttp's did: a token split across two TCP segments showed 23 of its 25 characters in
+the error, the CLI's stderr and the retry log line); the async client is checked the same way.
 """
 
 from __future__ import annotations
@@ -71,20 +71,19 @@ SPLIT_STARTS = [
 ]
 
 
-async def get_with_aiohttp(url: str, max_retries: int = 0) -> None:
+async def get_async(url: str, max_retries: int = 0) -> None:
     async with AsyncPlexSourceClient(
         url=url, token=API_TOKEN, timeout=5, max_retries=max_retries,
-        server_version="2024.8.2", backend="aiohttp",
+        server_version="2024.8.2",
     ) as client:  # fmt: skip
         await client.get(SLUG)
 
 
 @pytest.mark.parametrize("start", SPLIT_STARTS, ids=["status-line", "header-line"])
-def test_aiohttp_parser_error_does_not_show_most_of_a_split_token(start: bytes) -> None:
-    pytest.importorskip("httpx_aiohttp")
+def test_a_parser_error_does_not_show_most_of_a_split_token(start: bytes) -> None:
     script = split_send(start + API_TOKEN[:CUT].encode(), API_TOKEN[CUT:].encode() + b"\r\n\r\n{}")
     with ScriptServer(script) as server, pytest.raises(PlexSourceError) as caught:
-        asyncio.run(get_with_aiohttp(server.url))
+        asyncio.run(get_async(server.url))
     shown = f"{caught.value} {caught.value!r}"
     assert API_TOKEN[:CUT] not in shown, shown
     assert API_TOKEN[:FRAGMENT] not in shown, shown
@@ -93,13 +92,12 @@ def test_aiohttp_parser_error_does_not_show_most_of_a_split_token(start: bytes) 
 def test_the_retry_log_line_does_not_show_part_of_a_split_token(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    pytest.importorskip("httpx_aiohttp")
     caplog.set_level(logging.INFO)
     script = split_send(
         b"HTTP/1.1 2x0 " + API_TOKEN[:CUT].encode(), API_TOKEN[CUT:].encode() + b"\r\n\r\n"
     )
     with ScriptServer(script) as server, pytest.raises(PlexSourceError):
-        asyncio.run(get_with_aiohttp(server.url, max_retries=1))
+        asyncio.run(get_async(server.url, max_retries=1))
     retries = [r.getMessage() for r in caplog.records if "retry 1 of 1" in r.getMessage()]
     assert retries, [r.getMessage() for r in caplog.records]
     logged = "\n".join(r.getMessage() for r in caplog.records)
@@ -109,8 +107,7 @@ def test_the_retry_log_line_does_not_show_part_of_a_split_token(
 def test_cli_apply_stderr_does_not_show_most_of_a_split_token(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The CLI's apply runs the async client, aiohttp when the speed extra is installed."""
-    pytest.importorskip("httpx_aiohttp")
+    """The CLI's apply runs the async client."""
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps([{"slug": SLUG, "changes": {"enabled": True}}]))
     script = split_send(

@@ -11,7 +11,7 @@ from typing import Any, Final
 import httpx
 
 #: The most header bytes an answer may have (authentik sends under 1 KiB). httpx's own limit
-#: is 100 KiB, aiohttp's 8 KiB a line; past this, whatever the backend, the answer is refused.
+#: is 100 KiB; past this the answer is refused.
 MAX_HEADER_BYTES: Final = 64 * 1024
 
 

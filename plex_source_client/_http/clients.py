@@ -16,7 +16,7 @@ from .._config import USER_AGENT, Proxy, Settings, check_proxy
 from .._errors import ConfigurationError
 from .._secrets import Secret, mask_text
 from . import deadline
-from .transports import Backend, async_transport
+from .transports import async_transport
 
 Mounts = dict[str, httpx.Proxy | None]
 
@@ -121,9 +121,9 @@ def sync_client(
 
 
 def async_client(
-    settings: Settings, proxy: Proxy | None, timeout: httpx.Timeout, backend: Backend
+    settings: Settings, proxy: Proxy | None, timeout: httpx.Timeout
 ) -> tuple[httpx.AsyncClient, tuple[Secret, ...]]:
-    """The async client's own httpx.AsyncClient on ``backend``'s transports, and the proxy
+    """The async client's own httpx.AsyncClient on sharded transports, and the proxy
     secrets it holds.
     """
     mounts = proxy_mounts(proxy)
@@ -131,9 +131,7 @@ def async_client(
 
     def make() -> httpx.AsyncClient:
         def transport(proxy: httpx.Proxy | None = None) -> httpx.AsyncBaseTransport:
-            return async_transport(
-                backend, verify=settings.verify, limits=settings.limits, proxy=proxy
-            )
+            return async_transport(verify=settings.verify, limits=settings.limits, proxy=proxy)
 
         return httpx.AsyncClient(
             transport=transport(),

@@ -4,28 +4,23 @@ httpcore's connection pool rescans every connection on each request and response
 (encode/httpx#3215), so one pool of 32 busy connections spends most of its time scanning.
 :class:`ShardedAsyncTransport` splits the connection limit over several small pools and sends
 each request to the least busy one: same limits and keep-alive, a fraction of the scanning.
-With the ``speed`` extra installed (``httpx-aiohttp``), aiohttp's transport is used instead;
-it is faster still. ``benchmarks/`` measures both.
+``benchmarks/`` measures it (aiohttp's transport, once an option, was no faster against a
+server with realistic latency: benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import ssl
 from typing import Literal
 
 import httpx
 
-Backend = Literal["auto", "httpx", "aiohttp"]
+#: What ``AsyncPlexSourceClient(backend=...)`` accepts: both mean httpx over sharded pools.
+Backend = Literal["auto", "httpx"]
 
 #: Connections per pool: small enough that rescans stay cheap, large enough to reuse them.
 SHARD_SIZE = 8
-
-
-def aiohttp_available() -> bool:
-    """Whether the ``speed`` extra (httpx-aiohttp) is installed; nothing is imported."""
-    return importlib.util.find_spec("httpx_aiohttp") is not None
 
 
 class ShardedAsyncTransport(httpx.AsyncBaseTransport):
@@ -75,23 +70,11 @@ class ShardedAsyncTransport(httpx.AsyncBaseTransport):
 
 
 def async_transport(
-    backend: Backend,
-    *,
-    verify: bool | ssl.SSLContext,
-    limits: httpx.Limits,
-    proxy: httpx.Proxy | None = None,
+    *, verify: bool | ssl.SSLContext, limits: httpx.Limits, proxy: httpx.Proxy | None = None
 ) -> httpx.AsyncBaseTransport:
-    """The transport for ``backend``: ``auto`` is aiohttp when installed, else sharded httpx;
-    through ``proxy`` when given (one pool then: the proxy is the only peer).
+    """The async client's transport: sharded httpx pools, or one pool through ``proxy`` when
+    given (the proxy is the only peer).
     """
-    socks = proxy is not None and proxy.url.scheme.startswith("socks")
-    if socks and backend == "aiohttp":
-        # aiohttp would speak HTTP to it, sending the token and the proxy's password.
-        raise ValueError("the aiohttp backend cannot use a SOCKS proxy: use backend='httpx'")
-    if backend == "aiohttp" or (backend == "auto" and aiohttp_available() and not socks):
-        from .aiohttp_transport import AiohttpAsyncTransport
-
-        return AiohttpAsyncTransport(verify=verify, limits=limits, proxy=proxy)
     if proxy is not None:
         return httpx.AsyncHTTPTransport(verify=verify, limits=limits, proxy=proxy)
     return ShardedAsyncTransport(verify=verify, limits=limits)

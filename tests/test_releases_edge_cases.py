@@ -1,8 +1,8 @@
-"""What an outside red team found against release support (authentik 2024.6 to 2026.x), each
-kept as a test: the API or Plex token smuggled into a version string, a field ignored under a
-wrong server_version called "probably applied", UNSET lost in copies, a version endpoint asked
-once per concurrent call (and per call when it never answers), unrenameable slugs. Each
-docstring says the claim that was broken (before the fix), the impact, and how to reproduce it.
+"""Release support at its edges (authentik 2024.6 to 2026.x): a token (API or Plex) in a
+version string stays masked, a field ignored under a wrong server_version is reported as such,
+UNSET survives copies, the version endpoint is asked once per client (and an unanswering one
+costs one timeout), slugs stay renameable. Each docstring says the claim it holds, the impact
+of breaking it, and how it was reproduced.
 """
 
 from __future__ import annotations
