@@ -366,7 +366,15 @@ async def run_plan(
                     stopped = True
 
     workers = max(1, min(concurrency, len(pending)))
-    await asyncio.gather(*(worker() for _ in range(workers)))
+    # A TaskGroup, not gather: when one worker fails (an internal error), the others are
+    # cancelled and awaited before the client closes, so no request is left holding a
+    # connection the closed pool no longer owns (an unclosed socket).
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(workers):
+                group.create_task(worker())
+    except BaseExceptionGroup as group_error:
+        raise group_error.exceptions[0] from None
     ordered = []
     for item in items:
         ordered.append(
