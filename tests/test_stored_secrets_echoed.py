@@ -13,8 +13,15 @@ from typing import Any
 import pytest
 import respx
 
-from plex_source_client import BadRequest, NotApplied, PolicyEngineMode, UnexpectedResponse
-from plex_source_client import _secrets
+from plex_source_client import (
+    BadRequest,
+    NotApplied,
+    PolicyEngineMode,
+    UnexpectedResponse,
+    _answers,
+    _models,
+    _secrets,
+)
 from plex_source_client._models import PlexSource, masked_source
 from plex_source_client._secrets import stored_secrets
 
@@ -148,12 +155,8 @@ def test_a_successful_update_does_not_walk_the_answer_for_stored_secrets(
     def refuse(value: Any) -> tuple[str, ...]:
         raise AssertionError("stored_secrets called on a successful call")
 
-    monkeypatch.setattr(_secrets, "stored_secrets", refuse)
-    import plex_source_client._answers as answers
-    import plex_source_client._models as models
-
-    monkeypatch.setattr(answers, "stored_secrets", refuse)
-    monkeypatch.setattr(models, "stored_secrets", refuse)
+    for module in (_secrets, _answers, _models):
+        monkeypatch.setattr(module, "stored_secrets", refuse)
     api.patch(ENDPOINT).respond(200, json=plex_source(plex_token=STORED, name=STORED))
     source = twin.update(SLUG, options={"max_retries": 0}, enabled=True)
     assert source.plex_token == STORED
