@@ -39,7 +39,7 @@ from ._generated.types import Unset
 from ._http.body import Answer
 from ._models import PlexSource
 from ._releases import ADDED_IN, Release, has_field, parse_release
-from ._secrets import mask_json, mask_text, redact
+from ._secrets import mask_json, mask_text, redact, stored_secrets
 from ._text import one_line
 
 #: The default largest body accepted, after decompression. A Plex source is about 1 KiB.
@@ -530,16 +530,41 @@ def field_errors(body: Any) -> dict[str, list[str]]:
     }
 
 
-def error_body(answer: Answer, secrets: tuple[str, ...]) -> Any:
-    """What an error keeps of a non-2xx body: parsed JSON, masked; else its text, masked and
-    shortened.
-    """
-    if answer.complete and len(answer.content) <= MAX_PARSED_ERROR:
+#: What :func:`_parsed_error` gives for a body that is not JSON.
+_NOT_JSON: Final = object()
+
+
+def _parsed_error(answer: Answer, limit: int = MAX_PARSED_ERROR) -> Any:
+    """An error's body as JSON, or ``_NOT_JSON`` (cut short, over ``limit`` bytes, not JSON)."""
+    if answer.complete and len(answer.content) <= limit:
         try:
-            return mask_json(parse_json(answer.content), secrets)
+            return parse_json(answer.content)
         except ValueError:
             pass
+    return _NOT_JSON
+
+
+def error_body(answer: Answer, secrets: tuple[str, ...]) -> Any:
+    """What an error keeps of a non-2xx body: parsed JSON, masked; else its text, masked and
+    shortened. The values the JSON stores under secret-named keys are masked wherever else
+    it repeats them (``{"plex_token": T, "name": ["T is not valid"]}``).
+    """
+    data = _parsed_error(answer)
+    if data is not _NOT_JSON:
+        return mask_json(data, (*secrets, *stored_secrets(data)))
     return kept_text(body_text(answer), secrets, cut=not answer.complete)
+
+
+def unexpected_body(answer: Answer, secrets: tuple[str, ...]) -> str:
+    """What an :class:`UnexpectedResponse` keeps of a 2xx body that is not what was expected:
+    its text, masked and shortened (see :func:`kept_text`); when it is JSON, the values it
+    stores under secret-named keys are masked wherever else it repeats them (a mistyped field
+    holding the stored ``plex_token``). Only on this error's path: a good answer is not
+    walked for them.
+    """
+    data = _parsed_error(answer, DEFAULT_MAX_RESPONSE_SIZE)  # walked, not kept
+    stored = stored_secrets(data) if data is not _NOT_JSON else ()
+    return kept_text(body_text(answer), (*secrets, *stored), cut=not answer.complete)
 
 
 #: What a 404 on the first page of the list says: the list itself is not found, which

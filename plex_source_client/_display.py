@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ._generated.spec import SOURCE_FIELD_TYPES
-from ._secrets import MASK, is_secret_name, redact_json
+from ._secrets import MASK, is_secret_name, redact_json, stored_secrets
 from ._text import json_text
 
 #: PlexSource's fields in the order authentik's serializer sends them (``_generated/spec.py``,
@@ -28,14 +28,16 @@ def in_schema_order(source: Mapping[str, Any]) -> dict[str, Any]:
 def display_rows(source: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(field, value)`` pairs for a source's JSON, values as compact JSON (controls
     escaped: :func:`._text.json_text`), secrets masked: a secret-named field (an empty one
-    shows as it is: it holds nothing) and every secret-named key inside a value.
+    shows as it is: it holds nothing), every secret-named key inside a value, and the values
+    they hold wherever another field repeats them.
     """
+    stored = stored_secrets(dict(source))
     rows = []
     for name, value in in_schema_order(source).items():
         if is_secret_name(name) and value:
             rows.append((name, MASK))
         else:
-            rows.append((name, json_text(redact_json(value, ()))))
+            rows.append((name, json_text(redact_json(value, stored))))
     return rows
 
 

@@ -215,9 +215,7 @@ def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: flo
             raise UnexpectedResponse(
                 str(exc),
                 expected=prepared.expected,
-                body=_answers.kept_text(
-                    _answers.body_text(outcome), prepared.secrets, cut=not outcome.complete
-                ),
+                body=_answers.unexpected_body(outcome, prepared.secrets),
                 **where,
             ) from None
     raise _answers.api_error(outcome, prepared.secrets, where, prepared.not_found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Any
 
 import attrs
@@ -19,7 +20,7 @@ from ._generated.models import PlexSource as _GeneratedPlexSource
 from ._generated.models import plex_source as _generated_module
 from ._generated.types import UNSET, Unset
 from ._public import publish
-from ._secrets import MASK, is_secret_name, redact_json
+from ._secrets import MASK, is_secret_name, redact, redact_json, stored_secrets
 
 # The generated names are re-exported: plex_source_client takes them from here (published).
 __all__ = [
@@ -45,25 +46,32 @@ class PlexSource(_GeneratedPlexSource):
     ``str()`` (and ``print()``) names the source on one short line: its slug, name and whether
     it is enabled. ``repr()`` shows every field the answer has (``UNSET`` ones, and an empty
     ``additional_properties``, left out), ``plex_token`` and any other secret-named field masked,
-    at any depth.
+    at any depth, and the values they hold masked wherever else the answer repeats them.
     """
 
     __slots__ = ()
 
     def __str__(self) -> str:
-        shown = f"slug={self.slug!r}, name={self.name!r}, enabled={self.enabled!r}"
+        stored = _stored(self)
+        shown = ", ".join(
+            f"{name}={_redacted(getattr(self, name), stored)!r}"
+            for name in ("slug", "name", "enabled")
+        )
         return f"{type(self).__name__}({shown})"
 
     def __repr__(self) -> str:
+        stored = _stored(self)
         parts = []
         for field in attrs.fields(type(self)):
             value = getattr(self, field.name)
             if value is UNSET or (field.name == "additional_properties" and not value):
                 continue
             if field.name == "additional_properties":
-                value = redact_json(value, ())  # secret-named keys masked, nested ones too
+                value = redact_json(value, stored)  # secret-named keys masked, nested ones too
             elif is_secret_name(field.name):
                 value = MASK
+            else:
+                value = _redacted(value, stored)
             parts.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
@@ -80,6 +88,42 @@ class PlexSource(_GeneratedPlexSource):
         return html_table(self.to_dict())
 
 
+def _stored(source: PlexSource) -> tuple[str, ...]:
+    """The secrets ``source`` stores (``plex_token``, secret-named keys of its
+    ``additional_properties``): showing it masks them wherever the answer repeats them.
+    """
+    return stored_secrets(source.to_dict())
+
+
+def _redacted(value: Any, stored: tuple[str, ...]) -> Any:
+    """``value`` (a field's: text, an enum member, a list, an object, a nested model) with the
+    ``stored`` secrets redacted in every string; other values (UUIDs, bools) as they are.
+    An enum's ``UNKNOWN`` value keeps its type, so the copy still parses as the field's.
+    """
+    if not stored:
+        return value
+    if isinstance(value, str):
+        shown = redact(value, stored)
+        if shown == value:
+            return value
+        return type(value)(shown) if isinstance(value, StrEnum) else shown
+    if isinstance(value, list):
+        return [_redacted(item, stored) for item in value]
+    if isinstance(value, dict):
+        return redact_json(value, stored)
+    if attrs.has(type(value)):
+        changes = {
+            field.name: _redacted(getattr(value, field.name), stored)
+            for field in attrs.fields(type(value))
+            if field.init
+        }
+        copy = attrs.evolve(value, **changes)
+        if hasattr(value, "additional_properties"):
+            copy.additional_properties = redact_json(value.additional_properties, stored)
+        return copy
+    return value
+
+
 def _non_empty_text(value: object) -> bool:
     return isinstance(value, str) and bool(value)
 
@@ -87,7 +131,8 @@ def _non_empty_text(value: object) -> bool:
 def masked_source(source: PlexSource) -> PlexSource:
     """A copy of ``source`` with every secret it holds masked (``***``): each non-empty
     secret-named field (``plex_token``) and every secret-named key in ``additional_properties``,
-    at any depth. For what is kept where a source is shown or travels on (an error's
+    at any depth; and those values wherever else the source repeats them (its name, an enum's
+    unknown value). For what is kept where a source is shown or travels on (an error's
     ``.source``, which pickles): the caller can get() the source for the real values.
     """
     secret_fields: dict[str, Any] = {
@@ -97,8 +142,14 @@ def masked_source(source: PlexSource) -> PlexSource:
         and is_secret_name(field.name)
         and _non_empty_text(getattr(source, field.name))
     }
-    masked = attrs.evolve(source, **secret_fields)
-    masked.additional_properties = redact_json(source.additional_properties, ())
+    stored = _stored(source)
+    shown: dict[str, Any] = {
+        field.name: _redacted(getattr(source, field.name), stored)
+        for field in attrs.fields(type(source))
+        if field.init and field.name not in secret_fields
+    }
+    masked = attrs.evolve(source, **shown, **secret_fields)
+    masked.additional_properties = redact_json(source.additional_properties, stored)
     return masked
 
 

@@ -67,6 +67,29 @@ def is_secret_name(name: str) -> bool:
     return any(part in lowered for part in _SECRET_NAME_PARTS)
 
 
+def stored_secrets(value: Any) -> tuple[str, ...]:
+    """The strings a JSON value stores under secret-named keys (``plex_token``, at any depth;
+    every string inside such a key's list or object too), stripped forms included: an answer
+    that masks them under their key may repeat them in another field (a name, a message), so
+    whatever shows that JSON masks them there too (see :func:`redact`). Walks the value once:
+    called where it is masked or shown (an error, a repr), never on a successful call's path.
+    """
+    found: dict[str, None] = {}
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        item, under_secret = stack.pop()
+        if isinstance(item, str):
+            if under_secret:
+                found.update(dict.fromkeys(x for x in (item, item.strip()) if x))
+        elif isinstance(item, dict):
+            stack.extend(
+                (child, under_secret or is_secret_name(str(key))) for key, child in item.items()
+            )
+        elif isinstance(item, list | tuple):
+            stack.extend((child, under_secret) for child in item)
+    return tuple(found)
+
+
 def _spellings(secret: str) -> set[str]:
     """``secret`` as it is written raw, in a JSON string and in Python's repr of its bytes
     (how httpcore's debug log shows header values): escaping can change a secret with a

@@ -1,0 +1,162 @@
+"""A secret the server stores (``plex_token``'s value) is masked wherever the same answer
+repeats it, not only under its own key: in a PlexSource's repr/str/HTML and its masked copy
+(``NotApplied.source``), in ``UnexpectedResponse.body``, and in a 4xx error's message and
+body. (Red team round 5, issue 18: each of the first three tests failed before the fix.)
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from typing import Any
+
+import pytest
+import respx
+
+from plex_source_client import (
+    BadRequest,
+    NotApplied,
+    PolicyEngineMode,
+    UnexpectedResponse,
+    _answers,
+    _models,
+    _secrets,
+)
+from plex_source_client._models import PlexSource, masked_source
+from plex_source_client._secrets import stored_secrets
+
+from .conftest import Twin
+from .payloads import SLUG, plex_source
+
+STORED = "plexTOKEN-abcdefghijklmnop-XYZ"  # the Plex token the server stores
+ENDPOINT = f"/sources/plex/{SLUG}/"
+
+
+def _echoing(where: str, value: str = STORED) -> dict[str, Any]:
+    """A source storing ``value`` as its Plex token and repeating it in ``where``."""
+    data = plex_source(plex_token=value)
+    if where == "additional_properties":
+        data["legacy"] = {"copy": value}
+    else:
+        data[where] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["name", "user_path_template", "additional_properties", "policy_engine_mode"],
+)
+def test_source_repr_str_html_show_its_stored_plex_token_echoed_elsewhere(where: str) -> None:
+    """``repr()`` masked ``plex_token`` but printed the same value in ``name`` (also ``str()``),
+    another string field, a non-secret key of additional_properties, or an enum's UNKNOWN value.
+    """
+    source = PlexSource.from_dict(_echoing(where))
+    shown = repr(source) + str(source) + source._repr_html_()
+    assert STORED not in shown, shown
+    assert "***" in repr(source).replace("plex_token='***'", "")  # masked where echoed
+
+
+@pytest.mark.parametrize(
+    "where", ["name", "user_path_template", "additional_properties", "policy_engine_mode"]
+)
+def test_masked_copy_masks_the_stored_token_where_it_is_echoed(where: str) -> None:
+    """``masked_source`` (what ``NotApplied.source`` keeps) masked only the secret fields: its
+    echo in another field stayed, in its attributes, to_dict() and pickle. An enum's unknown
+    value stays a member of its enum, so the copy is still a well-typed source.
+    """
+    source = PlexSource.from_dict(_echoing(where))
+    masked = masked_source(source)
+    assert STORED not in json.dumps(masked.to_dict())
+    assert STORED.encode() not in pickle.dumps(masked)
+    assert isinstance(masked.policy_engine_mode, PolicyEngineMode)
+    assert source.to_dict() == _echoing(where)  # the original is left as it is
+
+
+def test_not_applied_source_masks_the_stored_token_echoed_in_its_name(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    api.patch(ENDPOINT).respond(200, json=_echoing("name"))
+    with pytest.raises(NotApplied) as caught:
+        twin.update(SLUG, options={"server_version": None, "max_retries": 0}, promoted=True)
+    error = caught.value
+    assert error.source.name == "***"
+    assert STORED.encode() not in pickle.dumps(error)
+    assert STORED not in repr(error.source) + str(error)
+
+
+def test_a_short_stored_value_is_masked_only_where_it_stands_alone() -> None:
+    """A short stored token (``abc``) is masked as a whole value, never inside a word."""
+    data = plex_source(plex_token="abc", name="abc", user_path_template="goauthentik.io/abcd")
+    source = PlexSource.from_dict(data)
+    assert "name='***'" in repr(source)
+    assert "user_path_template='goauthentik.io/abcd'" in repr(source)
+
+
+@pytest.mark.parametrize("field", ["enabled", "pk", "allowed_servers", "user_property_mappings"])
+def test_unexpected_response_body_keeps_the_stored_plex_token_of_a_mistyped_field(
+    twin: Twin, api: respx.MockRouter, field: str
+) -> None:
+    """A 2xx answer whose ``field`` (wrong type) holds the stored Plex token: ``.body`` masked
+    the ``plex_token`` key's value and showed the very same value in ``field``.
+    """
+    data = plex_source(plex_token=STORED)
+    data[field] = STORED
+    api.get(ENDPOINT).respond(200, content=json.dumps(data).encode())
+    with pytest.raises(UnexpectedResponse) as caught:
+        twin.call("get", SLUG, options={"max_retries": 0})
+    error = caught.value
+    assert '"plex_token": "***"' in error.body  # masked under its own key...
+    assert STORED not in error.body  # ...and where it is echoed
+    assert STORED not in str(error)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"plex_token": STORED, "name": [f"{STORED} is not valid"]},
+        {"plex_token": STORED, "non_field_errors": [f"plex token {STORED} rejected"]},
+        {"detail": "bad", "errors": [{"plex_token": STORED}, {"name": f"{STORED} is taken"}]},
+    ],
+)
+def test_error_body_masks_plex_token_key_but_prints_its_value_in_another_field(
+    twin: Twin, api: respx.MockRouter, body: dict[str, object]
+) -> None:
+    """A 400 whose JSON masks ``plex_token`` (its key) yet quotes the same value in another
+    field: the error's message (str) and ``.body`` both showed it.
+    """
+    api.get(ENDPOINT).respond(400, content=json.dumps(body).encode())
+    with pytest.raises(BadRequest) as caught:
+        twin.call("get", SLUG, options={"max_retries": 0})
+    error = caught.value
+    assert "plex_token: ***" in str(error)
+    assert STORED not in str(error), str(error)
+    assert STORED not in repr(error.body), error.body
+    assert "***" in repr(error.body)
+
+
+def test_stored_secrets_collects_values_under_secret_named_keys_at_any_depth() -> None:
+    value = {
+        "plex_token": " padded ",
+        "name": "not-a-secret",
+        "nested": [{"client_secret": ["a-1", {"x": "b-2"}]}, {"password": ""}],
+        "api_key": 42,
+    }
+    assert set(stored_secrets(value)) == {" padded ", "padded", "a-1", "b-2"}
+    assert stored_secrets(["plex_token", "x"]) == ()  # a key's name as a value is no secret
+
+
+def test_a_successful_update_does_not_walk_the_answer_for_stored_secrets(
+    twin: Twin, api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Collecting stored values costs a walk of the answer: only where it is masked or shown
+    (an error, a repr), never on update()'s hot path.
+    """
+
+    def refuse(value: Any) -> tuple[str, ...]:
+        raise AssertionError("stored_secrets called on a successful call")
+
+    for module in (_secrets, _answers, _models):
+        monkeypatch.setattr(module, "stored_secrets", refuse)
+    api.patch(ENDPOINT).respond(200, json=plex_source(plex_token=STORED, name=STORED))
+    source = twin.update(SLUG, options={"max_retries": 0}, enabled=True)
+    assert source.plex_token == STORED
