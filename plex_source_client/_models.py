@@ -38,7 +38,7 @@ __all__ = [
 class PlexSource(_GeneratedPlexSource):
     """A Plex source as authentik returns it (``PlexSource`` in the API schema).
 
-    Every field of every authentik release from 2024.x to 2026.2 is a typed attribute; a field
+    Every field of every authentik release from 2024.8 to 2026.2 is a typed attribute; a field
     the server's release lacks (``promoted`` before 2025.12, ``group_matching_mode`` before
     2024.8, ...) is ``UNSET``. Fields no known release has are kept in ``additional_properties``
     (and ``source["name"]``), and enum values a newer server adds parse as ``UNKNOWN`` members

@@ -5,5 +5,5 @@ __version__ = "0.1.0"
 
 AUTHENTIK_API_VERSION = "2024.8.2"
 """``info.version`` of openapi.yaml: the authentik release whose API reference the code follows
-(the client serves releases 2024.x to 2026.x, told apart).
+(the client serves releases 2024.8 to 2026.x, told apart).
 """

@@ -34,14 +34,15 @@ def main() -> None:
     assert metadata.version("plex-source-client") == plex_source_client.__version__
     runtime = [r for r in metadata.requires("plex-source-client") or [] if "extra ==" not in r]
     requires = sorted(re.split(r"[\s<>=!~;\[]", r, maxsplit=1)[0] for r in runtime)
-    assert requires == ["attrs", "httpx", "sniffio"], f"runtime dependencies are {requires}"
+    expected_requires = ["attrs", "httpcore", "httpx", "sniffio"]
+    assert requires == expected_requires, f"runtime dependencies are {requires}"
 
     cli = subprocess.run(
         [str(venv / "bin" / "plex-source"), "--version"], capture_output=True, text=True, check=True
     )
     expected = (
         f"plex-source-client {plex_source_client.__version__} (spec: authentik API 2024.8.2; "
-        "serves authentik 2024.x to 2026.x)"
+        "serves authentik 2024.8 to 2026.x)"
     )
     assert cli.stdout.strip() == expected, cli.stdout
     demo = subprocess.run(

@@ -42,5 +42,5 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.strip() == (
-        "plex-source-client 0.1.0 (spec: authentik API 2024.8.2; serves authentik 2024.x to 2026.x)"
+        "plex-source-client 0.1.0 (spec: authentik API 2024.8.2; serves authentik 2024.8 to 2026.x)"
     )

@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--version",
         action="version",
         version=f"plex-source-client {__version__} (spec: authentik API {AUTHENTIK_API_VERSION}; "
-        "serves authentik 2024.x to 2026.x)",
+        "serves authentik 2024.8 to 2026.x)",
         help="print the package version and the authentik API version of the bundled spec",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
