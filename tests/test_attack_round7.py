@@ -73,7 +73,7 @@ def test_list_repr_of_sources_shows_another_sources_stored_token(
 
 import respx  # noqa: E402
 
-from plex_source_client import APIError, PlexSourceError, UnexpectedResponse  # noqa: E402
+from plex_source_client import PlexSourceError, UnexpectedResponse  # noqa: E402
 
 from .conftest import Twin  # noqa: E402
 from .payloads import SLUG  # noqa: E402
@@ -120,3 +120,43 @@ def test_unexpected_response_huge_int_body_shows_the_stored_token_repeated(
         twin.call("get", SLUG, options={"max_retries": 0})
     error = caught.value
     assert STORED not in error.body + str(error), error.body[:400]
+
+
+# --- CLI: a stored secret under another secret-named key (a newer server's field) -------------
+
+NESTED = "client-SECRET-value-0123456789"
+
+
+def _source_with_extra_secret() -> bytes:
+    """A source from a newer authentik: an extra secret-named field ``client_secret`` (masked
+    under its key) whose value the server repeats in ``name``."""
+    data = plex_source(name=NESTED)
+    data["client_secret"] = NESTED
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["plan", "{plan}"],
+        ["apply", "{plan}", "--check"],
+        ["apply", "{plan}", "--dry-run"],
+        ["get", SLUG],
+        ["get", SLUG, "--output", "json"],
+        ["export", SLUG, "--format", "json"],
+    ],
+)
+def test_cli_prints_an_extra_stored_secret_repeated_in_name(
+    capsys: Capture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: list[str]
+) -> None:
+    server = ScriptServer(reply(200, _source_with_extra_secret()))
+    monkeypatch.setenv("AUTHENTIK_URL", server.url)
+    monkeypatch.setenv("AUTHENTIK_TOKEN", API_TOKEN)
+    monkeypatch.setenv("AUTHENTIK_SERVER_VERSION", "2024.8.2")
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps([{"slug": SLUG, "changes": {"name": "New"}}]))
+    argv = [part.replace("{plan}", str(plan)) for part in command]
+    with server:
+        code = main(argv)
+    captured = capsys.readouterr()
+    assert NESTED not in captured.out + captured.err, (code, captured.out, captured.err)
