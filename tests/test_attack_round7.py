@@ -22,8 +22,13 @@ Capture = pytest.CaptureFixture[str]
 
 def _page(results: list[dict[str, Any]]) -> bytes:
     pagination = {
-        "next": 0, "previous": 0, "count": len(results), "current": 1,
-        "total_pages": 1, "start_index": 1, "end_index": len(results),
+        "next": 0,
+        "previous": 0,
+        "count": len(results),
+        "current": 1,
+        "total_pages": 1,
+        "start_index": 1,
+        "end_index": len(results),
     }
     return json.dumps({"pagination": pagination, "results": results}).encode()
 
@@ -63,7 +68,8 @@ def test_list_repr_of_sources_shows_another_sources_stored_token(
     list_server: ScriptServer,
 ) -> None:
     """client.list(): repr(source_b) shows source A's stored Plex token (same answer)."""
-    with list_server, PlexSourceClient(url=list_server.url, token=API_TOKEN, max_retries=0) as client:
+    client = PlexSourceClient(url=list_server.url, token=API_TOKEN, max_retries=0)
+    with list_server, client:
         sources = list(client.list())
     shown = repr(sources) + "".join(str(s) + s._repr_html_() for s in sources)
     assert TOKEN_A not in shown, shown
