@@ -44,7 +44,8 @@ def display_rows(source: Mapping[str, Any], also: Iterable[str] = ()) -> list[tu
 
 def html_table(source: Mapping[str, Any], also: Iterable[str] = ()) -> str:
     """The source as a compact HTML table (for Jupyter), secrets masked (see
-    :func:`display_rows`)."""
+    :func:`display_rows`).
+    """
     title = f"PlexSource {source.get('slug', '')!s}"
     cells = "".join(
         f"<tr><th style='text-align:left'>{html.escape(name)}</th>"

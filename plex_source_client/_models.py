@@ -52,6 +52,7 @@ class PlexSource(_GeneratedPlexSource):
     #: ``_page_secrets``: the secrets the other sources of the same list answer store (set
     #: when a page is parsed): the server may repeat one source's token in another's name.
     __slots__ = ("_page_secrets",)
+    _page_secrets: tuple[str, ...]
 
     def __str__(self) -> str:
         stored = _stored(self)
