@@ -52,7 +52,6 @@ class PlexSource(_GeneratedPlexSource):
     #: ``_page_secrets``: the secrets the other sources of the same list answer store (set
     #: when a page is parsed): the server may repeat one source's token in another's name.
     __slots__ = ("_page_secrets",)
-    _page_secrets: tuple[str, ...]
 
     def __str__(self) -> str:
         stored = _stored(self)
@@ -107,7 +106,8 @@ def share_page_secrets(sources: list[PlexSource], data: Any) -> None:
     """
     stored = stored_secrets(data)
     for source in sources:
-        source._page_secrets = stored
+        # A slot, not a field: no type hint (typing.get_type_hints shows the API's fields only).
+        object.__setattr__(source, "_page_secrets", stored)
 
 
 def _redacted(value: Any, stored: tuple[str, ...]) -> Any:
