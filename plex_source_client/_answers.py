@@ -37,7 +37,7 @@ from ._generated.spec import (
 )
 from ._generated.types import Unset
 from ._http.body import Answer
-from ._models import PlexSource
+from ._models import PlexSource, share_page_secrets
 from ._releases import ADDED_IN, Release, has_field, parse_release
 from ._secrets import mask_json, mask_text, redact, stored_secrets
 from ._text import one_line
@@ -481,6 +481,7 @@ def page_from_json(data: Any, release: Release | None = None) -> Page:
             sources.append(source_from_json(item, release))
         except ValueError as exc:
             raise ValueError(f"results[{index}]: {exc}") from None
+    share_page_secrets(sources, results)
     return Page(sources, {name: int(pagination[name]) for name in PAGINATION_FIELDS})
 
 

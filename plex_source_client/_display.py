@@ -6,7 +6,7 @@ needs (``PlexSource._repr_html_``); the terminal table is the command line's
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from ._generated.spec import SOURCE_FIELD_TYPES
@@ -25,13 +25,14 @@ def in_schema_order(source: Mapping[str, Any]) -> dict[str, Any]:
     return known | {name: value for name, value in source.items() if name not in known}
 
 
-def display_rows(source: Mapping[str, Any]) -> list[tuple[str, str]]:
+def display_rows(source: Mapping[str, Any], also: Iterable[str] = ()) -> list[tuple[str, str]]:
     """``(field, value)`` pairs for a source's JSON, values as compact JSON (controls
     escaped: :func:`._text.json_text`), secrets masked: a secret-named field (an empty one
     shows as it is: it holds nothing), every secret-named key inside a value, and the values
-    they hold wherever another field repeats them.
+    they hold wherever another field repeats them, and the secrets ``also`` names (those
+    other sources of the same answer store).
     """
-    stored = stored_secrets(dict(source))
+    stored = (*stored_secrets(dict(source)), *also)
     rows = []
     for name, value in in_schema_order(source).items():
         if is_secret_name(name) and value:
@@ -41,12 +42,14 @@ def display_rows(source: Mapping[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def html_table(source: Mapping[str, Any]) -> str:
-    """The source as a compact HTML table (for Jupyter)."""
+def html_table(source: Mapping[str, Any], also: Iterable[str] = ()) -> str:
+    """The source as a compact HTML table (for Jupyter), secrets masked (see
+    :func:`display_rows`).
+    """
     title = f"PlexSource {source.get('slug', '')!s}"
     cells = "".join(
         f"<tr><th style='text-align:left'>{html.escape(name)}</th>"
         f"<td style='text-align:left'><code>{html.escape(value)}</code></td></tr>"
-        for name, value in display_rows(source)
+        for name, value in display_rows(source, also)
     )
     return f"<table><caption>{html.escape(title)}</caption>{cells}</table>"

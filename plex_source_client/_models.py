@@ -49,7 +49,9 @@ class PlexSource(_GeneratedPlexSource):
     at any depth, and the values they hold masked wherever else the answer repeats them.
     """
 
-    __slots__ = ()
+    #: ``_page_secrets``: the secrets the other sources of the same list answer store (set
+    #: when a page is parsed): the server may repeat one source's token in another's name.
+    __slots__ = ("_page_secrets",)
 
     def __str__(self) -> str:
         stored = _stored(self)
@@ -85,14 +87,27 @@ class PlexSource(_GeneratedPlexSource):
         """A compact table in Jupyter, secrets masked."""
         from ._display import html_table
 
-        return html_table(self.to_dict())
+        return html_table(self.to_dict(), _stored(self))
 
 
 def _stored(source: PlexSource) -> tuple[str, ...]:
     """The secrets ``source`` stores (``plex_token``, secret-named keys of its
-    ``additional_properties``): showing it masks them wherever the answer repeats them.
+    ``additional_properties``) and those the other sources of its list answer store (see
+    :func:`share_page_secrets`): showing it masks them wherever the answer repeats them.
     """
-    return stored_secrets(source.to_dict())
+    page: tuple[str, ...] = getattr(source, "_page_secrets", ())
+    return tuple(dict.fromkeys((*stored_secrets(source.to_dict()), *page)))
+
+
+def share_page_secrets(sources: list[PlexSource], data: Any) -> None:
+    """Give each of ``sources`` (parsed from one list answer, ``data``) the secrets the whole
+    answer stores, to mask where it is shown: the server may repeat source A's ``plex_token``
+    in source B's ``name``. One walk of the page, when it is parsed (not on update()'s path).
+    """
+    stored = stored_secrets(data)
+    for source in sources:
+        # A slot, not a field: no type hint (typing.get_type_hints shows the API's fields only).
+        object.__setattr__(source, "_page_secrets", stored)
 
 
 def _redacted(value: Any, stored: tuple[str, ...]) -> Any:

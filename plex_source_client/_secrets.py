@@ -298,12 +298,34 @@ _ESCAPES: Final = re.compile(
 )
 
 
-def _mask_value(match: re.Match[str]) -> str:
+def _mask_value(match: re.Match[str], found: dict[str, None] | None = None) -> str:
+    """The match of a secret-named key and its value, the value masked; the value itself (its
+    quotes, or a list's or an object's strings, taken off) is added to ``found``.
+    """
     value = match["value"]
     quote = value[0] if value[0] in "\"'[{" else ""
     ends = {"[": "]", "{": "}"}.get(quote, quote)
     closing = ends if quote and len(value) > 1 and value.endswith(ends) else ""
+    if found is not None:
+        found.update(dict.fromkeys(_held_values(value, quote, closing)))
     return f"{match['key']}{match['sep']}{quote}{MASK}{closing}"
+
+
+#: The strings inside a masked list or object value (``["T1", "T2"]``, ``{"k": "T"}``).
+_QUOTED: Final = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'([^']*)'")
+
+
+def _held_values(value: str, quote: str, closing: str) -> list[str]:
+    """The secret(s) a masked ``value`` holds: a quoted one without its quotes, the quoted
+    strings of a list or an object, a bare word as it is; stripped, empty ones left out.
+    """
+    if quote in ("[", "{"):
+        held = [a or b for a, b in _QUOTED.findall(value)]
+    elif quote:
+        held = [value[1 : len(value) - len(closing)]]
+    else:
+        held = [value]
+    return [x.strip() for x in held if x.strip()]
 
 
 def _unescape(text: str) -> str:
@@ -345,10 +367,14 @@ def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     """
     if _ESCAPES.search(text):
         text = _unescape(text)
-    text = _SECRET_VALUE.sub(_mask_value, text)
-    text = _SECRET_SPACED.sub(_mask_value, text)
+    found: dict[str, None] = {}
+    text = _SECRET_VALUE.sub(functools.partial(_mask_value, found=found), text)
+    text = _SECRET_SPACED.sub(functools.partial(_mask_value, found=found), text)
     text = _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
-    return redact(mask_userinfo(text), secrets, cut=cut)
+    # Second pass: a value masked after its key (``plex_token=T``) is masked where the text
+    # repeats it (``name: T is not valid``) too; long ones only, a short one could be a word.
+    also = tuple(value for value in found if len(value) >= MIN_ANYWHERE)
+    return redact(mask_userinfo(text), (*secrets, *also), cut=cut)
 
 
 def mask_json(value: Any, secrets: Iterable[str]) -> Any:

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .._client import PlexSourceClient
     from .._errors import ConfigurationError, NotFound, PlexSourceError
     from .exits import UsageError, cli_words
-    from .guard import remember_client_secrets, remember_secret, shown_json
+    from .guard import remember_client_secrets, remember_source, shown_json
     from .settings import client_settings
     from .tables import text_table
 
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(cli_words(error)) from None
     except PlexSourceError as error:
         return read_error(args.slug, error, err)
-    remember_secret(source.get("plex_token"))
+    remember_source(source)  # before masking: the table and the JSON mask what it stores
     shown = source if args.show_secrets else shown_json(source)
     if args.output == "json":
         out.write(json_text(shown) + "\n")

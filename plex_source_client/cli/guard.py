@@ -46,11 +46,16 @@ def remember_client_secrets(client: PlexSourceClient | AsyncPlexSourceClient) ->
         remember_secret(value)
 
 
-def remember_source(source: PlexSource) -> None:
-    """Remember the Plex token a source read from the server holds: the server may echo it
-    in another field (``name``), and everything printed of this run masks it.
+def remember_source(source: PlexSource | Mapping[str, Any]) -> None:
+    """Remember every secret a source read from the server stores (its ``plex_token``, any
+    other secret-named field a newer server adds, at any depth): the server may echo one in
+    another field (``name``), and everything printed of this run masks it.
     """
-    remember_secret(source.plex_token)
+    from .._secrets import stored_secrets
+
+    data = source if isinstance(source, Mapping) else source.to_dict()
+    for value in stored_secrets(data):
+        remember_secret(value)
 
 
 def run_secrets() -> tuple[str, ...]:
