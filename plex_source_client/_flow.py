@@ -23,7 +23,7 @@ import httpx
 from . import _answers, _logs, _mismatch, _retry
 from ._errors import RequestTimeout, TransportError, UnexpectedResponse
 from ._http.body import Answer
-from ._secrets import json_holds_secret, mask_text
+from ._secrets import _ESCAPES, json_holds_secret, mask_text
 from ._text import shorten
 
 logger = logging.getLogger("plex_source_client")
@@ -221,11 +221,10 @@ def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: flo
     raise _answers.api_error(outcome, prepared.secrets, where, prepared.not_found)
 
 
-#: An escape a secret could hide behind (JSON ``\\u0074``, URL ``%74``, HTML ``&#116;`` or
-#: ``&quot;``), as :func:`~._secrets.json_holds_secret` decodes them; a bare ``%`` or ``&``
-#: (authentik's default ``user_path_template`` holds ``%(slug)s``) is none, so a real answer
-#: is not parsed twice.
-_ESCAPE: Final = re.compile(rb"\\u|%[0-9A-Fa-f]{2}|&(?:#[0-9]|#[xX][0-9A-Fa-f]|\w{2,8};)")
+#: The escapes :func:`~._secrets.json_holds_secret` decodes (``_secrets._ESCAPES``), on bytes: a
+#: bare ``%`` or ``&`` (authentik's default ``user_path_template`` holds ``%(slug)s``) is none,
+#: so a real answer is not parsed twice.
+_ESCAPE: Final = re.compile(_ESCAPES.pattern.encode())
 
 
 def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None:
