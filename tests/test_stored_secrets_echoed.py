@@ -18,10 +18,10 @@ from plex_source_client import (
     NotApplied,
     PolicyEngineMode,
     UnexpectedResponse,
-    _answers,
     _models,
     _secrets,
 )
+from plex_source_client._answers import errors as answer_errors
 from plex_source_client._models import PlexSource, masked_source
 from plex_source_client._secrets import stored_secrets
 
@@ -155,7 +155,7 @@ def test_a_successful_update_does_not_walk_the_answer_for_stored_secrets(
     def refuse(value: Any) -> tuple[str, ...]:
         raise AssertionError("stored_secrets called on a successful call")
 
-    for module in (_secrets, _answers, _models):
+    for module in (_secrets, answer_errors, _models):
         monkeypatch.setattr(module, "stored_secrets", refuse)
     api.patch(ENDPOINT).respond(200, json=plex_source(plex_token=STORED, name=STORED))
     source = twin.update(SLUG, options={"max_retries": 0}, enabled=True)
