@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from plex_source_client.testing import FakeAuthentik
-from plex_source_client.testing._fake import DETAIL_ALLOW, LIST_ALLOW
+from plex_source_client.testing._routes import DETAIL_ALLOW, LIST_ALLOW
 
 LIST = "/api/v3/sources/plex/"
 

@@ -28,12 +28,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._fake import (
-        DEFAULT_AUTHENTICATION_FLOW,
-        DEFAULT_ENROLLMENT_FLOW,
-        FakeAuthentik,
-        RecordedRequest,
-    )
+    from ._fake import DEFAULT_AUTHENTICATION_FLOW, DEFAULT_ENROLLMENT_FLOW, FakeAuthentik
+    from ._recording import RecordedRequest
     from ._server import Answer
 
 __all__ = [
@@ -51,7 +47,7 @@ _SOURCES: dict[str, str] = {
     "DEFAULT_ENROLLMENT_FLOW": "._fake",
     "Answer": "._server",
     "FakeAuthentik": "._fake",
-    "RecordedRequest": "._fake",
+    "RecordedRequest": "._recording",
 }
 
 

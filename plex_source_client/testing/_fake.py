@@ -118,18 +118,13 @@ and path (query string included).
 from __future__ import annotations
 
 import copy
-import json
-import re
 import secrets
-import string
 import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import Iterable, Mapping
-from http import HTTPStatus
 from typing import Any, Final
-from urllib.parse import parse_qsl, unquote
 
 import attrs
 import httpx
@@ -138,9 +133,10 @@ from .. import _config
 from .._async_client import AsyncPlexSourceClient
 from .._client import PlexSourceClient
 from .._public import publish
-from .._releases import ADDED_IN, OLDEST_SUPPORTED, SUPPORTED, Release, parse_release
-from .._secrets import MASK, is_secret_name
-from . import _conneg, _drf, _json, _listing, _shape
+from .._releases import OLDEST_SUPPORTED, SUPPORTED, Release, parse_release
+from . import _shape, _views
+from ._faults import Fault, corruption, failure
+from ._recording import RecordedRequest
 from ._server import (
     DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_BODY_SIZE,
@@ -150,128 +146,16 @@ from ._server import (
     Transport,
     too_large,
 )
+from ._views import SERVER_ERROR_PAGE
 
-API_PREFIX: Final = "/api/v3"
-SOURCE_PREFIX: Final = f"{API_PREFIX}/sources/plex/"
-#: DRF's ``Allow`` (``APIView.allowed_methods``) on every answer of the two views.
-DETAIL_ALLOW: Final = "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"
-LIST_ALLOW: Final = "GET, POST, HEAD, OPTIONS"
-#: Django's generic view that answers paths the API router does not match.
-CATCH_ALL_ALLOW: Final = "GET, HEAD, OPTIONS"
-#: authentik's ``VersionView`` (an ``APIView`` with ``get`` only).
-VERSION_PATH: Final = f"{API_PREFIX}/admin/version/"
-VERSION_ALLOW: Final = "GET, HEAD, OPTIONS"
 #: The release the fake plays unless told otherwise (the one recorded answers check).
 DEFAULT_VERSION: Final = "2024.8.2"
-#: Django's answer to an unhandled exception (DEBUG off).
-SERVER_ERROR_PAGE: Final = b"<h1>Server Error (500)</h1>"
 DEFAULT_AUTHENTICATION_FLOW: Final = "default-source-authentication"
 """The slug of authentik's default source authentication flow, which every fake has (its pk is
 ``fake.default_authentication_flow``)."""
 DEFAULT_ENROLLMENT_FLOW: Final = "default-source-enrollment"
 """The slug of authentik's default source enrollment flow, which every fake has (its pk is
 ``fake.default_enrollment_flow``)."""
-
-
-def _masked(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: MASK if is_secret_name(str(k)) else _masked(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(item) for item in value]
-    return value
-
-
-@attrs.frozen
-class RecordedRequest:
-    """A request the fake received. ``headers`` are lower-cased, the token masked; ``json`` is
-    the parsed body (None if absent or not JSON), shown masked in ``repr()``.
-    """
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    json: Any = attrs.field(repr=_masked)
-    body: bytes = attrs.field(repr=False)
-
-
-@attrs.define
-class _Fault:
-    kind: str  # "fail", "drop" or "corrupt"
-    status: int = 200
-    headers: dict[str, str] = attrs.field(factory=dict)
-    body: bytes = b""
-
-
-def _json_answer(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Answer:
-    return Answer(
-        status=status,
-        headers={"Content-Type": "application/json", **(headers or {})},
-        body=json.dumps(body).encode(),
-    )
-
-
-def _detail(status: int, detail: str, headers: Mapping[str, str] | None = None) -> Answer:
-    return _json_answer(status, {"detail": detail}, headers)
-
-
-def _not_allowed(method: str) -> Answer:
-    return _detail(405, f'Method "{method}" not allowed.')
-
-
-_ID_ALPHABET: Final = string.ascii_letters + string.digits
-#: The users the fake knows: the admin token's, the unprivileged token's, and nobody's.
-_ADMIN: Final = "admin"
-_UNPRIVILEGED: Final = "unprivileged"
-_ANONYMOUS: Final = "anonymous"
-#: DRF's ``DjangoModelPermissions.perms_map`` (which authentik's ``ObjectPermissions``
-#: inherits): the methods it knows, and whether each needs a model permission (add, change,
-#: delete) that the unprivileged user lacks. Another method is ``MethodNotAllowed``.
-_PERMS_MAP: Final[Mapping[str, bool]] = {
-    "GET": False,
-    "OPTIONS": False,
-    "HEAD": False,
-    "POST": True,
-    "PUT": True,
-    "PATCH": True,
-    "DELETE": True,
-}
-#: The methods the router routes to the detail view (``retrieve``, ``update``,
-#: ``partial_update``, ``destroy``; HEAD as GET; OPTIONS is ``APIView.options``).
-_DETAIL_ACTIONS: Final = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"})
-
-
-def _not_emulated(method: str, what: str) -> Answer:
-    """A method the real view serves but the fake does not: 501, saying so."""
-    return _detail(501, f"FakeAuthentik does not emulate {method} here ({what}).")
-
-
-#: DRF's router for authentik's Plex source viewset: ``lookup_value_regex`` is ``[^/.]+`` and
-#: every route ends in a slash (Django matches the percent-decoded path).
-_LIST_ROUTE: Final = re.compile(re.escape(SOURCE_PREFIX) + r"\Z")
-_DETAIL_ROUTE: Final = re.compile(re.escape(SOURCE_PREFIX) + r"(?P<slug>[^/.]+)/\Z")
-
-
-def _query(target: str) -> dict[str, str]:
-    """The query string's parameters, the last value of each (as Django's ``QueryDict.get``)."""
-    _, _, query = target.partition("?")
-    return dict(parse_qsl(query, keep_blank_values=True))
-
-
-def _route(target: str) -> tuple[str, str] | None:
-    """("list", "") or ("detail", slug) for a request target, ("version", "") for authentik's
-    version view, or None when no route matches.
-
-    authentik answers a path below ``/api/v3/`` that no API route matches (no trailing slash,
-    a dot in the slug) from a catch-all, GET-only Django view: any other method gets Django's
-    ``HttpResponseNotAllowed``, 405 with ``Allow: GET, HEAD, OPTIONS`` and an empty body.
-    """
-    path = unquote(target.split("?", 1)[0])
-    if _LIST_ROUTE.match(path):
-        return "list", ""
-    if path == VERSION_PATH:
-        return "version", ""
-    found = _DETAIL_ROUTE.match(path)
-    return ("detail", found.group("slug")) if found else None
 
 
 class FakeAuthentik:
@@ -332,7 +216,7 @@ class FakeAuthentik:
         #: The largest request body, in bytes; a larger one is answered 413 (see ``too_large``).
         self.max_body_size: int = max_body_size
         self._sources: dict[str, dict[str, Any]] = {}
-        self._faults: dict[str, deque[_Fault]] = {"PATCH": deque(), "GET": deque()}
+        self._faults: dict[str, deque[Fault]] = {"PATCH": deque(), "GET": deque()}
         self._requests: list[RecordedRequest] = []
         #: The admin API token: may change sources.
         self.token: str = "ak-fake-admin-" + secrets.token_urlsafe(24)
@@ -429,7 +313,7 @@ class FakeAuthentik:
         default source flows. From 2025.12, ``icon`` is the stored value (``icon_url`` and
         ``icon_themed_urls`` follow from it); before, the resolved URL answers carry.
         """
-        self._check_fields(fields)
+        _shape.check_fields(fields, self._fields, self.version)
         with self._lock:
             if slug in self._sources:
                 raise ValueError(f"a source with slug {slug!r} already exists")
@@ -448,26 +332,6 @@ class FakeAuthentik:
             _shape.derive(source, self.release)
             self._sources[slug] = source
             return copy.deepcopy(source)
-
-    def _check_fields(self, fields: Mapping[str, Any]) -> None:
-        """TypeError for a field :meth:`add_source` cannot set in the release played."""
-        unknown = sorted(set(fields) - set(_shape.SOURCE_FIELDS))
-        if unknown:
-            raise TypeError(f"unknown PlexSource field(s): {', '.join(unknown)}")
-        lacking = [name for name in _shape.SOURCE_FIELDS if name in fields]
-        lacking = [name for name in lacking if name not in self._fields]
-        if lacking:
-            added = ", ".join(f"{name} (added in {ADDED_IN[name]})" for name in lacking)
-            raise TypeError(
-                f"authentik {self.version} has no PlexSource field {added}; "
-                "pass version= to FakeAuthentik to play a newer release"
-            )
-        derived = [name for name in _shape.DERIVED_FIELDS if name in fields]
-        if derived:
-            raise TypeError(
-                f"{', '.join(derived)}: derived from icon in authentik {self.version}; "
-                "set icon instead"
-            )
 
     def add_flow(self, pk: uuid.UUID | str | None = None, *, slug: str | None = None) -> uuid.UUID:
         """Register a flow that PATCHes may reference; returns its pk."""
@@ -525,23 +389,13 @@ class FakeAuthentik:
         ``{"detail": ...}`` body: HTML (a proxy's error page) if it starts with ``<``, text
         otherwise.
         """
-        headers: dict[str, str] = {}
-        if retry_after is not None:
-            headers["Retry-After"] = f"{retry_after:g}"
-        if body is None:
-            content = json.dumps({"detail": HTTPStatus(status).phrase}).encode()
-            headers["Content-Type"] = "application/json"
-        else:
-            content = body.encode() if isinstance(body, str) else body
-            is_html = content.lstrip().startswith(b"<")
-            headers["Content-Type"] = "text/html" if is_html else "text/plain"
-        self._queue(count, _Fault("fail", status, headers, content), method)
+        self._queue(count, failure(status, retry_after, body), method)
 
     def drop_next(self, count: int = 1, *, method: str = "PATCH") -> None:
         """Close the connection of the next ``count`` PATCHes (or GETs, with ``method="GET"``)
         without answering (not applied).
         """
-        self._queue(count, _Fault("drop"), method)
+        self._queue(count, Fault("drop"), method)
 
     def corrupt_next(
         self,
@@ -554,12 +408,9 @@ class FakeAuthentik:
         then answer 200 with ``body`` instead of the source or page (a proxy that mangles
         responses, a hostile server): as HTML if it starts with ``<``, else as JSON.
         """
-        content = body.encode() if isinstance(body, str) else body
-        is_html = content.lstrip().startswith(b"<")
-        content_type = "text/html" if is_html else "application/json"
-        self._queue(count, _Fault("corrupt", 200, {"Content-Type": content_type}, content), method)
+        self._queue(count, corruption(body), method)
 
-    def _queue(self, count: int, fault: _Fault, method: str) -> None:
+    def _queue(self, count: int, fault: Fault, method: str) -> None:
         if count < 1:
             raise ValueError(f"count must be at least 1, got {count}")
         if method not in self._faults:
@@ -579,8 +430,8 @@ class FakeAuthentik:
         if len(body) > self.max_body_size:
             return too_large(self.max_body_size)
         try:
-            answer = self._answer(
-                method.upper(), path, {k.lower(): v for k, v in headers.items()}, body
+            answer = _views.dispatch(
+                self, method.upper(), path, {k.lower(): v for k, v in headers.items()}, body
             )
         except RecursionError:  # a value nested too deep for Python (as in Django): its 500
             answer = Answer(500, {"Content-Type": "text/html"}, SERVER_ERROR_PAGE)
@@ -590,282 +441,5 @@ class FakeAuthentik:
             answer = attrs.evolve(answer, body=b"")
         return attrs.evolve(answer, headers={**answer.headers, "X-Authentik-Id": uuid.uuid4().hex})
 
-    def _answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
-        with self._lock:
-            self._record(method, path, headers, body)
-            route = _route(path)
-            if route is not None and route[0] == "version" and not self.version_endpoint:
-                route = None  # as if blocked: the paths no route matches
-            if route is None:  # no API route: 404, or the catch-all view's 405 (see _route)
-                if method in ("GET", "HEAD") or not path.startswith(API_PREFIX + "/"):
-                    return _detail(404, "Not found.")
-                return Answer(405, {"Allow": CATCH_ALL_ALLOW, "Content-Type": "text/html"}, b"")
-            view, slug = route
-            if view == "version":  # no faults: they are the Plex source endpoint's
-                answer = self._version(method, path, headers)
-                return attrs.evolve(answer, headers={**answer.headers, "Allow": VERSION_ALLOW})
-            # DRF's APIView.finalize_response: every answer of a view names its methods.
-            allow = {"Allow": DETAIL_ALLOW if view == "detail" else LIST_ALLOW}
-            fault = None
-            faults = self._faults.get(method)
-            if faults and (method == "GET" or view == "detail"):
-                fault = faults.popleft()  # a proxy's doing: no Allow
-                if fault.kind == "drop":
-                    return DROP
-                if fault.kind == "fail":
-                    return Answer(fault.status, fault.headers, fault.body)
-            answer = self._view(method, view, slug, path, headers, body)
-            # corrupt: a PATCH applied, its answer mangled; a GET's answer replaced, whatever it was
-            if fault is not None and (answer.status == 200 or method == "GET"):
-                return Answer(fault.status, fault.headers, fault.body)
-            return attrs.evolve(answer, headers={**answer.headers, **allow})
 
-    def _view(
-        self, method: str, view: str, slug: str, path: str, headers: dict[str, str], body: bytes
-    ) -> Answer:
-        """DRF's dispatch (``APIView.initial``, then the handler): content negotiation,
-        authentication, the view's permissions (``ObjectPermissions.has_permission``), then
-        the method's handler, whose ``get_object`` or list runs ``ObjectFilter``.
-        """
-        refused = self._negotiate(path, headers)
-        if refused:
-            return refused
-        user = self._authenticate(headers)
-        if isinstance(user, Answer):
-            return user
-        if view == "list":
-            return self._list_view(method, user, path, headers, body)
-        # authentik's ObjectPermissions.has_permission grants every request on a detail route
-        # (the lookup kwarg is present): a method the viewset does not route is DRF's 405 for
-        # anyone authenticated or not, and a read or write is decided by ObjectFilter below.
-        if method not in _DETAIL_ACTIONS:
-            return _not_allowed(method)
-        if method == "OPTIONS":
-            return _not_emulated(method, "DRF's metadata")
-        if user != _ADMIN:  # ObjectFilter: no global view permission, no object: PermissionDenied
-            return _detail(403, _shape.PERMISSION_DENIED)
-        if method in ("PATCH", "PUT"):
-            return self._write(slug, body, headers, partial=method == "PATCH")
-        if slug not in self._sources:
-            return self._not_found()
-        if method in ("GET", "HEAD"):
-            return _json_answer(200, self._shown(self._sources[slug]))
-        del self._sources[slug]  # DELETE
-        return Answer(204, {}, b"")
-
-    def _list_view(
-        self, method: str, user: str, path: str, headers: dict[str, str], body: bytes
-    ) -> Answer:
-        """The list route: ``ObjectPermissions.has_permission`` (authentik's: the method's
-        required model permissions, looked up first, so a method DRF's ``perms_map`` lacks is a
-        405 even unauthenticated; then ``DjangoModelPermissions``: no user is
-        ``NotAuthenticated``, a user without the permission ``PermissionDenied``), then the
-        handler: ``list`` (``ObjectFilter`` denies a user with no view permission and no
-        object), ``create``, or DRF's 405 for the rest.
-        """
-        if method not in _PERMS_MAP:
-            return _not_allowed(method)
-        if user == _ANONYMOUS:
-            # DRF's permission_denied: no authenticator succeeded, so NotAuthenticated; authentik's
-            # TokenAuthentication has no authenticate_header, so it stays a 403.
-            return _detail(403, _shape.NOT_AUTHENTICATED)
-        if user != _ADMIN and _PERMS_MAP[method]:
-            return _detail(403, _shape.PERMISSION_DENIED)
-        if method in ("GET", "HEAD"):
-            if user != _ADMIN:  # ObjectFilter
-                return _detail(403, _shape.PERMISSION_DENIED)
-            status, listed = _listing.answer(
-                [self._shown(source) for source in self._sources.values()],
-                _query(path),
-                self._flows.keys(),
-                release=self.release,
-            )
-            return _json_answer(status, listed)
-        if method == "POST":
-            return self._create(body, headers)
-        if method == "OPTIONS":
-            return _not_emulated(method, "DRF's metadata")
-        return _not_allowed(method)
-
-    def _negotiate(self, path: str, headers: Mapping[str, str]) -> Answer | None:
-        """DRF's content negotiation, before authentication (:func:`~._conneg.negotiate`)."""
-        refused = _conneg.negotiate(headers.get("accept"), _query(path).get("format"))
-        return _detail(*refused) if refused else None
-
-    def _not_found(self) -> Answer:
-        """The 404 of ``get_object_or_404`` for an unknown slug, as the release's DRF words it
-        (:data:`~._shape.HTTP404_MESSAGE_IN`).
-        """
-        if self.release >= _shape.HTTP404_MESSAGE_IN:
-            return _detail(404, "No PlexSource matches the given query.")
-        return _detail(404, _shape.NOT_FOUND)
-
-    def _shown(self, source: dict[str, Any]) -> dict[str, Any]:
-        """A source as an answer shows it: a stored file's URLs signed when answered, as
-        authentik's serializer resolves them (kept unsigned in :attr:`sources`).
-        """
-        if "icon_url" not in source:
-            return source
-        shown = dict(source)
-        _shape.derive(shown, self.release, self._sign)
-        return shown
-
-    def _sign(self, url: str) -> str:
-        """A stored file's URL with the release's signed ``?token=``: the same one for the
-        token's lifetime, as authentik caches it (:func:`~._shape.signed_file_url`).
-        """
-        now = time.time()
-        cached = self._signed_urls.get(url)
-        if cached is not None and cached[1] > now:
-            return cached[0]
-        signed = _shape.signed_file_url(url, self._media_key, int(now))
-        self._signed_urls[url] = (signed, now + _shape.MEDIA_URL_EXPIRY)
-        return signed
-
-    def _record(self, method: str, path: str, headers: dict[str, str], body: bytes) -> None:
-        try:
-            parsed = _json.parse(body) if body else None
-        except _json.ParseError:
-            parsed = None
-        shown = dict(headers)
-        if "authorization" in shown:
-            scheme = shown["authorization"].partition(" ")[0]
-            shown["authorization"] = f"{scheme} {MASK}"
-        self._requests.append(RecordedRequest(method, path, shown, parsed, body))
-
-    def _version(self, method: str, path: str, headers: Mapping[str, str]) -> Answer:
-        """The answer of authentik's ``VersionView``: any authenticated user may read it."""
-        refused = self._negotiate(path, headers)
-        if refused:
-            return refused
-        user = self._authenticate(headers)
-        if isinstance(user, Answer):
-            return user
-        if user == _ANONYMOUS:  # IsAuthenticated: DRF's NotAuthenticated, a 403 (see _list_view)
-            return _detail(403, _shape.NOT_AUTHENTICATED)
-        if method in ("GET", "HEAD"):
-            current = _shape.version_string(self.version, self.release)
-            return _json_answer(
-                200,
-                {
-                    "version_current": current,
-                    "version_latest": current,
-                    "version_latest_valid": True,
-                    "build_hash": "",
-                    "outdated": False,
-                    "outpost_outdated": False,
-                },
-            )
-        if method == "OPTIONS":
-            return _not_emulated(method, "DRF's metadata")
-        return _not_allowed(method)
-
-    def _authenticate(self, headers: Mapping[str, str]) -> str | Answer:
-        """The request's user (:data:`_ADMIN`, :data:`_UNPRIVILEGED` or :data:`_ANONYMOUS`), or
-        the 403 authentik's ``TokenAuthentication`` raises (``AuthenticationFailed``).
-
-        No header, or a scheme without credentials, is no authentication (the anonymous
-        user). Another scheme than ``Bearer`` fails with ``Unsupported authentication type``
-        until 2025.12; from then it is left to the other authenticators, none of which takes
-        it (:data:`~._shape.NON_BEARER_IGNORED_IN`). An unknown token: ``Token invalid/expired``.
-        """
-        header = headers.get("authorization", "").strip()
-        if not header or " " not in header:
-            return _ANONYMOUS
-        scheme, _, credentials = header.partition(" ")
-        if scheme.lower() != "bearer":
-            if self.release >= _shape.NON_BEARER_IGNORED_IN:
-                return _ANONYMOUS
-            return _detail(403, "Unsupported authentication type")
-        if credentials == self.unprivileged_token:
-            return _UNPRIVILEGED
-        if credentials != self.token:
-            return _detail(403, "Token invalid/expired")
-        return _ADMIN
-
-    def _write(
-        self, slug: str, body: bytes, headers: Mapping[str, str], *, partial: bool
-    ) -> Answer:
-        """``partial_update`` (PATCH) or ``update`` (PUT): look up, parse, validate, save."""
-        if slug not in self._sources:
-            return self._not_found()
-        data = self._data(body, headers)
-        if isinstance(data, Answer):
-            return data
-        try:
-            changes = _drf.validate_patch(
-                data,
-                partial=partial,
-                current_slug=slug,
-                taken_slugs=self._sources.keys(),
-                flows=self._flows.keys(),
-                property_mappings=self._property_mappings,
-                release=self.release,
-            )
-        except _drf.ValidationFailed as failed:
-            return _json_answer(400, failed.body)
-        source = self._sources.pop(slug)
-        source.update(changes)
-        _shape.derive(source, self.release)
-        self._sources[source["slug"]] = source
-        return _json_answer(200, self._shown(source))
-
-    def _create(self, body: bytes, headers: Mapping[str, str]) -> Answer:
-        """``create`` (list POST): the same validation as a PUT (``name``, ``slug`` and
-        ``plex_token`` required), then a new source with the model's defaults: no flows (the
-        model's foreign keys are nullable, without default), a random ``client_id`` (the
-        model's default, ``generate_id()``: 40 letters and digits), the rest as
-        :func:`~._shape.defaults`. 201 with the source; DRF adds no ``Location`` (the
-        serializer has no ``url`` field).
-        """
-        data = self._data(body, headers)
-        if isinstance(data, Answer):
-            return data
-        try:
-            fields = _drf.validate_patch(
-                data,
-                partial=False,
-                current_slug="",
-                taken_slugs=self._sources.keys(),
-                flows=self._flows.keys(),
-                property_mappings=self._property_mappings,
-                release=self.release,
-            )
-        except _drf.ValidationFailed as failed:
-            return _json_answer(400, failed.body)
-        values = {
-            **_shape.defaults(self.release),
-            "pk": str(uuid.uuid4()),
-            "authentication_flow": None,
-            "enrollment_flow": None,
-            "client_id": "".join(secrets.choice(_ID_ALPHABET) for _ in range(40)),
-            **fields,
-        }
-        source = {key: values[key] for key in self._fields}
-        _shape.derive(source, self.release)
-        self._sources[source["slug"]] = source
-        return _json_answer(201, self._shown(source))
-
-    def _data(self, body: bytes, headers: Mapping[str, str]) -> Any:
-        """``request.data`` as DRF's ``Request._parse`` makes it, or the error answer.
-
-        No body is no data, whatever the media type. Otherwise the ``Content-Type`` must match
-        the JSON parser's ``application/json`` (:func:`~._conneg.matches_json`: case-insensitive,
-        parameters ignored, ``*`` matching either type), else 415 naming the header's value
-        as sent (``UnsupportedMediaType(request.content_type)``); the body is decoded with its
-        charset (:func:`~._conneg.body_encoding`) and parsed as ``ORJSONParser`` does.
-        """
-        if not body:
-            return {}
-        content_type = headers.get("content-type", "")
-        if not _conneg.matches_json(content_type):
-            return _detail(415, f'Unsupported media type "{content_type}" in request.')
-        try:
-            return _json.parse(body, _conneg.body_encoding(content_type))
-        except _json.ParseError as error:
-            return _detail(400, error.detail)
-        except LookupError:  # a codec that is not a text encoding: the parser raises, a 500
-            return Answer(500, {"Content-Type": "text/html"}, SERVER_ERROR_PAGE)
-
-
-publish(FakeAuthentik, RecordedRequest, module="plex_source_client.testing")
+publish(FakeAuthentik, module="plex_source_client.testing")

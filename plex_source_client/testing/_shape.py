@@ -201,3 +201,26 @@ def version_string(text: str, release: Release) -> str:
     if _SHORT_RELEASE.fullmatch(text):
         return f"{release.year}.{release.month}.0"
     return text.removeprefix("version/")
+
+
+def check_fields(fields: Mapping[str, Any], release_fields: tuple[str, ...], version: str) -> None:
+    """TypeError for a field :meth:`~plex_source_client.testing.FakeAuthentik.add_source`
+    cannot set in the release played (``version`` as given; ``release_fields``, its
+    :func:`source_fields`).
+    """
+    unknown = sorted(set(fields) - set(SOURCE_FIELDS))
+    if unknown:
+        raise TypeError(f"unknown PlexSource field(s): {', '.join(unknown)}")
+    lacking = [name for name in SOURCE_FIELDS if name in fields]
+    lacking = [name for name in lacking if name not in release_fields]
+    if lacking:
+        added = ", ".join(f"{name} (added in {ADDED_IN[name]})" for name in lacking)
+        raise TypeError(
+            f"authentik {version} has no PlexSource field {added}; "
+            "pass version= to FakeAuthentik to play a newer release"
+        )
+    derived = [name for name in DERIVED_FIELDS if name in fields]
+    if derived:
+        raise TypeError(
+            f"{', '.join(derived)}: derived from icon in authentik {version}; set icon instead"
+        )
