@@ -46,7 +46,6 @@ class NotGiven:
     _instance: NotGiven | None = None
 
     def __new__(cls) -> NotGiven:
-        """The one instance: ``NotGiven()`` is :data:`NOT_GIVEN`."""
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
