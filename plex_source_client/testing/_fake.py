@@ -1,6 +1,7 @@
-"""The behaviour of the fake authentik: state, authentication, PATCH semantics, faults.
+"""The fake authentik, :class:`FakeAuthentik`: its state, serving and faults; what it emulates.
 
-One implementation, no sockets: :meth:`FakeAuthentik.handle` turns a request into an answer.
+One implementation, no sockets: :meth:`FakeAuthentik.handle` turns a request into an answer
+(:func:`._views.dispatch`: the route, a queued fault, DRF's dispatch, the handler).
 The socket server and the in-process httpx transport (:mod:`._server`) both call it. Its
 answers are checked against a real authentik 2024.8.2's on 87 recorded raw requests and a
 real 2026.2.2's on 88 (tests/test_replay.py, shared/authentik/<release>/recorded-answers.json).

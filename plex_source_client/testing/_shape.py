@@ -1,8 +1,9 @@
 """What a Plex source looks like in each authentik release the fake can play.
 
 Pure data and functions, no I/O: :class:`~plex_source_client.testing.FakeAuthentik` keeps each
-source in its release's shape (:func:`source_fields`, :func:`defaults`) and recomputes the
-read-only icon fields after every write (:func:`derive`). Which release added which field is
+source in its release's shape (:func:`source_fields`, :func:`defaults`; :func:`check_fields`
+refuses what a release lacks) and recomputes the read-only icon fields after every write
+(:func:`derive`). Which release added which field is
 :mod:`plex_source_client._releases`' table; the order is the serializer's, as authentik
 2026.2.2's schema lists it (a release without a field leaves it out, the order of the rest
 unchanged: 2024.8.2's is the same order without the four fields 2025.12 added).
