@@ -336,7 +336,7 @@ class ClientCore:
                 if isinstance(plex_token, str) else None
             ),
             budget=float(call_timeout.read or 0), limit=self.settings.max_response_size,
-            retries=self.max_retries, finish=finish,
+            retries=self.max_retries, finish=finish, owner=self,
         )  # fmt: skip
 
     def _prepare_read(
@@ -362,7 +362,7 @@ class ClientCore:
             request, url if not params else str(request.url), client_secrets=self.secrets,
             budget=float(call_timeout.read or 0), limit=self.settings.max_response_size,
             retries=self.max_retries if retries is None else retries, finish=finish,
-            not_found=not_found, expected=expected,
+            not_found=not_found, expected=expected, owner=self,
         )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ import httpx
 from . import _answers, _logs, _mismatch, _retry
 from ._errors import RequestTimeout, TransportError, UnexpectedResponse
 from ._http.body import Answer
+from ._models import secrets_held
 from ._secrets import _ESCAPES, json_holds_secret, mask_text
 from ._text import shorten
 
@@ -83,6 +84,7 @@ class Prepared(Generic[_T]):
         "limit",
         "method",
         "not_found",
+        "owner",
         "request",
         "retries",
         "secrets",
@@ -103,6 +105,7 @@ class Prepared(Generic[_T]):
         finish: Finisher[_T],
         not_found: str = "no Plex source with this slug",
         expected: str = "a Plex source",
+        owner: object | None = None,
     ) -> None:
         self.request = request
         self.method = request.method
@@ -116,6 +119,9 @@ class Prepared(Generic[_T]):
         self.finish = finish
         self.not_found = not_found
         self.expected = expected
+        #: The client the call is made by: the secrets its answer stores are masked in the
+        #: HTTP libraries' log records while that client lives (:func:`finish`).
+        self.owner = owner
 
 
 def request_flow(prepared: Prepared[_T]) -> Flow[_T]:
@@ -208,7 +214,7 @@ def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: flo
     if outcome.is_success:
         try:
             _refuse_echoed_credentials(outcome, prepared.client_secrets)
-            return prepared.finish(
+            result = prepared.finish(
                 outcome, prepared.secrets, attempts, elapsed, where["request_id"]
             )
         except ValueError as exc:
@@ -218,6 +224,11 @@ def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: flo
                 body=_answers.unexpected_body(outcome, prepared.secrets),
                 **where,
             ) from None
+        # A Plex token the answer stored may come back in a later answer's reason phrase or
+        # header, which httpx and httpcore log: masked there from now on.
+        if prepared.owner is not None and (held := secrets_held(result)):
+            _logs.add(prepared.owner, held)
+        return result
     raise _answers.api_error(outcome, prepared.secrets, where, prepared.not_found)
 
 

@@ -20,7 +20,7 @@ import threading
 import weakref
 from typing import Final
 
-from ._secrets import mask_known
+from ._secrets import mask_record
 
 #: The loggers the filter is installed on (and any existing logger below ``httpcore.``):
 #: httpx's, httpcore's (one per module: a logger's filters see only its own records, not
@@ -36,8 +36,14 @@ LOGGERS: Final = (
 )
 _PREFIXES: Final = ("httpx.", "httpcore.")
 
+#: The most secrets one owner's answers add (see :func:`add`): a client that lists thousands
+#: of sources keeps the filter's work bounded; the tokens learned last are kept.
+MAX_LEARNED: Final = 4096
+
 _lock = threading.Lock()
 _owners: weakref.WeakKeyDictionary[object, frozenset[str]] = weakref.WeakKeyDictionary()
+#: Secrets an owner's answers stored (see :func:`add`), oldest first.
+_learned: weakref.WeakKeyDictionary[object, dict[str, None]] = weakref.WeakKeyDictionary()
 
 
 def register(owner: object, secrets: tuple[str, ...]) -> None:
@@ -49,20 +55,42 @@ def register(owner: object, secrets: tuple[str, ...]) -> None:
     install()
 
 
+def add(owner: object, secrets: tuple[str, ...]) -> None:
+    """Mask ``secrets`` too while ``owner`` (already registered, so still open) lives: the
+    Plex tokens its answers stored, which a later answer's reason phrase or header may repeat.
+    Bounded by :data:`MAX_LEARNED` (the oldest go first); its own secrets always stay.
+    """
+    new = [s for secret in secrets for s in (secret, secret.strip()) if s]
+    with _lock:
+        if owner not in _owners:
+            return
+        learned = _learned.setdefault(owner, {})
+        if all(s in learned for s in new):
+            return
+        learned.update(dict.fromkeys(new))
+        while len(learned) > MAX_LEARNED:
+            del learned[next(iter(learned))]
+
+
 def unregister(owner: object) -> None:
     """Stop masking ``owner``'s secrets (a client closed, a call ended)."""
     with _lock:
         _owners.pop(owner, None)
+        _learned.pop(owner, None)
 
 
 def live_secrets() -> tuple[str, ...]:
-    """Every secret registered by an owner still alive (sorted: a stable cache key)."""
+    """Every secret registered by an owner still alive, or learned from its answers (sorted:
+    a stable cache key).
+    """
     with _lock:
-        return tuple(sorted(frozenset().union(*_owners.values())))
+        return tuple(sorted(frozenset().union(*_owners.values(), *_learned.values())))
 
 
 class SecretsFilter(logging.Filter):
-    """Masks the live secrets (and URL credentials) in a record; never drops one."""
+    """Masks the live secrets, the values of secret-named keys and headers (``X-Plex-Token``,
+    ``plex_token=...`` in a reason phrase) and URL credentials in a record; never drops one.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         secrets = live_secrets()
@@ -70,17 +98,17 @@ class SecretsFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a record that cannot be formatted is logging's to report
             return True
-        masked = mask_known(message, secrets)
+        masked = mask_record(message, secrets)
         if masked != message:
             record.msg, record.args = masked, None
         if record.exc_info and not record.exc_text:
             text = logging.Formatter().formatException(record.exc_info)
-            if mask_known(text, secrets) != text:
-                record.exc_text, record.exc_info = mask_known(text, secrets), None
+            if mask_record(text, secrets) != text:
+                record.exc_text, record.exc_info = mask_record(text, secrets), None
         elif record.exc_text:
-            record.exc_text = mask_known(record.exc_text, secrets)
+            record.exc_text = mask_record(record.exc_text, secrets)
         if record.stack_info:
-            record.stack_info = mask_known(record.stack_info, secrets)
+            record.stack_info = mask_record(record.stack_info, secrets)
         return True
 
 

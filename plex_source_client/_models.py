@@ -197,6 +197,25 @@ class RawResponse:
         return json.loads(self.content)
 
 
+def secrets_held(result: object) -> tuple[str, ...]:
+    """The secrets a call's result stores: a source's ``plex_token`` and secret-named extra
+    fields, a page's (every source's, see :func:`share_page_secrets`). Cheap: a source's
+    token is one attribute, its extra fields are walked only when there are any.
+    """
+    if isinstance(result, RawResponse):
+        result = result.source
+    if isinstance(result, PlexSource):
+        token = result.plex_token
+        held = (token,) if isinstance(token, str) and token else ()
+        extra = result.additional_properties
+        return (*held, *stored_secrets(extra)) if extra else held
+    results = getattr(result, "results", None)  # a page of the list
+    if isinstance(results, list) and results:
+        page: tuple[str, ...] = getattr(results[0], "_page_secrets", ())
+        return page
+    return ()
+
+
 # The generated classes users meet (a source's fields) are public too; published here, where
 # every PlexSource comes from, since generated code is never edited.
 publish(PlexSource, RawResponse, ThemedUrls, UserMatchingMode, GroupMatchingMode, PolicyEngineMode)

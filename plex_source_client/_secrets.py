@@ -30,8 +30,11 @@ _MIN_CUT = 4
 #: What may stand on either side of a short secret that is a whole value.
 _DELIMITERS: Final = r"""\s"'`=:,;()\[\]{}<>@&"""
 
-#: Parts of field names that hold a secret, in authentik's responses and in our requests.
-_SECRET_NAME_PARTS: Final = ("token", "secret", "password", "private_key", "api_key")
+#: Parts of field names that hold a secret, in authentik's responses and in our requests,
+#: however a server spells the name: ``plex_token``, ``X-Plex-Token``, ``apiKey``,
+#: ``private-key``, ``APIKEY``, ``passwd`` (a regular expression, matched ignoring case).
+_SECRET_NAME_PARTS: Final = r"token|secret|passw(?:or)?d|private[_-]?key|api[_-]?key"  # noqa: S105
+_SECRET_NAME: Final = re.compile(_SECRET_NAME_PARTS, re.IGNORECASE)
 
 
 class Secret:
@@ -62,9 +65,10 @@ class Secret:
 
 
 def is_secret_name(name: str) -> bool:
-    """Whether a field called ``name`` holds a secret (``plex_token``, ``client_secret``, ...)."""
-    lowered = name.lower()
-    return any(part in lowered for part in _SECRET_NAME_PARTS)
+    """Whether a field called ``name`` holds a secret (``plex_token``, ``client_secret``,
+    ``apiKey``, ``x-api-key``, ...).
+    """
+    return _SECRET_NAME.search(name) is not None
 
 
 def stored_secrets(value: Any) -> tuple[str, ...]:
@@ -265,26 +269,32 @@ def mask_userinfo(text: str) -> str:
 
 
 _TAG: Final = r"<[^<>]{0,200}>"
-_PARTS: Final = "|".join(_SECRET_NAME_PARTS)
+_PARTS: Final = _SECRET_NAME_PARTS
 #: A secret-named key and what separates it from its value, in JSON (complete or cut short),
 #: ``key=value``, ``key: value`` and ``key -> value`` text, and HTML (``<td>token</td><td>
 #: value``, ``name="token" value="..."``); then the value: quoted (to its closing quote or the
 #: end of the text), a list or an object (to its end), or a bare word.
 _SECRET_VALUE: Final = re.compile(
     r"(?<![\w.-])(?P<key>[\w.-]{0,40}?(?:" + _PARTS + r")[\w.-]{0,40})"
-    r"(?P<sep>[\"']?(?:\s*(?:[:=]|->|=>|\u2192)|\s+value\s*=|(?=\s*<))(?:\s*" + _TAG + r"){0,8}\s*)"
+    r"(?P<sep>[\"']?(?:\s*(?:[:=|]|->|=>|\u2192)|\s+value\s*=|(?=\s*<))"
+    r"(?:\s*" + _TAG + r"){0,8}\s*)"
     r"(?P<value>\"(?:[^\"\\]|\\.)*\"?|'[^']*'?|\[[^\]]{0,4096}\]?|\{[^}]{0,4096}\}?"
-    r"|[^\s\"'<>,;&]+)",
+    r"|[^\s\"'<>]+)",
     re.IGNORECASE,
 )
-#: An identifier-like secret-named key (``plex_token``, ``api-key``: a ``_`` or ``-`` in it)
-#: followed by its value after mere spaces: ``plex_token abc123``.
+#: An identifier-like secret-named key (``plex_token``, ``api-key``: a ``_`` or ``-`` in it;
+#: or camelCase: ``plexToken``, ``apiKey``) followed by its value after mere spaces:
+#: ``plex_token abc123``. A plain word (``Token invalid``) is no key.
 _SECRET_SPACED: Final = re.compile(
     r"(?<![\w.-])(?P<key>[\w.-]{0,40}?[_-](?:"
     + _PARTS
     + r")[\w.-]{0,40}|(?:"
     + _PARTS
-    + r")[_-][\w.-]{0,40})(?P<sep>[ \t]+)(?P<value>[^\s\"'<>,;&=:-][^\s\"'<>,;&]*)",
+    + r")[_-][\w.-]{0,40}"
+    + r"|(?-i:[a-z][A-Za-z0-9]{0,40}?"
+    + r"(?:Token|Secret|Passw(?:or)?d|PrivateKey|ApiKey|APIKey)\w{0,40})"
+    + r"|(?-i:api[A-Z]?[Kk]ey|private[A-Z]?[Kk]ey)\w{0,40})"
+    + r"(?P<sep>[ \t]+)(?P<value>[^\s\"'<>,;&=:|-][^\s\"'<>]*)",
     re.IGNORECASE,
 )
 #: HTTP credentials anywhere: ``Bearer <token>``, ``Basic <base64 of user:password>``.
@@ -324,7 +334,9 @@ def _held_values(value: str, quote: str, closing: str) -> list[str]:
     elif quote:
         held = [value[1 : len(value) - len(closing)]]
     else:
-        held = [value]
+        # A bare value runs to the next space: ``T&next=1`` may be the token ``T&next=1`` or
+        # the token ``T`` and a next parameter; both are masked where the text repeats them.
+        held = [value, *(part for part in re.split(r"[&;,|]", value) if part != value)]
     return [x.strip() for x in held if x.strip()]
 
 
@@ -359,8 +371,25 @@ def mask_known(text: str, secrets: Iterable[str]) -> str:
     return masked
 
 
+def _mask_keys(text: str, found: dict[str, None]) -> str:
+    """``text`` with the value of every secret-named key (``plex_token=...``, in JSON, text,
+    HTML) and HTTP credentials (``Bearer ...``) masked; the values masked are added to
+    ``found``.
+    """
+    text = _SECRET_VALUE.sub(functools.partial(_mask_value, found=found), text)
+    text = _SECRET_SPACED.sub(functools.partial(_mask_value, found=found), text)
+    return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
+
+
+def _repeated(found: dict[str, None]) -> tuple[str, ...]:
+    """The values masked after their keys that are masked where a text repeats them too:
+    long ones only, a short one could be a word.
+    """
+    return tuple(value for value in found if len(value) >= MIN_ANYWHERE)
+
+
 def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
-    """``text`` (a body that may not parse: cut-short JSON, HTML, plain text) with the value
+    r"""``text`` (a body that may not parse: cut-short JSON, HTML, plain text) with the value
     of every secret-named key masked and every known secret redacted (see :func:`redact` for
     ``cut``). Escaped text (``\u0074oken``, ``&quot;``, ``%22``) is shown decoded: that is
     how its secrets are found.
@@ -368,13 +397,42 @@ def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     if _ESCAPES.search(text):
         text = _unescape(text)
     found: dict[str, None] = {}
-    text = _SECRET_VALUE.sub(functools.partial(_mask_value, found=found), text)
-    text = _SECRET_SPACED.sub(functools.partial(_mask_value, found=found), text)
-    text = _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
+    text = _mask_keys(text, found)
     # Second pass: a value masked after its key (``plex_token=T``) is masked where the text
-    # repeats it (``name: T is not valid``) too; long ones only, a short one could be a word.
-    also = tuple(value for value in found if len(value) >= MIN_ANYWHERE)
-    return redact(mask_userinfo(text), (*secrets, *also), cut=cut)
+    # repeats it (``name: T is not valid``) too.
+    return redact(mask_userinfo(text), (*secrets, *_repeated(found)), cut=cut)
+
+
+#: A header as httpcore's debug records list them, ``(b'X-Plex-Token', b'value')``.
+_HEADER_PAIR: Final = re.compile(
+    r"(?P<key>\(b?(?P<q>['\"])(?P<name>[^'\"\\]{1,200})(?P=q),\s*b?)"
+    r"(?P<vq>['\"])(?P<value>(?:\\.|(?!(?P=vq))[^\\]){0,8192})(?P=vq)"
+)
+
+
+def _mask_header(match: re.Match[str], found: dict[str, None]) -> str:
+    """A header pair's match, its value masked when the header's name is a secret's."""
+    if not is_secret_name(match["name"]):
+        return match.group()
+    found[match["value"]] = None
+    return f"{match['key']}{match['vq']}{MASK}{match['vq']}"
+
+
+def mask_record(text: str, secrets: Iterable[str]) -> str:
+    """A log record's text (other code's requests' too) with secrets masked and nothing else
+    changed: the known ``secrets`` and URL credentials (see :func:`mask_known`), the value of
+    every secret-named key (``plex_token=...`` in a reason phrase) and header (httpcore's
+    ``(b'X-Plex-Token', b'...')``), HTTP credentials. Escaped text is shown decoded only
+    where decoding finds a secret-named key.
+    """
+    found: dict[str, None] = {}
+    masked = _mask_keys(_HEADER_PAIR.sub(functools.partial(_mask_header, found=found), text), found)
+    if _ESCAPES.search(masked):
+        decoded = _unescape(masked)
+        keyed = _mask_keys(decoded, found)
+        if keyed != decoded:
+            masked = keyed
+    return mask_known(masked, (*secrets, *_repeated(found)))
 
 
 def mask_json(value: Any, secrets: Iterable[str]) -> Any:
