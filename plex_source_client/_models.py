@@ -54,13 +54,14 @@ class PlexSource:
 
     # The generated model's fields (the spec's), restated so that this class is its own, not a
     # subclass help() would show: tests/test_spec_corrections.py checks they are the same,
-    # and from_dict() fails on any field the generated model has and this class lacks.
+    # and from_dict() fails on any field the generated model has and this class lacks. Typed
+    # as the generator writes them (None first: what type checkers showed users before).
     pk: UUID
     name: str
     slug: str
     enabled: bool
-    authentication_flow: None | UUID
-    enrollment_flow: None | UUID
+    authentication_flow: None | UUID  # noqa: RUF036
+    enrollment_flow: None | UUID  # noqa: RUF036
     user_property_mappings: list[UUID]
     group_property_mappings: list[UUID]
     component: str
@@ -69,17 +70,17 @@ class PlexSource:
     meta_model_name: str
     policy_engine_mode: PolicyEngineMode
     user_matching_mode: UserMatchingMode
-    managed: None | str
+    managed: None | str  # noqa: RUF036
     user_path_template: str
-    icon: None | str
+    icon: None | str  # noqa: RUF036
     group_matching_mode: GroupMatchingMode
     client_id: str
     allowed_servers: list[str]
     allow_friends: bool
     plex_token: str
     promoted: bool | Unset = UNSET
-    icon_url: None | str | Unset = UNSET
-    icon_themed_urls: None | ThemedUrls | Unset = UNSET
+    icon_url: None | str | Unset = UNSET  # noqa: RUF036
+    icon_themed_urls: None | ThemedUrls | Unset = UNSET  # noqa: RUF036
     additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
 
     @classmethod
@@ -150,6 +151,7 @@ class PlexSource:
 _GENERATED_FIELDS: tuple[str, ...] = tuple(
     field.name for field in attrs.fields(_GeneratedPlexSource) if field.init
 )
+
 
 def _stored(source: PlexSource) -> tuple[str, ...]:
     """The secrets ``source`` stores (``plex_token``, secret-named keys of its
