@@ -85,7 +85,9 @@ class PlexSource:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """The source a JSON object describes (parsed by the generated model)."""
+        """The source an answer's JSON object describes (fields no known release has kept in
+        ``additional_properties``).
+        """
         model = _GeneratedPlexSource.from_dict(src_dict)
         source = cls(**{name: getattr(model, name) for name in _GENERATED_FIELDS})
         source.additional_properties = model.additional_properties
