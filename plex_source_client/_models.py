@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import weakref
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
+from uuid import UUID
 
 import attrs
 import httpx
@@ -17,7 +20,6 @@ from ._generated.models import (
     UserMatchingMode,
 )
 from ._generated.models import PlexSource as _GeneratedPlexSource
-from ._generated.models import plex_source as _generated_module
 from ._generated.types import UNSET, Unset
 from ._public import publish
 from ._secrets import MASK, is_secret_name, redact, redact_json, stored_secrets
@@ -35,7 +37,8 @@ __all__ = [
 ]
 
 
-class PlexSource(_GeneratedPlexSource):
+@attrs.define
+class PlexSource:
     """A Plex source as authentik returns it (``PlexSource`` in the API schema).
 
     Every field of every authentik release from 2024.8 to 2026.2 is a typed attribute; a field
@@ -49,9 +52,71 @@ class PlexSource(_GeneratedPlexSource):
     at any depth, and the values they hold masked wherever else the answer repeats them.
     """
 
-    #: ``_page_secrets``: the secrets the other sources of the same list answer store (set
-    #: when a page is parsed): the server may repeat one source's token in another's name.
-    __slots__ = ("_page_secrets",)
+    # The generated model's fields (the spec's), restated so that this class is its own, not a
+    # subclass help() would show: tests/test_spec_corrections.py checks they are the same,
+    # and from_dict() fails on any field the generated model has and this class lacks. Typed
+    # as the generator writes them (None first: what type checkers showed users before).
+    pk: UUID
+    name: str
+    slug: str
+    enabled: bool
+    authentication_flow: None | UUID  # noqa: RUF036
+    enrollment_flow: None | UUID  # noqa: RUF036
+    user_property_mappings: list[UUID]
+    group_property_mappings: list[UUID]
+    component: str
+    verbose_name: str
+    verbose_name_plural: str
+    meta_model_name: str
+    policy_engine_mode: PolicyEngineMode
+    user_matching_mode: UserMatchingMode
+    managed: None | str  # noqa: RUF036
+    user_path_template: str
+    icon: None | str  # noqa: RUF036
+    group_matching_mode: GroupMatchingMode
+    client_id: str
+    allowed_servers: list[str]
+    allow_friends: bool
+    plex_token: str
+    promoted: bool | Unset = UNSET
+    icon_url: None | str | Unset = UNSET  # noqa: RUF036
+    icon_themed_urls: None | ThemedUrls | Unset = UNSET  # noqa: RUF036
+    additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """The source an answer's JSON object describes (fields no known release has kept in
+        ``additional_properties``).
+        """
+        model = _GeneratedPlexSource.from_dict(src_dict)
+        source = cls(**{name: getattr(model, name) for name in _GENERATED_FIELDS})
+        source.additional_properties = model.additional_properties
+        return source
+
+    def to_dict(self) -> dict[str, Any]:
+        """The source as JSON, in the order authentik sends its fields (``UNSET`` ones left
+        out; fields no known release has, after them).
+        """
+        model = _GeneratedPlexSource(**{name: getattr(self, name) for name in _GENERATED_FIELDS})
+        model.additional_properties = self.additional_properties
+        return in_schema_order(model.to_dict())
+
+    @property
+    def additional_keys(self) -> list[str]:
+        """The names of the fields no known release has (``additional_properties``)."""
+        return list(self.additional_properties)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
 
     def __str__(self) -> str:
         stored = _stored(self)
@@ -77,12 +142,6 @@ class PlexSource(_GeneratedPlexSource):
             parts.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
-    def to_dict(self) -> dict[str, Any]:
-        """The source as JSON, in the order authentik sends its fields (``UNSET`` ones left
-        out; fields no known release has, after them).
-        """
-        return in_schema_order(super().to_dict())
-
     def _repr_html_(self) -> str:
         """A compact table in Jupyter, secrets masked."""
         from ._display import html_table
@@ -90,12 +149,18 @@ class PlexSource(_GeneratedPlexSource):
         return html_table(self.to_dict(), _stored(self))
 
 
+#: The generated model's constructor arguments: what from_dict() and to_dict() hand across.
+_GENERATED_FIELDS: tuple[str, ...] = tuple(
+    field.name for field in attrs.fields(_GeneratedPlexSource) if field.init
+)
+
+
 def _stored(source: PlexSource) -> tuple[str, ...]:
     """The secrets ``source`` stores (``plex_token``, secret-named keys of its
     ``additional_properties``) and those the other sources of its list answer store (see
     :func:`share_page_secrets`): showing it masks them wherever the answer repeats them.
     """
-    page: tuple[str, ...] = getattr(source, "_page_secrets", ())
+    page = _PAGE_SECRETS.get(id(source), ())
     return tuple(dict.fromkeys((*stored_secrets(source.to_dict()), *page)))
 
 
@@ -106,8 +171,15 @@ def share_page_secrets(sources: list[PlexSource], data: Any) -> None:
     """
     stored = stored_secrets(data)
     for source in sources:
-        # A slot, not a field: no type hint (typing.get_type_hints shows the API's fields only).
-        object.__setattr__(source, "_page_secrets", stored)
+        _PAGE_SECRETS[id(source)] = stored
+        weakref.finalize(source, _PAGE_SECRETS.pop, id(source), None)
+
+
+#: The secrets of each list answer, by the id of every source parsed from it (until the source
+#: is collected): kept beside the sources, not in them. attrs gives a slotted class slots for its
+#: fields only, and a field would hand the other sources' tokens to ``attrs.asdict()``,
+#: ``pickle`` and ``typing.get_type_hints``; a copy of a source does not have them.
+_PAGE_SECRETS: dict[int, tuple[str, ...]] = {}
 
 
 def _redacted(value: Any, stored: tuple[str, ...]) -> Any:
@@ -166,12 +238,6 @@ def masked_source(source: PlexSource) -> PlexSource:
     masked = attrs.evolve(source, **shown, **secret_fields)
     masked.additional_properties = redact_json(source.additional_properties, stored)
     return masked
-
-
-# The generated module imports ThemedUrls for type checkers only (openapi-python-client avoids
-# import cycles that way); give it the name, so typing.get_type_hints(PlexSource) resolves
-# ``icon_themed_urls`` at run time too (attrs/cattrs-style tools, typeguard, notebooks).
-_generated_module.ThemedUrls = ThemedUrls  # type: ignore[attr-defined]
 
 
 @attrs.frozen

@@ -7,14 +7,17 @@ what any source of that page stores, in ``repr()``, ``str()`` and the notebook t
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import pickle
 from typing import Any
 
+import attrs
 import pytest
 
 from plex_source_client import AsyncPlexSourceClient, PlexSource, PlexSourceClient
 from plex_source_client._answers import page_from_json
+from plex_source_client._models import _PAGE_SECRETS
 
 from .payloads import plex_source
 from .raw_server import ScriptServer, reply
@@ -82,3 +85,26 @@ def test_a_pickled_source_keeps_its_data_and_masks_its_own_secrets() -> None:
     copy = pickle.loads(pickle.dumps(source))  # noqa: S301 - our own bytes
     assert copy == source
     assert "b-own-token" not in repr(copy)
+
+
+def test_a_pages_secrets_stay_out_of_its_sources_data() -> None:
+    """Each source masks the page's secrets when shown, but does not hold them: not in
+    ``attrs.asdict()``, ``to_dict()`` or a pickle of a source that does not store them itself.
+    """
+    other = plex_source(slug="c", name="C", plex_token="c-own-token-yyyyyyyyyyyy")
+    other["pk"] = "5b0b6a1c-0000-4000-8000-00000000000c"
+    source = page_from_json(_page([_two_sources()[0], other])).results[1]
+    source.name = f"C, not {TOKEN_A}"  # the page's secret, repeated after parsing: still masked
+    assert TOKEN_A not in _shown([source])
+    source.name = "C"
+    assert TOKEN_A not in repr(attrs.asdict(source)) + json.dumps(source.to_dict())
+    assert TOKEN_A.encode() not in pickle.dumps(source)
+
+
+def test_a_pages_secrets_are_dropped_with_its_sources() -> None:
+    sources = page_from_json(_page(_two_sources())).results
+    ids = [id(source) for source in sources]
+    assert all(number in _PAGE_SECRETS for number in ids)
+    del sources
+    gc.collect()
+    assert not any(number in _PAGE_SECRETS for number in ids)

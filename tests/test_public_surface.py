@@ -133,16 +133,7 @@ PRIVATE = re.compile(
     r"|plex_source_client(?:\.\w+)*\._\w+"
 )
 
-#: PlexSource subclasses the generated class (plex_source_client._generated.models.
-#: plex_source.PlexSource): help() lists it among its bases and as where its methods come from.
-GENERATED_BASE = pytest.mark.xfail(
-    strict=True,
-    reason="help(PlexSource) shows its generated base, plex_source_client._generated...PlexSource",
-)
-KNOWN_PRIVATE = {"plex_source_client.PlexSource": GENERATED_BASE}
-HELP_CASES = [
-    pytest.param(m, n, id=named(m, n), marks=KNOWN_PRIVATE.get(named(m, n), ())) for m, n in PUBLIC
-]
+HELP_CASES = [pytest.param(m, n, id=named(m, n)) for m, n in PUBLIC]
 
 
 def help_text(obj: object) -> str:

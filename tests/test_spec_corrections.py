@@ -139,10 +139,7 @@ def test_a_target_outside_the_schemas_is_refused() -> None:
 def test_the_generated_model_types_every_release_field_plainly_and_the_others_unset() -> None:
     fields = {f.name: f for f in attrs.fields(GeneratedPlexSource) if f.init}
     assert sorted(fields) == sorted(PROPERTIES)
-    # The generated module imports ThemedUrls for type checkers only; _models.py gives it
-    # the name, so run-time type hints resolve, for users' tools too.
-    hints = typing.get_type_hints(GeneratedPlexSource)
-    assert hints == typing.get_type_hints(PlexSource)
+    hints = generated_hints()
     assert ThemedUrls in typing.get_args(hints["icon_themed_urls"])
     for name in EVERY_RELEASE:
         assert fields[name].default is attrs.NOTHING, name
@@ -152,6 +149,24 @@ def test_the_generated_model_types_every_release_field_plainly_and_the_others_un
         assert Unset in typing.get_args(hints[name]), name
     for name in NULLABLE:
         assert type(None) in typing.get_args(hints[name]), name
+
+
+def generated_hints() -> dict[str, Any]:
+    """The generated model's type hints (its module imports ThemedUrls for type checkers only)."""
+    return typing.get_type_hints(GeneratedPlexSource, localns={"ThemedUrls": ThemedUrls})
+
+
+def test_the_public_source_has_the_generated_models_fields() -> None:
+    """PlexSource is its own class (help() shows no private base), its fields restated from the
+    generated model: the same names in the same order, with the same types and defaults.
+    """
+
+    def described(cls: type[Any]) -> list[tuple[str, Any, bool]]:
+        return [(f.name, f.default, f.init) for f in attrs.fields(cls)]
+
+    assert described(PlexSource) == described(GeneratedPlexSource)
+    assert typing.get_type_hints(PlexSource) == generated_hints()
+    assert PlexSource.__mro__ == (PlexSource, object)
 
 
 def _generate_check(
