@@ -277,8 +277,7 @@ def secrets_held(result: object) -> tuple[str, ...]:
         return (*held, *stored_secrets(extra)) if extra else held
     results = getattr(result, "results", None)  # a page of the list
     if isinstance(results, list) and results:
-        page: tuple[str, ...] = getattr(results[0], "_page_secrets", ())
-        return page
+        return _PAGE_SECRETS.get(id(results[0]), ())
     return ()
 
 

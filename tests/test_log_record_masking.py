@@ -13,7 +13,13 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from plex_source_client import AsyncPlexSourceClient, PlexSourceClient, _logs
+from plex_source_client import (
+    AsyncPlexSourceClient,
+    PlexSource,
+    PlexSourceClient,
+    PlexSourceError,
+    _logs,
+)
 from plex_source_client._secrets import mask_record
 
 from .payloads import SLUG, plex_source
@@ -148,3 +154,43 @@ def test_learned_secrets_are_bounded_and_never_push_out_the_client_own(
     finally:
         _logs.unregister(owner)
     assert not {TOKEN, "learned-4"} & set(_logs.live_secrets())
+
+
+def _page(*sources: dict[str, object]) -> bytes:
+    pagination = {
+        "next": 0, "previous": 0, "count": len(sources), "current": 1, "total_pages": 1,
+        "start_index": 1, "end_index": len(sources),
+    }  # fmt: skip
+    return json.dumps({"pagination": pagination, "results": list(sources)}).encode()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_tokens_a_listed_page_stored_are_masked_in_later_records(
+    records: list[str], kind: str
+) -> None:
+    """Every source of a listed page is learned: the second source's token, repeated by a
+    later answer's reason phrase, is masked."""
+    stored = "plexTOKEN-of-the-second-source-xyz"
+    page = _page(plex_source(slug="first"), plex_source(slug="second", plex_token=stored))
+    server = _server(lambda n: "HTTP/1.1 200 OK" if n == 1 else f"HTTP/1.1 404 gone {stored}", page)
+    with server:
+        if kind == "sync":
+            with PlexSourceClient(url=server.url, token=TOKEN, max_retries=0) as client:
+                listed = list(client.list())
+                with pytest.raises(PlexSourceError):
+                    client.get(SLUG)
+        else:
+
+            async def run() -> list[PlexSource]:
+                async with AsyncPlexSourceClient(
+                    url=server.url, token=TOKEN, max_retries=0
+                ) as client:
+                    found: list[PlexSource] = [source async for source in client.list()]
+                    with pytest.raises(PlexSourceError):
+                        await client.get(SLUG)
+                    return found
+
+            listed = asyncio.run(run())
+    assert len(listed) == 2
+    assert any("404 gone ***" in r for r in records)
+    assert [r for r in records if stored in r] == []
