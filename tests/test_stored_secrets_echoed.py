@@ -110,6 +110,22 @@ def test_unexpected_response_body_keeps_the_stored_plex_token_of_a_mistyped_fiel
     assert STORED not in str(error)
 
 
+def test_unexpected_response_body_masks_a_short_stored_token_standing_alone(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    """A short stored token (5 characters: too short to be masked as a repeat of a value
+    found after its key in text) repeated as a mistyped field's whole value: masked there too,
+    from the JSON's stored values (a word holding it is left alone)."""
+    data = plex_source(plex_token="s3cr5", user_path_template="goauthentik.io/s3cr5x")
+    data["enabled"] = "s3cr5"
+    api.get(ENDPOINT).respond(200, content=json.dumps(data).encode())
+    with pytest.raises(UnexpectedResponse) as caught:
+        twin.call("get", SLUG, options={"max_retries": 0})
+    body = caught.value.body
+    assert '"enabled": "***"' in body
+    assert "goauthentik.io/s3cr5x" in body
+
+
 @pytest.mark.parametrize(
     "body",
     [
