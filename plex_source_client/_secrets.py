@@ -27,13 +27,20 @@ MIN_ANYWHERE: Final = 8
 FRAGMENT: Final = 12
 #: A secret cut off at the end of a text cut short is masked from this many characters on.
 _MIN_CUT = 4
-#: What may stand on either side of a short secret that is a whole value.
+#: What may stand on either side of a short secret that is a whole value; after it, sentence
+#: punctuation too (``Bearer abc.``).
 _DELIMITERS: Final = r"""\s"'`=:,;()\[\]{}<>@&"""
+_DELIMITERS_AFTER: Final = _DELIMITERS + r".!?"
 
 #: Parts of field names that hold a secret, in authentik's responses and in our requests,
 #: however a server spells the name: ``plex_token``, ``X-Plex-Token``, ``apiKey``,
-#: ``private-key``, ``APIKEY``, ``passwd`` (a regular expression, matched ignoring case).
-_SECRET_NAME_PARTS: Final = r"token|secret|passw(?:or)?d|private[_-]?key|api[_-]?key"  # noqa: S105
+#: ``private-key``, ``APIKEY``, ``passwd``, and ``key`` as a word of its own (``signing_key``,
+#: ``accessKey``, ``KEY``; not ``monkey``, ``keyboard``) (a regular expression, matched
+#: ignoring case).
+_SECRET_NAME_PARTS: Final = (
+    r"token|secret|passw(?:or)?d|private[_-]?key|api[_-]?key"  # noqa: S105
+    r"|(?<![a-z])key(?![a-z])|(?-i:(?<=[a-z0-9])Key(?![a-z]))"
+)
 _SECRET_NAME: Final = re.compile(_SECRET_NAME_PARTS, re.IGNORECASE)
 
 
@@ -90,7 +97,9 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
                 (child, under_secret or is_secret_name(str(key))) for key, child in item.items()
             )
         elif isinstance(item, list | tuple):
-            stack.extend((child, under_secret) for child in item)
+            # An error body's messages about a secret field (``This field may not be
+            # blank.``) are no stored value.
+            stack.extend((child, under_secret) for child in item if not is_message(child))
     return tuple(found)
 
 
@@ -103,6 +112,7 @@ def _spellings(secret: str) -> set[str]:
 
     return {
         secret,
+        _unescape(secret),  # a token holding ``%2F`` or ``&amp;``, shown decoded
         json.dumps(secret)[1:-1],
         json.dumps(secret, ensure_ascii=False)[1:-1],
         repr(secret)[1:-1],
@@ -129,7 +139,7 @@ def _matchers(
     pattern = None
     if short:
         alternatives = "|".join(map(re.escape, short))
-        pattern = re.compile(f"(?<![^{_DELIMITERS}])(?:{alternatives})(?![^{_DELIMITERS}])")
+        pattern = re.compile(f"(?<![^{_DELIMITERS}])(?:{alternatives})(?![^{_DELIMITERS_AFTER}])")
     return tuple(spelled), tuple(long_), pattern, grams
 
 
@@ -201,7 +211,10 @@ def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
         for candidate in (text, _unescape(text)) if _ESCAPES.search(text) else (text,):
             if any(secret in candidate for secret in long_):
                 return True
-            if short and any(m["value"] in short for m in _CREDENTIAL_VALUES.finditer(candidate)):
+            if short and any(
+                value in short or value.rstrip(".!?:)") in short
+                for value in (m["value"] for m in _CREDENTIAL_VALUES.finditer(candidate))
+            ):
                 return True
         return False
 
@@ -270,18 +283,84 @@ def mask_userinfo(text: str) -> str:
 
 _TAG: Final = r"<[^<>]{0,200}>"
 _PARTS: Final = _SECRET_NAME_PARTS
-#: A secret-named key and what separates it from its value, in JSON (complete or cut short),
-#: ``key=value``, ``key: value`` and ``key -> value`` text, and HTML (``<td>token</td><td>
-#: value``, ``name="token" value="..."``); then the value: quoted (to its closing quote or the
-#: end of the text), a list or an object (to its end), or a bare word.
-_SECRET_VALUE: Final = re.compile(
+#: A secret-named key and what separates it from its value, in JSON (complete or cut short,
+#: or escaped inside a string: ``{\"plex_token\": \"...``), ``key=value``, ``key: value``,
+#: ``key | value`` and ``key -> value`` text, form fields (``source[plex_token]=...``) and
+#: HTML (``<td>token</td><td>value``, ``name="token" value="..."``). Its value follows (see
+#: :func:`_value_end`).
+_SECRET_KEY: Final = re.compile(
     r"(?<![\w.-])(?P<key>[\w.-]{0,40}?(?:" + _PARTS + r")[\w.-]{0,40})"
-    r"(?P<sep>[\"']?(?:\s*(?:[:=|]|->|=>|\u2192)|\s+value\s*=|(?=\s*<))"
-    r"(?:\s*" + _TAG + r"){0,8}\s*)"
-    r"(?P<value>\"(?:[^\"\\]|\\.)*\"?|'[^']*'?|\[[^\]]{0,4096}\]?|\{[^}]{0,4096}\}?"
-    r"|[^\s\"'<>]+)",
+    r"(?P<sep>\\?[\"'\]]?(?:\s*(?:[:=|]|->|=>|\u2192)|\s+value\s*=|(?=\s*<))"
+    r"(?:\s*" + _TAG + r"){0,8}\s*)(?=\S)",
     re.IGNORECASE,
 )
+#: A value that is not a list or an object: quoted (to its closing quote or the end of the
+#: text), quoted with escaped quotes (JSON inside a JSON string), or a bare word (to the next
+#: space: a token may hold ``&`` or ``;``).
+_VALUE: Final = re.compile(
+    r"\"(?:[^\"\\]|\\.)*\"?|'[^']*'?|\\\"(?:(?!\\\")[\s\S])*(?:\\\")?|[^\s\"'<>]+"
+)
+#: What matters when finding where a list or an object ends: brackets, quotes, backslashes.
+_STRUCTURE: Final = re.compile(r"[\[\]{}\"\\]")
+#: An XML element named as a secret holds one as its text: ``<authToken>T</authToken>`` (as
+#: Plex's own API writes it), ``<plex_token>T`` cut short.
+_SECRET_ELEMENT: Final = re.compile(
+    r"<(?P<name>[\w.:-]{1,80})(?P<attrs>\s[^<>]{0,200})?>(?P<value>[^<]+)"
+)
+
+
+def _value_end(text: str, start: int) -> int:
+    """Where the value at ``text[start]`` ends: a list or an object at its matching bracket
+    (brackets inside strings skipped), however long or nested; the text's end when it is
+    cut short. Otherwise as :data:`_VALUE` reads it.
+    """
+    if text[start] not in "[{":
+        match = _VALUE.match(text, start)
+        return match.end() if match else start
+    depth, in_string, escaped, escaped_at = 0, False, False, -2
+    for found in _STRUCTURE.finditer(text, start):
+        char, at = found.group(), found.start()
+        if escaped and at == escaped_at + 1:
+            escaped = False
+            continue
+        escaped = False
+        if char == "\\":
+            escaped, escaped_at = True, at
+        elif char == '"':
+            in_string = not in_string
+        elif not in_string:
+            depth += 1 if char in "[{" else -1
+            if depth == 0:
+                return at + 1
+    return len(text)
+
+
+def _mask_keyed(text: str, found: dict[str, None]) -> str:
+    """``text`` with the value after every secret-named key (:data:`_SECRET_KEY`) masked."""
+    parts: list[str] = []
+    shown_from = 0
+    match = _SECRET_KEY.search(text)
+    while match is not None:
+        end = _value_end(text, match.end())
+        if end == match.end():  # no value here (a tag follows): not a key and its value
+            match = _SECRET_KEY.search(text, match.start() + 1)
+            continue
+        parts += [text[shown_from : match.start()], match["key"], match["sep"]]
+        parts.append(_masked(text[match.end() : end], found))
+        shown_from = end
+        match = _SECRET_KEY.search(text, max(end, match.end()))
+    parts.append(text[shown_from:])
+    return "".join(parts)
+
+
+def _mask_element(match: re.Match[str], found: dict[str, None]) -> str:
+    """An XML element's match, its text masked when the element is named as a secret."""
+    if not is_secret_name(match["name"]) or not match["value"].strip():
+        return match.group()
+    found[match["value"].strip()] = None
+    return f"<{match['name']}{match['attrs'] or ''}>{MASK}"
+
+
 #: An identifier-like secret-named key (``plex_token``, ``api-key``: a ``_`` or ``-`` in it;
 #: or camelCase: ``plexToken``, ``apiKey``) followed by its value after mere spaces:
 #: ``plex_token abc123``. A plain word (``Token invalid``) is no key.
@@ -292,9 +371,9 @@ _SECRET_SPACED: Final = re.compile(
     + _PARTS
     + r")[_-][\w.-]{0,40}"
     + r"|(?-i:[a-z][A-Za-z0-9]{0,40}?"
-    + r"(?:Token|Secret|Passw(?:or)?d|PrivateKey|ApiKey|APIKey)\w{0,40})"
+    + r"(?:Token|Secret|Passw(?:or)?d|Key)\w{0,40})"
     + r"|(?-i:api[A-Z]?[Kk]ey|private[A-Z]?[Kk]ey)\w{0,40})"
-    + r"(?P<sep>[ \t]+)(?P<value>[^\s\"'<>,;&=:|-][^\s\"'<>]*)",
+    + r"(?P<sep>[ \t]+|[ \t]*\r?\n[ \t]*)(?P<value>[^\s\"'<>,;&=:|-][^\s\"'<>]*)",
     re.IGNORECASE,
 )
 #: HTTP credentials anywhere: ``Bearer <token>``, ``Basic <base64 of user:password>``.
@@ -308,17 +387,20 @@ _ESCAPES: Final = re.compile(
 )
 
 
-def _mask_value(match: re.Match[str], found: dict[str, None] | None = None) -> str:
-    """The match of a secret-named key and its value, the value masked; the value itself (its
-    quotes, or a list's or an object's strings, taken off) is added to ``found``.
+def _masked(value: str, found: dict[str, None]) -> str:
+    """A secret-named key's ``value`` masked (its quotes, or a list's or an object's brackets,
+    kept); what it holds (its strings, quotes taken off) is added to ``found``.
     """
-    value = match["value"]
-    quote = value[0] if value[0] in "\"'[{" else ""
+    quote = '\\"' if value.startswith('\\"') else value[:1] if value[:1] in "\"'[{" else ""
     ends = {"[": "]", "{": "}"}.get(quote, quote)
-    closing = ends if quote and len(value) > 1 and value.endswith(ends) else ""
-    if found is not None:
-        found.update(dict.fromkeys(_held_values(value, quote, closing)))
-    return f"{match['key']}{match['sep']}{quote}{MASK}{closing}"
+    closing = ends if quote and len(value) > len(quote) and value.endswith(ends) else ""
+    found.update(dict.fromkeys(_held_values(value, quote, closing)))
+    return f"{quote}{MASK}{closing}"
+
+
+def _mask_value(match: re.Match[str], found: dict[str, None]) -> str:
+    """The match of a secret-named key and its value (``key``, ``sep``, ``value``), masked."""
+    return f"{match['key']}{match['sep']}{_masked(match['value'], found)}"
 
 
 #: The strings inside a masked list or object value (``["T1", "T2"]``, ``{"k": "T"}``).
@@ -332,7 +414,7 @@ def _held_values(value: str, quote: str, closing: str) -> list[str]:
     if quote in ("[", "{"):
         held = [a or b for a, b in _QUOTED.findall(value)]
     elif quote:
-        held = [value[1 : len(value) - len(closing)]]
+        held = [value[len(quote) : len(value) - len(closing)]]
     else:
         # A bare value runs to the next space: ``T&next=1`` may be the token ``T&next=1`` or
         # the token ``T`` and a next parameter; both are masked where the text repeats them.
@@ -373,11 +455,13 @@ def mask_known(text: str, secrets: Iterable[str]) -> str:
 
 def _mask_keys(text: str, found: dict[str, None]) -> str:
     """``text`` with the value of every secret-named key (``plex_token=...``, in JSON, text,
-    HTML) and HTTP credentials (``Bearer ...``) masked; the values masked are added to
+    HTML, XML) and HTTP credentials (``Bearer ...``) masked; the values masked are added to
     ``found``.
     """
-    text = _SECRET_VALUE.sub(functools.partial(_mask_value, found=found), text)
+    text = _mask_keyed(text, found)
     text = _SECRET_SPACED.sub(functools.partial(_mask_value, found=found), text)
+    if "<" in text:
+        text = _SECRET_ELEMENT.sub(functools.partial(_mask_element, found=found), text)
     return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
 
 
@@ -392,7 +476,8 @@ def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     r"""``text`` (a body that may not parse: cut-short JSON, HTML, plain text) with the value
     of every secret-named key masked and every known secret redacted (see :func:`redact` for
     ``cut``). Escaped text (``\u0074oken``, ``&quot;``, ``%22``) is shown decoded: that is
-    how its secrets are found.
+    how its secrets are found (a secret holding ``%2F`` or ``&amp;`` itself is masked in its
+    decoded form too: see :func:`_spellings`).
     """
     if _ESCAPES.search(text):
         text = _unescape(text)
@@ -435,6 +520,26 @@ def mask_record(text: str, secrets: Iterable[str]) -> str:
     return mask_known(masked, (*secrets, *_repeated(found)))
 
 
+#: A validation message, as DRF writes them (``This field may not be blank.``): words of a
+#: few letters, spaces, a full stop. Under a secret-named key of an error body such a
+#: sentence is the reason, not the secret: a token is one long word.
+_MESSAGE: Final = re.compile(r"[A-Z][a-z]{0,11}(?: [\w,'\"()-]{1,12}){2,30}\.")
+
+
+def is_message(value: object) -> bool:
+    """Whether ``value`` is a validation message (see :data:`_MESSAGE`), not a stored value."""
+    return isinstance(value, str) and _MESSAGE.fullmatch(value) is not None
+
+
+def _messages_or_mask(value: Any, secrets: tuple[str, ...]) -> Any:
+    """A secret-named key's value in an error body: DRF's list of messages shown (masked as
+    any text), anything else masked whole.
+    """
+    if isinstance(value, list) and value and all(is_message(item) for item in value):
+        return [mask_text(item, secrets) for item in value]
+    return MASK
+
+
 def mask_json(value: Any, secrets: Iterable[str]) -> Any:
     r"""A copy of a JSON error body with secret-named fields masked and every string (keys
     too) masked as a text body is (:func:`mask_text`): a secret-named key written inside a
@@ -444,7 +549,9 @@ def mask_json(value: Any, secrets: Iterable[str]) -> Any:
     secrets = tuple(secrets)
     if isinstance(value, dict):
         return {
-            mask_text(key, secrets) if isinstance(key, str) else key: MASK
+            mask_text(key, secrets) if isinstance(key, str) else key: _messages_or_mask(
+                item, secrets
+            )
             if is_secret_name(str(key))
             else mask_json(item, secrets)
             for key, item in value.items()

@@ -102,3 +102,19 @@ def test_json_error_body_echoing_proxy_basic_credentials_is_masked(
     assert proxy_auth not in everything_shown(caught.value), repr(
         getattr(caught.value, "body", None)
     )
+
+
+def test_drf_messages_about_the_plex_token_field_are_shown(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    """Real authentik (2024.8.2 and 2026.2.2, recorded) answers a blank Plex token with
+    ``{"plex_token": ["This field may not be blank."]}``: DRF's message is no secret, and the
+    user is told why (the value under the key is masked when it is anything else)."""
+    from plex_source_client import BadRequest
+
+    reason = "This field may not be blank."
+    api.patch(ENDPOINT).respond(400, json={"plex_token": [reason]})
+    with pytest.raises(BadRequest) as caught:
+        twin.update(SLUG, {"max_retries": 0, "validate": False}, plex_token="")
+    assert caught.value.errors.get("plex_token") == [reason], caught.value.errors
+    assert reason in str(caught.value), str(caught.value)

@@ -10,6 +10,7 @@ import respx
 
 from plex_source_client import (
     BadRequest,
+    PlexSourceError,
     ServerError,
     UnexpectedResponse,
 )
@@ -89,3 +90,27 @@ def test_the_proxy_password_never_shows_even_as_basic_credentials(socket_twin: T
         )
     assert basic not in shown(caught.value)
     assert password not in shown(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("token", "decoded"),
+    [
+        ("k3y%2Fab%3Dcd%26ef%3Fgh", "k3y/ab=cd&ef?gh"),
+        ("ghijklmnopq%41bc", "ghijklmnopqAbc"),
+        ("ab&amp;cdefghijkl&lt;mn", "ab&cdefghijkl<mn"),
+    ],
+)
+def test_a_token_holding_escape_like_text_is_masked_raw_and_decoded(
+    twin: Twin, api: respx.MockRouter, token: str, decoded: str
+) -> None:
+    """An API token (printable ASCII, accepted) that holds ``%XX`` or ``&name;`` text, echoed
+    in a 403's ``detail`` as written and decoded (``k3y/ab=cd&ef?gh``, one step from the
+    token): masked in both forms.
+    """
+    api.get(ENDPOINT).respond(403, json={"detail": f"Token {token} invalid, read {decoded}"})
+    with pytest.raises(PlexSourceError) as caught:
+        twin.call("get", SLUG, options={"token": token, "max_retries": 0})
+    error = caught.value
+    shown = str(error) + repr(error) + repr(vars(error))
+    assert token not in shown
+    assert decoded not in shown, str(error)[-120:]

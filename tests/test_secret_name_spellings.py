@@ -106,3 +106,34 @@ def test_cli_prints_camelcase_secret_field(
         code = main(argv)
     captured = capsys.readouterr()
     assert STORED not in captured.out + captured.err, (code, captured.out, captured.err)
+
+
+KEY_VALUE = "StoredKeyValue-0123456789abcdef"
+
+
+@pytest.mark.parametrize("key", ["signing_key", "signingKey", "access_key", "encryption_key"])
+def test_source_repr_masks_a_field_named_key(twin: Twin, api: respx.MockRouter, key: str) -> None:
+    """A field whose name has *key* as a word (``signing_key``, ``signingKey``) that a newer
+    server returns is masked in the source's repr and HTML."""
+    data = plex_source()
+    data[key] = KEY_VALUE
+    api.get(ENDPOINT).respond(200, json=data)
+    source = twin.call("get", SLUG, options={"max_retries": 0})
+    shown = repr(source) + source._repr_html_()
+    assert KEY_VALUE not in shown, shown[-300:]
+
+
+def test_cli_get_json_masks_a_field_named_key(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``plex-source get --output json`` masks a server's ``signing_key`` value."""
+    data = plex_source()
+    data["signing_key"] = KEY_VALUE
+    server = ScriptServer(reply(200, json.dumps(data).encode()))
+    monkeypatch.setenv("AUTHENTIK_URL", server.url)
+    monkeypatch.setenv("AUTHENTIK_TOKEN", "tok-SECRET-api-1234567890")
+    monkeypatch.setenv("AUTHENTIK_SERVER_VERSION", "2024.8.2")
+    with server:
+        code = main(["get", SLUG, "--output", "json"])
+    captured = capsys.readouterr()
+    assert KEY_VALUE not in captured.out + captured.err, (code, captured.out[-400:])

@@ -9,12 +9,14 @@ through a real forward proxy, on the sync client and the async one on both backe
 from __future__ import annotations
 
 import pytest
+import respx
 
-from plex_source_client import UnexpectedResponse
+from plex_source_client import PlexSourceError, UnexpectedResponse
 from plex_source_client.testing import FakeAuthentik
 
 from .conftest import Twin, opts
 from .forward_proxy import ForwardProxy
+from .payloads import SLUG, plex_source
 
 TOKEN = "tok"
 
@@ -78,3 +80,37 @@ def test_a_short_token_as_the_reason_phrase_or_request_id_is_masked(twin: Twin) 
         twin.update("plex", options={"token": TOKEN, "http_client": http}, name="x")
     assert str(caught.value).endswith("-> 403: *** (request id ***)")
     assert caught.value.request_id == "***"
+
+
+ENDPOINT = "/sources/plex/my-plex/"
+
+
+@pytest.mark.parametrize("detail", ["Invalid header: Bearer abc.", "Authorization: Bearer abc!"])
+def test_a_short_token_echoed_before_punctuation_is_masked(
+    twin: Twin, api: respx.MockRouter, detail: str
+) -> None:
+    """A 3-character API token ``abc`` that a 403 echoes as its ``Bearer`` credential followed
+    by sentence punctuation (``Bearer abc.``) is masked in the error message and ``.body``.
+    """
+    api.get(ENDPOINT).respond(403, json={"detail": detail})
+    with pytest.raises(PlexSourceError) as caught:
+        twin.call("get", SLUG, options={"token": "abc", "max_retries": 0})
+    error = caught.value
+    shown = str(error) + repr(error) + repr(getattr(error, "body", None))
+    assert "Bearer abc" not in shown, shown
+
+
+def test_a_200_echoing_a_short_token_before_punctuation_is_refused_or_masked(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    """A 200 whose ``name`` echoes the 3-character API token as ``Bearer abc.`` is refused
+    as an echo (as ``Bearer abc`` is), or masked.
+    """
+    api.get(ENDPOINT).respond(200, json=plex_source(name="seen: Authorization: Bearer abc."))
+    try:
+        source = twin.call("get", SLUG, options={"token": "abc", "max_retries": 0})
+    except PlexSourceError as error:  # refused as an echo: what the promise allows
+        shown = str(error) + repr(vars(error))
+    else:
+        shown = repr(source) + str(source) + source._repr_html_()
+    assert "Bearer abc" not in shown, shown[:300]
