@@ -4,8 +4,7 @@ errors only, and never shows a secret.
 Each case is a behaviour of :class:`~tests.hostile_server.HostileServer` (a raw-socket server on
 127.0.0.1, one per module), run on the sync client, the async client on both backends and the
 ``plex-source`` CLI, each in its own process (forked for it by a :mod:`tests.hostile_driver`
-fork server), a few at a time. For
-each, the test asserts:
+fork server), a few at a time. For each, the test asserts:
 
 - the outcome: the error type (a :class:`PlexSourceError` subclass, never anything else), or the
   CLI's exit code with no traceback in its output;
@@ -194,7 +193,8 @@ class Driver:
             stderr_path = Path(tmp) / "stderr"
             spec = {**spec, "report": str(report_path), "stderr": str(stderr_path)}
             process = self._started()
-            assert process.stdin is not None and process.stdout is not None
+            assert process.stdin is not None
+            assert process.stdout is not None
             process.stdin.write(json.dumps(spec) + "\n")
             process.stdin.flush()
             answer = process.stdout.readline()  # the server kills a child that overruns
