@@ -20,6 +20,25 @@ URL = "https://auth.example.com"
 API = f"{URL}/api/v3"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group, for ``--dist loadgroup`` (how scripts/check runs the suite), the tests that use a
+    module- or session-scoped fixture of this suite (Prism, the hostile servers and their
+    runner, a built site): a file's such tests run on one worker, which sets the fixture up
+    once. Every other test is handed to whichever worker is free, one at a time, so no worker
+    sits idle while the other finishes a slow file.
+    """
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        shared = any(
+            fixture.scope != "function" and fixture.func.__module__.startswith("tests.")
+            for fixtures in item._fixtureinfo.name2fixturedefs.values()
+            for fixture in fixtures
+        )
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

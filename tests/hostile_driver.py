@@ -1,6 +1,11 @@
 """Runs one hostile-server case in a fresh process and reports what happened, as JSON.
 
-``python -m tests.hostile_driver '<spec>'`` where the spec is a JSON object:
+``python -m tests.hostile_driver '<spec>'`` runs one case. ``python -m tests.hostile_driver
+--serve`` is a fork server: it imports the client once, then reads one spec per line on stdin,
+runs each case in a child forked for it (a fresh process: its own memory peak, logging set-up
+and watchdog; nothing of one case reaches the next) and answers one JSON line on stdout when the
+child has ended. Starting Python and importing httpx cost more CPU than most cases: forking
+saves it on each case. The spec is a JSON object:
 
 - ``kind``: ``sync``, ``async-httpx`` (a client in this process) or ``cli``
   (the ``plex-source`` console script next to ``sys.executable``, as a child process);
@@ -334,8 +339,8 @@ def run_cli(spec: dict[str, Any], report: _Report) -> None:
         report.data["outcome"] = {"name": f"exit {child.returncode}", "mro": []}
 
 
-def main(argv: list[str]) -> int:
-    spec = json.loads(argv[0])
+def run_case(spec: dict[str, Any]) -> None:
+    """Run the case ``spec`` in this process and write its report."""
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
     report = _Report(spec)
     if spec["kind"] == "cli":
@@ -343,6 +348,68 @@ def main(argv: list[str]) -> int:
     else:
         run_client(spec, report)
     report.write()
+
+
+#: How long past its own ``hard_seconds`` the fork server lets a child run before killing it
+#: (the child's watchdog stops a runaway call first; this catches a stuck watchdog).
+SERVER_GRACE = 30.0
+
+
+def run_forked(spec: dict[str, Any]) -> dict[str, Any]:
+    """Run ``spec`` in a child forked for it; how the child ended.
+
+    The child's stdin and stdout are /dev/null (this process's are the server's protocol) and
+    its stderr goes to ``spec["stderr"]``. A child still running ``hard_seconds`` plus
+    :data:`SERVER_GRACE` after it started is killed.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns to the server's loop
+        code = 1
+        try:
+            null = os.open(os.devnull, os.O_RDWR)
+            os.dup2(null, 0)
+            os.dup2(null, 1)
+            err = os.open(spec["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(err, 2)
+            run_case(spec)
+            code = 0
+        except BaseException:  # noqa: BLE001 - shown on stderr, the report says it died
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    deadline = time.monotonic() + float(spec["hard_seconds"]) + SERVER_GRACE
+    while True:
+        ended, status = os.waitpid(pid, os.WNOHANG)
+        if ended:
+            return {"exit": os.waitstatus_to_exitcode(status), "killed": False}
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            return {"exit": -9, "killed": True}
+        time.sleep(0.005)
+
+
+def serve() -> int:
+    """The fork server's loop: one spec per line in, one line per ended case out."""
+    # What every case imports, once, before any fork (no thread runs yet: forking is safe).
+    from plex_source_client import PlexSourceClient
+
+    PlexSourceClient(url="http://127.0.0.1:9", token="warm-up").close()  # loads httpx & co.
+    for line in sys.stdin:
+        if line.strip():
+            sys.stdout.write(json.dumps(run_forked(json.loads(line))) + "\n")
+            sys.stdout.flush()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if argv == ["--serve"]:
+        return serve()
+    run_case(json.loads(argv[0]))
     return 0
 
 

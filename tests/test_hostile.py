@@ -3,8 +3,8 @@ errors only, and never shows a secret.
 
 Each case is a behaviour of :class:`~tests.hostile_server.HostileServer` (a raw-socket server on
 127.0.0.1, one per module), run on the sync client, the async client on both backends and the
-``plex-source`` CLI, each in its own process (:mod:`tests.hostile_driver`), a few at a time. For
-each, the test asserts:
+``plex-source`` CLI, each in its own process (forked for it by a :mod:`tests.hostile_driver`
+fork server), a few at a time. For each, the test asserts:
 
 - the outcome: the error type (a :class:`PlexSourceError` subclass, never anything else), or the
   CLI's exit code with no traceback in its output;
@@ -26,6 +26,7 @@ import asyncio
 import json
 import math
 import os
+import queue
 import subprocess
 import sys
 import tempfile
@@ -152,41 +153,77 @@ Report = dict[str, Any]
 # -- running the cases, a few processes at a time ------------------------------------------------
 
 
-def run_driver(spec: dict[str, Any]) -> Report:
-    """Run :mod:`tests.hostile_driver` with ``spec`` in a fresh process; its report.
-
-    An OSError of the harness itself (starting the process, its temporary folder: seen once
-    on a machine loaded by other test runs) gets one more try; the client's own errors are in
-    the report, never here.
+class Driver:
+    """One :mod:`tests.hostile_driver` fork server: runs one case at a time, each in a child
+    forked for it (a fresh process), without paying Python's start and imports per case.
     """
-    try:
-        return _run_driver_once(spec)
-    except OSError:
-        time.sleep(1)
-        return _run_driver_once(spec)
 
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory()
+        self._log = Path(self._tmp.name) / "server.log"
+        self._process: subprocess.Popen[str] | None = None
 
-def _run_driver_once(spec: dict[str, Any]) -> Report:
-    with tempfile.TemporaryDirectory() as tmp:
-        report_path = Path(tmp) / "report.json"
-        spec = {**spec, "report": str(report_path)}
+    def _started(self) -> subprocess.Popen[str]:
+        if self._process is None or self._process.poll() is not None:
+            with self._log.open("a") as log:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-m", "tests.hostile_driver", "--serve"],
+                    cwd=ROOT,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    text=True,
+                )
+        return self._process
+
+    def run(self, spec: dict[str, Any]) -> Report:
+        """Run ``spec``; its report. An OSError of the harness itself (starting the server, its
+        temporary folder: seen once on a machine loaded by other test runs) gets one more
+        try; the client's own errors are in the report, never here.
+        """
         try:
-            finished = subprocess.run(
-                [sys.executable, "-m", "tests.hostile_driver", json.dumps(spec)],
-                cwd=ROOT,
-                capture_output=True,
-                timeout=HARD_SECONDS + 30,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            return _harness_failure(spec, "the driver process did not finish (killed)")
-        if not report_path.exists():
-            stderr = finished.stderr.decode("utf-8", "replace")[-3000:]
-            return _harness_failure(
-                spec, f"the driver died (exit {finished.returncode}) without a report: {stderr}"
-            )
-        report: Report = json.loads(report_path.read_text())
-        return report
+            return self._run_once(spec)
+        except OSError:
+            time.sleep(1)
+            return self._run_once(spec)
+
+    def _run_once(self, spec: dict[str, Any]) -> Report:
+        with tempfile.TemporaryDirectory() as tmp:
+            report_path = Path(tmp) / "report.json"
+            stderr_path = Path(tmp) / "stderr"
+            spec = {**spec, "report": str(report_path), "stderr": str(stderr_path)}
+            process = self._started()
+            assert process.stdin is not None
+            assert process.stdout is not None
+            process.stdin.write(json.dumps(spec) + "\n")
+            process.stdin.flush()
+            answer = process.stdout.readline()  # the server kills a child that overruns
+            if not answer:
+                server_log = self._log.read_text(errors="replace")[-3000:]
+                return _harness_failure(spec, f"the fork server died: {server_log}")
+            ended = json.loads(answer)
+            if ended["killed"]:
+                return _harness_failure(spec, "the driver process did not finish (killed)")
+            if not report_path.exists():
+                stderr = stderr_path.read_text(errors="replace")[-3000:]
+                return _harness_failure(
+                    spec, f"the driver died (exit {ended['exit']}) without a report: {stderr}"
+                )
+            report: Report = json.loads(report_path.read_text())
+            return report
+
+    def close(self) -> None:
+        if self._process is not None:
+            if self._process.stdin is not None:
+                self._process.stdin.close()  # the server's loop ends
+            try:
+                self._process.wait(timeout=HARD_SECONDS + 30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            if self._process.stdout is not None:
+                self._process.stdout.close()
+        self._tmp.cleanup()
 
 
 def _harness_failure(spec: dict[str, Any], why: str) -> Report:
@@ -212,6 +249,10 @@ class Runner:
     def __init__(self, server: HostileServer, pairs: list[tuple[str, str]]) -> None:
         self.server = server
         self._pool = ThreadPoolExecutor(max_workers=WORKERS)
+        self._drivers: queue.SimpleQueue[Driver] = queue.SimpleQueue()
+        self._all_drivers = [Driver() for _ in range(WORKERS)]
+        for driver in self._all_drivers:
+            self._drivers.put(driver)
         self._futures: dict[tuple[str, str], Future[Report]] = {}
         # The CLI's normal call first: its peak RSS is the CLI's baseline.
         for pair in [("ok", "cli"), *pairs]:
@@ -230,7 +271,14 @@ class Runner:
             "hard_seconds": HARD_SECONDS,
             "hard_rss": HARD_RSS,
         }
-        self._futures[case, kind] = self._pool.submit(run_driver, spec)
+        self._futures[case, kind] = self._pool.submit(self._run, spec)
+
+    def _run(self, spec: dict[str, Any]) -> Report:
+        driver = self._drivers.get()  # one per pool thread: WORKERS cases at a time
+        try:
+            return driver.run(spec)
+        finally:
+            self._drivers.put(driver)
 
     def result(self, case: str, kind: str) -> Report:
         self.submit(case, kind)
@@ -246,6 +294,8 @@ class Runner:
         for future in self._futures.values():
             future.cancel()
         self._pool.shutdown(wait=True)
+        for driver in self._all_drivers:
+            driver.close()
 
 
 @pytest.fixture(scope="module")
