@@ -224,3 +224,16 @@ def test_parse_json_refuses_a_repeated_key_at_any_depth() -> None:
     for text in (b'{"a": 1, "a": 1}', b'[{"x": {"k": 1, "k": 2}}]'):
         with pytest.raises(DuplicateKey):
             parse_json(text)
+
+
+def test_html_caption_masks_a_slug_repeating_the_stored_token(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    """The notebook table's caption (``PlexSource <slug>``) masks the slug as its row does.
+    (Red team round 9, issue 18: the caption was built from the raw slug.)
+    """
+    api.get(ENDPOINT).respond(200, json=plex_source(plex_token=STORED, slug=STORED))
+    source = twin.call("get", SLUG, options={"max_retries": 0})
+    html = source._repr_html_()
+    assert STORED not in html, html[:120]
+    assert html.startswith("<table><caption>PlexSource ***</caption>"), html[:120]
