@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from ._generated.spec import SOURCE_FIELD_TYPES
-from ._secrets import MASK, is_secret_name, redact_json, stored_secrets
+from ._secrets import MASK, is_secret_name, redact, redact_json, stored_secrets
 from ._text import json_text
 
 #: PlexSource's fields in the order authentik's serializer sends them (``_generated/spec.py``,
@@ -32,7 +32,17 @@ def display_rows(source: Mapping[str, Any], also: Iterable[str] = ()) -> list[tu
     they hold wherever another field repeats them, and the secrets ``also`` names (those
     other sources of the same answer store).
     """
-    stored = (*stored_secrets(dict(source)), *also)
+    return _rows(source, shown_secrets(source, also))
+
+
+def shown_secrets(source: Mapping[str, Any], also: Iterable[str] = ()) -> tuple[str, ...]:
+    """What showing ``source`` masks wherever it repeats them: the values it stores under
+    secret-named keys, and ``also`` (those the other sources of its answer store).
+    """
+    return (*stored_secrets(dict(source)), *also)
+
+
+def _rows(source: Mapping[str, Any], stored: tuple[str, ...]) -> list[tuple[str, str]]:
     rows = []
     for name, value in in_schema_order(source).items():
         if is_secret_name(name) and value:
@@ -44,12 +54,13 @@ def display_rows(source: Mapping[str, Any], also: Iterable[str] = ()) -> list[tu
 
 def html_table(source: Mapping[str, Any], also: Iterable[str] = ()) -> str:
     """The source as a compact HTML table (for Jupyter), secrets masked (see
-    :func:`display_rows`).
+    :func:`display_rows`); its caption names the slug, masked as its row is.
     """
-    title = f"PlexSource {source.get('slug', '')!s}"
+    stored = shown_secrets(source, also)
+    title = f"PlexSource {redact(str(source.get('slug', '')), stored)}"
     cells = "".join(
         f"<tr><th style='text-align:left'>{html.escape(name)}</th>"
         f"<td style='text-align:left'><code>{html.escape(value)}</code></td></tr>"
-        for name, value in display_rows(source, also)
+        for name, value in _rows(source, stored)
     )
     return f"<table><caption>{html.escape(title)}</caption>{cells}</table>"

@@ -16,10 +16,10 @@ from ._display import in_schema_order
 from ._generated.models import (
     GroupMatchingMode,
     PolicyEngineMode,
-    ThemedUrls,
     UserMatchingMode,
 )
 from ._generated.models import PlexSource as _GeneratedPlexSource
+from ._generated.models import ThemedUrls as _GeneratedThemedUrls
 from ._generated.types import UNSET, Unset
 from ._public import publish
 from ._secrets import MASK, is_secret_name, redact, redact_json, stored_secrets
@@ -35,6 +35,77 @@ __all__ = [
     "Unset",
     "UserMatchingMode",
 ]
+
+
+@attrs.define
+class ThemedUrls:
+    """A source's icon URLs for the light and the dark theme (``icon_themed_urls``, from
+    authentik 2025.12); either may be null, or ``UNSET`` when the server leaves it out. Keys
+    no known release has are kept in ``additional_properties`` (and ``urls["key"]``).
+    ``to_dict()`` gives the JSON back. ``repr()`` masks a secret-named key's value
+    (``api_key``, at any depth) and the secrets the source it belongs to stores, wherever
+    they are repeated.
+    """
+
+    # The generated model's fields, restated as PlexSource's are (tests/test_spec_corrections.py
+    # checks they are the same).
+    light: None | str | Unset = UNSET  # noqa: RUF036
+    dark: None | str | Unset = UNSET  # noqa: RUF036
+    additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """The URLs an answer's JSON object describes (other keys in
+        ``additional_properties``).
+        """
+        return cls._of(_GeneratedThemedUrls.from_dict(src_dict))
+
+    @classmethod
+    def _of(cls, model: _GeneratedThemedUrls) -> Self:
+        urls = cls(light=model.light, dark=model.dark)
+        urls.additional_properties = model.additional_properties
+        return urls
+
+    def to_dict(self) -> dict[str, Any]:
+        """The URLs as JSON (``UNSET`` ones left out)."""
+        model = _GeneratedThemedUrls(light=self.light, dark=self.dark)
+        model.additional_properties = self.additional_properties
+        return model.to_dict()
+
+    @property
+    def additional_keys(self) -> list[str]:
+        """The keys no known release has (``additional_properties``)."""
+        return list(self.additional_properties)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        owner = _OWNERS.get(id(self))
+        source = owner() if owner is not None else None
+        stored = (*stored_secrets(self.to_dict()), *(_stored(source) if source else ()))
+        parts = []
+        for field in attrs.fields(type(self)):
+            value = getattr(self, field.name)
+            if value is UNSET or (field.name == "additional_properties" and not value):
+                continue
+            parts.append(f"{field.name}={redact_json(value, stored)!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+
+#: The source each ThemedUrls parsed with one belongs to (until either is collected), by the
+#: URLs' id: their repr masks the secrets the source stores (a ``plex_token`` repeated in
+#: ``light``). Kept beside them, as :data:`_PAGE_SECRETS` is, not in a field.
+_OWNERS: dict[int, weakref.ReferenceType[PlexSource]] = {}
 
 
 @attrs.define
@@ -91,13 +162,23 @@ class PlexSource:
         model = _GeneratedPlexSource.from_dict(src_dict)
         source = cls(**{name: getattr(model, name) for name in _GENERATED_FIELDS})
         source.additional_properties = model.additional_properties
+        if isinstance(model.icon_themed_urls, _GeneratedThemedUrls):
+            urls = ThemedUrls._of(model.icon_themed_urls)
+            source.icon_themed_urls = urls
+            _OWNERS[id(urls)] = weakref.ref(source)
+            weakref.finalize(urls, _OWNERS.pop, id(urls), None)
         return source
 
     def to_dict(self) -> dict[str, Any]:
         """The source as JSON, in the order authentik sends its fields (``UNSET`` ones left
         out; fields no known release has, after them).
         """
-        model = _GeneratedPlexSource(**{name: getattr(self, name) for name in _GENERATED_FIELDS})
+        fields = {name: getattr(self, name) for name in _GENERATED_FIELDS}
+        if isinstance(self.icon_themed_urls, ThemedUrls):
+            urls = self.icon_themed_urls
+            fields["icon_themed_urls"] = _GeneratedThemedUrls(light=urls.light, dark=urls.dark)
+            fields["icon_themed_urls"].additional_properties = urls.additional_properties
+        model = _GeneratedPlexSource(**fields)
         model.additional_properties = self.additional_properties
         return in_schema_order(model.to_dict())
 

@@ -84,3 +84,32 @@ def test_masked_source_masks_only_secrets_and_leaves_the_original() -> None:
     assert source.plex_token == STORED_PLEX_TOKEN
     empty = masked_source(PlexSource.from_dict(plex_source(plex_token="")))
     assert empty.plex_token == ""  # nothing to hide: shown as empty
+
+
+def test_themed_urls_repr_masks_a_secret_key_and_the_sources_stored_token(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    """``source.icon_themed_urls`` (a public :class:`ThemedUrls`) masks in its own repr an
+    extra secret-named key's value, and the ``plex_token`` its source stores when it repeats
+    it; the values themselves are kept. (Red team round 9, issue 18: the generated class's
+    repr showed ``additional_properties={'api_key': ...}``.)
+    """
+    from plex_source_client import ThemedUrls
+
+    from .payloads import plex_source_2026
+
+    key = "ApiKeyValue-0123456789abcdef"
+    themed = {"light": STORED_PLEX_TOKEN, "dark": "d.svg", "api_key": key}
+    data = plex_source_2026(icon="i", icon_themed_urls=themed, plex_token=STORED_PLEX_TOKEN)
+    api.get(ENDPOINT).respond(200, json=data)
+    source = twin.call("get", SLUG, options={"max_retries": 0, "server_version": "2026.2.2"})
+    urls = source.icon_themed_urls
+    assert isinstance(urls, ThemedUrls)
+    shown = repr(urls) + repr(source)
+    assert key not in shown, shown
+    assert STORED_PLEX_TOKEN not in shown, shown
+    assert (
+        repr(urls)
+        == "ThemedUrls(light='***', dark='d.svg', additional_properties={'api_key': '***'})"
+    )
+    assert (urls.light, urls["api_key"], urls.to_dict()) == (STORED_PLEX_TOKEN, key, themed)

@@ -27,6 +27,7 @@ import yaml
 from codegen.apply_corrections import CorrectionError, apply_corrections, load_yaml
 from plex_source_client import PlexSource, ThemedUrls, UnexpectedResponse
 from plex_source_client._generated.models import PlexSource as GeneratedPlexSource
+from plex_source_client._generated.models import ThemedUrls as GeneratedThemedUrls
 from plex_source_client._generated.types import Unset
 
 from .payloads import SLUG, TOKEN, plex_source
@@ -140,7 +141,7 @@ def test_the_generated_model_types_every_release_field_plainly_and_the_others_un
     fields = {f.name: f for f in attrs.fields(GeneratedPlexSource) if f.init}
     assert sorted(fields) == sorted(PROPERTIES)
     hints = generated_hints()
-    assert ThemedUrls in typing.get_args(hints["icon_themed_urls"])
+    assert GeneratedThemedUrls in typing.get_args(hints["icon_themed_urls"])
     for name in EVERY_RELEASE:
         assert fields[name].default is attrs.NOTHING, name
         assert Unset not in typing.get_args(hints[name]), name
@@ -151,9 +152,11 @@ def test_the_generated_model_types_every_release_field_plainly_and_the_others_un
         assert type(None) in typing.get_args(hints[name]), name
 
 
-def generated_hints() -> dict[str, Any]:
-    """The generated model's type hints (its module imports ThemedUrls for type checkers only)."""
-    return typing.get_type_hints(GeneratedPlexSource, localns={"ThemedUrls": ThemedUrls})
+def generated_hints(themed_urls: type[Any] = GeneratedThemedUrls) -> dict[str, Any]:
+    """The generated model's type hints (its module imports ThemedUrls for type checkers
+    only), ``ThemedUrls`` read as ``themed_urls``.
+    """
+    return typing.get_type_hints(GeneratedPlexSource, localns={"ThemedUrls": themed_urls})
 
 
 def test_the_public_source_has_the_generated_models_fields() -> None:
@@ -165,8 +168,29 @@ def test_the_public_source_has_the_generated_models_fields() -> None:
         return [(f.name, f.default, f.init) for f in attrs.fields(cls)]
 
     assert described(PlexSource) == described(GeneratedPlexSource)
-    assert typing.get_type_hints(PlexSource) == generated_hints()
+    # The same types, the public ThemedUrls where the generated model has its own.
+    assert typing.get_type_hints(PlexSource) == generated_hints(ThemedUrls)
     assert PlexSource.__mro__ == (PlexSource, object)
+
+
+def test_the_public_themed_urls_has_the_generated_models_fields() -> None:
+    """ThemedUrls is its own class too (its repr masks secrets), restated from the generated
+    model; a source's ``icon_themed_urls`` is one, and goes back to the same JSON.
+    """
+
+    def described(cls: type[Any]) -> list[tuple[str, Any, bool]]:
+        return [(f.name, f.default, f.init) for f in attrs.fields(cls)]
+
+    assert described(ThemedUrls) == described(GeneratedThemedUrls)
+    assert typing.get_type_hints(ThemedUrls) == typing.get_type_hints(GeneratedThemedUrls)
+    assert ThemedUrls.__mro__ == (ThemedUrls, object)
+    themed = {"light": "l.svg", "dark": None, "extra": {"x": 1}}
+    source = PlexSource.from_dict(
+        {**plex_source(), "icon_themed_urls": themed, "icon_url": None, "promoted": False}
+    )
+    assert type(source.icon_themed_urls) is ThemedUrls
+    assert source.to_dict()["icon_themed_urls"] == themed
+    assert ThemedUrls.from_dict(themed).to_dict() == themed
 
 
 def _generate_check(

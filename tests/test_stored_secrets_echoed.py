@@ -2,6 +2,7 @@
 repeats it, not only under its own key: in a PlexSource's repr/str/HTML and its masked copy
 (``NotApplied.source``), in ``UnexpectedResponse.body``, and in a 4xx error's message and
 body. (Red team round 5, issue 18: each of the first three tests failed before the fix.)
+JSON repeating a key is not authentik's: read as text, every stored value is masked.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import respx
 from plex_source_client import (
     BadRequest,
     NotApplied,
+    PlexSourceError,
     PolicyEngineMode,
     UnexpectedResponse,
     _models,
     _secrets,
 )
+from plex_source_client._answers import DuplicateKey, parse_json
 from plex_source_client._answers import errors as answer_errors
 from plex_source_client._models import PlexSource, masked_source
 from plex_source_client._secrets import stored_secrets
@@ -176,3 +179,61 @@ def test_a_successful_update_does_not_walk_the_answer_for_stored_secrets(
     api.patch(ENDPOINT).respond(200, json=plex_source(plex_token=STORED, name=STORED))
     source = twin.update(SLUG, options={"max_retries": 0}, enabled=True)
     assert source.plex_token == STORED
+
+
+def _repeating_the_key(status: int) -> str:
+    """JSON storing :data:`STORED` under ``plex_token``, repeating it in ``name``, then giving
+    ``plex_token`` again with another value (``json.loads`` keeps only that last one).
+    """
+    if status == 200:
+        source = json.dumps(plex_source(name=STORED))
+        return f'{source[:-1]}, "plex_token": "{STORED}", "plex_token": "another-value"}}'
+    return f'{{"plex_token": "{STORED}", "name": ["{STORED} is taken"], "plex_token": "x"}}'
+
+
+@pytest.mark.parametrize("status", [200, 400, 500])
+def test_json_repeating_a_key_is_not_authentiks_and_hides_every_stored_value(
+    twin: Twin, api: respx.MockRouter, status: int
+) -> None:
+    """authentik's JSON never repeats a key; JSON that does is not read as JSON (a 2xx is an
+    :class:`UnexpectedResponse`, an error keeps its body as masked text), so a value stored
+    under the first ``plex_token`` is not forgotten, and is masked where the body repeats it.
+    (Red team round 9, issue 18: the 200's source repr and the 400's/500's message showed it.)
+    """
+    api.get(ENDPOINT).respond(
+        status,
+        content=_repeating_the_key(status).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with pytest.raises(PlexSourceError) as caught:
+        twin.call("get", SLUG, options={"max_retries": 0})
+    error = caught.value
+    if status == 200:
+        assert isinstance(error, UnexpectedResponse)
+        assert "repeats a key" in str(error)
+    shown = str(error) + repr(error) + repr(vars(error))
+    assert STORED not in shown, shown[:300]
+    assert "***" in repr(error.body)  # type: ignore[attr-defined]
+
+
+def test_parse_json_refuses_a_repeated_key_at_any_depth() -> None:
+    assert parse_json(b'{"a": {"b": 1, "c": 2}, "d": [{"b": 1}]}') == {
+        "a": {"b": 1, "c": 2},
+        "d": [{"b": 1}],
+    }
+    for text in (b'{"a": 1, "a": 1}', b'[{"x": {"k": 1, "k": 2}}]'):
+        with pytest.raises(DuplicateKey):
+            parse_json(text)
+
+
+def test_html_caption_masks_a_slug_repeating_the_stored_token(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    """The notebook table's caption (``PlexSource <slug>``) masks the slug as its row does.
+    (Red team round 9, issue 18: the caption was built from the raw slug.)
+    """
+    api.get(ENDPOINT).respond(200, json=plex_source(plex_token=STORED, slug=STORED))
+    source = twin.call("get", SLUG, options={"max_retries": 0})
+    html = source._repr_html_()
+    assert STORED not in html, html[:120]
+    assert html.startswith("<table><caption>PlexSource ***</caption>"), html[:120]

@@ -75,8 +75,8 @@ REVEALED = {
     "source.promoted": "bool | plex_source_client._generated.types.Unset",
     "source.icon": "None | str",
     "source.icon_url": "None | str | plex_source_client._generated.types.Unset",
-    "source.icon_themed_urls": "None | plex_source_client._generated.models.themed_urls."
-    "ThemedUrls | plex_source_client._generated.types.Unset",
+    "source.icon_themed_urls": "None | plex_source_client._models.ThemedUrls | "
+    "plex_source_client._generated.types.Unset",
     "source.authentication_flow": "None | uuid.UUID",
     "source.policy_engine_mode": "plex_source_client._generated.models.policy_engine_mode."
     "PolicyEngineMode",

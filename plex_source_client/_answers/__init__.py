@@ -29,6 +29,7 @@ from .errors import (
 from .json_body import (
     DEFAULT_MAX_RESPONSE_SIZE,
     MAX_JSON_DEPTH,
+    DuplicateKey,
     JSONTooDeep,
     NotUTF8,
     as_utf8,
@@ -46,6 +47,7 @@ __all__ = [
     "MAX_JSON_DEPTH",
     "MAX_PARSED_ERROR",
     "VERSION_PATH",
+    "DuplicateKey",
     "JSONTooDeep",
     "NotUTF8",
     "Page",

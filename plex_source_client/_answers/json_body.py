@@ -32,6 +32,22 @@ class NotUTF8(ValueError):
     """The body is not UTF-8 (JSON in UTF-16 or UTF-32, or invalid UTF-8)."""
 
 
+class DuplicateKey(ValueError):
+    """An object in the JSON repeats a key. authentik's JSON (Python's ``json`` behind DRF's
+    renderer, from a dict) never does, and ``json.loads`` would keep only the last value: a
+    value stored under a secret-named key before its repeat would no longer be known as one,
+    and so not masked where the body repeats it.
+    """
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's pairs as a dict; :class:`DuplicateKey` if a key repeats."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise DuplicateKey("the JSON repeats a key in an object, which authentik's never does")
+    return value
+
+
 def _encoding(content: bytes) -> str:
     """The encoding ``json.loads(content)`` would read ``content`` in: UTF-8 (``utf-8-sig``
     with a byte order mark), or UTF-16/32 when the first bytes hold NULs or their BOM.
@@ -55,6 +71,7 @@ def parse_json(content: bytes) -> Any:
     :class:`NotUTF8` if it is not UTF-8: JSON between systems is UTF-8 (RFC 8259, section
     8.1; a leading byte order mark is ignored, as it allows) and authentik sends nothing else.
     ``json.loads(bytes)`` would read UTF-16 and UTF-32 too, past every check on the raw bytes.
+    An object repeating a key raises :class:`DuplicateKey`: it is not authentik's JSON.
 
     Nesting is bounded before anything recursive sees the value: a body with few brackets
     cannot nest deeply (the fast path for real answers); otherwise the parsed value is walked
@@ -75,7 +92,7 @@ def parse_json(content: bytes) -> Any:
     if containers > MAX_JSON_CONTAINERS:  # each parses into a Python object of ~50+ bytes
         raise JSONTooDeep(f"the JSON holds more than {MAX_JSON_CONTAINERS:,} lists and objects")
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=_unique_keys)
     except RecursionError:
         raise JSONTooDeep(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels") from None
     if containers > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
@@ -119,7 +136,7 @@ def success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
         raise ValueError(shown_problem(answer, secrets))
     try:
         return parse_json(answer.content)
-    except (JSONTooDeep, NotUTF8) as exc:
+    except (JSONTooDeep, NotUTF8, DuplicateKey) as exc:
         raise ValueError(str(exc)) from None
     except ValueError:
         content_type = one_line(

@@ -72,10 +72,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return read_error(args.slug, error, err)
     remember_source(source)  # before masking: the table and the JSON mask what it stores
     shown = source if args.show_secrets else shown_json(source)
+    if source.get("slug") == args.slug:
+        # The slug the user typed is theirs, shown as typed even when a short secret of the
+        # run (a 3-character API token) equals it; any other slug the server sends is masked
+        # as every field is, in the heading as in the table.
+        shown["slug"] = args.slug
     if args.output == "json":
         out.write(json_text(shown) + "\n")
     else:
-        out.write(f'Plex source "{shorten(source.get("slug", args.slug), MESSAGE_LIMIT)}":\n')
+        out.write(f'Plex source "{shorten(shown.get("slug", args.slug), MESSAGE_LIMIT)}":\n')
         out.write(text_table(shown, show_secrets=args.show_secrets) + "\n")
     return EXIT_OK
 

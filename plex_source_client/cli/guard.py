@@ -38,12 +38,22 @@ def remember_secret(value: object) -> None:
         secrets_read.add(value)
 
 
+#: The short secrets (see :data:`~plex_source_client._secrets.MIN_ANYWHERE`) a client of this
+#: run held: the client masked them in every text of the server's its errors quote, so
+#: :func:`message_secrets` leaves them out.
+short_client_secrets: set[str] = set()
+
+
 def remember_client_secrets(client: PlexSourceClient | AsyncPlexSourceClient) -> None:
     """Remember the secrets a client holds: its API token and its proxies' passwords (from
     the environment's ``HTTPS_PROXY`` too).
     """
+    from .._secrets import MIN_ANYWHERE
+
     for value in client._core.secrets:
         remember_secret(value)
+        if 0 < len(value) < MIN_ANYWHERE:
+            short_client_secrets.add(value)
 
 
 def remember_source(source: PlexSource | Mapping[str, Any]) -> None:
@@ -61,6 +71,17 @@ def remember_source(source: PlexSource | Mapping[str, Any]) -> None:
 def run_secrets() -> tuple[str, ...]:
     """Every secret this run knows (see :data:`secrets_read`), ``AUTHENTIK_TOKEN`` included."""
     return tuple(s for s in {*secrets_read, os.environ.get("AUTHENTIK_TOKEN", "").strip()} if s)
+
+
+def message_secrets() -> tuple[str, ...]:
+    """The secrets to mask (again) in the message of a client's error: every secret this run
+    knows (a Plex token another item sent, a value another answer stored) but the short ones
+    a client held. The client masked those in every text of the server's that its message
+    quotes; masked again, a token ``Plex`` would rewrite the package's own words (``the list
+    of Plex sources``), which hold no secret. A long secret cannot be such a word: masked
+    again, it changes nothing the client did not.
+    """
+    return tuple(s for s in run_secrets() if s not in short_client_secrets)
 
 
 def shown_json(value: Any) -> Any:
@@ -117,7 +138,7 @@ def guarded(run: Callable[[], int], err: TextIO) -> int:
         err.write(f"plex-source: {shorten_secret_free(cli_words(error), run_secrets())}\n")
         return EXIT_USAGE
     except PlexSourceError as error:  # not expected here (each item has its outcome), but ours
-        err.write(f"plex-source: {shorten_secret_free(error, run_secrets())}\n")
+        err.write(f"plex-source: {shorten_secret_free(error, message_secrets())}\n")
         return EXIT_FAILED
     except KeyboardInterrupt:
         err.write("plex-source: interrupted\n")

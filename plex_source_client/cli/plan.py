@@ -55,9 +55,12 @@ class ItemPlan:
     #: A not_found whose 404 blames the URL, not the slug (``NotFound.wrong_url``).
     wrong_url: bool = False
 
-    def as_json(self, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
+    def as_json(
+        self, secrets: tuple[str, ...] = (), said: tuple[str, ...] | None = None
+    ) -> dict[str, Any]:
         """One line of ``plan --output json``: a secret's values are never included, nor
-        (masked) any of ``secrets`` another field's value holds.
+        (masked) any of ``secrets`` another field's value holds; the message masks ``said``
+        (default ``secrets``; see :func:`.guard.message_secrets`).
         """
         from .._secrets import redact, redact_json
 
@@ -76,7 +79,9 @@ class ItemPlan:
             },
             "status_code": self.status_code,
             "request_id": self.request_id,
-            "message": None if self.message is None else redact(self.message, secrets),
+            "message": None
+            if self.message is None
+            else redact(self.message, secrets if said is None else said),
             "not_applied": list(self.not_applied),
         }
 
@@ -185,30 +190,31 @@ def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -
     secret this run knows masked in the values shown.
     """
     from .._secrets import redact
-    from .guard import run_secrets
+    from .guard import message_secrets, run_secrets
 
     secrets = run_secrets()
+    said = message_secrets()  # for messages: the package's own words are not rewritten
     wrong_url = [plan for plan in plans if plan.outcome == "not_found" and plan.wrong_url]
     if len(wrong_url) > 1 and len(wrong_url) == len(plans):  # once: the URL, not every slug
-        first = shorten_secret_free(plans[0].message, secrets, 2 * MESSAGE_LIMIT)
+        first = shorten_secret_free(plans[0].message, said, 2 * MESSAGE_LIMIT)
         err.write(f"plex-source: all {len(plans):,} items not found: {first}\n")
         plans_with_lines: list[ItemPlan] = []
     else:
         plans_with_lines = plans
     for plan in plans_with_lines:
         if plan.outcome == "not_found" and plan.wrong_url:
-            message = shorten_secret_free(plan.message, secrets, 2 * MESSAGE_LIMIT)
+            message = shorten_secret_free(plan.message, said, 2 * MESSAGE_LIMIT)
             err.write(f"plex-source: {shorten(plan.slug)}: not found: {message}\n")
         elif plan.outcome == "not_found":
             err.write(f"plex-source: {shorten(plan.slug)}: not found: {NOT_FOUND}\n")
         elif plan.outcome in ("rejected", "failed", "not_applied"):
             err.write(
                 f"plex-source: {shorten(plan.slug)}: {plan.outcome}: "
-                f"{shorten_secret_free(plan.message, secrets)}\n"
+                f"{shorten_secret_free(plan.message, said)}\n"
             )
     if output == "json":
         for plan in plans:
-            out.write(json_text(plan.as_json(secrets)) + "\n")
+            out.write(json_text(plan.as_json(secrets, said)) + "\n")
         return
     for plan in plans:
         if plan.outcome in ("change", "not_applied"):

@@ -70,11 +70,15 @@ def wrong_url_lines(results: Sequence[ItemResult]) -> list[str]:
     return [f"all {len(results):,} items not found: {first}"]
 
 
-def masked(result: ItemResult, secrets: tuple[str, ...]) -> ItemResult:
+def masked(
+    result: ItemResult, secrets: tuple[str, ...], said: tuple[str, ...] | None = None
+) -> ItemResult:
     """``result`` with every secret this run knows (``secrets``) masked in every text it
     prints: its message, field errors, drift, request id and source. A result is made when
     its item ends; a secret learnt later (a Plex token another item sent, or the server
-    stored and echoed) is masked here, before anything is printed.
+    stored and echoed) is masked here, before anything is printed. The message and field
+    errors, a client's error's (masked by the client), mask ``said`` (default ``secrets``;
+    see :func:`.guard.message_secrets`).
     """
     import attrs
 
@@ -83,12 +87,15 @@ def masked(result: ItemResult, secrets: tuple[str, ...]) -> ItemResult:
     def clean(text: str) -> str:
         return redact(text, secrets)
 
+    def clean_said(text: str) -> str:
+        return redact(text, secrets if said is None else said)
+
     return attrs.evolve(
         result,
         slug=clean(result.slug),
         request_id=None if result.request_id is None else clean(result.request_id),
-        message=None if result.message is None else clean(result.message),
-        errors={clean(f): [clean(m) for m in ms] for f, ms in result.errors.items()},
+        message=None if result.message is None else clean_said(result.message),
+        errors={clean_said(f): [clean_said(m) for m in ms] for f, ms in result.errors.items()},
         drift={clean(f): clean(what) for f, what in result.drift.items()},
         new_slug=None if result.new_slug is None else clean(result.new_slug),
         source=None if result.source is None else redact_json(result.source, secrets),
@@ -105,11 +112,12 @@ def report(
     """The outcome table (or JSON lines) on ``out``, one line per problem on ``err``; every
     secret this run knows masked in all of it (see :func:`masked`).
     """
-    from .guard import run_secrets
+    from .guard import message_secrets, run_secrets
     from .tables import text_table
 
     secrets = run_secrets()
-    results = [masked(result, secrets) for result in results]
+    said = message_secrets()
+    results = [masked(result, secrets, said) for result in results]
 
     for line in wrong_url_lines(results) or [
         line for result in results for line in problem_lines(result)

@@ -41,7 +41,7 @@ from .._errors import (
 from .._models import PlexSource
 from .._text import shorten_secret_free
 from .drift import find_drift
-from .guard import remember_source, run_secrets, shown_json
+from .guard import message_secrets, remember_source, run_secrets, shown_json
 from .planfile import PlanItem, group_items
 from .releases import lacking_fields, not_applied_message
 
@@ -120,7 +120,7 @@ def result_for_error(item: PlanItem, error: PlexSourceError) -> ItemResult:
         "attempts": getattr(error, "attempts", 1),
         # One line, however long the server's text; every secret this run knows masked (one
         # item's error may quote the Plex token another item sent).
-        "message": shorten_secret_free(error, run_secrets()),
+        "message": shorten_secret_free(error, message_secrets()),
     }
     if isinstance(error, NotFound):
         return ItemResult(outcome="not_found", wrong_url=error.wrong_url, **common)
