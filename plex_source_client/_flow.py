@@ -264,9 +264,14 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
     key are not an echo. Only answers that could hold one (a secret's bytes, or an escape) are
     parsed here; one that is not JSON is refused by the parser, masked.
     """
-    response = answer.response
-    head = "\n".join((response.reason_phrase, *(f"{k}: {v}" for k, v in response.headers.items())))
-    if json_holds_secret(head, secrets):
+    response, headers = answer.response, answer.response.headers
+    # As shown: the reason phrase as httpx decodes it (non-ASCII bytes dropped), the headers
+    # in the one encoding httpx decodes them in (decoded once: cheaper than each item).
+    lines = b"\n".join([b": ".join(pair) for pair in headers.raw]).decode(headers.encoding)
+    head = f"{response.reason_phrase}\n{lines}"
+    if (any(s in head for s in secrets) or _ESCAPES.search(head)) and json_holds_secret(
+        head, secrets
+    ):
         raise ValueError("the answer contains your API token or proxy password")
     content = _answers.as_utf8(answer.content)  # UTF-16/32: as a JSON parser reads it
     if not any(s.encode() in content for s in secrets) and not _ESCAPE.search(content):

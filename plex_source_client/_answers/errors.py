@@ -57,7 +57,9 @@ def _about(answer: Answer, secrets: tuple[str, ...]) -> str:
 _PLAIN_ID: Final = re.compile(r"[\w-]{1,100}")
 
 
-def request_id(response: httpx.Response, secrets: tuple[str, ...], content: bytes = b"") -> str | None:
+def request_id(
+    response: httpx.Response, secrets: tuple[str, ...], content: bytes = b""
+) -> str | None:
     """The ``X-Authentik-Id`` header (authentik's request id, to quote in a report); one that
     is not a plain id is shortened and masked.
 
