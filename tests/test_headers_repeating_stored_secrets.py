@@ -14,7 +14,7 @@ import httpx
 import pytest
 import respx
 
-from plex_source_client import PlexSourceError
+from plex_source_client import PlexSourceError, UnexpectedResponse
 from plex_source_client._answers import request_id, request_id_hiding
 from plex_source_client._secrets import MASK, text_stored_secrets
 from plex_source_client.cli import main
@@ -99,7 +99,7 @@ def test_a_pages_request_id_never_shows_a_token_its_sources_store(
         "results": [plex_source(plex_token=STORED)],
     }  # fmt: skip
     api.get("/sources/plex/").respond(200, json=page, headers={"X-Authentik-Id": f"x-{STORED}"})
-    with pytest.raises(PlexSourceError, match="yet says page 2 follows") as caught:
+    with pytest.raises(UnexpectedResponse, match="yet says page 2 follows") as caught:
         twin.list_sources({"max_retries": 0})
     assert caught.value.request_id == MASK
     assert STORED not in shown(caught.value)

@@ -94,10 +94,7 @@ def answer_secrets(answer: Answer, secrets: tuple[str, ...]) -> tuple[str, ...]:
     an error's path: a good answer is not walked for them.
     """
     data = _parsed_error(answer, DEFAULT_MAX_RESPONSE_SIZE)
-    if data is _NOT_JSON:
-        stored = text_stored_secrets(body_text(answer))
-    else:
-        stored = stored_secrets(data)
+    stored = text_stored_secrets(body_text(answer)) if data is _NOT_JSON else stored_secrets(data)
     return (*secrets, *stored) if stored else secrets
 
 
