@@ -26,7 +26,7 @@ from ._errors import APIError, InvalidRequest, NotApplied, TransportError, Unexp
 from ._flow import Finisher, Flow, Prepared, Sleep, request_flow
 from ._http.body import Answer
 from ._listing import FILTERS, Pager, list_query
-from ._models import RawResponse
+from ._models import RawResponse, secrets_held
 from ._releases import Release, writable_since
 from ._secrets import Secret
 from ._text import describe_type
@@ -381,10 +381,11 @@ def _source_response(
     """A 2xx answer that must be a Plex source (PATCH, GET of a source) as a RawResponse; from
     a server of a known ``release``, with the fields that release has.
     """
+    source = _answers.parse_source(answer, secrets, release)
     return RawResponse(
-        source=_answers.parse_source(answer, secrets, release),
+        source=source,
         status_code=answer.status_code,
-        request_id=request_id,
+        request_id=_answers.request_id_hiding(request_id, secrets_held(source)),
         attempts=attempts,
         elapsed=elapsed,
         headers=answer.response.headers,
@@ -404,6 +405,7 @@ def _page_response(
 ) -> Page:
     """A 2xx answer that must be a page of the list (``PaginatedPlexSourceList``)."""
     page = _answers.parse_page(answer, secrets, release)
+    request_id = _answers.request_id_hiding(request_id, secrets_held(page))
     page.status_code, page.request_id, page.attempts = answer.status_code, request_id, attempts
     return page
 

@@ -24,7 +24,7 @@ from . import _answers, _logs, _mismatch, _retry
 from ._errors import RequestTimeout, TransportError, UnexpectedResponse
 from ._http.body import Answer
 from ._models import secrets_held
-from ._secrets import _ESCAPES, json_holds_secret, mask_text
+from ._secrets import _ESCAPES, json_holds_secret, mask_text, redact
 from ._text import shorten
 
 logger = logging.getLogger("plex_source_client")
@@ -186,7 +186,8 @@ def _log_attempt(prepared: Prepared[Any], outcome: Outcome, attempt: int, elapse
         logger.debug(
             "%s %s -> %d in %.3fs (attempt %d of %d, request id %s)",
             prepared.method, prepared.url, outcome.status_code, elapsed, attempt,
-            prepared.retries + 1, _answers.request_id(outcome.response, prepared.secrets) or "-",
+            prepared.retries + 1,
+            _answers.request_id(outcome.response, prepared.secrets, outcome.content) or "-",
         )  # fmt: skip
     else:
         logger.debug(
@@ -204,11 +205,12 @@ def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: flo
         timed_out = outcome is not None and _is_timeout(outcome)
         kind = RequestTimeout if timed_out else TransportError
         raise kind(reason, method=method, url=url, attempts=attempts) from None
+    response = outcome.response
     where: dict[str, Any] = {
         "method": method,
         "url": url,
         "status_code": outcome.status_code,
-        "request_id": _answers.request_id(outcome.response, prepared.secrets),
+        "request_id": _answers.request_id(response, prepared.secrets, outcome.content),
         "attempts": attempts,
     }
     if outcome.is_success:
@@ -218,18 +220,31 @@ def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: flo
                 outcome, prepared.secrets, attempts, elapsed, where["request_id"]
             )
         except ValueError as exc:
+            learned = _learned(prepared)
+            secrets = _answers.answer_secrets(outcome, (*prepared.secrets, *learned))
+            where["request_id"] = _answers.request_id(response, secrets, outcome.content)
             raise UnexpectedResponse(
-                str(exc),
+                redact(str(exc), learned) if learned else str(exc),
                 expected=prepared.expected,
-                body=_answers.unexpected_body(outcome, prepared.secrets),
+                body=_answers.unexpected_body(outcome, secrets),
                 **where,
             ) from None
         # A Plex token the answer stored may come back in a later answer's reason phrase or
-        # header, which httpx and httpcore log: masked there from now on.
+        # header, which httpx and httpcore log, or in a later error: masked there from now on.
         if prepared.owner is not None and (held := secrets_held(result)):
             _logs.add(prepared.owner, held)
         return result
-    raise _answers.api_error(outcome, prepared.secrets, where, prepared.not_found)
+    secrets = _answers.answer_secrets(outcome, (*prepared.secrets, *_learned(prepared)))
+    where["request_id"] = _answers.request_id(response, secrets, outcome.content)
+    raise _answers.api_error(outcome, secrets, where, prepared.not_found)
+
+
+def _learned(prepared: Prepared[Any]) -> tuple[str, ...]:
+    """The Plex tokens the calling client's earlier answers stored (see :func:`._logs.add`): an
+    error about a later answer masks them too (a 400 quoting a token a GET returned). Only on
+    an error's path; the echo check keeps to the client's own secrets (answers store tokens).
+    """
+    return _logs.learned(prepared.owner) if prepared.owner is not None else ()
 
 
 #: The escapes :func:`~._secrets.json_holds_secret` decodes (``_secrets._ESCAPES``), on bytes: a
@@ -240,13 +255,24 @@ _ESCAPE: Final = re.compile(_ESCAPES.pattern.encode())
 
 def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None:
     r"""ValueError when a 2xx answer carries the API token or a proxy password (``secrets``):
-    authentik never sends them back, so the answer is not authentik's (and must not be shown).
+    authentik never sends them back, so the answer is not authentik's (and must not be shown,
+    nor handed back: a RawResponse keeps its status line and headers).
 
-    Looked for in the answer's decoded strings (a JSON ``\u`` escape hides nothing), as
+    Looked for in the status line's reason phrase, the headers (names and values) and the
+    body's decoded strings (a JSON ``\u`` escape hides nothing), as
     :func:`~._secrets.json_holds_secret` finds them: a short password's letters in a name or a
     key are not an echo. Only answers that could hold one (a secret's bytes, or an escape) are
     parsed here; one that is not JSON is refused by the parser, masked.
     """
+    response, headers = answer.response, answer.response.headers
+    # As shown: the reason phrase as httpx decodes it (non-ASCII bytes dropped), the headers
+    # in the one encoding httpx decodes them in (decoded once: cheaper than each item).
+    lines = b"\n".join([b": ".join(pair) for pair in headers.raw]).decode(headers.encoding)
+    head = f"{response.reason_phrase}\n{lines}"
+    if (any(s in head for s in secrets) or _ESCAPES.search(head)) and json_holds_secret(
+        head, secrets
+    ):
+        raise ValueError("the answer contains your API token or proxy password")
     content = _answers.as_utf8(answer.content)  # UTF-16/32: as a JSON parser reads it
     if not any(s.encode() in content for s in secrets) and not _ESCAPE.search(content):
         return

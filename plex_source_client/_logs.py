@@ -72,6 +72,14 @@ def add(owner: object, secrets: tuple[str, ...]) -> None:
             del learned[next(iter(learned))]
 
 
+def learned(owner: object) -> tuple[str, ...]:
+    """The secrets ``owner``'s answers stored (see :func:`add`), oldest first: a later answer's
+    error may repeat them too (a 400 quoting a token an earlier GET returned).
+    """
+    with _lock:
+        return tuple(_learned.get(owner, ()))
+
+
 def unregister(owner: object) -> None:
     """Stop masking ``owner``'s secrets (a client closed, a call ended)."""
     with _lock:

@@ -580,3 +580,15 @@ def redact_json(value: Any, secrets: Iterable[str]) -> Any:
     if isinstance(value, str):
         return redact(value, secrets)
     return value
+
+
+def text_stored_secrets(text: str) -> tuple[str, ...]:
+    """The values a text (a body that is not JSON) holds under secret-named keys, as
+    :func:`mask_text` finds them (``plex_token=T``): the text is masked, but the same answer's
+    headers (a ``Location``, a request id) may repeat them, so they are masked there too.
+    """
+    if _ESCAPES.search(text):
+        text = _unescape(text)
+    found: dict[str, None] = {}
+    _mask_keys(text, found)
+    return tuple(found)

@@ -35,6 +35,7 @@ from plex_source_client import (
     TransportError,
     UnexpectedResponse,
     UnexpectedStatus,
+    _flow,
 )
 from plex_source_client._config import NOT_GIVEN
 from plex_source_client._flow import Flow, Send, Sleep
@@ -342,3 +343,23 @@ def test_the_async_client_sleeps_with_asyncio_sleep(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(asyncio, "sleep", recorded)
     asyncio.run(AsyncPlexSourceClient._sleep(0.25))
     assert slept == [0.25]
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx.Response(200, extensions={"reason_phrase": b"OK pw-SECRET-proxy-31337"}),
+        httpx.Response(200, headers={"Via": "1.1 user:pw-SECRET-proxy-31337@proxy"}),
+    ],
+    ids=["reason-phrase", "header"],
+)
+def test_the_echo_check_reads_the_status_line_and_headers_for_a_proxy_password(
+    response: httpx.Response,
+) -> None:
+    """A proxy's password (one of the client's own secrets) in a 2xx's reason phrase or a
+    header: refused, as in its body; the same answer without it passes.
+    """
+    secrets = ("tok-SECRET-api-1234567890", "pw-SECRET-proxy-31337")
+    with pytest.raises(ValueError, match="proxy password"):
+        _flow._refuse_echoed_credentials(Answer(response, b"{}", 1 << 20), secrets)
+    _flow._refuse_echoed_credentials(Answer(httpx.Response(200), b"{}", 1 << 20), secrets)

@@ -114,3 +114,52 @@ def test_a_token_holding_escape_like_text_is_masked_raw_and_decoded(
     shown = str(error) + repr(error) + repr(vars(error))
     assert token not in shown
     assert decoded not in shown, str(error)[-120:]
+
+
+@pytest.mark.parametrize(
+    ("reason", "headers"),
+    [
+        (TOKEN, {}),
+        ("OK", {"X-Echo-Authorization": f"Bearer {TOKEN}"}),
+        ("OK", {"Set-Cookie": f"session={TOKEN}; Path=/"}),
+        ("OK", {f"X-{TOKEN}": "1"}),
+        ("OK", {"Location": f"/login?next=%2F&t={TOKEN.replace('-', '%2D')}"}),  # URL-escaped
+    ],
+    ids=["reason-phrase", "header-credential", "header-value", "header-name", "escaped"],
+)
+def test_a_2xx_carrying_the_api_token_outside_its_body_is_refused(
+    twin: Twin, api: respx.MockRouter, reason: str, headers: dict[str, str]
+) -> None:
+    """The status line and the headers are the answer too: a RawResponse keeps them (its
+    ``http_response`` repr shows the reason phrase, ``headers`` every header).
+    """
+    import httpx
+
+    api.patch(ENDPOINT).mock(
+        return_value=httpx.Response(
+            200, json=plex_source(), headers=headers, extensions={"reason_phrase": reason.encode()}
+        )
+    )
+    with pytest.raises(UnexpectedResponse, match="contains your API token") as caught:
+        twin.call("update_raw", SLUG, {"name": "x"})
+    assert TOKEN not in shown(caught.value)
+
+
+def test_a_short_api_token_counts_outside_the_body_only_as_a_credential(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    """A 3-letter token's letters in a header (``Server: abc``) are no echo; ``Bearer abc``
+    in one is.
+    """
+    import httpx
+
+    def answer(headers: dict[str, str]) -> httpx.Response:
+        return httpx.Response(200, json=plex_source(), headers=headers)
+
+    api.patch(ENDPOINT).mock(
+        side_effect=[answer({"Server": "abc", "Vary": "abc"}), answer({"X-Echo": "Bearer abc"})]
+    )
+    options = {"token": "abc", "max_retries": 0}
+    assert twin.call("update_raw", SLUG, {"name": "x"}, options=options).status_code == 200
+    with pytest.raises(UnexpectedResponse, match="contains your API token"):
+        twin.call("update_raw", SLUG, {"name": "x"}, options=options)

@@ -20,10 +20,12 @@ from .errors import (
     KEPT_TEXT,
     LIST_NOT_FOUND,
     MAX_PARSED_ERROR,
+    answer_secrets,
     api_error,
     error_body,
     kept_text,
     request_id,
+    request_id_hiding,
     unexpected_body,
 )
 from .json_body import (
@@ -51,6 +53,7 @@ __all__ = [
     "JSONTooDeep",
     "NotUTF8",
     "Page",
+    "answer_secrets",
     "api_error",
     "as_utf8",
     "body_text",
@@ -62,6 +65,7 @@ __all__ = [
     "parse_source",
     "parse_version",
     "request_id",
+    "request_id_hiding",
     "require_release_fields",
     "source_problem",
     "unexpected_body",

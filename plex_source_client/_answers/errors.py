@@ -21,9 +21,9 @@ from .._errors import (
     format_field_errors,
 )
 from .._http.body import Answer
-from .._secrets import mask_json, mask_text, redact, stored_secrets
+from .._secrets import MASK, mask_json, mask_text, redact, stored_secrets, text_stored_secrets
 from .._text import one_line
-from .json_body import DEFAULT_MAX_RESPONSE_SIZE, body_text, parse_json, shown_problem
+from .json_body import DEFAULT_MAX_RESPONSE_SIZE, as_utf8, body_text, parse_json, shown_problem
 
 #: The largest error body parsed as JSON (authentik's are under 1 KiB); a larger one is kept
 #: as text, cut to :data:`KEPT_TEXT`, so an error never holds a big parsed structure.
@@ -57,16 +57,45 @@ def _about(answer: Answer, secrets: tuple[str, ...]) -> str:
 _PLAIN_ID: Final = re.compile(r"[\w-]{1,100}")
 
 
-def request_id(response: httpx.Response, secrets: tuple[str, ...]) -> str | None:
+def request_id(
+    response: httpx.Response, secrets: tuple[str, ...], content: bytes = b""
+) -> str | None:
     """The ``X-Authentik-Id`` header (authentik's request id, to quote in a report); one that
     is not a plain id is shortened and masked.
+
+    One that the answer's body (``content``) repeats is not shown at all: authentik's id (a
+    UUID's hex) is never in its body, while a hostile server's may repeat a token the body
+    stores (masked there). One ``in`` search: the successful path stays fast.
     """
     value: str | None = response.headers.get(REQUEST_ID_HEADER)
     if value is None:
         return None
+    if value and value.encode("utf-8", "replace") in as_utf8(content):
+        return MASK
     if _PLAIN_ID.fullmatch(value) and redact(value, secrets) == value:
         return value
     return one_line(mask_text(value, secrets), 100)
+
+
+def request_id_hiding(request_id: str | None, held: tuple[str, ...]) -> str | None:
+    """``request_id`` (see :func:`request_id`) for a result that stores the secrets ``held``:
+    not shown when it holds one (an escaped token in the body, or one with text around it,
+    escapes the body's ``in`` search). A substring test per token: cheap on every call.
+    """
+    if request_id is not None and any(secret in request_id for secret in held):
+        return MASK
+    return request_id
+
+
+def answer_secrets(answer: Answer, secrets: tuple[str, ...]) -> tuple[str, ...]:
+    """``secrets`` and the values the answer's body stores under secret-named keys (JSON at
+    any depth, or a text's ``plex_token=T``): what an error about this answer masks in all it
+    shows, its headers too (a ``Location``, a request id repeating the stored token). Only on
+    an error's path: a good answer is not walked for them.
+    """
+    data = _parsed_error(answer, DEFAULT_MAX_RESPONSE_SIZE)
+    stored = text_stored_secrets(body_text(answer)) if data is _NOT_JSON else stored_secrets(data)
+    return (*secrets, *stored) if stored else secrets
 
 
 def field_errors(body: Any) -> dict[str, list[str]]:

@@ -9,7 +9,7 @@ import json
 from typing import Any, Final
 
 from .._http.body import Answer
-from .._secrets import mask_text
+from .._secrets import mask_text, text_stored_secrets
 from .._text import one_line
 
 #: The default largest body accepted, after decompression. A Plex source is about 1 KiB.
@@ -131,16 +131,23 @@ def shown_problem(answer: Answer, secrets: tuple[str, ...]) -> str:
 
 
 def success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
-    """The 2xx body's JSON, or ValueError saying (safely: masked) why there is none."""
+    """The 2xx body's JSON, or ValueError saying (safely: masked) why there is none. What the
+    message quotes of the headers is masked with the values the body stores under
+    secret-named keys too (``plex_token=T`` in the body, ``; x=T`` in its ``Content-Type``).
+    """
     if not answer.complete:
-        raise ValueError(shown_problem(answer, secrets))
+        stored = text_stored_secrets(body_text(answer))
+        raise ValueError(shown_problem(answer, (*secrets, *stored)))
     try:
         return parse_json(answer.content)
     except (JSONTooDeep, NotUTF8, DuplicateKey) as exc:
         raise ValueError(str(exc)) from None
     except ValueError:
+        text = body_text(answer)
+        masking = (*secrets, *text_stored_secrets(text))
         content_type = one_line(
-            mask_text(answer.response.headers.get("Content-Type", "no content type"), secrets), 200
+            mask_text(answer.response.headers.get("Content-Type", "no content type"), masking),
+            200,
         )
-        start = one_line(mask_text(body_text(answer), secrets), 100)
+        start = one_line(mask_text(text, secrets), 100)
         raise ValueError(f"the body is not JSON ({content_type}): {start!r}") from None
