@@ -60,6 +60,9 @@ def add(owner: object, secrets: tuple[str, ...]) -> None:
     Plex tokens its answers stored, which a later answer's reason phrase or header may repeat.
     Bounded by :data:`MAX_LEARNED` (the oldest go first); its own secrets always stay.
     """
+    known = _learned.get(owner)  # a read without the lock: the common case, nothing new
+    if known is not None and all(secret in known for secret in secrets):
+        return
     new = [s for secret in secrets for s in (secret, secret.strip()) if s]
     with _lock:
         if owner not in _owners:
