@@ -97,6 +97,7 @@ class AsyncPlexSourceClient:
             self._http, secrets = clients.async_client(settings, proxy, call_timeout)
             self._owns_http = True
         else:
+            clients.check_own_client(http_client, httpx.AsyncClient)
             if proxy is not None:
                 raise ConfigurationError("proxy cannot be combined with http_client: set it there")
             call_timeout = settings.timeout or finite_or_default(http_client.timeout)

@@ -89,6 +89,7 @@ class PlexSourceClient:
         else:
             # Their client keeps its own settings (verify, proxies, headers, its timeout when
             # finite and none is given here); we only never follow redirects with the token.
+            clients.check_own_client(http_client, httpx.Client)
             if proxy is not None:
                 raise ConfigurationError("proxy cannot be combined with http_client: set it there")
             call_timeout = settings.timeout or finite_or_default(http_client.timeout)

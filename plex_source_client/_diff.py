@@ -27,10 +27,10 @@ import attrs
 from . import _changes
 from ._changes import FIELDS_BY_NAME, Field, normalize
 from ._errors import InvalidRequest
-from ._models import PlexSource
+from ._models import PlexSource, shown_secrets
 from ._public import publish
 from ._releases import writable_since
-from ._secrets import MASK
+from ._secrets import MASK, redact
 from ._text import describe_type, json_text
 
 __all__ = ["FieldChange", "SourceDiff", "compute_diff", "differs", "stored"]
@@ -105,28 +105,33 @@ class FieldChange:
     ``current`` value and the ``desired`` one, both as the server stores them (JSON values).
 
     ``str()`` and :meth:`display` show ``current -> desired`` as JSON; for a ``secret`` field
-    (``plex_token``) only ``changed``. ``repr()`` masks a secret's values too.
+    (``plex_token``) only ``changed``. ``repr()`` masks a secret's values too, and both mask
+    the secrets the source stores where another value repeats them (a ``name`` holding the
+    stored Plex token).
     """
 
     name: str
     current: Any
     desired: Any
     secret: bool = False
+    #: The source's stored secrets, masked wherever a value shown repeats them.
+    _hidden: tuple[str, ...] = attrs.field(alias="hidden", default=(), eq=False)
 
     def display(self) -> str:
         """``current -> desired`` (JSON), or ``changed`` for a secret: never its value."""
         if self.secret:
             return "changed"
-        return f"{_json(self.current)} -> {_json(self.desired)}"
+        return redact(f"{_json(self.current)} -> {_json(self.desired)}", self._hidden)
 
     def __str__(self) -> str:
         return self.display()
 
     def __repr__(self) -> str:
         current, desired = (MASK, MASK) if self.secret else (self.current, self.desired)
-        return (
+        return redact(
             f"FieldChange(name={self.name!r}, current={current!r}, desired={desired!r}, "
-            f"secret={self.secret!r})"
+            f"secret={self.secret!r})",
+            self._hidden,
         )
 
 
@@ -212,12 +217,13 @@ def compute_diff(
         raise InvalidRequest(lacking)
     found: dict[str, FieldChange] = {}
     requested: dict[str, Any] = {}
+    hidden = shown_secrets(source)
     for name, value in changes.items():
         field = FIELDS_BY_NAME[name]
         desired = stored(field, value)
         if differs(field, desired, current[field.wire]):
             found[name] = FieldChange(
-                name, _current(field, current[field.wire]), desired, field.secret
+                name, _current(field, current[field.wire]), desired, field.secret, hidden=hidden
             )
             requested[name] = value
     return SourceDiff(source.slug, found, requested=requested)

@@ -220,20 +220,25 @@ def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: flo
                 outcome, prepared.secrets, attempts, elapsed, where["request_id"]
             )
         except ValueError as exc:
-            learned = _learned(prepared)
-            secrets = _answers.answer_secrets(outcome, (*prepared.secrets, *learned))
-            where["request_id"] = _answers.request_id(response, secrets, outcome.content)
-            raise UnexpectedResponse(
-                redact(str(exc), learned) if learned else str(exc),
-                expected=prepared.expected,
-                body=_answers.unexpected_body(outcome, secrets),
-                **where,
-            ) from None
-        # A Plex token the answer stored may come back in a later answer's reason phrase or
-        # header, which httpx and httpcore log, or in a later error: masked there from now on.
-        if prepared.owner is not None and (held := secrets_held(result)):
-            _logs.add(prepared.owner, held)
-        return result
+            problem = str(exc)
+        else:
+            # A Plex token the answer stored may come back in a later answer's reason phrase
+            # or header, which httpx and httpcore log, or in a later error: masked there from
+            # now on.
+            if prepared.owner is not None and (held := secrets_held(result)):
+                _logs.add(prepared.owner, held)
+            return result
+        # Raised outside the handler: the parser's own errors (a UnicodeDecodeError or a
+        # JSONDecodeError holds the raw body, secrets and all) are on no chain of ours.
+        learned = _learned(prepared)
+        secrets = _answers.answer_secrets(outcome, (*prepared.secrets, *learned))
+        where["request_id"] = _answers.request_id(response, secrets, outcome.content)
+        raise UnexpectedResponse(
+            redact(problem, learned) if learned else problem,
+            expected=prepared.expected,
+            body=_answers.unexpected_body(outcome, secrets),
+            **where,
+        )
     secrets = _answers.answer_secrets(outcome, (*prepared.secrets, *_learned(prepared)))
     where["request_id"] = _answers.request_id(response, secrets, outcome.content)
     raise _answers.api_error(outcome, secrets, where, prepared.not_found)

@@ -92,7 +92,7 @@ class ThemedUrls:
     def __repr__(self) -> str:
         owner = _OWNERS.get(id(self))
         source = owner() if owner is not None else None
-        stored = (*stored_secrets(self.to_dict()), *(_stored(source) if source else ()))
+        stored = (*stored_secrets(self.to_dict()), *(shown_secrets(source) if source else ()))
         parts = []
         for field in attrs.fields(type(self)):
             value = getattr(self, field.name)
@@ -200,7 +200,7 @@ class PlexSource:
         return key in self.additional_properties
 
     def __str__(self) -> str:
-        stored = _stored(self)
+        stored = shown_secrets(self)
         shown = ", ".join(
             f"{name}={_redacted(getattr(self, name), stored)!r}"
             for name in ("slug", "name", "enabled")
@@ -208,7 +208,7 @@ class PlexSource:
         return f"{type(self).__name__}({shown})"
 
     def __repr__(self) -> str:
-        stored = _stored(self)
+        stored = shown_secrets(self)
         parts = []
         for field in attrs.fields(type(self)):
             value = getattr(self, field.name)
@@ -227,7 +227,7 @@ class PlexSource:
         """A compact table in Jupyter, secrets masked."""
         from ._display import html_table
 
-        return html_table(self.to_dict(), _stored(self))
+        return html_table(self.to_dict(), shown_secrets(self))
 
 
 #: The generated model's constructor arguments: what from_dict() and to_dict() hand across.
@@ -236,7 +236,7 @@ _GENERATED_FIELDS: tuple[str, ...] = tuple(
 )
 
 
-def _stored(source: PlexSource) -> tuple[str, ...]:
+def shown_secrets(source: PlexSource) -> tuple[str, ...]:
     """The secrets ``source`` stores (``plex_token``, secret-named keys of its
     ``additional_properties``) and those the other sources of its list answer store (see
     :func:`share_page_secrets`): showing it masks them wherever the answer repeats them.
@@ -310,7 +310,7 @@ def masked_source(source: PlexSource) -> PlexSource:
         and is_secret_name(field.name)
         and _non_empty_text(getattr(source, field.name))
     }
-    stored = _stored(source)
+    stored = shown_secrets(source)
     shown: dict[str, Any] = {
         field.name: _redacted(getattr(source, field.name), stored)
         for field in attrs.fields(type(source))

@@ -17,7 +17,7 @@ from .. import _releases
 from .._errors import ConfigurationError
 from .._public import publish
 from .._releases import Release, parse_release
-from .._secrets import Secret
+from .._secrets import Secret, redact
 from .._text import shorten
 from .._version import __version__
 from .urls import api_base_url
@@ -256,8 +256,42 @@ class Settings:
         server_version: str | None,
     ) -> Settings:
         """Every option checked, in the order a user would fix them; ConfigurationError for
-        the first that is wrong (its message never shows the token).
+        the first that is wrong (its message never shows the token, even where another option
+        holds it: a URL pasted with ``?token=...``).
         """
+        try:
+            return cls._checked(
+                url=url, token=token, timeout=timeout, max_retries=max_retries,
+                max_response_size=max_response_size, verify=verify, validate=validate,
+                allow_insecure_http=allow_insecure_http, limits=limits,
+                server_version=server_version,
+            )  # fmt: skip
+        except ConfigurationError as exc:
+            if not isinstance(token, str) or not token.strip():
+                raise
+            message = str(exc)
+            masked = redact(message, (token, token.strip()))
+            if masked == message:
+                raise
+        # Raised outside the handler: the error quoting the token is on no chain.
+        raise ConfigurationError(masked)
+
+    @classmethod
+    def _checked(
+        cls,
+        *,
+        url: str,
+        token: str,
+        timeout: Timeout | NotGiven,
+        max_retries: int,
+        max_response_size: int,
+        verify: Verify,
+        validate: bool,
+        allow_insecure_http: bool,
+        limits: httpx.Limits,
+        server_version: str | None,
+    ) -> Settings:
+        """:meth:`check`'s checks, in order."""
         settings = cls()
         settings.base_url = api_base_url(url, allow_insecure_http=allow_insecure_http)
         settings.release = check_server_version(server_version)

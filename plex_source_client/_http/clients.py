@@ -15,6 +15,7 @@ import httpx
 from .._config import USER_AGENT, Proxy, Settings, check_proxy
 from .._errors import ConfigurationError
 from .._secrets import Secret, mask_text
+from .._text import describe_type
 from . import deadline
 from .transports import async_transport
 
@@ -83,6 +84,16 @@ def proxy_secrets(mounts: Mounts) -> tuple[Secret, ...]:
             base64.b64encode(f"{proxy.auth[0]}:{proxy.auth[1]}".encode()).decode(),
         )
     )
+
+
+def check_own_client(http_client: object, kind: type[httpx.Client | httpx.AsyncClient]) -> None:
+    """ConfigurationError unless ``http_client`` (a user's own) is an instance of ``kind``:
+    ``httpx.Client`` for the sync client, ``httpx.AsyncClient`` for the async one.
+    """
+    if not isinstance(http_client, kind):
+        raise ConfigurationError(
+            f"http_client must be an httpx.{kind.__name__}, got {describe_type(http_client)}"
+        )
 
 
 def _made(make: Any, settings: Settings, secrets: tuple[Secret, ...]) -> Any:
