@@ -1,0 +1,54 @@
+"""Keeping secrets (the API token, Plex tokens) out of reprs, logs, errors and output.
+
+The names the rest of the package imports, from the modules by concern: :mod:`.names` (what
+names a secret), :mod:`.known` (masking secrets whose values are known, URL credentials),
+:mod:`.text` (masking the values after secret-named keys in texts whose secrets are not
+known), :mod:`.escapes` (decoding escapes that hide a key or a secret).
+"""
+
+from __future__ import annotations
+
+from .escapes import _ESCAPES
+from .known import (
+    FRAGMENT,
+    MASK,
+    MAX_SECRET_FILE_BYTES,
+    MIN_ANYWHERE,
+    Secret,
+    json_holds_secret,
+    mask_known,
+    mask_userinfo,
+    redact,
+    url_secrets,
+    url_userinfo,
+)
+from .names import is_secret_name, stored_secrets
+from .text import (
+    mask_json,
+    mask_record,
+    mask_text,
+    redact_json,
+    text_stored_secrets,
+)
+
+__all__ = [
+    "FRAGMENT",
+    "MASK",
+    "MAX_SECRET_FILE_BYTES",
+    "MIN_ANYWHERE",
+    "_ESCAPES",
+    "Secret",
+    "is_secret_name",
+    "json_holds_secret",
+    "mask_json",
+    "mask_known",
+    "mask_record",
+    "mask_text",
+    "mask_userinfo",
+    "redact",
+    "redact_json",
+    "stored_secrets",
+    "text_stored_secrets",
+    "url_secrets",
+    "url_userinfo",
+]

@@ -1,0 +1,278 @@
+"""Masking the values after secret-named keys (``plex_token=...`` in JSON, text, HTML, XML,
+headers) and HTTP credentials in texts whose secrets are not known: bodies, log records,
+error bodies; and collecting those values to mask where the text repeats them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from typing import Any, Final
+
+from .escapes import _ESCAPES, _unescape
+from .known import MASK, MIN_ANYWHERE, mask_known, mask_userinfo, redact
+from .names import _SECRET_NAME_PARTS, is_message, is_secret_name
+
+_TAG: Final = r"<[^<>]{0,200}>"
+_PARTS: Final = _SECRET_NAME_PARTS
+#: A secret-named key and what separates it from its value, in JSON (complete or cut short,
+#: or escaped inside a string: ``{\"plex_token\": \"...``), ``key=value``, ``key: value``,
+#: ``key | value`` and ``key -> value`` text, form fields (``source[plex_token]=...``) and
+#: HTML (``<td>token</td><td>value``, ``name="token" value="..."``). Its value follows (see
+#: :func:`_value_end`).
+_SECRET_KEY: Final = re.compile(
+    r"(?<![\w.-])(?P<key>[\w.-]{0,40}?(?:" + _PARTS + r")[\w.-]{0,40})"
+    r"(?P<sep>\\?[\"'\]]?(?:\s*(?:[:=|]|->|=>|\u2192)|\s+value\s*=|(?=\s*<))"
+    r"(?:\s*" + _TAG + r"){0,8}\s*)(?=\S)",
+    re.IGNORECASE,
+)
+#: A value that is not a list or an object: quoted (to its closing quote or the end of the
+#: text), quoted with escaped quotes (JSON inside a JSON string), or a bare word (to the next
+#: space: a token may hold ``&`` or ``;``).
+_VALUE: Final = re.compile(
+    r"\"(?:[^\"\\]|\\.)*\"?|'[^']*'?|\\\"(?:(?!\\\")[\s\S])*(?:\\\")?|[^\s\"'<>]+"
+)
+#: What matters when finding where a list or an object ends: brackets, quotes, backslashes.
+_STRUCTURE: Final = re.compile(r"[\[\]{}\"\\]")
+#: An XML element named as a secret holds one as its text: ``<authToken>T</authToken>`` (as
+#: Plex's own API writes it), ``<plex_token>T`` cut short.
+_SECRET_ELEMENT: Final = re.compile(
+    r"<(?P<name>[\w.:-]{1,80})(?P<attrs>\s[^<>]{0,200})?>(?P<value>[^<]+)"
+)
+
+
+def _value_end(text: str, start: int) -> int:
+    """Where the value at ``text[start]`` ends: a list or an object at its matching bracket
+    (brackets inside strings skipped), however long or nested; the text's end when it is
+    cut short. Otherwise as :data:`_VALUE` reads it.
+    """
+    if text[start] not in "[{":
+        match = _VALUE.match(text, start)
+        return match.end() if match else start
+    depth, in_string, escaped, escaped_at = 0, False, False, -2
+    for found in _STRUCTURE.finditer(text, start):
+        char, at = found.group(), found.start()
+        if escaped and at == escaped_at + 1:
+            escaped = False
+            continue
+        escaped = False
+        if char == "\\":
+            escaped, escaped_at = True, at
+        elif char == '"':
+            in_string = not in_string
+        elif not in_string:
+            depth += 1 if char in "[{" else -1
+            if depth == 0:
+                return at + 1
+    return len(text)
+
+
+def _mask_keyed(text: str, found: dict[str, None]) -> str:
+    """``text`` with the value after every secret-named key (:data:`_SECRET_KEY`) masked."""
+    parts: list[str] = []
+    shown_from = 0
+    match = _SECRET_KEY.search(text)
+    while match is not None:
+        end = _value_end(text, match.end())
+        if end == match.end():  # no value here (a tag follows): not a key and its value
+            match = _SECRET_KEY.search(text, match.start() + 1)
+            continue
+        parts += [text[shown_from : match.start()], match["key"], match["sep"]]
+        parts.append(_masked(text[match.end() : end], found))
+        shown_from = end
+        match = _SECRET_KEY.search(text, max(end, match.end()))
+    parts.append(text[shown_from:])
+    return "".join(parts)
+
+
+def _mask_element(match: re.Match[str], found: dict[str, None]) -> str:
+    """An XML element's match, its text masked when the element is named as a secret."""
+    if not is_secret_name(match["name"]) or not match["value"].strip():
+        return match.group()
+    found[match["value"].strip()] = None
+    return f"<{match['name']}{match['attrs'] or ''}>{MASK}"
+
+
+#: An identifier-like secret-named key (``plex_token``, ``api-key``: a ``_`` or ``-`` in it;
+#: or camelCase: ``plexToken``, ``apiKey``) followed by its value after mere spaces:
+#: ``plex_token abc123``. A plain word (``Token invalid``) is no key.
+_SECRET_SPACED: Final = re.compile(
+    r"(?<![\w.-])(?P<key>[\w.-]{0,40}?[_-](?:"
+    + _PARTS
+    + r")[\w.-]{0,40}|(?:"
+    + _PARTS
+    + r")[_-][\w.-]{0,40}"
+    + r"|(?-i:[a-z][A-Za-z0-9]{0,40}?"
+    + r"(?:Token|Secret|Passw(?:or)?d|Key)\w{0,40})"
+    + r"|(?-i:api[A-Z]?[Kk]ey|private[A-Z]?[Kk]ey)\w{0,40})"
+    + r"(?P<sep>[ \t]+|[ \t]*\r?\n[ \t]*)(?P<value>[^\s\"'<>,;&=:|-][^\s\"'<>]*)",
+    re.IGNORECASE,
+)
+#: HTTP credentials anywhere: ``Bearer <token>``, ``Basic <base64 of user:password>``.
+_CREDENTIALS: Final = re.compile(r"\b(?P<scheme>Bearer|Basic)(?P<sep>\s+)[\w+/=.~-]{6,}", re.I)
+
+
+def _masked(value: str, found: dict[str, None]) -> str:
+    """A secret-named key's ``value`` masked (its quotes, or a list's or an object's brackets,
+    kept); what it holds (its strings, quotes taken off) is added to ``found``.
+    """
+    quote = '\\"' if value.startswith('\\"') else value[:1] if value[:1] in "\"'[{" else ""
+    ends = {"[": "]", "{": "}"}.get(quote, quote)
+    closing = ends if quote and len(value) > len(quote) and value.endswith(ends) else ""
+    found.update(dict.fromkeys(_held_values(value, quote, closing)))
+    return f"{quote}{MASK}{closing}"
+
+
+def _mask_value(match: re.Match[str], found: dict[str, None]) -> str:
+    """The match of a secret-named key and its value (``key``, ``sep``, ``value``), masked."""
+    return f"{match['key']}{match['sep']}{_masked(match['value'], found)}"
+
+
+#: The strings inside a masked list or object value (``["T1", "T2"]``, ``{"k": "T"}``).
+_QUOTED: Final = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'([^']*)'")
+
+
+def _held_values(value: str, quote: str, closing: str) -> list[str]:
+    """The secret(s) a masked ``value`` holds: a quoted one without its quotes, the quoted
+    strings of a list or an object, a bare word as it is; stripped, empty ones left out.
+    """
+    if quote in ("[", "{"):
+        held = [a or b for a, b in _QUOTED.findall(value)]
+    elif quote:
+        held = [value[len(quote) : len(value) - len(closing)]]
+    else:
+        # A bare value runs to the next space: ``T&next=1`` may be the token ``T&next=1`` or
+        # the token ``T`` and a next parameter; both are masked where the text repeats them.
+        held = [value, *(part for part in re.split(r"[&;,|]", value) if part != value)]
+    return [x.strip() for x in held if x.strip()]
+
+
+def _mask_keys(text: str, found: dict[str, None]) -> str:
+    """``text`` with the value of every secret-named key (``plex_token=...``, in JSON, text,
+    HTML, XML) and HTTP credentials (``Bearer ...``) masked; the values masked are added to
+    ``found``.
+    """
+    text = _mask_keyed(text, found)
+    text = _SECRET_SPACED.sub(functools.partial(_mask_value, found=found), text)
+    if "<" in text:
+        text = _SECRET_ELEMENT.sub(functools.partial(_mask_element, found=found), text)
+    return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
+
+
+def _repeated(found: dict[str, None]) -> tuple[str, ...]:
+    """The values masked after their keys that are masked where a text repeats them too:
+    long ones only, a short one could be a word.
+    """
+    return tuple(value for value in found if len(value) >= MIN_ANYWHERE)
+
+
+def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
+    r"""``text`` (a body that may not parse: cut-short JSON, HTML, plain text) with the value
+    of every secret-named key masked and every known secret redacted (see :func:`redact` for
+    ``cut``). Escaped text (``\u0074oken``, ``&quot;``, ``%22``) is shown decoded: that is
+    how its secrets are found (a secret holding ``%2F`` or ``&amp;`` itself is masked in its
+    decoded form too: see :func:`.known._spellings`).
+    """
+    if _ESCAPES.search(text):
+        text = _unescape(text)
+    found: dict[str, None] = {}
+    text = _mask_keys(text, found)
+    # Second pass: a value masked after its key (``plex_token=T``) is masked where the text
+    # repeats it (``name: T is not valid``) too.
+    return redact(mask_userinfo(text), (*secrets, *_repeated(found)), cut=cut)
+
+
+#: A header as httpcore's debug records list them, ``(b'X-Plex-Token', b'value')``.
+_HEADER_PAIR: Final = re.compile(
+    r"(?P<key>\(b?(?P<q>['\"])(?P<name>[^'\"\\]{1,200})(?P=q),\s*b?)"
+    r"(?P<vq>['\"])(?P<value>(?:\\.|(?!(?P=vq))[^\\]){0,8192})(?P=vq)"
+)
+
+
+def _mask_header(match: re.Match[str], found: dict[str, None]) -> str:
+    """A header pair's match, its value masked when the header's name is a secret's."""
+    if not is_secret_name(match["name"]):
+        return match.group()
+    found[match["value"]] = None
+    return f"{match['key']}{match['vq']}{MASK}{match['vq']}"
+
+
+def mask_record(text: str, secrets: Iterable[str]) -> str:
+    """A log record's text (other code's requests' too) with secrets masked and nothing else
+    changed: the known ``secrets`` and URL credentials (see :func:`mask_known`), the value of
+    every secret-named key (``plex_token=...`` in a reason phrase) and header (httpcore's
+    ``(b'X-Plex-Token', b'...')``), HTTP credentials. Escaped text is shown decoded only
+    where decoding finds a secret-named key.
+    """
+    found: dict[str, None] = {}
+    masked = _mask_keys(_HEADER_PAIR.sub(functools.partial(_mask_header, found=found), text), found)
+    if _ESCAPES.search(masked):
+        decoded = _unescape(masked)
+        keyed = _mask_keys(decoded, found)
+        if keyed != decoded:
+            masked = keyed
+    return mask_known(masked, (*secrets, *_repeated(found)))
+
+
+def _messages_or_mask(value: Any, secrets: tuple[str, ...]) -> Any:
+    """A secret-named key's value in an error body: DRF's list of messages shown (masked as
+    any text), anything else masked whole.
+    """
+    if isinstance(value, list) and value and all(is_message(item) for item in value):
+        return [mask_text(item, secrets) for item in value]
+    return MASK
+
+
+def mask_json(value: Any, secrets: Iterable[str]) -> Any:
+    r"""A copy of a JSON error body with secret-named fields masked and every string (keys
+    too) masked as a text body is (:func:`mask_text`): a secret-named key written inside a
+    string (``"invalid plex_token=..."``, JSON in a string), a secret escaped in it
+    (``&#..;``, ``%XX``, a literal ``\uXXXX``) and HTTP credentials (``Basic ...``).
+    """
+    secrets = tuple(secrets)
+    if isinstance(value, dict):
+        return {
+            mask_text(key, secrets) if isinstance(key, str) else key: _messages_or_mask(
+                item, secrets
+            )
+            if is_secret_name(str(key))
+            else mask_json(item, secrets)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [mask_json(item, secrets) for item in value]
+    if isinstance(value, str):
+        return mask_text(value, secrets)
+    return value
+
+
+def redact_json(value: Any, secrets: Iterable[str]) -> Any:
+    """A copy of a JSON value with secret-named fields masked and known secrets redacted,
+    in keys too (a server may echo a secret as a key).
+    """
+    secrets = tuple(secrets)
+    if isinstance(value, dict):
+        return {
+            redact(key, secrets) if isinstance(key, str) else key: MASK
+            if is_secret_name(str(key))
+            else redact_json(item, secrets)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_json(item, secrets) for item in value]
+    if isinstance(value, str):
+        return redact(value, secrets)
+    return value
+
+
+def text_stored_secrets(text: str) -> tuple[str, ...]:
+    """The values a text (a body that is not JSON) holds under secret-named keys, as
+    :func:`mask_text` finds them (``plex_token=T``): the text is masked, but the same answer's
+    headers (a ``Location``, a request id) may repeat them, so they are masked there too.
+    """
+    if _ESCAPES.search(text):
+        text = _unescape(text)
+    found: dict[str, None] = {}
+    _mask_keys(text, found)
+    return tuple(found)
