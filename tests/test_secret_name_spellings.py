@@ -27,13 +27,16 @@ STORED = "SeCrEt-apikey-value-0123456789"
 @pytest.mark.parametrize(
     "name",
     ["plex_token", "X-Plex-Token", "apiKey", "APIKEY", "api-key", "privateKey", "private_key",
-     "clientSecret", "passwd", "userPassword", "x-api-key"],
+     "clientSecret", "passwd", "userPassword", "x-api-key", "passphrase", "credentials",
+     "keys", "signingKeys", "accesskey", "signing_key", "KEY"],
 )  # fmt: skip
 def test_secret_names_in_any_spelling(name: str) -> None:
     assert is_secret_name(name)
 
 
-@pytest.mark.parametrize("name", ["name", "slug", "client_id", "allowed_servers", "monkey"])
+@pytest.mark.parametrize(
+    "name", ["name", "slug", "client_id", "allowed_servers", "monkey", "monkeys", "keyboard"]
+)
 def test_ordinary_names_are_not_secret(name: str) -> None:
     assert not is_secret_name(name)
 
@@ -137,3 +140,34 @@ def test_cli_get_json_masks_a_field_named_key(
         code = main(["get", SLUG, "--output", "json"])
     captured = capsys.readouterr()
     assert KEY_VALUE not in captured.out + captured.err, (code, captured.out[-400:])
+
+
+PLURAL_STORED = "SeCrEtValue0123456789abcdef"
+
+
+@pytest.mark.parametrize("key", ["keys", "access_keys", "signingKeys", "accesskey", "passphrase"])
+def test_plural_and_joined_key_names_are_secret_in_a_source(
+    twin: Twin, api: respx.MockRouter, key: str
+) -> None:
+    """A newer server's field named ``keys`` / ``access_keys`` / ``signingKeys`` (a plural
+    "key"), ``accesskey`` (joined lowercase) or ``passphrase`` holds a secret: masked in the
+    source's repr, str and HTML."""
+    data = plex_source(name="n")
+    data["extra"] = {key: [PLURAL_STORED]}
+    api.get(ENDPOINT).respond(200, json=data)
+    source = twin.call("get", SLUG, options={"max_retries": 0})
+    shown = repr(source) + str(source) + source._repr_html_()
+    assert PLURAL_STORED not in shown, shown[:600]
+
+
+@pytest.mark.parametrize("key", ["keys", "access_keys", "signingKeys", "accesskey", "passphrase"])
+def test_plural_and_joined_key_names_are_secret_in_an_error_body(
+    twin: Twin, api: respx.MockRouter, key: str
+) -> None:
+    """The same names in a 400 JSON body: masked in the error's message, ``.body`` and
+    ``.errors``."""
+    api.get(ENDPOINT).respond(400, json={key: PLURAL_STORED, "name": ["bad"]})
+    with pytest.raises(PlexSourceError) as caught:
+        twin.call("get", SLUG, options={"max_retries": 0})
+    shown = str(caught.value) + repr(caught.value) + repr(vars(caught.value))
+    assert PLURAL_STORED not in shown, shown[:600]

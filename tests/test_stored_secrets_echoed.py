@@ -237,3 +237,33 @@ def test_html_caption_masks_a_slug_repeating_the_stored_token(
     html = source._repr_html_()
     assert STORED not in html, html[:120]
     assert html.startswith("<table><caption>PlexSource ***</caption>"), html[:120]
+
+
+NUMERIC = 918273645546372819
+
+
+def test_a_numeric_stored_secret_repeated_in_name_is_masked_in_a_source(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    """A newer server's ``api_key`` stored as a JSON number (a numeric key or PIN), its
+    digits repeated as the ``name``: masked there too in the source's repr, str and HTML."""
+    data = plex_source(name=str(NUMERIC))
+    data["api_key"] = NUMERIC
+    api.get(ENDPOINT).respond(200, json=data)
+    source = twin.call("get", SLUG, options={"max_retries": 0})
+    shown = repr(source) + str(source) + source._repr_html_()
+    assert str(NUMERIC) not in shown, shown[:400]
+
+
+def test_a_numeric_stored_secret_repeated_in_a_400_message_is_masked(
+    twin: Twin, api: respx.MockRouter
+) -> None:
+    """A 400 body ``{"client_secret": <number>, "name": ["<number> is not a valid name."]}``:
+    the number is masked in the message quoting it too (message and ``.errors``)."""
+    api.get(ENDPOINT).respond(
+        400, json={"client_secret": NUMERIC, "name": [f"{NUMERIC} is not a valid name."]}
+    )
+    with pytest.raises(PlexSourceError) as caught:
+        twin.call("get", SLUG, options={"max_retries": 0})
+    shown = str(caught.value) + repr(vars(caught.value))
+    assert str(NUMERIC) not in shown, shown[:400]

@@ -9,14 +9,18 @@ from typing import Any, Final
 
 #: Parts of field names that hold a secret, in authentik's responses and in our requests,
 #: however a server spells the name: ``plex_token``, ``X-Plex-Token``, ``apiKey``,
-#: ``private-key``, ``APIKEY``, ``passwd``, and ``key`` as a word of its own (``signing_key``,
-#: ``accessKey``, ``KEY``; not ``monkey``, ``keyboard``) (a regular expression, matched
-#: ignoring case).
+#: ``private-key``, ``APIKEY``, ``passwd``, ``passphrase``, ``credentials``, ``key`` or
+#: ``keys`` as a word of its own (``signing_key``, ``accessKeys``, ``KEY``; not ``monkey``,
+#: ``keyboard``) or joined to what kind of key it is (``accesskey``, ``signingkey``) (a
+#: regular expression, matched ignoring case).
 _SECRET_NAME_PARTS: Final = (
-    r"token|secret|passw(?:or)?d|private[_-]?key|api[_-]?key"  # noqa: S105
-    r"|(?<![a-z])key(?![a-z])|(?-i:(?<=[a-z0-9])Key(?![a-z]))"
+    r"token|secret|passw(?:or)?d|passphrase|credential"  # noqa: S105
+    r"|(?:private|api|access|signing|encryption|auth|master|session|license|ssh)[_-]?keys?"
+    r"|(?<![a-z])keys?(?![a-z])|(?-i:(?<=[a-z0-9])Keys?(?![a-z]))"
 )
 _SECRET_NAME: Final = re.compile(_SECRET_NAME_PARTS, re.IGNORECASE)
+#: The fewest characters a number stored under a secret-named key has to be a secret.
+_MIN_NUMBER: Final = 6
 
 
 def is_secret_name(name: str) -> bool:
@@ -40,6 +44,11 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
         if isinstance(item, str):
             if under_secret:
                 found.update(dict.fromkeys(x for x in (item, item.strip()) if x))
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            # A number stored as a secret (a numeric key, a PIN) is masked where it is
+            # repeated too, from 6 digits on: a smaller one (a count, a flag) is no secret.
+            if under_secret and len(text := str(item)) >= _MIN_NUMBER:
+                found[text] = None
         elif isinstance(item, dict):
             stack.extend(
                 (child, under_secret or is_secret_name(str(key))) for key, child in item.items()
