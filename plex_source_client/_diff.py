@@ -217,7 +217,14 @@ def compute_diff(
         raise InvalidRequest(lacking)
     found: dict[str, FieldChange] = {}
     requested: dict[str, Any] = {}
-    hidden = shown_secrets(source)
+    # The source's stored secrets, and the secrets being sent (a new Plex token), masked
+    # where another value shown repeats them.
+    sent = (
+        value.strip()
+        for name, value in changes.items()
+        if FIELDS_BY_NAME[name].secret and isinstance(value, str) and value.strip()
+    )
+    hidden = (*shown_secrets(source), *sent)
     for name, value in changes.items():
         field = FIELDS_BY_NAME[name]
         desired = stored(field, value)

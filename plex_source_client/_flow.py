@@ -12,6 +12,8 @@ written once, here and in :mod:`._core`.
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import re
 import time
@@ -258,6 +260,18 @@ def _learned(prepared: Prepared[Any]) -> tuple[str, ...]:
 _ESCAPE: Final = re.compile(_ESCAPES.pattern.encode())
 
 
+@functools.lru_cache(maxsize=32)
+def _written_forms(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
+    r"""Each of ``secrets`` as a JSON body can write it: raw, and escaped in a JSON string
+    (``\"``, ``\\``, and ``\/``, which JSON allows for ``/``).
+    """
+    forms: set[str] = set()
+    for secret in secrets:
+        escaped = json.dumps(secret)[1:-1]
+        forms.update((secret, escaped, escaped.replace("/", "\\/")))
+    return tuple(form.encode("utf-8", "backslashreplace") for form in forms if form)
+
+
 def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None:
     r"""ValueError when a 2xx answer carries the API token or a proxy password (``secrets``):
     authentik never sends them back, so the answer is not authentik's (and must not be shown,
@@ -279,7 +293,7 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
     ):
         raise ValueError("the answer contains your API token or proxy password")
     content = _answers.as_utf8(answer.content)  # UTF-16/32: as a JSON parser reads it
-    if not any(s.encode() in content for s in secrets) and not _ESCAPE.search(content):
+    if not any(form in content for form in _written_forms(secrets)) and not _ESCAPE.search(content):
         return
     try:
         data: Any = _answers.parse_json(content)

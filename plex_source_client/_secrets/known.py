@@ -76,6 +76,7 @@ def _spellings(secret: str) -> set[str]:
         secret,
         _unescape(secret),  # a token holding ``%2F`` or ``&amp;``, shown decoded
         json.dumps(secret)[1:-1],
+        json.dumps(secret)[1:-1].replace("/", "\\/"),  # JSON may escape ``/`` too
         json.dumps(secret, ensure_ascii=False)[1:-1],
         repr(secret)[1:-1],
         repr(secret.encode("utf-8", "backslashreplace"))[2:-1],

@@ -22,7 +22,7 @@ _PARTS: Final = _SECRET_NAME_PARTS
 #: HTML (``<td>token</td><td>value``, ``name="token" value="..."``). Its value follows (see
 #: :func:`_value_end`).
 _SECRET_KEY: Final = re.compile(
-    r"(?<![\w.-])(?P<key>[\w.-]{0,40}?(?:" + _PARTS + r")[\w.-]{0,40})"
+    r"(?<![\w.-])(?P<key>[\w.-]{0,200}?(?:" + _PARTS + r")[\w.-]{0,40})"
     r"(?P<sep>\\?[\"'\]]?(?:\s*(?:[:=|]|->|=>|\u2192)|\s+value\s*=|(?=\s*<))"
     r"(?:\s*" + _TAG + r"){0,8}\s*)(?=\S)",
     re.IGNORECASE,
@@ -33,6 +33,10 @@ _SECRET_KEY: Final = re.compile(
 _VALUE: Final = re.compile(
     r"\"(?:[^\"\\]|\\.)*\"?|'[^']*'?|\\\"(?:(?!\\\")[\s\S])*(?:\\\")?|[^\s\"'<>]+"
 )
+#: A YAML block scalar's indicator (``|``, ``>-``, ``|+2``): the value is on the lines after.
+_YAML_BLOCK: Final = re.compile(r"[|>][+-]?[1-9]?(?=[ \t]*\r?\n)")
+#: The rest of the indicator's line and the indented (or blank) lines that follow it.
+_INDENTED_LINES: Final = re.compile(r"[ \t]*(?:\r?\n(?:[ \t]+[^\r\n]*|[ \t]*(?=\r?\n)))+")
 #: What matters when finding where a list or an object ends: brackets, quotes, backslashes.
 _STRUCTURE: Final = re.compile(r"[\[\]{}\"\\]")
 #: An XML element named as a secret holds one as its text: ``<authToken>T</authToken>`` (as
@@ -74,7 +78,11 @@ def _mask_keyed(text: str, found: dict[str, None]) -> str:
     shown_from = 0
     match = _SECRET_KEY.search(text)
     while match is not None:
-        end = _value_end(text, match.end())
+        block = _YAML_BLOCK.match(text, match.end())  # ``key: >-``, then indented lines
+        if block is not None:
+            end = (_INDENTED_LINES.match(text, block.end()) or block).end()
+        else:
+            end = _value_end(text, match.end())
         if end == match.end():  # no value here (a tag follows): not a key and its value
             match = _SECRET_KEY.search(text, match.start() + 1)
             continue
@@ -110,6 +118,19 @@ _SECRET_SPACED: Final = re.compile(
     re.IGNORECASE,
 )
 #: HTTP credentials anywhere: ``Bearer <token>``, ``Basic <base64 of user:password>``.
+#: An ``Authorization`` header or field, whatever its scheme (``Token T``, DRF's; ``Digest
+#: ...``): its credential, up to the end of the line.
+_AUTHORIZATION: Final = re.compile(
+    r"(?P<key>\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?)(?P<sep>)(?P<value>[^\r\n\"'<>]+)",
+    re.I,
+)
+#: A tag with a ``name`` attribute and a ``value`` attribute, in either order (``<input
+#: value='T' name='plex_token'>``).
+_NAMED_TAG: Final = re.compile(r"<[^<>]{0,4096}>")
+_NAME_ATTR: Final = re.compile(r"""\bname\s*=\s*["']?(?P<name>[^"'\s>]+)""", re.I)
+_VALUE_ATTR: Final = re.compile(
+    r"""(?P<key>\bvalue\s*=\s*)(?P<sep>)(?P<value>"[^"]*"|'[^']*'|[^\s>]+)""", re.I
+)
 _CREDENTIALS: Final = re.compile(r"\b(?P<scheme>Bearer|Basic)(?P<sep>\s+)[\w+/=.~-]{6,}", re.I)
 
 
@@ -148,6 +169,15 @@ def _held_values(value: str, quote: str, closing: str) -> list[str]:
     return [x.strip() for x in held if x.strip()]
 
 
+def _mask_named_tag(match: re.Match[str], found: dict[str, None]) -> str:
+    """A tag, its ``value`` attribute masked when its ``name`` attribute is a secret's."""
+    tag = match.group()
+    name = _NAME_ATTR.search(tag)
+    if name is None or not is_secret_name(name["name"]):
+        return tag
+    return _VALUE_ATTR.sub(functools.partial(_mask_value, found=found), tag)
+
+
 def _mask_keys(text: str, found: dict[str, None]) -> str:
     """``text`` with the value of every secret-named key (``plex_token=...``, in JSON, text,
     HTML, XML) and HTTP credentials (``Bearer ...``) masked; the values masked are added to
@@ -157,6 +187,8 @@ def _mask_keys(text: str, found: dict[str, None]) -> str:
     text = _SECRET_SPACED.sub(functools.partial(_mask_value, found=found), text)
     if "<" in text:
         text = _SECRET_ELEMENT.sub(functools.partial(_mask_element, found=found), text)
+        text = _NAMED_TAG.sub(functools.partial(_mask_named_tag, found=found), text)
+    text = _AUTHORIZATION.sub(functools.partial(_mask_value, found=found), text)
     return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
 
 
@@ -186,7 +218,7 @@ def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
 #: A header as httpcore's debug records list them, ``(b'X-Plex-Token', b'value')``.
 _HEADER_PAIR: Final = re.compile(
     r"(?P<key>\(b?(?P<q>['\"])(?P<name>[^'\"\\]{1,200})(?P=q),\s*b?)"
-    r"(?P<vq>['\"])(?P<value>(?:\\.|(?!(?P=vq))[^\\]){0,8192})(?P=vq)"
+    r"(?P<vq>['\"])(?P<value>(?:\\.|(?!(?P=vq))[^\\])*)(?P=vq)"
 )
 
 
@@ -241,6 +273,9 @@ def mask_json(value: Any, secrets: Iterable[str]) -> Any:
             for key, item in value.items()
         }
     if isinstance(value, list):
+        if len(value) == 2 and isinstance(value[0], str) and is_secret_name(value[0]):
+            # A ``[name, value]`` pair (headers as a debugging page lists them).
+            return [mask_text(value[0], secrets), MASK]
         return [mask_json(item, secrets) for item in value]
     if isinstance(value, str):
         return mask_text(value, secrets)

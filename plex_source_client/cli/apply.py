@@ -76,17 +76,19 @@ def dry_run(items: list[PlanItem], args: argparse.Namespace, out: TextIO) -> int
     """``--dry-run``: print the requests the items would send (secrets masked); send nothing."""
     from .. import _changes
     from .._config import api_base_url
-    from .._secrets import MASK, redact_json
+    from .._secrets import MASK, redact_json, stored_secrets
 
     url = args.url or os.environ.get("AUTHENTIK_URL", "").strip()
     base = api_base_url(url, allow_insecure_http=True) if url else "$AUTHENTIK_URL/api/v3"
     for item in items:
         body = _changes.build_body(item.slug, item.changes, validate=not args.no_validate)
+        sent = json.loads(body)
         request = {
             "method": "PATCH",
             "url": base + _changes.source_path(item.slug),
             "headers": {"Authorization": f"Bearer {MASK}", "Content-Type": "application/json"},
-            "json": redact_json(json.loads(body), ()),
+            # The Plex token sent is masked where another field repeats it too.
+            "json": redact_json(sent, stored_secrets(sent)),
         }
         if args.output == "json":
             out.write(json.dumps(request) + "\n")

@@ -237,7 +237,16 @@ def _build_yaml(yaml: Any, loader: Any, shown: str) -> Any:
                 if construct is None or tag in _COLLECTION_TAGS:
                     construct = loader.yaml_constructors[None]  # raises ConstructorError
                 node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
-                value = construct(loader, node)
+                try:
+                    value = construct(loader, node)
+                except yaml.YAMLError:
+                    raise
+                except (ValueError, TypeError, ArithmeticError):
+                    # The constructor's message quotes the scalar (a Plex token tagged !!int):
+                    # only its tag and place are said.
+                    raise refuse(
+                        event, f"a value tagged {tag.removeprefix(_YAML)} cannot be read as one"
+                    ) from None
             add(value, event, tag)
         elif isinstance(event, yaml.CollectionStartEvent):
             if len(stack) >= MAX_PLAN_DEPTH:
