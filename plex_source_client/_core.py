@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, Final, TypeVar
 
@@ -22,13 +22,20 @@ import httpx
 from . import _answers, _changes, _diff, _logs, _releases
 from ._answers import Page
 from ._config import NOT_GIVEN, NotGiven, Settings, Timeout, check_timeout
-from ._errors import APIError, InvalidRequest, NotApplied, TransportError, UnexpectedResponse
+from ._errors import (
+    APIError,
+    ConfigurationError,
+    InvalidRequest,
+    NotApplied,
+    TransportError,
+    UnexpectedResponse,
+)
 from ._flow import Finisher, Flow, Prepared, Sleep, request_flow
 from ._http.body import Answer
 from ._listing import FILTERS, Pager, list_query
 from ._models import RawResponse, secrets_held
 from ._releases import Release, writable_since
-from ._secrets import Secret
+from ._secrets import Secret, redact
 from ._text import describe_type
 
 logger = logging.getLogger("plex_source_client")
@@ -146,22 +153,26 @@ class ClientCore:
         """Check and send a PATCH; first learn the server's release if the changes need it
         (after the checks that do not: a bad change costs no request).
         """
-        prepared = self._prepare_patch(slug, changes, timeout)
+        prepared = self._masking(changes, partial(self._prepare_patch, slug, changes, timeout))
         if self._wants_release(changes):
             yield from self.learn_release(timeout)
-            prepared = self._prepare_patch(slug, changes, timeout)
+            prepared = self._masking(changes, partial(self._prepare_patch, slug, changes, timeout))
         return (yield from request_flow(prepared))
 
     def get_flow(self, slug: str, timeout: Timeout | NotGiven) -> Flow[RawResponse]:
         """The GET of source ``slug``; the path slug is checked as for a PATCH."""
+        prepared = self._masking(None, partial(self._prepare_get, slug, timeout))
+        return (yield from request_flow(prepared))
+
+    def _prepare_get(self, slug: str, timeout: Timeout | NotGiven) -> Prepared[RawResponse]:
+        """:meth:`get_flow`'s checks and request."""
         problems = _changes.path_slug_problems(slug)
         if problems:
             raise InvalidRequest({"slug": problems})
-        prepared = self._prepare_read(
+        return self._prepare_read(
             self.base_url + _changes.source_path(slug), (), timeout,
             partial(_source_response, release=self.release),
         )  # fmt: skip
-        return (yield from request_flow(prepared))
 
     def diff_flow(
         self, slug: str, changes: Mapping[str, Any], timeout: Timeout | NotGiven
@@ -169,19 +180,23 @@ class ClientCore:
         """Check ``changes`` (learning the release if they depend on it), GET the source and
         compare.
         """
-        self._check_diff(slug, changes)
+        self._masking(changes, partial(self._check_diff, slug, changes))
         if self._wants_release(changes):
             yield from self.learn_release(timeout)
-            self._check_diff(slug, changes)
+            self._masking(changes, partial(self._check_diff, slug, changes))
         raw = yield from self.get_flow(slug, timeout)
-        return _diff.compute_diff(raw.source, changes, validate=self.validate)
+        return self._masking(
+            changes, partial(_diff.compute_diff, raw.source, changes, validate=self.validate)
+        )
 
     def pager(
         self, filters: Mapping[str, object], page_size: int, timeout: Timeout | NotGiven
     ) -> Pager:
         """A list's pager, every filter and option checked first (InvalidRequest)."""
-        query = list_query(filters, page_size, *self._checked_release())
-        check_timeout(timeout)
+        query = self._masking(
+            filters, partial(list_query, filters, page_size, *self._checked_release())
+        )
+        self._masking(None, partial(check_timeout, timeout))
         return Pager(query, page_size, timeout, filters)
 
     def before_listing(self, pager: Pager) -> Flow[None]:
@@ -214,6 +229,21 @@ class ClientCore:
         return page, pager.advance(page, prepared.url)
 
     # -- checks -------------------------------------------------------------------------------
+
+    def _masking(self, given: Mapping[str, object] | None, check: Callable[[], _T]) -> _T:
+        """``check()``; its InvalidRequest or ConfigurationError with the client's secrets and
+        those the call sends (``given``'s Plex token) masked: a token pasted into another
+        field or option is quoted by its message. Raised outside the handler: the error that
+        quotes it is on no chain.
+        """
+        try:
+            return check()
+        except (InvalidRequest, ConfigurationError) as exc:
+            secrets = (*self.secrets, *_sent_secrets(given))
+            masked = _masked_error(exc, secrets)
+            if masked is None:
+                raise
+        raise masked
 
     def _check_diff(self, slug: str, changes: Mapping[str, Any]) -> None:
         """What ``diff()`` refuses before sending anything: the path slug and the changes."""
@@ -364,6 +394,33 @@ class ClientCore:
             retries=self.max_retries if retries is None else retries, finish=finish,
             not_found=not_found, expected=expected, owner=self,
         )  # fmt: skip
+
+
+def _sent_secrets(given: Mapping[str, object] | None) -> tuple[str, ...]:
+    """The secrets a call's changes send (a Plex token), as given and stripped."""
+    if not isinstance(given, Mapping):
+        return ()
+    found = []
+    for name, value in given.items():
+        field = _changes.FIELDS_BY_NAME.get(name) if isinstance(name, str) else None
+        if field is not None and field.secret and isinstance(value, str) and value.strip():
+            found += [value, value.strip()]
+    return tuple(found)
+
+
+def _masked_error(
+    error: InvalidRequest | ConfigurationError, secrets: tuple[str, ...]
+) -> InvalidRequest | ConfigurationError | None:
+    """A copy of ``error`` with ``secrets`` masked in what it says; None when it says none."""
+    if isinstance(error, InvalidRequest):
+        errors = {
+            redact(field, secrets): [redact(message, secrets) for message in messages]
+            for field, messages in error.errors.items()
+        }
+        return InvalidRequest(errors) if errors != error.errors else None
+    message = str(error)
+    masked = redact(message, secrets)
+    return ConfigurationError(masked) if masked != message else None
 
 
 # --- what a 2xx answer becomes ------------------------------------------------------------------

@@ -57,7 +57,12 @@ def load_items(args: argparse.Namespace) -> list[PlanItem]:
             remember_secrets_in(document)
             items = parse_plan(document, validate=not args.no_validate, source=args.file)
     except PlanError as error:
-        raise Invalid(error.problems) from None
+        # A Plex token pasted into another field is quoted by that field's problem.
+        from .._secrets import redact
+        from .guard import run_secrets
+
+        secrets = run_secrets()
+        raise Invalid([redact(problem, secrets) for problem in error.problems]) from None
     check_given_release(items, args, os.environ, name=namer(args, items))
     return items
 

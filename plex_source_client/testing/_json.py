@@ -83,7 +83,7 @@ def parse(body: bytes, encoding: str = "utf-8") -> Any:
     """
     try:
         text = body.decode(encoding)
-    except UnicodeDecodeError as exc:
+    except ValueError as exc:  # any UnicodeError (punycode's, "undefined"'s): DRF's ParseError
         raise ParseError(f"JSON parse error - {exc}") from None
     try:
         return _Reader(text).document()
