@@ -264,17 +264,23 @@ class AsyncPlexSourceClient:
         except StopIteration as done:  # a flow with nothing to send
             finished: _T = done.value
             return finished
-        while True:
-            if isinstance(step, Send):
-                outcome = await attempts.send_async(self._http, step)
-            else:
-                await self._sleep(step.seconds)
-                outcome = None
-            try:
-                step = flow.send(outcome)
-            except StopIteration as done:
-                result: _T = done.value
-                return result
+        # Closed however the run ends (a cancelled task, Ctrl-C, an error kept by the caller):
+        # the flow's own cleanup runs now (a release lookup in progress is given up), not
+        # whenever the kept traceback lets the suspended flow go.
+        try:
+            while True:
+                if isinstance(step, Send):
+                    outcome = await attempts.send_async(self._http, step)
+                else:
+                    await self._sleep(step.seconds)
+                    outcome = None
+                try:
+                    step = flow.send(outcome)
+                except StopIteration as done:
+                    result: _T = done.value
+                    return result
+        finally:
+            flow.close()
 
     async def aclose(self) -> None:
         """Close the connection pool (not an ``http_client`` you passed in)."""

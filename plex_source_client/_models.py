@@ -343,6 +343,29 @@ class RawResponse:
         """The response body as JSON, secrets included: handle with care."""
         return json.loads(self.content)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a pickle keeps: every field, the final response without its request's
+        headers (they carry the API token, no part of the result).
+        """
+        state = {field.name: getattr(self, field.name) for field in attrs.fields(RawResponse)}
+        response = self.http_response
+        state["http_response"] = httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=self.content,
+            request=httpx.Request(response.request.method, response.request.url),
+            extensions={
+                key: value
+                for key, value in response.extensions.items()
+                if key in ("reason_phrase", "http_version")
+            },
+        )
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
 
 def secrets_held(result: object) -> tuple[str, ...]:
     """The secrets a call's result stores: a source's ``plex_token`` and secret-named extra
