@@ -17,7 +17,7 @@ from .. import _releases
 from .._errors import ConfigurationError
 from .._public import publish
 from .._releases import Release, parse_release
-from .._secrets import Secret, redact
+from .._secrets import MIN_ANYWHERE, Secret, redact
 from .._text import shorten
 from .._version import __version__
 from .urls import api_base_url
@@ -260,7 +260,7 @@ class Settings:
         holds it: a URL pasted with ``?token=...``).
         """
         try:
-            return cls._checked(
+            settings = cls._checked(
                 url=url, token=token, timeout=timeout, max_retries=max_retries,
                 max_response_size=max_response_size, verify=verify, validate=validate,
                 allow_insecure_http=allow_insecure_http, limits=limits,
@@ -273,6 +273,13 @@ class Settings:
             masked = redact(message, (token, token.strip()))
             if masked == message:
                 raise
+        else:
+            secret = settings.token.reveal()
+            if len(secret) < MIN_ANYWHERE or secret.lower() not in settings.base_url.lower():
+                return settings
+            # A URL built from the wrong variable: every message about a request would
+            # quote it (its host is no secret anywhere else).
+            masked = "url holds the API token: give the token as token only"
         # Raised outside the handler: the error quoting the token is on no chain.
         raise ConfigurationError(masked)
 
