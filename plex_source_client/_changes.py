@@ -421,3 +421,17 @@ def path_slug_problems(slug: object) -> list[str]:
 
 #: The longest slug sent in a URL path (nginx's default request line buffer is 8 KiB).
 MAX_PATH_SLUG: Final = 4096
+
+
+def sent_secrets(changes: Mapping[str, object] | None) -> tuple[str, ...]:
+    """The secrets ``changes`` send (a Plex token), as given and stripped: masked wherever a
+    message or another field shown repeats them.
+    """
+    if not isinstance(changes, Mapping):
+        return ()
+    found: list[str] = []
+    for name, value in changes.items():
+        field = FIELDS_BY_NAME.get(name) if isinstance(name, str) else None
+        if field is not None and field.secret and isinstance(value, str) and value.strip():
+            found += [value, value.strip()]
+    return tuple(found)

@@ -29,13 +29,14 @@ from ._errors import (
     NotApplied,
     TransportError,
     UnexpectedResponse,
+    masked_copy,
 )
 from ._flow import Finisher, Flow, Prepared, Sleep, request_flow
 from ._http.body import Answer
 from ._listing import FILTERS, Pager, list_query
 from ._models import RawResponse, secrets_held
 from ._releases import Release, writable_since
-from ._secrets import Secret, redact
+from ._secrets import Secret
 from ._text import describe_type
 
 logger = logging.getLogger("plex_source_client")
@@ -239,8 +240,8 @@ class ClientCore:
         try:
             return check()
         except (InvalidRequest, ConfigurationError) as exc:
-            secrets = (*self.secrets, *_sent_secrets(given))
-            masked = _masked_error(exc, secrets)
+            secrets = (*self.secrets, *_changes.sent_secrets(given))
+            masked = masked_copy(exc, secrets)
             if masked is None:
                 raise
         raise masked
@@ -394,33 +395,6 @@ class ClientCore:
             retries=self.max_retries if retries is None else retries, finish=finish,
             not_found=not_found, expected=expected, owner=self,
         )  # fmt: skip
-
-
-def _sent_secrets(given: Mapping[str, object] | None) -> tuple[str, ...]:
-    """The secrets a call's changes send (a Plex token), as given and stripped."""
-    if not isinstance(given, Mapping):
-        return ()
-    found = []
-    for name, value in given.items():
-        field = _changes.FIELDS_BY_NAME.get(name) if isinstance(name, str) else None
-        if field is not None and field.secret and isinstance(value, str) and value.strip():
-            found += [value, value.strip()]
-    return tuple(found)
-
-
-def _masked_error(
-    error: InvalidRequest | ConfigurationError, secrets: tuple[str, ...]
-) -> InvalidRequest | ConfigurationError | None:
-    """A copy of ``error`` with ``secrets`` masked in what it says; None when it says none."""
-    if isinstance(error, InvalidRequest):
-        errors = {
-            redact(field, secrets): [redact(message, secrets) for message in messages]
-            for field, messages in error.errors.items()
-        }
-        return InvalidRequest(errors) if errors != error.errors else None
-    message = str(error)
-    masked = redact(message, secrets)
-    return ConfigurationError(masked) if masked != message else None
 
 
 # --- what a 2xx answer becomes ------------------------------------------------------------------

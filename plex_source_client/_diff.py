@@ -219,12 +219,7 @@ def compute_diff(
     requested: dict[str, Any] = {}
     # The source's stored secrets, and the secrets being sent (a new Plex token), masked
     # where another value shown repeats them.
-    sent = (
-        value.strip()
-        for name, value in changes.items()
-        if FIELDS_BY_NAME[name].secret and isinstance(value, str) and value.strip()
-    )
-    hidden = (*shown_secrets(source), *sent)
+    hidden = (*shown_secrets(source), *_changes.sent_secrets(changes))
     for name, value in changes.items():
         field = FIELDS_BY_NAME[name]
         desired = stored(field, value)

@@ -340,3 +340,22 @@ class RequestTimeout(TransportError):
 
 
 publish(*(globals()[name] for name in __all__))
+
+
+def masked_copy(
+    error: InvalidRequest | ConfigurationError, secrets: tuple[str, ...]
+) -> InvalidRequest | ConfigurationError | None:
+    """A copy of a check's ``error`` with ``secrets`` masked in what it says (a token pasted
+    into another field is quoted by its message); None when it says none of them.
+    """
+    from ._secrets import redact
+
+    if isinstance(error, InvalidRequest):
+        errors = {
+            redact(field, secrets): [redact(message, secrets) for message in messages]
+            for field, messages in error.errors.items()
+        }
+        return InvalidRequest(errors) if errors != error.errors else None
+    message = str(error)
+    masked = redact(message, secrets)
+    return ConfigurationError(masked) if masked != message else None
