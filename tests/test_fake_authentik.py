@@ -501,6 +501,67 @@ def test_requests_are_recorded_with_secrets_masked(fake: FakeAuthentik) -> None:
     assert fake.token not in repr(request) + repr(fake)
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("Authorization", "no-scheme-token-value", "no-scheme-token-value"),
+        ("Proxy-Authorization", "Basic cHJveHk6cGFzcw==", "cHJveHk6cGFzcw"),
+        ("X-Plex-Token", "plex-header-token", "plex-header-token"),
+        ("Cookie", "authentik_session=session-cookie-value", "session-cookie-value"),
+    ],
+)
+def test_recorded_headers_mask_every_credential(
+    fake: FakeAuthentik, header: tuple[str, str, str]
+) -> None:
+    """A credential is masked however it is sent: an ``Authorization`` without a scheme,
+    a proxy's, a secret-named header, a cookie.
+    """
+    name, value, secret = header
+    fake.handle("GET", PATH, {name: value}, b"")
+    [request] = fake.requests
+    assert secret not in repr(request)
+    assert request.headers[name.lower()] in ("***", "Basic ***")
+
+
+def test_the_fake_keeps_only_recent_requests_within_a_byte_bound(fake: FakeAuthentik) -> None:
+    """``plex-source fake`` serves until stopped: what it records stays bounded, the oldest
+    requests dropped first (here 40 bodies of 1 MiB, sent without a token, keep at most 32 MiB).
+    """
+    body = b'"' + b"a" * (1024 * 1024 - 10) + b'"'
+    for _ in range(40):
+        fake.handle("PATCH", PATH, {"Content-Type": "application/json"}, body)
+    kept = fake.requests
+    assert 0 < sum(len(r.body) for r in kept) <= 32 * 1024 * 1024
+    assert len(kept) < 40
+    patch(fake, {"enabled": False})
+    assert fake.requests[-1].json == {"enabled": False}  # the newest is kept
+
+
+def test_an_unauthenticated_body_is_not_parsed_while_recorded(
+    fake: FakeAuthentik, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording happens before authentication, under the fake's lock: a body is parsed only
+    when a test reads ``.json``, so a stranger's large JSON body costs the fake nothing (as
+    DRF, which parses lazily after authenticating: authentik answers 403 unparsed).
+    """
+    from plex_source_client.testing import _json
+
+    parsed: list[bytes] = []
+    real_parse = _json.parse
+
+    def counting_parse(body: bytes, *args: Any) -> Any:
+        parsed.append(body)
+        return real_parse(body, *args)
+
+    monkeypatch.setattr(_json, "parse", counting_parse)
+    body = b"[" + b"0," * 1000 + b"0]"
+    answer = fake.handle("PATCH", PATH, {"Content-Type": "application/json"}, body)
+    assert answer.status == 403
+    assert parsed == []
+    assert fake.requests[-1].json == [0] * 1001  # parsed when read
+    assert parsed == [body]
+
+
 # -- the same behaviour over sockets and in process ------------------------------------------------
 
 

@@ -113,7 +113,7 @@ other authentik objects (flows and property mappings are only pks that exist). F
 (``fail_next``, ``drop_next``, ``corrupt_next``) apply to PATCHes by default, or to GETs
 (of a source or of the list) with ``method="GET"``, as a proxy's would: their answers carry
 no ``Allow``. Every request is recorded in :attr:`FakeAuthentik.requests` with its method
-and path (query string included).
+and path (query string included): the most recent 10,000, bodies up to 32 MiB in all.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ from .._public import publish
 from .._releases import OLDEST_SUPPORTED, SUPPORTED, Release, parse_release
 from . import _shape, _views
 from ._faults import Fault, corruption, failure
-from ._recording import RecordedRequest
+from ._recording import RecordedRequest, Recording
 from ._server import (
     DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_BODY_SIZE,
@@ -218,7 +218,7 @@ class FakeAuthentik:
         self.max_body_size: int = max_body_size
         self._sources: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, deque[Fault]] = {"PATCH": deque(), "GET": deque()}
-        self._requests: list[RecordedRequest] = []
+        self._recording = Recording()
         #: The admin API token: may change sources.
         self.token: str = "ak-fake-admin-" + secrets.token_urlsafe(24)
         #: A valid API token whose user has no permission on sources.
@@ -368,9 +368,11 @@ class FakeAuthentik:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """Every request received so far, oldest first."""
+        """The requests received so far, oldest first: the most recent 10,000, bodies up to
+        32 MiB in all (a long-running fake stays bounded).
+        """
         with self._lock:
-            return list(self._requests)
+            return self._recording.all()
 
     # -- faults -------------------------------------------------------------------------------
 

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from . import _conneg, _drf, _json, _listing, _routes, _shape
-from ._recording import record
 from ._routes import API_PREFIX, CATCH_ALL_ALLOW, DETAIL_ALLOW, LIST_ALLOW, VERSION_ALLOW
 from ._server import DROP, Answer
 
@@ -80,7 +79,7 @@ def dispatch(
     view's ``Allow``; :data:`~._server.DROP` for no answer.
     """
     with fake._lock:
-        record(fake, method, path, headers, body)
+        fake._recording.add(method, path, headers, body)
         route = _routes.route(path)
         if route is not None and route[0] == "version" and not fake.version_endpoint:
             route = None  # as if blocked: the paths no route matches
