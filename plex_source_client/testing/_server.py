@@ -78,9 +78,10 @@ class _QuietServer(ThreadingHTTPServer):
     timeout = 0.05  # handle_request(): how long to wait for the connection select announced
 
     def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+        # First: a bind that fails calls server_close(), which closes these too.
         self._wake, self._waker = socket.socketpair()
         self._stopping = threading.Event()
+        super().__init__(*args)
 
     def serve_until_stopped(self) -> None:
         """Accept and handle connections until :meth:`stop` (run in the server's thread)."""
