@@ -276,15 +276,16 @@ def test_verify_true_loads_the_ca_bundle_once_for_every_client(
     """
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
-    made = [PlexSourceClient(url=URL, token=TOKEN), PlexSourceClient(url=URL, token=TOKEN)]
+    made: list[Client] = [PlexSourceClient(url=URL, token=TOKEN) for _ in range(2)]
     made += [AsyncPlexSourceClient(url=URL, token=TOKEN) for _ in range(2)]
     contexts = [context for client in made for context in _contexts(client)]
     assert len(contexts) == 4
     assert all(context is contexts[0] for context in contexts)
     assert contexts[0].verify_mode == ssl.CERT_REQUIRED
     assert len(contexts[0].get_ca_certs()) > 1  # certifi's bundle
-    for client in made[:2]:
-        client.close()  # type: ignore[union-attr]
+    for client in made:
+        if isinstance(client, PlexSourceClient):
+            client.close()
 
     import certifi
 
