@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +20,15 @@ pytest_plugins = ["pytester"]
 
 URL = "https://auth.example.com"
 API = f"{URL}/api/v3"
+
+# Bytecode caching on, as scripts/check has it, even where the session sets
+# PYTHONDONTWRITEBYTECODE: else pytest rewrites every test module's assertions again in each
+# worker, and every process the tests start (CLI runs, hostile-suite drivers, pytest in pytest)
+# compiles all it imports, ~0.1 s of CPU per CLI run. Set here, in the process that starts the
+# xdist workers and every subprocess, before any test module is imported; the caches go to the
+# git-ignored __pycache__ folders.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -217,7 +217,9 @@ def page_404(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(  # polled often: shutdown() waits at most one poll
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     monkeypatch.setenv("AUTHENTIK_TOKEN", "tok-abcdef123456")
     monkeypatch.delenv("AUTHENTIK_TOKEN_FILE", raising=False)

@@ -259,6 +259,46 @@ def test_verify_options(twin: Twin, tmp_path: Path) -> None:
         make(twin, verify=str(tmp_path / "missing.pem"))
 
 
+def _contexts(client: Client) -> list[ssl.SSLContext]:
+    """The TLS contexts a client's connections would use (its pools made, for the async one)."""
+    if isinstance(client, PlexSourceClient):
+        return [client._http._transport._pool._ssl_context]  # type: ignore[attr-defined]
+    sharded: Any = client._http._transport  # ShardedAsyncTransport
+    sharded._pick()
+    return [pool._pool._ssl_context for pool in sharded._pools]
+
+
+def test_verify_true_loads_the_ca_bundle_once_for_every_client(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Loading the CA bundle costs ~35 ms: every client with ``verify=True`` shares the one
+    loaded context, unless SSL_CERT_FILE (httpx reads it) names another bundle by then.
+    """
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    made: list[Client] = [PlexSourceClient(url=URL, token=TOKEN) for _ in range(2)]
+    made += [AsyncPlexSourceClient(url=URL, token=TOKEN) for _ in range(2)]
+    contexts = [context for client in made for context in _contexts(client)]
+    assert len(contexts) == 4
+    assert all(context is contexts[0] for context in contexts)
+    assert contexts[0].verify_mode == ssl.CERT_REQUIRED
+    assert len(contexts[0].get_ca_certs()) > 1  # certifi's bundle
+    for client in made:
+        if isinstance(client, PlexSourceClient):
+            client.close()
+
+    import certifi
+
+    bundle = Path(certifi.where()).read_text()
+    one = tmp_path / "one.pem"  # a bundle of certifi's first certificate only
+    one.write_text(bundle[: bundle.index("-----END CERTIFICATE-----") + 26])
+    monkeypatch.setenv("SSL_CERT_FILE", str(one))
+    for kind in (PlexSourceClient, AsyncPlexSourceClient):
+        (context,) = _contexts(kind(url=URL, token=TOKEN))
+        assert context is not contexts[0]
+        assert len(context.get_ca_certs()) == 1
+
+
 def test_from_env(twin: Twin, tmp_path: Path) -> None:
     client = twin.client_class.from_env(
         environ={"AUTHENTIK_URL": "https://auth.example.com/", "AUTHENTIK_TOKEN": TOKEN}

@@ -10,6 +10,7 @@ imported only by the pytest plugin that pytest itself loads (the ``pytest11`` en
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import re
 import sys
@@ -33,7 +34,8 @@ def _name(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", match[1]).lower()
 
 
-def imported_modules() -> dict[str, set[str]]:
+@functools.cache  # parsing every file takes ~0.5 s; the tests only read the answer
+def imported_modules() -> dict[str, frozenset[str]]:
     """Each third-party top-level module imported anywhere in the package: the files."""
     found: dict[str, set[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -48,12 +50,17 @@ def imported_modules() -> dict[str, set[str]]:
                 top = name.split(".")[0]
                 if top not in sys.stdlib_module_names and top != "plex_source_client":
                     found.setdefault(top, set()).add(str(path.relative_to(ROOT)))
-    return found
+    return {module: frozenset(files) for module, files in found.items()}
+
+
+@functools.cache  # scans every installed distribution: ~0.5 s each time
+def _packages_distributions() -> dict[str, list[str]]:
+    return dict(importlib.metadata.packages_distributions())
 
 
 def distributions(module: str) -> set[str]:
     """The installed distributions that provide ``module``, normalized."""
-    return {_name(d) for d in importlib.metadata.packages_distributions().get(module, [])}
+    return {_name(d) for d in _packages_distributions().get(module, [])}
 
 
 def test_every_imported_module_is_declared() -> None:

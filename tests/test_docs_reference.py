@@ -83,6 +83,13 @@ def test_the_build_prints_no_end_of_life_banner(built: tuple[Path, str]) -> None
     assert "NO_MKDOCS_2_WARNING" not in built[1]
 
 
+def test_the_site_holds_no_bytecode(site: Path) -> None:
+    """Building imports docs/hooks.py, which leaves docs/__pycache__ beside the pages (Python
+    caches bytecode): mkdocs.yml keeps it out of the site.
+    """
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*.pyc")) == []
+
+
 def test_the_notebook_page_shows_every_cell(site: Path) -> None:
     """docs/examples/quickstart.md renders examples/quickstart.ipynb: every code cell as code,
     every Markdown cell's heading under the page's own.

@@ -78,7 +78,9 @@ def hostile(request: pytest.FixtureRequest) -> Iterator[str]:
     handler = type("H", (Handler,), {"behaviour": request.param})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(  # polled often: shutdown() waits at most one poll
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     port = server.server_address[1]
     try:

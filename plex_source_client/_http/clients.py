@@ -17,6 +17,7 @@ from .._errors import ConfigurationError
 from .._secrets import Secret, mask_text
 from .._text import describe_type
 from . import deadline
+from .tls import verify_context
 from .transports import async_transport
 
 Mounts = dict[str, httpx.Proxy | None]
@@ -115,8 +116,10 @@ def sync_client(
     secrets = proxy_secrets(mounts)
 
     def make() -> tuple[httpx.HTTPTransport, dict[str, httpx.HTTPTransport | None]]:
+        verify = verify_context(settings.verify)
+
         def transport(proxy: httpx.Proxy | None = None) -> httpx.HTTPTransport:
-            return httpx.HTTPTransport(verify=settings.verify, limits=settings.limits, proxy=proxy)
+            return httpx.HTTPTransport(verify=verify, limits=settings.limits, proxy=proxy)
 
         return transport(), {
             p: None if url is None else transport(url) for p, url in mounts.items()

@@ -16,6 +16,8 @@ from typing import Literal
 
 import httpx
 
+from .tls import verify_context
+
 #: What ``AsyncPlexSourceClient(backend=...)`` accepts: both mean httpx over sharded pools.
 Backend = Literal["auto", "httpx"]
 
@@ -50,8 +52,10 @@ class ShardedAsyncTransport(httpx.AsyncBaseTransport):
             least = min(self._in_flight)
             if least == 0 or len(self._pools) == self._max_pools:
                 return self._in_flight.index(least)
-        if not isinstance(self._verify, ssl.SSLContext):
-            self._verify = httpx.create_ssl_context(verify=self._verify)  # loaded once, shared
+        if self._verify is True:  # the process's shared context
+            self._verify = verify_context(True)
+        elif self._verify is False:  # one for all the pools
+            self._verify = httpx.create_ssl_context(verify=False)
         self._pools.append(httpx.AsyncHTTPTransport(verify=self._verify, limits=self._limits))
         self._in_flight.append(0)
         return len(self._pools) - 1
@@ -76,5 +80,5 @@ def async_transport(
     given (the proxy is the only peer).
     """
     if proxy is not None:
-        return httpx.AsyncHTTPTransport(verify=verify, limits=limits, proxy=proxy)
+        return httpx.AsyncHTTPTransport(verify=verify_context(verify), limits=limits, proxy=proxy)
     return ShardedAsyncTransport(verify=verify, limits=limits)
