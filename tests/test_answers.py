@@ -234,7 +234,7 @@ def test_a_real_answers_percent_template_is_no_escape() -> None:
     assert not bytes_hold_escape(json.dumps(plex_source()).encode())
 
 
-@given(st.text(alphabet="\\u&#x;%0123456789abcdefABCDEFGqt_ \"", max_size=24))
+@given(st.text(alphabet='\\u&#x;%0123456789abcdefABCDEFGqt_ "', max_size=24))
 @settings(max_examples=500, deadline=None)
 def test_the_echo_checks_escape_search_finds_what_the_escapes_pattern_finds(text: str) -> None:
     """The echo check's search (each escape form apart, for speed) finds an escape exactly
@@ -245,3 +245,18 @@ def test_the_echo_checks_escape_search_finds_what_the_escapes_pattern_finds(text
     whole = re.compile(_ESCAPES.pattern.encode())
     content = text.encode()
     assert bytes_hold_escape(content) == (whole.search(content) is not None)
+
+
+def test_the_body_encoding_is_the_one_json_detect_encoding_finds() -> None:
+    """The fast path for a body's encoding (two plain first bytes) decides as
+    ``json.detect_encoding`` does, for every start of a body: BOMs, NULs, ASCII and others.
+    """
+    import itertools
+
+    from plex_source_client._answers.json_body import _encoding
+
+    byte_values = [0x00, 0x01, 0x7B, 0xEF, 0xBB, 0xBF, 0xFE, 0xFF, 0x80]
+    for size in range(6):
+        for start in itertools.product(byte_values, repeat=size):
+            content = bytes(start)
+            assert _encoding(content) == json.detect_encoding(content), content
