@@ -1,7 +1,8 @@
 """``python -m benchmarks``: measure plex-source-client against raw httpx and the official client.
 
 Starts a near-zero-cost local HTTP/1.1 server (``benchmarks/server.py``, its own process), then
-measures, interleaving the contenders in rotating rounds: sequential per-request time, bulk
+measures, interleaving the contenders in rotating rounds: sequential per-request time, the
+client's own CPU time per call with the network mocked out (benchmarks/overhead.py), bulk
 throughput at concurrency 32, cold import time and peak memory of whole processes, what the
 pytest plugin adds to every pytest run (its import, next to bare Python and ``import pytest``),
 the peak memory of ``plex-source apply`` as items and concurrency grow, and a no-op
@@ -33,6 +34,7 @@ from . import contenders
 from .latency import latency_tables
 from .measure import rotated, run_process, summary, time_calls
 from .noop import noop_apply
+from .overhead import client_overhead
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -264,6 +266,11 @@ def main() -> None:
         help="only the no-op vs blind apply table: printed, nothing written",
     )
     parser.add_argument(
+        "--overhead-only",
+        action="store_true",
+        help="only the client's own CPU time per call (no network): printed, nothing written",
+    )
+    parser.add_argument(
         "--latency-only",
         action="store_true",
         help="only the transports at a realistic latency: printed, nothing written",
@@ -279,6 +286,10 @@ def main() -> None:
     if args.noop_only:
         print(noop_apply(rounds=1 if quick else 3, n=100 if quick else 2000)[0])
         return
+    if args.overhead_only:
+        with contenders.quiet():
+            print(client_overhead(rounds=1 if quick else 9, count=20 if quick else 2000)[0])
+        return
     if args.latency_only:
         with contenders.quiet():
             print(latency(quick))
@@ -286,6 +297,8 @@ def main() -> None:
     with contenders.quiet(), bench_server() as url:
         seq_table, _ = sequential(url, rounds=1 if quick else 9, count=20 if quick else 400)
         print(seq_table, end="\n\n", flush=True)
+        overhead_table, _ = client_overhead(rounds=1 if quick else 9, count=20 if quick else 2000)
+        print(overhead_table, end="\n\n", flush=True)
         bulk_table, _ = bulk(
             url, rounds=1 if quick else 5, n=100 if quick else 2000, concurrency=32
         )
@@ -312,6 +325,7 @@ def main() -> None:
         [
             stamp,
             seq_table,
+            overhead_table,
             bulk_table,
             import_table,
             plugin_table,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import re
 import time
 from collections.abc import Callable, Generator
 from typing import Any, Final, Generic, TypeVar
@@ -26,7 +25,7 @@ from . import _answers, _logs, _mismatch, _retry
 from ._errors import RequestTimeout, TransportError, UnexpectedResponse
 from ._http.body import Answer
 from ._models import secrets_held
-from ._secrets import _ESCAPES, json_holds_secret, mask_text, redact
+from ._secrets import _ESCAPES, bytes_hold_escape, json_holds_secret, mask_text, redact
 from ._text import shorten
 
 logger = logging.getLogger("plex_source_client")
@@ -254,12 +253,6 @@ def _learned(prepared: Prepared[Any]) -> tuple[str, ...]:
     return _logs.learned(prepared.owner) if prepared.owner is not None else ()
 
 
-#: The escapes :func:`~._secrets.json_holds_secret` decodes (``_secrets._ESCAPES``), on bytes: a
-#: bare ``%`` or ``&`` (authentik's default ``user_path_template`` holds ``%(slug)s``) is none,
-#: so a real answer is not parsed twice.
-_ESCAPE: Final = re.compile(_ESCAPES.pattern.encode())
-
-
 @functools.lru_cache(maxsize=32)
 def _written_forms(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
     r"""Each of ``secrets`` as a JSON body can write it: raw, and escaped in a JSON string
@@ -293,7 +286,12 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
     ):
         raise ValueError("the answer contains your API token or proxy password")
     content = _answers.as_utf8(answer.content)  # UTF-16/32: as a JSON parser reads it
-    if not any(form in content for form in _written_forms(secrets)) and not _ESCAPE.search(content):
+    # An escape is one :func:`~._secrets.json_holds_secret` decodes: a bare ``%`` or ``&``
+    # (authentik's default ``user_path_template`` holds ``%(slug)s``) is none, so a real
+    # answer is not parsed twice.
+    if not any(form in content for form in _written_forms(secrets)) and not bytes_hold_escape(
+        content
+    ):
         return
     try:
         data: Any = _answers.parse_json(content)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, Final, Self
 from uuid import UUID
 
 import attrs
@@ -159,11 +159,11 @@ class PlexSource:
         """The source an answer's JSON object describes (fields no known release has kept in
         ``additional_properties``).
         """
-        model = _GeneratedPlexSource.from_dict(src_dict)
-        source = cls(**{name: getattr(model, name) for name in _GENERATED_FIELDS})
-        source.additional_properties = model.additional_properties
-        if isinstance(model.icon_themed_urls, _GeneratedThemedUrls):
-            urls = ThemedUrls._of(model.icon_themed_urls)
+        # The generated parser itself (its UUID, enum and ThemedUrls parsing), building this
+        # class instead of its own: no second model made and copied on every answer.
+        source: Self = _GENERATED_PARSER(cls, src_dict)
+        if isinstance(source.icon_themed_urls, _GeneratedThemedUrls):
+            urls = ThemedUrls._of(source.icon_themed_urls)
             source.icon_themed_urls = urls
             _OWNERS[id(urls)] = weakref.ref(source)
             weakref.finalize(urls, _OWNERS.pop, id(urls), None)
@@ -230,10 +230,18 @@ class PlexSource:
         return html_table(self.to_dict(), shown_secrets(self))
 
 
-#: The generated model's constructor arguments: what from_dict() and to_dict() hand across.
+#: The generated model's constructor arguments: what to_dict() hands across.
 _GENERATED_FIELDS: tuple[str, ...] = tuple(
     field.name for field in attrs.fields(_GeneratedPlexSource) if field.init
 )
+
+#: The generated ``PlexSource.from_dict``'s function, to run with PlexSource as its class: it
+#: calls ``cls(...)`` with the generated fields' names, which are PlexSource's (the same names,
+#: types and defaults: tests/test_spec_corrections.py), then sets ``additional_properties``.
+#: A field the generated model has and PlexSource lacks is a TypeError, as it was.
+_GENERATED_PARSER: Final[Callable[[type[Any], Mapping[str, Any]], Any]] = vars(
+    _GeneratedPlexSource
+)["from_dict"].__func__
 
 
 def shown_secrets(source: PlexSource) -> tuple[str, ...]:

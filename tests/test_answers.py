@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plex_source_client import _answers
 from plex_source_client._answers import (
@@ -216,16 +219,44 @@ def test_the_echo_check_parses_an_answer_with_any_escape_a_secret_could_hide_beh
     escaped: str,
 ) -> None:
     """Every escape json_holds_secret decodes makes the echo check parse the answer."""
-    from plex_source_client._flow import _ESCAPE
-    from plex_source_client._secrets import _ESCAPES
+    from plex_source_client._secrets import _ESCAPES, bytes_hold_escape
 
     assert _ESCAPES.search(escaped)
-    assert _ESCAPE.search(escaped.encode())
+    assert bytes_hold_escape(escaped.encode())
+    assert bytes_hold_escape(f'{{"name": "a {escaped} b"}}'.encode())
 
 
 def test_a_real_answers_percent_template_is_no_escape() -> None:
     """authentik's default user_path_template (``%(slug)s``) does not make every answer parse
     twice (update() stays near raw httpx's speed)."""
-    from plex_source_client._flow import _ESCAPE
+    from plex_source_client._secrets import bytes_hold_escape
 
-    assert not _ESCAPE.search(json.dumps(plex_source()).encode())
+    assert not bytes_hold_escape(json.dumps(plex_source()).encode())
+
+
+@given(st.text(alphabet='\\u&#x;%0123456789abcdefABCDEFGqt_ "', max_size=24))
+@settings(max_examples=500, deadline=None)
+def test_the_echo_checks_escape_search_finds_what_the_escapes_pattern_finds(text: str) -> None:
+    """The echo check's search (each escape form apart, for speed) finds an escape exactly
+    when ``_ESCAPES`` (json_holds_secret's) does, whatever surrounds it.
+    """
+    from plex_source_client._secrets import _ESCAPES, bytes_hold_escape
+
+    whole = re.compile(_ESCAPES.pattern.encode())
+    content = text.encode()
+    assert bytes_hold_escape(content) == (whole.search(content) is not None)
+
+
+def test_the_body_encoding_is_the_one_json_detect_encoding_finds() -> None:
+    """The fast path for a body's encoding (two plain first bytes) decides as
+    ``json.detect_encoding`` does, for every start of a body: BOMs, NULs, ASCII and others.
+    """
+    import itertools
+
+    from plex_source_client._answers.json_body import _encoding
+
+    byte_values = [0x00, 0x01, 0x7B, 0xEF, 0xBB, 0xBF, 0xFE, 0xFF, 0x80]
+    for size in range(6):
+        for start in itertools.product(byte_values, repeat=size):
+            content = bytes(start)
+            assert _encoding(content) == json.detect_encoding(content), content

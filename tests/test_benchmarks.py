@@ -36,6 +36,8 @@ def test_benchmark_harness_smoke_run(tmp_path: Path) -> None:
     for heading in (
         "| sequential PATCH, keep-alive |",
         "| PlexSourceClient.update |",
+        "| 20 updates, no network | CPU µs/call (median) |",
+        "| PlexSourceClient.update, mocked transport |",
         "| httpx.AsyncClient (raw, defaults) |",
         "| plex-source apply --no-read (async client) |",
         "| `import httpx, attrs` (baseline) |",

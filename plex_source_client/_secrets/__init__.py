@@ -8,7 +8,7 @@ known), :mod:`.escapes` (decoding escapes that hide a key or a secret).
 
 from __future__ import annotations
 
-from .escapes import _ESCAPES
+from .escapes import _ESCAPES, bytes_hold_escape
 from .known import (
     FRAGMENT,
     MASK,
@@ -38,6 +38,7 @@ __all__ = [
     "MIN_ANYWHERE",
     "_ESCAPES",
     "Secret",
+    "bytes_hold_escape",
     "is_secret_name",
     "json_holds_secret",
     "mask_json",
