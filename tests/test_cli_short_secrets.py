@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,71 @@ def test_a_short_token_masks_the_servers_text_not_the_packages_words(
     assert code != 0
     assert "the list of Plex sources is not found" in err, err
     assert shown in err, err
+
+
+# -- export -> plan -> apply with a short secret (red team round 13, finding 1) ----------------
+
+
+@pytest.mark.parametrize(
+    ("secret_of", "field", "value"),
+    [
+        ("proxy", "name", "plex"),
+        ("token", "name", "Plex"),
+        ("token", "policy_engine_mode", "any"),
+    ],
+)
+def test_export_keeps_a_value_equal_to_a_short_secret_so_the_round_trip_changes_nothing(
+    tmp_path: Path, secret_of: str, field: str, value: str
+) -> None:
+    """A proxy password ``plex`` or an API token ``Plex`` / ``any`` equal to a source's value:
+    export writes the real value (a short secret is masked in messages, not in the plan's
+    data), so ``plan`` on the file finds no change and ``apply`` leaves the source as it was.
+    """
+    from .fixed_server import FixedServer, run_cli, source
+    from .forward_proxy import ForwardProxy
+
+    with ForwardProxy() as proxy, FixedServer([source(slug="a", **{field: value})]) as server:
+        if secret_of == "proxy":
+            env = {"HTTP_PROXY": proxy.url.replace("http://", f"http://user:{value}@")}
+        else:
+            env = {"AUTHENTIK_TOKEN": value}
+        env |= {"NO_PROXY": "", "no_proxy": ""}
+        plan = tmp_path / "plan.toml"
+        code, _out, err, _ = run_cli(["export", "-o", str(plan)], url=server.url, env=env)
+        assert code == 0, err
+        exported = plan.read_text()
+        assert f'{field} = "{value}"' in exported, exported
+        code, out, err, _ = run_cli(["plan", str(plan)], url=server.url, env=env)
+        assert code == 0, (out, err)  # 0: nothing would change
+        code, out, err, _ = run_cli(["apply", str(plan)], url=server.url, env=env)
+        assert code == 0, (out, err)
+        assert server.sources["a"][field] == value, (out, err)
+
+
+def test_export_with_a_short_token_still_masks_a_long_stored_plex_token_in_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Token ``Plex`` (left alone in ``name = "Plex"`` of one source) and a stored Plex token
+    repeated in another source's ``name``: that token is not written, the short one changes
+    nothing.
+    """
+    page = {
+        "pagination": {
+            "next": 0,
+            "previous": 0,
+            "count": 2,
+            "current": 1,
+            "total_pages": 1,
+            "start_index": 1,
+            "end_index": 2,
+        },
+        "results": [
+            plex_source(slug="kept", name="Plex"),
+            plex_source(slug="echo", name=STORED, plex_token=STORED),
+        ],
+    }
+    code, out, err = _run(monkeypatch, "Plex", 200, page, ["export", "--format", "json"])
+    assert code == 0, err
+    assert STORED not in out + err, out
+    names = {item["slug"]: item["changes"]["name"] for item in json.loads(out)["items"]}
+    assert names == {"kept": "Plex", "echo": "***"}, out

@@ -35,6 +35,19 @@ def plan_item(source: PlexSource, *, include_secrets: bool) -> dict[str, Any]:
     return {"slug": source.slug, "changes": changes}
 
 
+def plan_data(item: dict[str, Any], secrets: tuple[str, ...]) -> dict[str, Any]:
+    """``item`` as export writes it without ``--include-secrets``: secret-named fields masked
+    and each long secret of the run (a stored Plex token, the API token; see
+    :data:`~plex_source_client._secrets.MIN_ANYWHERE`) masked where a value repeats it. A short
+    one (a proxy password ``plex``, a test token ``any``) is left alone, as the echo check
+    leaves it: it may well be a real value (``name = "Plex"``), and masked, ``plan`` on the
+    file would find a change and ``apply`` would send ``***``.
+    """
+    from .._secrets import MIN_ANYWHERE, redact_json
+
+    return dict(redact_json(item, [s for s in secrets if len(s) >= MIN_ANYWHERE]))
+
+
 class NoToml(ValueError):
     """A value TOML cannot hold: a string with a lone surrogate (a server's JSON may have one,
     but TOML strings hold Unicode scalar values only). ``slug``: the item's, when known.
@@ -86,7 +99,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .._errors import ConfigurationError, PlexSourceError
     from .exits import UsageError, cli_words
     from .get import read_error
-    from .guard import remember_client_secrets, remember_secret, shown_json
+    from .guard import remember_client_secrets, remember_secret, run_secrets
     from .outfile import refuse_existing, write_output_file
     from .reading import list_all, read_slugs
     from .settings import client_settings
@@ -117,7 +130,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     sources = [value for value in read.values() if not isinstance(value, PlexSourceError)]
     items = [plan_item(source, include_secrets=args.include_secrets) for source in sources]
     if not args.include_secrets:  # a secret this run knows, in another field, is masked too
-        items = [shown_json(item) for item in items]
+        items = [plan_data(item, run_secrets()) for item in items]
     for item in items:
         remember_secret(item["changes"].get("plex_token"))
     fmt = args.format or ("json" if str(args.o or "").lower().endswith(".json") else "toml")
