@@ -11,7 +11,9 @@ from typing import Final
 #: ``&quot;``, URLs' ``%22``; each form starts with its own literal (``\u``, ``&``, ``%``).
 _ESCAPE_FORMS: Final = (
     r"\\u[0-9a-fA-F]{4}",
-    r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|\w{2,8});",
+    # as html.unescape reads them: numeric references in any case, with leading zeros, the
+    # ``;`` optional; named ones up to HTML5's longest (32)
+    r"&(?:#[0-9]{1,32};?|#[xX][0-9a-fA-F]{1,32};?|\w{2,32};)",
     r"%[0-9a-fA-F]{2}",
 )
 _ESCAPES: Final = re.compile("|".join(_ESCAPE_FORMS))
