@@ -279,6 +279,17 @@ def mask_json(value: Any, secrets: Iterable[str]) -> Any:
         return [mask_json(item, secrets) for item in value]
     if isinstance(value, str):
         return mask_text(value, secrets)
+    return _number_or_mask(value, secrets)
+
+
+def _number_or_mask(value: Any, secrets: tuple[str, ...]) -> Any:
+    """A JSON number repeating a stored numeric secret (see ``stored_secrets``) masked; any
+    other value as it is.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = str(value)
+        if redact(text, secrets) != text:
+            return MASK
     return value
 
 
@@ -298,7 +309,7 @@ def redact_json(value: Any, secrets: Iterable[str]) -> Any:
         return [redact_json(item, secrets) for item in value]
     if isinstance(value, str):
         return redact(value, secrets)
-    return value
+    return _number_or_mask(value, secrets)
 
 
 def text_stored_secrets(text: str) -> tuple[str, ...]:
