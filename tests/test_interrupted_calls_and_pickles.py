@@ -6,28 +6,12 @@ docstring says what happened before the fix.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from plex_source_client.testing import FakeAuthentik
 
 from .conftest import Twin
 
 DETAIL = "/api/v3/sources/plex/plex/"
 RELEASES = ("2024.8.2", "2026.2.2")
-
-
-SENT_PLEX_TOKEN = "SeCrEtPlexTok3nXYZ"
-API_TOKEN = "tok-SECRET-api-1234567890"
-
-#: A secret pasted into the wrong field: each is refused before sending, by a message that
-#: quotes the value.
-MISPLACED: dict[str, Callable[[str], Any]] = {
-    "policy_engine_mode": lambda s: s,
-    "authentication_flow": lambda s: s,
-    "user_property_mappings": lambda s: [s],
-    "allowed_servers": lambda s: s,
-}
 
 
 def test_a_pickled_raw_response_carries_no_api_token(twin: Twin, fake: FakeAuthentik) -> None:
