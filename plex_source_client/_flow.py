@@ -153,8 +153,7 @@ def _attempts(prepared: Prepared[_T]) -> Flow[_T]:
         attempt += 1
         attempt_started = time.monotonic()
         outcome = yield Send(prepared.request, prepared.budget, prepared.limit)
-        if debug:
-            _log_attempt(prepared, outcome, attempt, time.monotonic() - attempt_started)
+        took = time.monotonic() - attempt_started
         status: int | None = None
         retry_after: float | None = None
         if isinstance(outcome, Answer):
@@ -169,40 +168,68 @@ def _attempts(prepared: Prepared[_T]) -> Flow[_T]:
             )
         if delay is None:
             break
+        secrets = _error_secrets(prepared, outcome)  # a retry's path: the body is small
+        if debug:
+            _log_attempt(prepared, outcome, attempt, took, secrets)
         logger.info(
             "%s %s: %s; retry %d of %d in %.2fs",
             method,
             url,
-            status if status is not None else transport_reason(outcome, prepared.secrets),
+            status if status is not None else transport_reason(outcome, secrets),
             attempt,
             max_retries,
             delay,
         )
         yield Sleep(delay)
-    return finish(prepared, outcome, attempt, time.monotonic() - started)
+    return finish(prepared, outcome, attempt, time.monotonic() - started, took if debug else None)
 
 
-def _log_attempt(prepared: Prepared[Any], outcome: Outcome, attempt: int, elapsed: float) -> None:
+def _log_attempt(
+    prepared: Prepared[Any], outcome: Outcome, attempt: int, took: float, secrets: tuple[str, ...]
+) -> None:
+    """The DEBUG record of one attempt, its request id or reason masked with ``secrets``
+    (what an error about the outcome masks: written once the answer's body is read).
+    """
     if isinstance(outcome, Answer):
         logger.debug(
             "%s %s -> %d in %.3fs (attempt %d of %d, request id %s)",
-            prepared.method, prepared.url, outcome.status_code, elapsed, attempt,
+            prepared.method, prepared.url, outcome.status_code, took, attempt,
             prepared.retries + 1,
-            _answers.request_id(outcome.response, prepared.secrets, outcome.content) or "-",
+            _answers.request_id(outcome.response, secrets, outcome.content) or "-",
         )  # fmt: skip
     else:
         logger.debug(
             "%s %s -> no answer in %.3fs (attempt %d of %d): %s",
-            prepared.method, prepared.url, elapsed, attempt, prepared.retries + 1,
-            transport_reason(outcome, prepared.secrets),
+            prepared.method, prepared.url, took, attempt, prepared.retries + 1,
+            transport_reason(outcome, secrets),
         )  # fmt: skip
 
 
-def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: float) -> _T:
-    """The final outcome as the request's result, or the typed error it stands for."""
+def _error_secrets(prepared: Prepared[Any], outcome: Outcome) -> tuple[str, ...]:
+    """What a message about a failed attempt masks: the call's secrets, the Plex tokens the
+    client learned (:func:`_learned`) and, for an answer, those its body stores.
+    """
+    secrets = (*prepared.secrets, *_learned(prepared))
+    return _answers.answer_secrets(outcome, secrets) if isinstance(outcome, Answer) else secrets
+
+
+def finish(
+    prepared: Prepared[_T],
+    outcome: Outcome,
+    attempts: int,
+    elapsed: float,
+    took: float | None = None,
+) -> _T:
+    """The final outcome as the request's result, or the typed error it stands for; with
+    ``took`` (the last attempt's seconds), its DEBUG record too, written once what it must
+    mask is known (the tokens the answer stores, those the client learned).
+    """
     method, url = prepared.method, prepared.url
     if not isinstance(outcome, Answer):
-        reason = _mismatch.with_hint(transport_reason(outcome, prepared.secrets), outcome, url)
+        secrets = _error_secrets(prepared, outcome)
+        if took is not None:
+            _log_attempt(prepared, outcome, attempts, took, secrets)
+        reason = _mismatch.with_hint(transport_reason(outcome, secrets), outcome, url)
         timed_out = outcome is not None and _is_timeout(outcome)
         kind = RequestTimeout if timed_out else TransportError
         raise kind(reason, method=method, url=url, attempts=attempts) from None
@@ -222,17 +249,27 @@ def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: flo
             )
         except ValueError as exc:
             problem = str(exc)
+        except Exception:  # a NotApplied: an answer refused for what it says
+            if took is not None:
+                _log_attempt(prepared, outcome, attempts, took, _error_secrets(prepared, outcome))
+            raise
         else:
             # A Plex token the answer stored may come back in a later answer's reason phrase
             # or header, which httpx and httpcore log, or in a later error: masked there from
             # now on.
-            if prepared.owner is not None and (held := secrets_held(result)):
+            held = secrets_held(result) if prepared.owner is not None or took is not None else ()
+            if prepared.owner is not None and held:
                 _logs.add(prepared.owner, held)
+            if took is not None:  # the id may repeat what the body stores, or a learned token
+                secrets = (*prepared.secrets, *_learned(prepared), *held)
+                _log_attempt(prepared, outcome, attempts, took, secrets)
             return result
         # Raised outside the handler: the parser's own errors (a UnicodeDecodeError or a
         # JSONDecodeError holds the raw body, secrets and all) are on no chain of ours.
         learned = _learned(prepared)
         secrets = _answers.answer_secrets(outcome, (*prepared.secrets, *learned))
+        if took is not None:
+            _log_attempt(prepared, outcome, attempts, took, secrets)
         where["request_id"] = _answers.request_id(response, secrets, outcome.content)
         raise UnexpectedResponse(
             redact(problem, learned) if learned else problem,
@@ -240,7 +277,9 @@ def finish(prepared: Prepared[_T], outcome: Outcome, attempts: int, elapsed: flo
             body=_answers.unexpected_body(outcome, secrets),
             **where,
         )
-    secrets = _answers.answer_secrets(outcome, (*prepared.secrets, *_learned(prepared)))
+    secrets = _error_secrets(prepared, outcome)
+    if took is not None:
+        _log_attempt(prepared, outcome, attempts, took, secrets)
     where["request_id"] = _answers.request_id(response, secrets, outcome.content)
     raise _answers.api_error(outcome, secrets, where, prepared.not_found)
 

@@ -86,7 +86,7 @@ def test_own_debug_record_hides_the_stored_token_in_the_request_id(
     source = twin.call("get", SLUG, options={"max_retries": 0})
     assert source.plex_token == STORED
     assert not _leaked_records(caplog), _leaked_records(caplog)
-    assert any("request id ***" in record.getMessage() for record in caplog.records)
+    assert any("request id req-***)" in record.getMessage() for record in caplog.records)
 
 
 def test_own_debug_record_still_quotes_a_plain_request_id(
