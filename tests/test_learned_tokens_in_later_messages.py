@@ -101,7 +101,8 @@ def test_own_debug_record_still_quotes_a_plain_request_id(
     twin.call("get", SLUG, options={"max_retries": 0})
     attempts = [r.getMessage() for r in caplog.records if "(attempt 1 of 1" in r.getMessage()]
     assert len(attempts) == 1
-    assert f"-> 200 in " in attempts[0] and f"request id {request_id})" in attempts[0]
+    assert "-> 200 in " in attempts[0]
+    assert f"request id {request_id})" in attempts[0]
 
 
 @pytest.mark.parametrize("status", [200, 404])
