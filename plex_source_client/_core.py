@@ -359,7 +359,9 @@ class ClientCore:
             if self.release is not None:
                 finish = partial(_source_response, release=self.release)
         else:
-            finish = partial(_checked_patch_response, fields=fields, url=url, release=self.release)
+            finish = partial(
+                _checked_patch_response, fields=fields, url=url, release=self.release, owner=self
+            )
         return Prepared(
             request, url, fields=fields, client_secrets=self.secrets,
             secrets=(
@@ -458,9 +460,11 @@ def _checked_patch_response(
     fields: tuple[str, ...],
     url: str,
     release: Release | None,
+    owner: object,
 ) -> RawResponse:
     """A PATCH's 2xx answer as a RawResponse; :class:`NotApplied` when it shows the server
-    ignored a changed field (its release lacks it).
+    ignored a changed field (its release lacks it). The error names the request id unless it
+    repeats a token the answer stores or the client (``owner``) learned from earlier answers.
     """
     # Parsed as from any release first: a field ignored is NotApplied even when the release
     # given (server_version) is wrong, not an answer "missing" that release's fields.
@@ -478,7 +482,8 @@ def _checked_patch_response(
             believed=None if release is None else str(release),
             applied=tuple(name for name in fields if name not in ignored),
             source=raw.source, method="PATCH", url=url, status_code=raw.status_code,
-            request_id=request_id, attempts=attempts,
+            request_id=_answers.request_id_hiding(raw.request_id, _logs.learned(owner)),
+            attempts=attempts,
         )  # fmt: skip
     if release is not None:
         _answers.require_release_fields(raw.source, release)

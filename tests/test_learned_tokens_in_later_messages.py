@@ -21,7 +21,7 @@ import httpx
 import pytest
 import respx
 
-from plex_source_client import AsyncPlexSourceClient, PlexSourceClient, PlexSourceError
+from plex_source_client import AsyncPlexSourceClient, NotApplied, PlexSourceClient, PlexSourceError
 
 from .conftest import TWIN_DEFAULTS, Twin
 from .payloads import SLUG, plex_source
@@ -225,5 +225,41 @@ def test_a_later_patch_transport_error_hides_a_learned_plex_token(
         options = {"url": server.url, "token": API_TOKEN, "allow_insecure_http": True}
         error = _two_calls(kind, options, lambda client: client.update("other", name="x"))
     assert isinstance(error, PlexSourceError)
+    assert STORED not in _shown(error)
+    assert not _leaked_records(caplog), _leaked_records(caplog)
+
+
+# --- NotApplied quotes the request id too -------------------------------------------------------
+
+
+def test_not_applied_hides_a_request_id_repeating_the_token_its_answer_stores(
+    twin: Twin, api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A PATCH answer showing a field ignored is a NotApplied, whose message names the request
+    id: not one repeating the token the same answer stores.
+    """
+    caplog.set_level(logging.DEBUG)
+    api.patch(ENDPOINT).respond(
+        200, json=plex_source(plex_token=STORED), headers={"X-Authentik-Id": f"req-{STORED}"}
+    )
+    with pytest.raises(NotApplied) as caught:
+        twin.update(SLUG, options={"server_version": None, "max_retries": 0}, promoted=True)
+    assert STORED not in _shown(caught.value)
+    assert not _leaked_records(caplog), _leaked_records(caplog)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_not_applied_hides_a_request_id_repeating_a_learned_token(
+    kind: str, api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.get(ENDPOINT).respond(200, json=plex_source(plex_token=STORED))
+    api.patch(OTHER).respond(
+        200, json=plex_source(plex_token=""), headers={"X-Authentik-Id": f"req-{STORED}"}
+    )
+    caplog.set_level(logging.DEBUG)
+    error = _two_calls(
+        kind, {"server_version": None}, lambda client: client.update("other", promoted=True)
+    )
+    assert isinstance(error, NotApplied)
     assert STORED not in _shown(error)
     assert not _leaked_records(caplog), _leaked_records(caplog)
