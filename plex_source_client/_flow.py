@@ -257,11 +257,10 @@ def finish(
             # A Plex token the answer stored may come back in a later answer's reason phrase
             # or header, which httpx and httpcore log, or in a later error: masked there from
             # now on.
-            held = secrets_held(result) if prepared.owner is not None or took is not None else ()
-            if prepared.owner is not None and held:
+            if prepared.owner is not None and (held := secrets_held(result)):
                 _logs.add(prepared.owner, held)
-            if took is not None:  # the id may repeat what the body stores, or a learned token
-                secrets = (*prepared.secrets, *_learned(prepared), *held)
+            if took is not None:  # now: its id may repeat a token this body stores (just added)
+                secrets = (*prepared.secrets, *_learned(prepared))
                 _log_attempt(prepared, outcome, attempts, took, secrets)
             return result
         # Raised outside the handler: the parser's own errors (a UnicodeDecodeError or a
