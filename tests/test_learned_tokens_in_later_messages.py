@@ -21,7 +21,13 @@ import httpx
 import pytest
 import respx
 
-from plex_source_client import AsyncPlexSourceClient, NotApplied, PlexSourceClient, PlexSourceError
+from plex_source_client import (
+    AsyncPlexSourceClient,
+    NotApplied,
+    PlexSourceClient,
+    PlexSourceError,
+    TransportError,
+)
 
 from .conftest import TWIN_DEFAULTS, Twin
 from .payloads import SLUG, plex_source
@@ -208,7 +214,7 @@ def test_a_retried_transport_error_hides_a_learned_plex_token(
             "max_retries": 1,
         }
         error = _two_calls(kind, options, lambda client: client.get("other"))
-    assert isinstance(error, PlexSourceError)
+    assert isinstance(error, TransportError)
     assert error.attempts == 2
     assert any("retry 1 of 1" in record.getMessage() for record in caplog.records)
     assert STORED not in _shown(error)
