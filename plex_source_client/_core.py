@@ -198,7 +198,7 @@ class ClientCore:
             filters, partial(list_query, filters, page_size, *self._checked_release())
         )
         self._masking(None, partial(check_timeout, timeout))
-        return Pager(query, page_size, timeout, filters)
+        return Pager(query, page_size, timeout, filters, owner=self)
 
     def before_listing(self, pager: Pager) -> Flow[None]:
         """Before the first page: when a filter or the ordering names a field some releases

@@ -15,7 +15,8 @@ from enum import Enum
 from typing import Any, Final
 from uuid import UUID
 
-from ._answers import Page
+from . import _logs
+from ._answers import Page, request_id_hiding
 from ._changes import NUL_MESSAGE, suggest
 from ._errors import InvalidRequest, UnexpectedResponse
 from ._generated.spec import LIST_FILTERS
@@ -200,6 +201,7 @@ class Pager:
         "count",
         "fetched",
         "filters",
+        "owner",
         "page",
         "page_size",
         "query",
@@ -212,8 +214,11 @@ class Pager:
         page_size: int,
         timeout: Any,
         filters: Mapping[str, object] | None = None,
+        owner: object | None = None,
     ) -> None:
         self.query = query
+        #: The listing client: a refusal hides a request id repeating a token it learned.
+        self.owner = owner
         self.filters = dict(filters or {})
         self.page_size = page_size
         self.timeout = timeout
@@ -267,15 +272,15 @@ class Pager:
         self.page = page.next
         return True
 
-    @staticmethod
-    def _refuse(page: Page, url: str, reason: str) -> None:
+    def _refuse(self, page: Page, url: str, reason: str) -> None:
+        learned = _logs.learned(self.owner) if self.owner is not None else ()
         raise UnexpectedResponse(
             reason,
             expected="authentik's pagination",
             method="GET",
             url=url,
             status_code=page.status_code,
-            request_id=page.request_id,
+            request_id=request_id_hiding(page.request_id, learned),
             body=None,
             attempts=page.attempts,
         )

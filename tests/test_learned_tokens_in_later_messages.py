@@ -269,3 +269,63 @@ def test_not_applied_hides_a_request_id_repeating_a_learned_token(
     assert isinstance(error, NotApplied)
     assert STORED not in _shown(error)
     assert not _leaked_records(caplog), _leaked_records(caplog)
+
+
+# --- a later listing ------------------------------------------------------------------------
+
+
+def _page(results: list[dict[str, Any]], *, next_page: int = 0, count: int = 1) -> dict[str, Any]:
+    pagination = {
+        "next": next_page, "previous": 0, "count": count, "current": 1,
+        "total_pages": max(1, count), "start_index": 1, "end_index": len(results),
+    }  # fmt: skip
+    return {"pagination": pagination, "results": results}
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_later_pagination_error_hides_a_learned_token_in_the_request_id(
+    kind: str, api: respx.MockRouter
+) -> None:
+    """The pager's own refusal (a short page that says another follows) names the page's
+    request id: not one repeating a token an earlier GET returned.
+    """
+    api.get(ENDPOINT).respond(200, json=plex_source(plex_token=STORED))
+    page = _page([plex_source(slug="b", plex_token="")], next_page=2, count=300)
+    api.get("/sources/plex/").respond(200, json=page, headers={"X-Authentik-Id": f"x-{STORED}"})
+    error = _two_calls(kind, {}, lambda client: _listed(kind, client))
+    assert isinstance(error, PlexSourceError)
+    assert "yet says page 2 follows" in str(error)
+    assert STORED not in _shown(error)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_later_page_failing_in_transport_hides_a_token_an_earlier_page_stored(
+    kind: str, api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Page 1's sources teach the client their tokens; page 2's protocol error quoting one
+    (an HTTP library's message) is masked, in the error and in the records.
+    """
+    caplog.set_level(logging.DEBUG)
+    api.get(ENDPOINT).respond(200, json=plex_source(plex_token=STORED))
+    first = _page([plex_source(slug="a", plex_token=STORED)], next_page=2, count=2)
+    api.get("/sources/plex/").mock(
+        side_effect=[
+            httpx.Response(200, json=first),
+            httpx.RemoteProtocolError(f"illegal header line: b'X-Note {STORED}'"),
+        ]
+    )
+    error = _two_calls(kind, {}, lambda client: _listed(kind, client, page_size=1))
+    assert isinstance(error, TransportError)
+    assert STORED not in _shown(error)
+    assert not _leaked_records(caplog), _leaked_records(caplog)
+
+
+def _listed(kind: str, client: Any, **options: Any) -> Any:
+    """Every source ``client.list(**options)`` yields (a coroutine for the async client)."""
+    if kind == "sync":
+        return list(client.list(**options))
+
+    async def collect() -> list[Any]:
+        return [source async for source in client.list(**options)]
+
+    return collect()
