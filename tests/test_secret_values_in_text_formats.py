@@ -43,6 +43,12 @@ NEARBY_BODIES = {
         f'array(2) {{\n  ["plex_token"]=>\n  string(20) "{UNKNOWN}"\n'
         '  ["name"]=>\n  string(4) "Plex"\n}'
     ),
+    "php-print_r-protected": f"App\\Source Object\n(\n    [plex_token:protected] => {UNKNOWN}\n)",
+    "php-var_dump-private": (
+        f'object(App\\Source)#1 (1) {{\n  ["plex_token":"App\\Source":private]=>\n'
+        f'  string(20) "{UNKNOWN}"\n}}'
+    ),
+    "xml-cdata-indented": f"<plex_token>\n  <![CDATA[{UNKNOWN}]]>\n</plex_token>",
     "go-assignment": f'plex_token := "{UNKNOWN}"',
     "toml-triple-quotes": f'plex_token = """{UNKNOWN}"""\nname = "Plex"',
     "toml-triple-single-quotes": f"plex_token = '''{UNKNOWN}'''\nname = 'Plex'",
@@ -163,6 +169,7 @@ def test_a_large_hostile_body_of_near_misses_is_masked() -> None:
     unit = (
         "plex_token =>\n- <![CDATA[ ]] ] <entry key='plex_token'><a><b><c><d><e> "
         '<add key="x" name="y" content string(1) """ \'\'\' b\' rb" := -\n  -\n'
+        '["plex_token":"' + "A" * 150 + " [plex_token:" + "b" * 150 + ":prot "
     )
     body = unit * (1024 * 1024 // len(unit)) + f"\nplex_token => {UNKNOWN}\n"
     assert len(body) >= 1000 * 1024

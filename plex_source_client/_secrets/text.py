@@ -20,18 +20,23 @@ _TAG: Final = r"<(?!!\[)[^<>]{0,200}>"
 #: A CDATA section (``<![CDATA[T]]>``), to its end or the text's.
 _CDATA: Final = r"<!\[CDATA\[(?:[^\]]|\](?!\]>))*(?:\]\]>)?"
 _PARTS: Final = _SECRET_NAME_PARTS
+#: How PHP's print_r and var_dump write an object's property that is not public, between its
+#: name and the ``]``: ``[plex_token:protected]``, ``["plex_token":"App\\Source":private]``.
+_PHP_VISIBILITY: Final = r'(?::(?:"?[\w\\]{1,200}"?:)?(?:protected|private))'
 #: A secret-named key and what separates it from its value, in JSON (complete or cut short,
 #: or escaped inside a string: ``{\"plex_token\": \"...``), ``key=value``, ``key: value``,
 #: ``key | value``, ``key -> value``, ``key := value`` and ``key => value`` text (PHP's
 #: print_r and var_dump, Ruby's and Perl's hashes: ``=>`` is tried before ``=``, or the value
 #: would start at ``>``), form fields (``source[plex_token]=...``, var_dump's
-#: ``["plex_token"]=>``) and HTML
+#: ``["plex_token"]=>``, an object's ``[plex_token:protected] =>``) and HTML
 #: (``<td>token</td><td>value``, ``name="token" value="..."``). var_dump's type before a
 #: string (``string(20) "..."``) is part of the separator. Its value follows (see
 #: :func:`_value_end`).
 _SECRET_KEY: Final = re.compile(
     r"(?<![\w.-])(?P<key>[\w.-]{0,200}?(?:" + _PARTS + r")[\w.-]{0,40})"
-    r"(?P<sep>\\?[\"']?\]?(?:\s*(?:=>|->|:=|\u2192|[:=|])|\s+value\s*=|(?=\s*<))"
+    r"(?P<sep>\\?[\"']?"
+    + _PHP_VISIBILITY
+    + r"?\]?(?:\s*(?:=>|->|:=|\u2192|[:=|])|\s+value\s*=|(?=\s*<))"
     r"(?:\s*" + _TAG + r"){0,8}(?:\s*string\(\d{1,10}\))?\s*)(?=\S)",
     re.IGNORECASE,
 )
@@ -142,10 +147,12 @@ def _mask_element(match: re.Match[str], found: dict[str, None]) -> str:
     value = match["value"].strip()
     if not is_secret_name(match["name"]) or not value:
         return match.group()
+    tag = f"<{match['name']}{match['attrs'] or ''}>"
     if not value.startswith("<"):  # plain text, stored as it is (not as a quoted value)
         found[value] = None
-        return f"<{match['name']}{match['attrs'] or ''}>{MASK}"
-    return f"<{match['name']}{match['attrs'] or ''}>{_masked(value, found)}"
+        return f"{tag}{MASK}"
+    space = match["value"][: len(match["value"]) - len(match["value"].lstrip())]
+    return f"{tag}{space}{_masked(value, found)}"  # a CDATA section, its markers kept
 
 
 #: An identifier-like secret-named key (``plex_token``, ``api-key``: a ``_`` or ``-`` in it;
@@ -187,7 +194,23 @@ _ELEMENT_TEXT: Final = re.compile(
 )
 #: HTML's elements without content: the text after ``<input name="plex_token">`` is not its.
 _VOID_ELEMENTS: Final = frozenset(
-    "area base br col embed hr img input keygen link meta param source track wbr".split()
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
 )
 _CREDENTIALS: Final = re.compile(r"\b(?P<scheme>Bearer|Basic)(?P<sep>\s+)[\w+/=.~-]{6,}", re.I)
 
