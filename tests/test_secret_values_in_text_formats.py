@@ -128,6 +128,10 @@ def test_a_masked_value_is_masked_where_the_text_repeats_it() -> None:
             f"<t><plex_token><![CDATA[{MASK}]]></plex_token>",
         ),
         (f'plex_token = """{UNKNOWN}"""', f'plex_token = """{MASK}"""'),
+        (
+            f"<plex_token>\n  <![CDATA[{UNKNOWN}]]>\n</plex_token>",
+            f"<plex_token>\n  <![CDATA[{MASK}]]>\n</plex_token>",
+        ),
         # What follows a YAML sequence under the key is shown: only the sequence is masked.
         (
             f"plex_token:\n  - {UNKNOWN}\n  - two\nnames:\n  - Plex\n",
