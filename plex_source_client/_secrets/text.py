@@ -30,13 +30,14 @@ _PHP_VISIBILITY: Final = r'(?::(?:"?[\w\\]{1,200}"?:)?(?:protected|private))'
 #: would start at ``>``), form fields (``source[plex_token]=...``, var_dump's
 #: ``["plex_token"]=>``, an object's ``[plex_token:protected] =>``) and HTML
 #: (``<td>token</td><td>value``, ``name="token" value="..."``). var_dump's type before a
-#: string (``string(20) "..."``) is part of the separator. Its value follows (see
+#: string (``string(20) "..."``) and a dash on the key's line (``plex_token: - T``; one on
+#: the lines after starts a YAML sequence) are part of the separator. Its value follows (see
 #: :func:`_value_end`).
 _SECRET_KEY: Final = re.compile(
     r"(?<![\w.-])(?P<key>[\w.-]{0,200}?(?:" + _PARTS + r")[\w.-]{0,40})"
     r"(?P<sep>\\?[\"']?"
     + _PHP_VISIBILITY
-    + r"?\]?(?:\s*(?:=>|->|:=|\u2192|[:=|])|\s+value\s*=|(?=\s*<))"
+    + r"?\]?(?:\s*(?:=>|->|:=|\u2192|[:=|])(?:[ \t]*-[ \t]+(?=[^\s-]))?|\s+value\s*=|(?=\s*<))"
     r"(?:\s*" + _TAG + r"){0,8}(?:\s*string\(\d{1,10}\))?\s*)(?=\S)",
     re.IGNORECASE,
 )
