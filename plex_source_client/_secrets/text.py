@@ -14,35 +14,58 @@ from .escapes import _ESCAPES, _unescape
 from .known import MASK, MIN_ANYWHERE, mask_known, mask_userinfo, redact
 from .names import _SECRET_NAME_PARTS, is_message, is_secret_name
 
-_TAG: Final = r"<[^<>]{0,200}>"
+#: A tag between a key and its value (``<td>token</td><td>T``); not a CDATA section: that
+#: holds the value (``<![CDATA[T]]>``).
+_TAG: Final = r"<(?!!\[)[^<>]{0,200}>"
+#: A CDATA section (``<![CDATA[T]]>``), to its end or the text's.
+_CDATA: Final = r"<!\[CDATA\[(?:[^\]]|\](?!\]>))*(?:\]\]>)?"
 _PARTS: Final = _SECRET_NAME_PARTS
+#: How PHP's print_r and var_dump write an object's property that is not public, between its
+#: name and the ``]``: ``[plex_token:protected]``, ``["plex_token":"App\\Source":private]``.
+_PHP_VISIBILITY: Final = r'(?::(?:"?[\w\\]{1,200}"?:)?(?:protected|private))'
 #: A secret-named key and what separates it from its value, in JSON (complete or cut short,
 #: or escaped inside a string: ``{\"plex_token\": \"...``), ``key=value``, ``key: value``,
-#: ``key | value`` and ``key -> value`` text, form fields (``source[plex_token]=...``) and
-#: HTML (``<td>token</td><td>value``, ``name="token" value="..."``). Its value follows (see
+#: ``key | value``, ``key -> value``, ``key := value`` and ``key => value`` text (PHP's
+#: print_r and var_dump, Ruby's and Perl's hashes: ``=>`` is tried before ``=``, or the value
+#: would start at ``>``), form fields (``source[plex_token]=...``, var_dump's
+#: ``["plex_token"]=>``, an object's ``[plex_token:protected] =>``) and HTML
+#: (``<td>token</td><td>value``, ``name="token" value="..."``). var_dump's type before a
+#: string (``string(20) "..."``) and a dash on the key's line (``plex_token: - T``; one on
+#: the lines after starts a YAML sequence) are part of the separator. Its value follows (see
 #: :func:`_value_end`).
 _SECRET_KEY: Final = re.compile(
     r"(?<![\w.-])(?P<key>[\w.-]{0,200}?(?:" + _PARTS + r")[\w.-]{0,40})"
-    r"(?P<sep>\\?[\"'\]]?(?:\s*(?:[:=|]|->|=>|\u2192)|\s+value\s*=|(?=\s*<))"
-    r"(?:\s*" + _TAG + r"){0,8}\s*)(?=\S)",
+    r"(?P<sep>\\?[\"']?"
+    + _PHP_VISIBILITY
+    + r"?\]?(?:\s*(?:=>|->|:=|\u2192|[:=|])(?:[ \t]*-[ \t]+(?=[^\s-]))?|\s+value\s*=|(?=\s*<))"
+    r"(?:\s*" + _TAG + r"){0,8}(?:\s*string\(\d{1,10}\))?\s*)(?=\S)",
     re.IGNORECASE,
 )
 #: A value that is not a list or an object: quoted (to its closing quote or the end of the
-#: text), quoted with escaped quotes (JSON inside a JSON string), or a bare word (to the next
-#: space: a token may hold ``&`` or ``;``).
+#: text; in triple quotes as TOML and Python write them; a Python bytes or raw string's
+#: prefix, ``b'...'``, with it), quoted with escaped quotes (JSON inside a JSON string), a
+#: CDATA section, or a bare word (to the next space: a token may hold ``&`` or ``;``).
 _VALUE: Final = re.compile(
-    r"\"(?:[^\"\\]|\\.)*\"?|'[^']*'?|\\\"(?:(?!\\\")[\s\S])*(?:\\\")?|[^\s\"'<>]+"
+    r"(?:[bBrRuU]{1,2}(?=[\"']))?"
+    r"(?:\"{3}(?:[^\"\\]|\\.|\"(?!\"\"))*(?:\"{3})?|'{3}(?:[^']|'(?!''))*(?:'{3})?"
+    r"|\"(?:[^\"\\]|\\.)*\"?|'[^']*'?)"
+    r"|\\\"(?:(?!\\\")[\s\S])*(?:\\\")?|" + _CDATA + r"|[^\s\"'<>]+"
 )
 #: A YAML block scalar's indicator (``|``, ``>-``, ``|+2``): the value is on the lines after.
 _YAML_BLOCK: Final = re.compile(r"[|>][+-]?[1-9]?(?=[ \t]*\r?\n)")
 #: The rest of the indicator's line and the indented (or blank) lines that follow it.
 _INDENTED_LINES: Final = re.compile(r"[ \t]*(?:\r?\n(?:[ \t]+[^\r\n]*|[ \t]*(?=\r?\n)))+")
+#: A YAML block sequence's item (``- T``, or a ``-`` alone before a nested item), to its
+#: line's end.
+_YAML_ITEM: Final = re.compile(r"-(?:[ \t]+(?P<value>[^\r\n]*))?(?=\r?\n|\Z)")
+#: The next line: its indentation and the rest.
+_NEXT_LINE: Final = re.compile(r"\r?\n(?P<indent>[ \t]*)(?P<rest>[^\r\n]*)")
 #: What matters when finding where a list or an object ends: brackets, quotes, backslashes.
 _STRUCTURE: Final = re.compile(r"[\[\]{}\"\\]")
 #: An XML element named as a secret holds one as its text: ``<authToken>T</authToken>`` (as
 #: Plex's own API writes it), ``<plex_token>T`` cut short.
 _SECRET_ELEMENT: Final = re.compile(
-    r"<(?P<name>[\w.:-]{1,80})(?P<attrs>\s[^<>]{0,200})?>(?P<value>[^<]+)"
+    r"<(?P<name>[\w.:-]{1,80})(?P<attrs>\s[^<>]{0,200})?>(?P<value>\s*" + _CDATA + r"|[^<]+)"
 )
 
 
@@ -72,6 +95,32 @@ def _value_end(text: str, start: int) -> int:
     return len(text)
 
 
+def _yaml_sequence_end(text: str, key: re.Match[str], found: dict[str, None]) -> int:
+    """Where a YAML block sequence under a secret-named key ends (``plex_token:`` and, on the
+    lines after, ``- T``): its items, the lines at the first one's indentation that start
+    with ``-``, and the more indented lines inside them; 0 when there is none (a value on the
+    key's line, or one that does not start with ``-``). What the items hold (``T``, its
+    quotes taken off) is added to ``found``.
+    """
+    sep, start = key["sep"], key.end()
+    indent = sep.rsplit("\n", 1)[-1]
+    if "\n" not in sep or indent.strip(" \t") or (item := _YAML_ITEM.match(text, start)) is None:
+        return 0
+    end = start
+    while item is not None:
+        if item["value"] and item["value"].strip():
+            _masked(item["value"].strip(), found)
+        end, item = item.end(), None
+        while (line := _NEXT_LINE.match(text, end)) is not None and line["rest"]:
+            if line["indent"] == indent:
+                item = _YAML_ITEM.match(text, line.start("rest"))
+                break
+            if not line["indent"].startswith(indent) or len(line["indent"]) == len(indent):
+                break
+            end = line.end()  # a more indented line: inside the item
+    return end
+
+
 def _mask_keyed(text: str, found: dict[str, None]) -> str:
     """``text`` with the value after every secret-named key (:data:`_SECRET_KEY`) masked."""
     parts: list[str] = []
@@ -82,7 +131,7 @@ def _mask_keyed(text: str, found: dict[str, None]) -> str:
         if block is not None:
             end = (_INDENTED_LINES.match(text, block.end()) or block).end()
         else:
-            end = _value_end(text, match.end())
+            end = _yaml_sequence_end(text, match, found) or _value_end(text, match.end())
         if end == match.end():  # no value here (a tag follows): not a key and its value
             match = _SECRET_KEY.search(text, match.start() + 1)
             continue
@@ -96,10 +145,15 @@ def _mask_keyed(text: str, found: dict[str, None]) -> str:
 
 def _mask_element(match: re.Match[str], found: dict[str, None]) -> str:
     """An XML element's match, its text masked when the element is named as a secret."""
-    if not is_secret_name(match["name"]) or not match["value"].strip():
+    value = match["value"].strip()
+    if not is_secret_name(match["name"]) or not value:
         return match.group()
-    found[match["value"].strip()] = None
-    return f"<{match['name']}{match['attrs'] or ''}>{MASK}"
+    tag = f"<{match['name']}{match['attrs'] or ''}>"
+    if not value.startswith("<"):  # plain text, stored as it is (not as a quoted value)
+        found[value] = None
+        return f"{tag}{MASK}"
+    space = match["value"][: len(match["value"]) - len(match["value"].lstrip())]
+    return f"{tag}{space}{_masked(value, found)}"  # a CDATA section, its markers kept
 
 
 #: An identifier-like secret-named key (``plex_token``, ``api-key``: a ``_`` or ``-`` in it;
@@ -124,25 +178,72 @@ _AUTHORIZATION: Final = re.compile(
     r"(?P<key>\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?)(?P<sep>)(?P<value>[^\r\n\"'<>]+)",
     re.I,
 )
-#: A tag with a ``name`` attribute and a ``value`` attribute, in either order (``<input
-#: value='T' name='plex_token'>``).
-_NAMED_TAG: Final = re.compile(r"<[^<>]{0,4096}>")
-_NAME_ATTR: Final = re.compile(r"""\bname\s*=\s*["']?(?P<name>[^"'\s>]+)""", re.I)
+#: A tag named by a ``name`` or ``key`` attribute, whose ``value`` or ``content`` attribute
+#: (in either order: ``<input value='T' name='plex_token'>``, ``<add key="plex_token"
+#: value="T"/>``, ``<meta name="..." content="T">``) or text (``<entry key="plex_token">T
+#: </entry>``, Java's XML properties; ``<textarea name=...>``; inside child tags without
+#: attributes, ``<property name=...><value>T``) is the named value.
+_NAMED_TAG: Final = re.compile(r"<(?P<tag>[\w.:-]{1,80})(?:\s[^<>]{0,4096})?>")
+_NAME_ATTR: Final = re.compile(r"""\b(?:name|key)\s*=\s*["']?(?P<name>[^"'\s>]+)""", re.I)
 _VALUE_ATTR: Final = re.compile(
-    r"""(?P<key>\bvalue\s*=\s*)(?P<sep>)(?P<value>"[^"]*"|'[^']*'|[^\s>]+)""", re.I
+    r"""(?P<key>\b(?:value|content)\s*=\s*)(?P<sep>)(?P<value>"[^"]*"|'[^']*'|[^\s>]+)""", re.I
+)
+#: The text of a named element: after child tags without attributes, a CDATA section or the
+#: text up to the next tag.
+_ELEMENT_TEXT: Final = re.compile(
+    r"(?P<inner>(?:\s*<[\w.:-]{1,80}>){0,4})(?P<space>\s*)(?P<value>" + _CDATA + r"|[^<]+)"
+)
+#: HTML's elements without content: the text after ``<input name="plex_token">`` is not its.
+_VOID_ELEMENTS: Final = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
 )
 _CREDENTIALS: Final = re.compile(r"\b(?P<scheme>Bearer|Basic)(?P<sep>\s+)[\w+/=.~-]{6,}", re.I)
+
+
+#: What opens a quoted value and closes it, longest first (``"""`` before ``"``).
+_QUOTES: Final = (
+    ("<![CDATA[", "]]>"),
+    ('"""', '"""'),
+    ("'''", "'''"),
+    ('\\"', '\\"'),
+    ('"', '"'),
+    ("'", "'"),
+    ("[", "]"),
+    ("{", "}"),
+)
+#: A Python string's prefix (``b'...'``, ``rb"..."``): kept with the masked value.
+_STRING_PREFIX: Final = re.compile(r"[bru]{1,2}(?=[\"'])", re.IGNORECASE)
 
 
 def _masked(value: str, found: dict[str, None]) -> str:
     """A secret-named key's ``value`` masked (its quotes, or a list's or an object's brackets,
     kept); what it holds (its strings, quotes taken off) is added to ``found``.
     """
-    quote = '\\"' if value.startswith('\\"') else value[:1] if value[:1] in "\"'[{" else ""
-    ends = {"[": "]", "{": "}"}.get(quote, quote)
-    closing = ends if quote and len(value) > len(quote) and value.endswith(ends) else ""
+    prefix = _STRING_PREFIX.match(value)
+    prefix_text = prefix.group() if prefix else ""
+    value = value[len(prefix_text) :]
+    quote, ends = next(((o, c) for o, c in _QUOTES if value.startswith(o)), ("", ""))
+    closing = (
+        ends if quote and len(value) >= len(quote) + len(ends) and value.endswith(ends) else ""
+    )
     found.update(dict.fromkeys(_held_values(value, quote, closing)))
-    return f"{quote}{MASK}{closing}"
+    return f"{prefix_text}{quote}{MASK}{closing}"
 
 
 def _mask_value(match: re.Match[str], found: dict[str, None]) -> str:
@@ -169,13 +270,29 @@ def _held_values(value: str, quote: str, closing: str) -> list[str]:
     return [x.strip() for x in held if x.strip()]
 
 
-def _mask_named_tag(match: re.Match[str], found: dict[str, None]) -> str:
-    """A tag, its ``value`` attribute masked when its ``name`` attribute is a secret's."""
-    tag = match.group()
-    name = _NAME_ATTR.search(tag)
-    if name is None or not is_secret_name(name["name"]):
-        return tag
-    return _VALUE_ATTR.sub(functools.partial(_mask_value, found=found), tag)
+def _mask_named_elements(text: str, found: dict[str, None]) -> str:
+    """``text`` with the value of every element named as a secret by an attribute (see
+    :data:`_NAMED_TAG`) masked. Runs before :func:`_mask_keyed`, which masks the name in
+    ``key="plex_token"`` as a ``key``'s value.
+    """
+    parts: list[str] = []
+    shown_from = 0
+    for match in _NAMED_TAG.finditer(text):
+        tag = match.group()
+        name = _NAME_ATTR.search(tag)
+        if match.start() < shown_from or name is None or not is_secret_name(name["name"]):
+            continue
+        parts += [text[shown_from : match.start()]]
+        parts.append(_VALUE_ATTR.sub(functools.partial(_mask_value, found=found), tag))
+        shown_from = match.end()
+        if tag.endswith("/>") or match["tag"].lower() in _VOID_ELEMENTS:
+            continue
+        inner = _ELEMENT_TEXT.match(text, match.end())
+        if inner is not None and inner["value"].strip():
+            parts += [inner["inner"], inner["space"], _masked(inner["value"].rstrip(), found)]
+            shown_from = inner.end() - (len(inner["value"]) - len(inner["value"].rstrip()))
+    parts.append(text[shown_from:])
+    return "".join(parts)
 
 
 def _mask_keys(text: str, found: dict[str, None]) -> str:
@@ -183,11 +300,12 @@ def _mask_keys(text: str, found: dict[str, None]) -> str:
     HTML, XML) and HTTP credentials (``Bearer ...``) masked; the values masked are added to
     ``found``.
     """
+    if "<" in text:
+        text = _mask_named_elements(text, found)
     text = _mask_keyed(text, found)
     text = _SECRET_SPACED.sub(functools.partial(_mask_value, found=found), text)
     if "<" in text:
         text = _SECRET_ELEMENT.sub(functools.partial(_mask_element, found=found), text)
-        text = _NAMED_TAG.sub(functools.partial(_mask_named_tag, found=found), text)
     text = _AUTHORIZATION.sub(functools.partial(_mask_value, found=found), text)
     return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
 
