@@ -164,7 +164,7 @@ def test_cli_reports_a_bad_ssl_cert_file_as_a_configuration_error(
     if what == "fifo":
         os.mkfifo(path)
     with FixedServer([source(slug="a")]) as server:
-        code, out, err, _ = run_cli(
+        code, _, err, _ = run_cli(
             ["get", "a"], url=server.url, env={"SSL_CERT_FILE": str(path)}, limit=20
         )
     assert code != -9, "killed after 20 s: plex-source hung opening SSL_CERT_FILE"

@@ -79,9 +79,12 @@ def test_a_proxy_password_is_still_masked_in_an_error(kind: str) -> None:
     """An error quoting the password (here a 403's detail) masks it, as before."""
     password = "pw-SECRET-proxy-31337"
     refusal = f"denied for user:{password}"
-    with ForwardProxy() as proxy, FixedServer([source(slug="a")], {"a": refusal}) as server:
-        with pytest.raises(APIError) as caught:
-            call(kind, options(server, proxy, password), "get", "a")
+    with (
+        ForwardProxy() as proxy,
+        FixedServer([source(slug="a")], {"a": refusal}) as server,
+        pytest.raises(APIError) as caught,
+    ):
+        call(kind, options(server, proxy, password), "get", "a")
     error = caught.value
     assert error.status_code == 403
     shown = f"{error}\n{error!r}\n{error.body!r}"

@@ -46,8 +46,8 @@ def verify_context(verify: bool | ssl.SSLContext) -> bool | ssl.SSLContext:
 
 
 def _load(cafile: str | None, capath: str | None) -> ssl.SSLContext:
-    """httpx's context for ``verify=True`` (``SSL_CERT_FILE`` first, as httpx reads them),
-    the variable it comes from checked first; ConfigurationError when it is unusable.
+    """The context httpx makes for ``verify=True`` (``SSL_CERT_FILE`` first, as httpx reads
+    them), the variable it comes from checked first; ConfigurationError when it is unusable.
     """
     if cafile:
         what = f"SSL_CERT_FILE: cannot load CA bundle {shorten(repr(cafile))}"
