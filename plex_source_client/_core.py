@@ -116,6 +116,9 @@ class ClientCore:
         self.secrets: tuple[str, ...] = (
             settings.token.reveal(), *(secret.reveal() for secret in proxy_secrets)
         )  # fmt: skip
+        #: What a 2xx answer must not carry (see :func:`._flow._refuse_echoed_credentials`):
+        #: the API token only; a proxy's password never reaches authentik.
+        self.echoed: tuple[str, ...] = (settings.token.reveal(),)
         # Built once; httpx.Headers masks the Authorization header in its repr. Only the
         # encodings the client decodes itself, with bounded output, are accepted.
         self._headers = httpx.Headers(
@@ -363,7 +366,7 @@ class ClientCore:
                 _checked_patch_response, fields=fields, url=url, release=self.release, owner=self
             )
         return Prepared(
-            request, url, fields=fields, client_secrets=self.secrets,
+            request, url, fields=fields, client_secrets=self.secrets, echoed=self.echoed,
             secrets=(
                 (*self.secrets, plex_token, plex_token.strip())
                 if isinstance(plex_token, str) else None
@@ -393,6 +396,7 @@ class ClientCore:
             raise InvalidRequest({"slug": [f"Cannot be part of a URL: {exc}"]}) from None
         return Prepared(
             request, url if not params else str(request.url), client_secrets=self.secrets,
+            echoed=self.echoed,
             budget=float(call_timeout.read or 0), limit=self.settings.max_response_size,
             retries=self.max_retries if retries is None else retries, finish=finish,
             not_found=not_found, expected=expected, owner=self,

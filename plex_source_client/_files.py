@@ -81,3 +81,44 @@ def read_descriptor_bounded(fd: int, limit: int, *, deadline: float = READ_DEADL
         if terminal and b"\n" in chunk:  # a line typed: the secret
             break
     return b"".join(chunks)
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular one is, in a message's words."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def not_a_file(path: str | bytes) -> str | None:
+    """Why ``path`` cannot be a file OpenSSL reads (a CA bundle): it does not exist, cannot
+    be looked at, or is a directory, FIFO, socket or device; None for a regular file. Looked
+    at with ``stat``, never opened: OpenSSL's own ``open()`` of a FIFO blocks for good.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if stat.S_ISREG(mode):
+        return None
+    kind = _kind(mode)
+    return kind if kind == "not a regular file" else f"it is {kind}, not a file"
+
+
+def not_a_directory(path: str | bytes) -> str | None:
+    """Why ``path`` cannot be a directory of CA certificates: it does not exist, cannot be
+    looked at, or is not a directory; None for a directory (looked at with ``stat``).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if stat.S_ISDIR(mode):
+        return None
+    return "it is a file, not a directory" if stat.S_ISREG(mode) else f"it is {_kind(mode)}"

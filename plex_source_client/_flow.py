@@ -72,13 +72,16 @@ class Prepared(Generic[_T]):
     result. Plain slots: made on every call.
 
     ``secrets`` are every secret the call holds (the client's, then any the call sends, a
-    Plex token); ``own_secrets`` whether there are such call-only ones.
+    Plex token); ``own_secrets`` whether there are such call-only ones. ``echoed``: the
+    secrets a 2xx answer must not carry, those authentik receives but never sends back (the
+    API token; not a proxy's password, which only the proxy receives).
     """
 
     __slots__ = (
         "__weakref__",  # the log filter's registry holds a call's secrets weakly
         "budget",
         "client_secrets",
+        "echoed",
         "expected",
         "fields",
         "finish",
@@ -99,6 +102,7 @@ class Prepared(Generic[_T]):
         *,
         fields: tuple[str, ...] = (),
         client_secrets: tuple[str, ...],
+        echoed: tuple[str, ...],
         secrets: tuple[str, ...] | None = None,
         budget: float,
         limit: int,
@@ -113,6 +117,7 @@ class Prepared(Generic[_T]):
         self.url = url
         self.fields = fields
         self.client_secrets = client_secrets
+        self.echoed = echoed
         self.secrets = client_secrets if secrets is None else secrets
         self.budget = budget
         self.limit = limit
@@ -243,7 +248,7 @@ def finish(
     }
     if outcome.is_success:
         try:
-            _refuse_echoed_credentials(outcome, prepared.client_secrets)
+            _refuse_echoed_credentials(outcome, prepared.echoed)
             result = prepared.finish(
                 outcome, prepared.secrets, attempts, elapsed, where["request_id"]
             )
@@ -304,9 +309,12 @@ def _written_forms(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
 
 
 def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None:
-    r"""ValueError when a 2xx answer carries the API token or a proxy password (``secrets``):
-    authentik never sends them back, so the answer is not authentik's (and must not be shown,
-    nor handed back: a RawResponse keeps its status line and headers).
+    r"""ValueError when a 2xx answer carries the API token (``secrets``): authentik never
+    sends it back, so the answer is not authentik's (and must not be shown, nor handed back: a
+    RawResponse keeps its status line and headers). A proxy's password is not looked for:
+    authentik never receives it, so no answer of authentik's can echo it, and the proxy knows
+    it anyway; looked for, a password that is a word of every answer (``authentik``,
+    ``identifier``) failed every call.
 
     Looked for in the status line's reason phrase, the headers (names and values) and the
     body's decoded strings (a JSON ``\u`` escape hides nothing), as
@@ -322,7 +330,7 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
     if (any(s in head for s in secrets) or _ESCAPES.search(head)) and json_holds_secret(
         head, secrets
     ):
-        raise ValueError("the answer contains your API token or proxy password")
+        raise ValueError("the answer contains your API token")
     content = _answers.as_utf8(answer.content)  # UTF-16/32: as a JSON parser reads it
     # An escape is one :func:`~._secrets.json_holds_secret` decodes: a bare ``%`` or ``&``
     # (authentik's default ``user_path_template`` holds ``%(slug)s``) is none, so a real
@@ -336,7 +344,7 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
     except ValueError:
         data = _answers.body_text(answer)
     if json_holds_secret(data, secrets):
-        raise ValueError("the answer contains your API token or proxy password")
+        raise ValueError("the answer contains your API token")
 
 
 def _leaf(error: BaseException) -> BaseException:

@@ -140,7 +140,7 @@ def test_authentik_token_file_naming_a_fifo(
     monkeypatch.delenv("AUTHENTIK_TOKEN", raising=False)
     monkeypatch.setenv("AUTHENTIK_TOKEN_FILE", str(fifo))
     code, err = cli(capsys, fifo, "get", "plex")
-    assert (code, err) == (2, f"plex-source: API token file: {fifo} is empty\n")
+    assert (code, err) == (2, f"plex-source: AUTHENTIK_TOKEN_FILE: {fifo} is empty\n")
 
 
 def test_the_cli_reads_a_fifo_a_writer_thread_fills(

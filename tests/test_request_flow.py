@@ -348,18 +348,17 @@ def test_the_async_client_sleeps_with_asyncio_sleep(monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize(
     "response",
     [
-        httpx.Response(200, extensions={"reason_phrase": b"OK pw-SECRET-proxy-31337"}),
-        httpx.Response(200, headers={"Via": "1.1 user:pw-SECRET-proxy-31337@proxy"}),
+        httpx.Response(200, extensions={"reason_phrase": b"OK tok-SECRET-api-1234567890"}),
+        httpx.Response(200, headers={"Via": "1.1 user:tok-SECRET-api-1234567890@proxy"}),
     ],
     ids=["reason-phrase", "header"],
 )
-def test_the_echo_check_reads_the_status_line_and_headers_for_a_proxy_password(
-    response: httpx.Response,
-) -> None:
-    """A proxy's password (one of the client's own secrets) in a 2xx's reason phrase or a
-    header: refused, as in its body; the same answer without it passes.
+def test_the_echo_check_reads_the_status_line_and_headers(response: httpx.Response) -> None:
+    """The API token (what the check is given) in a 2xx's reason phrase or a header: refused,
+    as in its body; the same answer without it passes. (A proxy's password is not given to the
+    check: tests/test_proxy_password_is_no_echo.py.)
     """
-    secrets = ("tok-SECRET-api-1234567890", "pw-SECRET-proxy-31337")
-    with pytest.raises(ValueError, match="proxy password"):
+    secrets = ("tok-SECRET-api-1234567890",)
+    with pytest.raises(ValueError, match="contains your API token"):
         _flow._refuse_echoed_credentials(Answer(response, b"{}", 1 << 20), secrets)
     _flow._refuse_echoed_credentials(Answer(httpx.Response(200), b"{}", 1 << 20), secrets)

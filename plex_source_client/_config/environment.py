@@ -86,8 +86,26 @@ def read_secret_file(path: str, shown: str | None = None) -> str:
     try:
         data = read_bounded(path, MAX_SECRET_FILE_BYTES)
     except OSError as exc:
-        raise ConfigurationError(f"cannot read {shown}: {exc.strerror or exc}") from None
+        reason = exc.strerror or type(exc).__name__
+        if os.path.lexists(path):  # a file on disk: its path is no secret
+            raise ConfigurationError(f"cannot read {shown}: {reason}") from None
+        raise ConfigurationError(f"cannot read the file: {reason} ({_unshown(path)})") from None
     return secret_from_bytes(data, shown)
+
+
+def _unshown(path: str) -> str:
+    """Why a path that does not exist is not shown, and the part of it that exists, if any.
+
+    A secret pasted where its file's path goes (``AUTHENTIK_TOKEN_FILE=<the token>``, as a CI
+    job maps its secret to the wrong variable) is such a path: quoted, the job's log would
+    show the secret. A directory that exists on disk is no secret: naming the deepest one on
+    the path still tells a mistyped path (``/run/secrets/tokn``) from a pasted secret.
+    """
+    directory = os.path.dirname(path)
+    while directory and not os.path.isdir(directory):
+        directory = os.path.dirname(directory)
+    exists = f"; of its directories, {shown_value(directory)} exists" if directory else ""
+    return f"its path is not shown, in case it is the secret itself{exists}"
 
 
 def token_from_env(env: Mapping[str, str]) -> str:

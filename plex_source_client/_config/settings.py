@@ -15,6 +15,7 @@ import httpx
 
 from .. import _releases
 from .._errors import ConfigurationError
+from .._files import not_a_file
 from .._public import publish
 from .._releases import Release, parse_release
 from .._secrets import MIN_ANYWHERE, Secret, redact
@@ -157,6 +158,11 @@ def ssl_verify(verify: Verify) -> bool | ssl.SSLContext:
     if isinstance(verify, bool | ssl.SSLContext):
         return verify
     if isinstance(verify, str | os.PathLike):
+        # stat, not open: OpenSSL's open() of a FIFO blocks for good; a directory is no bundle
+        if (problem := not_a_file(os.fspath(verify))) is not None:
+            raise ConfigurationError(
+                f"verify: cannot load CA bundle {shown_value(verify)}: {problem}"
+            )
         try:
             return ssl.create_default_context(cafile=os.fspath(verify))
         except (OSError, ssl.SSLError, ValueError) as exc:

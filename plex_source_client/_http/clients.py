@@ -101,6 +101,8 @@ def _made(make: Any, settings: Settings, secrets: tuple[Secret, ...]) -> Any:
     """``make()``, its setup errors (a SOCKS proxy without socksio, ...) as ConfigurationError."""
     try:
         return make()
+    except ConfigurationError:  # already ours (the environment's CA bundle): as it is
+        raise
     except (ValueError, ImportError, httpx.InvalidURL) as exc:
         shown = mask_text(str(exc), (settings.token.reveal(), *(s.reveal() for s in secrets)))
         raise ConfigurationError(f"cannot set up the HTTP client: {shown}") from None

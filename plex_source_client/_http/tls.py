@@ -7,6 +7,11 @@ client, it made each short-lived client (a script's, a test's) slow to build. An
 (httpx shares one per transport, and advises sharing one); nothing here changes it after.
 The context is keyed by the variables it was loaded from, so setting ``SSL_CERT_FILE`` or
 ``SSL_CERT_DIR`` later still takes effect for the clients made after.
+
+A bad variable is the user's configuration, not a bug: a path that does not exist, or is not
+a regular file (``SSL_CERT_FILE``) or a directory (``SSL_CERT_DIR``), is refused before
+OpenSSL opens it (a FIFO would block its ``open()`` for good), and a file OpenSSL cannot load
+(no certificate in it) is a :class:`ConfigurationError` naming the variable and the path.
 """
 
 from __future__ import annotations
@@ -16,6 +21,10 @@ import ssl
 import threading
 
 import httpx
+
+from .._errors import ConfigurationError
+from .._files import not_a_directory, not_a_file
+from .._text import shorten
 
 _contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
 _lock = threading.Lock()
@@ -32,5 +41,25 @@ def verify_context(verify: bool | ssl.SSLContext) -> bool | ssl.SSLContext:
     with _lock:
         context = _contexts.get(key)
         if context is None:
-            context = _contexts[key] = httpx.create_ssl_context(verify=True)
+            context = _contexts[key] = _load(*key)
         return context
+
+
+def _load(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    """The context httpx makes for ``verify=True`` (``SSL_CERT_FILE`` first, as httpx reads
+    them), the variable it comes from checked first; ConfigurationError when it is unusable.
+    """
+    if cafile:
+        what = f"SSL_CERT_FILE: cannot load CA bundle {shorten(repr(cafile))}"
+        problem = not_a_file(cafile)
+    elif capath:
+        what = f"SSL_CERT_DIR: cannot load CA directory {shorten(repr(capath))}"
+        problem = not_a_directory(capath)
+    else:  # certifi's bundle
+        return httpx.create_ssl_context(verify=True)
+    if problem is not None:
+        raise ConfigurationError(f"{what}: {problem}")
+    try:
+        return httpx.create_ssl_context(verify=True)
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        raise ConfigurationError(f"{what}: {exc}") from None

@@ -43,7 +43,9 @@ class ShardedAsyncTransport(httpx.AsyncBaseTransport):
             ),
             keepalive_expiry=limits.keepalive_expiry,
         )
-        self._verify = verify
+        # The shared context now, not at the first request: a bad SSL_CERT_FILE is the
+        # constructor's ConfigurationError, as the sync client's.
+        self._verify = verify_context(verify)
         self._pools: list[httpx.AsyncHTTPTransport] = []
         self._in_flight: list[int] = []
 
@@ -52,9 +54,7 @@ class ShardedAsyncTransport(httpx.AsyncBaseTransport):
             least = min(self._in_flight)
             if least == 0 or len(self._pools) == self._max_pools:
                 return self._in_flight.index(least)
-        if self._verify is True:  # the process's shared context
-            self._verify = verify_context(True)
-        elif self._verify is False:  # one for all the pools
+        if self._verify is False:  # one for all the pools
             self._verify = httpx.create_ssl_context(verify=False)
         self._pools.append(httpx.AsyncHTTPTransport(verify=self._verify, limits=self._limits))
         self._in_flight.append(0)

@@ -99,7 +99,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .._errors import ConfigurationError, PlexSourceError
     from .exits import UsageError, cli_words
     from .get import read_error
-    from .guard import remember_client_secrets, remember_secret, run_secrets
+    from .guard import data_secrets, remember_client_secrets, remember_secret
     from .outfile import refuse_existing, write_output_file
     from .reading import list_all, read_slugs
     from .settings import client_settings
@@ -130,7 +130,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     sources = [value for value in read.values() if not isinstance(value, PlexSourceError)]
     items = [plan_item(source, include_secrets=args.include_secrets) for source in sources]
     if not args.include_secrets:  # a secret this run knows, in another field, is masked too
-        items = [plan_data(item, run_secrets()) for item in items]
+        items = [plan_data(item, data_secrets()) for item in items]
     for item in items:
         remember_secret(item["changes"].get("plex_token"))
     fmt = args.format or ("json" if str(args.o or "").lower().endswith(".json") else "toml")

@@ -44,6 +44,14 @@ def remember_secret(value: object) -> None:
 short_client_secrets: set[str] = set()
 
 
+#: The proxies' passwords (and ``Proxy-Authorization`` values) a client of this run held:
+#: masked in messages (:func:`run_secrets`), not in authentik's data a command prints or
+#: writes (:func:`data_secrets`). Authentik never receives them, so a value holding one is
+#: authentik's own (a password ``authentik`` is in every source's icon URL): masked, ``get``
+#: would print, and ``export`` write, values authentik does not have.
+proxy_secrets_read: set[str] = set()
+
+
 def remember_client_secrets(client: PlexSourceClient | AsyncPlexSourceClient) -> None:
     """Remember the secrets a client holds: its API token and its proxies' passwords (from
     the environment's ``HTTPS_PROXY`` too).
@@ -51,7 +59,10 @@ def remember_client_secrets(client: PlexSourceClient | AsyncPlexSourceClient) ->
     from .._secrets import MIN_ANYWHERE
 
     for value in client._core.secrets:
-        remember_secret(value)
+        if value in client._core.echoed:  # the API token
+            remember_secret(value)
+        elif value:
+            proxy_secrets_read.add(value)
         if 0 < len(value) < MIN_ANYWHERE:
             short_client_secrets.add(value)
 
@@ -69,7 +80,21 @@ def remember_source(source: PlexSource | Mapping[str, Any]) -> None:
 
 
 def run_secrets() -> tuple[str, ...]:
-    """Every secret this run knows (see :data:`secrets_read`), ``AUTHENTIK_TOKEN`` included."""
+    """Every secret this run knows (see :data:`secrets_read`), ``AUTHENTIK_TOKEN`` and the
+    proxies' passwords included: masked in every message.
+    """
+    return tuple(
+        s
+        for s in {*secrets_read, *proxy_secrets_read, os.environ.get("AUTHENTIK_TOKEN", "").strip()}
+        if s
+    )
+
+
+def data_secrets() -> tuple[str, ...]:
+    """The secrets masked where a command prints or writes authentik's data (a source, a plan,
+    drift): those of :func:`run_secrets` but the proxies' passwords (see
+    :data:`proxy_secrets_read`), unless this run knows one otherwise (it is also the API token).
+    """
     return tuple(s for s in {*secrets_read, os.environ.get("AUTHENTIK_TOKEN", "").strip()} if s)
 
 
@@ -91,7 +116,7 @@ def shown_json(value: Any) -> Any:
     """
     from .._secrets import redact_json
 
-    return redact_json(value, run_secrets())
+    return redact_json(value, data_secrets())
 
 
 def remember_secrets_in(document: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Final, TextIO
 from .._version import AUTHENTIK_API_VERSION, __version__
 from . import apply, demo, export, fake, get, plan, update
 from .exits import EXIT_CODES_HELP, EXIT_USAGE
-from .guard import guarded, secrets_read, short_client_secrets
+from .guard import guarded, proxy_secrets_read, secrets_read, short_client_secrets
 from .options import ArgumentParser
 from .streams import quiet_standard_streams
 
@@ -56,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     secrets_read.clear()
     short_client_secrets.clear()
+    proxy_secrets_read.clear()
     with quiet_standard_streams() as (out, err):
         parser = build_parser()
         args = parser.parse_args(argv)

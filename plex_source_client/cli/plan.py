@@ -190,9 +190,9 @@ def write_report(plans: list[ItemPlan], output: str, out: TextIO, err: TextIO) -
     secret this run knows masked in the values shown.
     """
     from .._secrets import redact
-    from .guard import message_secrets, run_secrets
+    from .guard import data_secrets, message_secrets
 
-    secrets = run_secrets()
+    secrets = data_secrets()
     said = message_secrets()  # for messages: the package's own words are not rewritten
     wrong_url = [plan for plan in plans if plan.outcome == "not_found" and plan.wrong_url]
     if len(wrong_url) > 1 and len(wrong_url) == len(plans):  # once: the URL, not every slug

@@ -112,10 +112,10 @@ def report(
     """The outcome table (or JSON lines) on ``out``, one line per problem on ``err``; every
     secret this run knows masked in all of it (see :func:`masked`).
     """
-    from .guard import message_secrets, run_secrets
+    from .guard import data_secrets, message_secrets
     from .tables import text_table
 
-    secrets = run_secrets()
+    secrets = data_secrets()
     said = message_secrets()
     results = [masked(result, secrets, said) for result in results]
 

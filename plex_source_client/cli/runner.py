@@ -41,7 +41,7 @@ from .._errors import (
 from .._models import PlexSource
 from .._text import shorten_secret_free
 from .drift import find_drift
-from .guard import message_secrets, remember_source, run_secrets, shown_json
+from .guard import data_secrets, message_secrets, remember_source, shown_json
 from .planfile import PlanItem, group_items
 from .releases import lacking_fields, not_applied_message
 
@@ -242,7 +242,7 @@ async def run_plan(
             slug=item.slug,
             outcome="not_applied",
             message=message,
-            drift=find_drift(item.changes, source, run_secrets()) if check else {},
+            drift=find_drift(item.changes, source, data_secrets()) if check else {},
             new_slug=source.slug if source.slug != item.slug else None,
             sent=sent,
             source=shown_json(returned) if keep_sources else None,
@@ -335,7 +335,7 @@ async def run_plan(
             }
             return not_applied(item, lacking, sent, raw.source, **where)
         returned = raw.source.to_dict()
-        drift = find_drift(item.changes, raw.source, run_secrets()) if check else {}
+        drift = find_drift(item.changes, raw.source, data_secrets()) if check else {}
         return ItemResult(
             index=item.index,
             slug=item.slug,

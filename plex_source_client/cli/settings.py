@@ -77,7 +77,8 @@ def client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> dic
         # AUTHENTIK_TOKEN_FILE alone; with AUTHENTIK_TOKEN too, settings_from_env refuses both
         token_file = environ.get("AUTHENTIK_TOKEN_FILE", "").strip()
     if token_file:
-        given["token"] = read_secret_option(token_file, "API token file")  # checked by the client
+        what = "API token file" if args.token_file else "AUTHENTIK_TOKEN_FILE"
+        given["token"] = read_secret_option(token_file, what)  # checked by the client
     remember_secret(environ.get("AUTHENTIK_TOKEN", "").strip())
     release = given_release(args, environ)  # --server-version, else AUTHENTIK_SERVER_VERSION
     given["server_version"] = release[1] if release is not None else None
