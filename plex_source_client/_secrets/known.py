@@ -118,7 +118,7 @@ def _matchers(
     return _built(frozenset(secrets))
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=4)
 def _built(
     secrets: frozenset[str],
 ) -> tuple[tuple[str, ...], re.Pattern[str] | None, tuple[tuple[int, frozenset[str]], ...]]:
