@@ -196,11 +196,25 @@ def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
         text = short.sub(MASK, text)
     if cut:
         for secret in long_:
-            for length in range(len(secret) - 1, _MIN_CUT - 1, -1):
-                if text.endswith(secret[:length]):
-                    text = text[:-length] + MASK
-                    break
+            length = _cut_at_end(text, secret)
+            if length:
+                text = text[:-length] + MASK
     return text
+
+
+def _cut_at_end(text: str, secret: str) -> int:
+    """How many characters of ``secret``'s start ``text`` ends with (the most; at least
+    :data:`_MIN_CUT`, fewer than the whole secret), or 0. Only where the secret's first
+    characters occur near the end is compared: not every length of a long secret (a page may
+    store a token of a million characters), each a copy of that much of it.
+    """
+    head = secret[:_MIN_CUT]
+    start = text.find(head, max(0, len(text) - len(secret) + 1))
+    while start != -1:  # the first start found is the longest part
+        if secret.startswith(text[start:]):
+            return len(text) - start
+        start = text.find(head, start + 1)
+    return 0
 
 
 #: The credential of an ``Authorization`` header, however short (to find a short secret).
