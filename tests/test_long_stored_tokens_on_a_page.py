@@ -124,16 +124,22 @@ def test_redact_finds_the_same_whatever_the_number_of_secrets(count: int) -> Non
         ("name", "Plex {other}"),  # another source's, inside a longer name
         ("user_path_template", "goauthentik.io/{other_part}"),  # a run of 20 of one
         ("name", "{own} and {own}"),  # twice
+        ("allowed_servers", ["srv", "{other}"]),  # an item of a list
     ],
 )
 def test_export_refuses_a_value_repeating_a_long_secret(
-    tmp_path: Path, field: str, value: str
+    tmp_path: Path, field: str, value: str | list[str]
 ) -> None:
     """Written as ``***``, the value would change the source on ``apply``: exit 2, the slug
     and field named, never the value, no file written; ``--include-secrets`` writes it as it is.
     """
     own, other = "own-PLEX-token-abcdefghij0123", "other-PLEX-token-klmnopqrst4567"
-    shown = value.format(own=own, other=other, other_part=other[5:25])
+    spelled = {"own": own, "other": other, "other_part": other[5:25]}
+    shown: Any = (
+        value.format(**spelled)
+        if isinstance(value, str)
+        else [item.format(**spelled) for item in value]
+    )
     sources = [
         source(slug="a", plex_token=own, **{field: shown}),
         source(slug="b", plex_token=other),
@@ -143,9 +149,10 @@ def test_export_refuses_a_value_repeating_a_long_secret(
         code, out, err, _ = run_cli(["export", "-o", str(plan)], url=server.url)
         assert (code, out, plan.exists()) == (2, "", False), err
         assert err == (
-            f"plex-source: a: {field}: the value repeats a secret (a stored Plex token or this "
-            "run's token), which export would write as ***, and apply would then send: export "
-            "it with --include-secrets, or change the value on the server\n"
+            f"plex-source: a: {field}: the value repeats a secret this run read (a stored Plex "
+            "token, the API token, a proxy password), which export would write as ***, and apply "
+            "would then send: export it with --include-secrets, or change the value on the "
+            "server\n"
             "plex-source: nothing was written\n"
         )
         code, out, err, _ = run_cli(

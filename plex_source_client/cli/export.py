@@ -151,9 +151,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for masked, fields in refused:
                 err.write(
                     f"plex-source: {shorten(masked['slug'])}: {', '.join(fields)}: the value "
-                    "repeats a secret (a stored Plex token or this run's token), which export "
-                    "would write as ***, and apply would then send: export it with "
-                    "--include-secrets, or change the value on the server\n"
+                    "repeats a secret this run read (a stored Plex token, the API token, a proxy "
+                    "password), which export would write as ***, and apply would then send: "
+                    "export it with --include-secrets, or change the value on the server\n"
                 )
             err.write("plex-source: nothing was written\n")
             return EXIT_USAGE
