@@ -217,3 +217,49 @@ def test_a_cut_error_body_after_a_page_storing_a_huge_token(
     assert "xxxx" in shown
     assert token[:FRAGMENT] not in shown, shown[-200:]
     assert token[: _MIN_CUT + 2] not in shown, shown[-200:]
+
+
+_CUT_AFTER_A_HUGE_TOKEN = """
+import random, string, respx
+from plex_source_client import PlexSourceClient, PlexSourceError
+from tests.payloads import plex_source
+token = "".join(random.Random(5).choice(string.ascii_letters) for _ in range(1_000_000))
+pagination = {"next": 0, "previous": 0, "count": 1, "current": 1, "total_pages": 1,
+              "start_index": 1, "end_index": 1}
+page = {"pagination": pagination, "results": [plex_source(slug="huge", plex_token=token)]}
+with respx.mock(base_url="https://auth.example.com/api/v3") as api:
+    api.get("/sources/plex/").respond(200, json=page)
+    api.get("/sources/plex/later/").respond(500, content=b"x" * 2_000_000)
+    with PlexSourceClient(url="https://auth.example.com", token="t" * 40, max_retries=0,
+                          server_version="2024.8.2") as client:
+        assert [source.slug for source in client.list()] == ["huge"]
+        for _ in range(10):
+            try:
+                client.get("later")
+            except PlexSourceError:
+                pass
+print("done")
+"""
+
+
+def test_cut_error_bodies_after_a_page_storing_a_million_character_token_end() -> None:
+    """Ten cut error bodies after a page storing a 1,000,000-character token: each was
+    masked by copying each of the token's lengths (about 15 s per error before the fix, minutes
+    on a loaded machine; well under a second now). The 90 s limit is a hang guard only.
+    """
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _CUT_AFTER_A_HUGE_TOKEN],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=90,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("ten error bodies still being masked after 90 s")
+    assert (done.returncode, done.stdout) == (0, "done\n"), done.stderr[-2000:]
