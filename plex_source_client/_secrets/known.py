@@ -98,14 +98,15 @@ def _needles_of(secret: str) -> dict[int, frozenset[str]]:
     whole spelling too). Kept per secret: a page's run secrets grow one source at a time, and
     each new set is then the union of sets already built, not built again from every token.
     """
-    by_length: dict[int, set[str]] = {}
-    for x in _spellings(secret):
-        if len(x) >= FRAGMENT:
-            grams = {x[i : i + FRAGMENT] for i in range(len(x) - FRAGMENT + 1)}
-            by_length.setdefault(FRAGMENT, set()).update(grams)
-        elif x:
-            by_length.setdefault(len(x), set()).add(x)
-    return {length: frozenset(found) for length, found in by_length.items()}
+    spelled = [x for x in _spellings(secret) if x]
+    by_length: dict[int, frozenset[str]] = {}
+    for length in {len(x) for x in spelled if len(x) < FRAGMENT}:
+        by_length[length] = frozenset(x for x in spelled if len(x) == length)
+    longer = [x for x in spelled if len(x) >= FRAGMENT]
+    if longer:  # built as a frozenset at once: a huge token's runs are not held twice
+        runs = (x[i : i + FRAGMENT] for x in longer for i in range(len(x) - FRAGMENT + 1))
+        by_length[FRAGMENT] = frozenset(runs)
+    return by_length
 
 
 def _matchers(
@@ -123,11 +124,14 @@ def _built(
     secrets: frozenset[str],
 ) -> tuple[tuple[str, ...], re.Pattern[str] | None, tuple[tuple[int, frozenset[str]], ...]]:
     long_ = sorted({s for s in secrets if len(s) >= MIN_ANYWHERE}, key=len, reverse=True)
-    by_length: dict[int, set[str]] = {}
+    by_length: dict[int, list[frozenset[str]]] = {}
     for secret in long_:
         for length, found in _needles_of(secret).items():
-            by_length.setdefault(length, set()).update(found)
-    needles = tuple((length, frozenset(found)) for length, found in sorted(by_length.items()))
+            by_length.setdefault(length, []).append(found)
+    needles = tuple(  # one secret's set as it is (not copied), several joined in one go
+        (length, found[0] if len(found) == 1 else frozenset().union(*found))
+        for length, found in sorted(by_length.items())
+    )
     short = sorted(
         {x for s in secrets if 0 < len(s) < MIN_ANYWHERE for x in _spellings(s)},
         key=len,
