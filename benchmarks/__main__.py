@@ -32,6 +32,7 @@ from pathlib import Path
 
 from . import contenders
 from .latency import latency_tables
+from .masking import export_long_tokens
 from .measure import rotated, run_process, summary, time_calls
 from .noop import noop_apply
 from .overhead import client_overhead
@@ -271,6 +272,11 @@ def main() -> None:
         help="only the client's own CPU time per call (no network): printed, nothing written",
     )
     parser.add_argument(
+        "--masking-only",
+        action="store_true",
+        help="only export of a page of long stored tokens: printed, nothing written",
+    )
+    parser.add_argument(
         "--latency-only",
         action="store_true",
         help="only the transports at a realistic latency: printed, nothing written",
@@ -289,6 +295,9 @@ def main() -> None:
     if args.overhead_only:
         with contenders.quiet():
             print(client_overhead(rounds=1 if quick else 9, count=20 if quick else 2000)[0])
+        return
+    if args.masking_only:
+        print(export_long_tokens(rounds=1 if quick else 3, counts=[5] if quick else [50, 150]))
         return
     if args.latency_only:
         with contenders.quiet():
@@ -313,6 +322,8 @@ def main() -> None:
         print(memory_table, end="\n\n", flush=True)
     noop_table, _ = noop_apply(rounds=1 if quick else 3, n=100 if quick else 2000)
     print(noop_table, end="\n\n", flush=True)
+    masking_table = export_long_tokens(rounds=1 if quick else 3, counts=[5] if quick else [50, 150])
+    print(masking_table, end="\n\n", flush=True)
     with contenders.quiet():
         latency_table = latency(quick)
     print(latency_table, flush=True)
@@ -331,6 +342,7 @@ def main() -> None:
             plugin_table,
             memory_table,
             noop_table,
+            masking_table,
             latency_table,
         ]
     )

@@ -47,6 +47,7 @@ def test_benchmark_harness_smoke_run(tmp_path: Path) -> None:
         "| 100 items matching the server, concurrency 32 | GETs | PATCHes |",
         "| `plex-source apply` (reads first: no-op) | 1 | 0 |",
         "| `plex-source apply --no-read` (blind) | 0 | 100 |",
+        "| 5 sources, 1000-character tokens |",
         "| 20 ms per answer | items | concurrency | transport |",
         "| `plex-source apply --no-read` | 40 | 8 | one httpx pool |",
         "| `plex-source apply --no-read` | 40 | 8 | sharded httpx pools |",

@@ -137,11 +137,14 @@ def stored_token_echo(monkeypatch: pytest.MonkeyPatch) -> ScriptServer:
 def test_export_without_include_secrets_masks_the_stored_plex_token(
     capsys: Capture, stored_token_echo: ScriptServer, args: list[str]
 ) -> None:
-    """export promises "The Plex token is left out unless --include-secrets"."""
+    """export promises "The Plex token is left out unless --include-secrets": repeated in
+    ``name``, where ``***`` would rename the source on apply, it makes export refuse.
+    """
     with stored_token_echo:
         code = main(args)
     captured = capsys.readouterr()
-    assert code == 0, captured.err
+    assert (code, captured.out) == (2, ""), captured.err  # ``***`` in name: refused
+    assert f"plex-source: {SLUG}: name: the value repeats a secret" in captured.err
     assert STORED_PLEX_TOKEN not in captured.out + captured.err, captured.out
 
 
@@ -151,8 +154,9 @@ def test_export_file_without_include_secrets_masks_the_stored_plex_token(
     target = tmp_path / "plan.toml"
     with stored_token_echo:
         code = main(["export", "-o", str(target)])
-    assert code == 0, capsys.readouterr().err
-    assert STORED_PLEX_TOKEN not in target.read_text()
+    captured = capsys.readouterr()
+    assert (code, target.exists()) == (2, False), captured.err  # ``***`` in name: refused
+    assert STORED_PLEX_TOKEN not in captured.out + captured.err
 
 
 @pytest.mark.parametrize(

@@ -132,8 +132,8 @@ def test_export_with_a_short_token_still_masks_a_long_stored_plex_token_in_name(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Token ``Plex`` (left alone in ``name = "Plex"`` of one source) and a stored Plex token
-    repeated in another source's ``name``: that token is not written, the short one changes
-    nothing.
+    repeated in another source's ``name``: that token is not written (export refuses the
+    source, naming it and the field), the short one changes nothing.
     """
     page = {
         "pagination": {
@@ -151,7 +151,7 @@ def test_export_with_a_short_token_still_masks_a_long_stored_plex_token_in_name(
         ],
     }
     code, out, err = _run(monkeypatch, "Plex", 200, page, ["export", "--format", "json"])
-    assert code == 0, err
-    assert STORED not in out + err, out
-    names = {item["slug"]: item["changes"]["name"] for item in json.loads(out)["items"]}
-    assert names == {"kept": "Plex", "echo": "***"}, out
+    assert (code, out) == (2, ""), err  # ``***`` would rename "echo" on apply: refused
+    assert STORED not in out + err, err
+    assert "plex-source: echo: name: the value repeats a secret" in err, err
+    assert "kept" not in err, err  # the short token changes nothing

@@ -83,17 +83,55 @@ def _spellings(secret: str) -> set[str]:
     }
 
 
-@functools.lru_cache(maxsize=64)
+#: Up to this many needles of one length, a text is searched once per needle (the string
+#: search, at C speed: fastest for the client's own few secrets, even in a long body); more
+#: (a page of sources each storing a long token has hundreds of thousands of runs), and it is
+#: read once, each of its windows of that length looked up in the needles' set: the work is
+#: then the text's length whatever the number or the length of the secrets, not their product.
+_FIND_EACH_UP_TO: Final = 128
+
+
+@functools.lru_cache(maxsize=1024)
+def _needles_of(secret: str) -> dict[int, frozenset[str]]:
+    """A long ``secret``'s needles by length: each spelling shorter than :data:`FRAGMENT`
+    whole, and every run of :data:`FRAGMENT` characters of a longer spelling (which covers the
+    whole spelling too). Kept per secret: a page's run secrets grow one source at a time, and
+    each new set is then the union of sets already built, not built again from every token.
+    """
+    spelled = [x for x in _spellings(secret) if x]
+    by_length: dict[int, frozenset[str]] = {}
+    for length in {len(x) for x in spelled if len(x) < FRAGMENT}:
+        by_length[length] = frozenset(x for x in spelled if len(x) == length)
+    longer = [x for x in spelled if len(x) >= FRAGMENT]
+    if longer:  # built as a frozenset at once: a huge token's runs are not held twice
+        runs = (x[i : i + FRAGMENT] for x in longer for i in range(len(x) - FRAGMENT + 1))
+        by_length[FRAGMENT] = frozenset(runs)
+    return by_length
+
+
 def _matchers(
     secrets: tuple[str, ...],
-) -> tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] | None, frozenset[str]]:
-    """For ``secrets``: the long ones (each spelling, longest first), the long ones again as
-    written (for a cut text's end), one pattern for the short ones standing alone, and every
-    run of :data:`FRAGMENT` characters of a long one's spellings (to find its parts).
+) -> tuple[tuple[str, ...], re.Pattern[str] | None, tuple[tuple[int, frozenset[str]], ...]]:
+    """For ``secrets``: the long ones as written (for a cut text's end), one pattern for the
+    short ones standing alone, and the long ones' needles by length (see :func:`_needles_of`).
+    Built once per set of secrets, whatever their order.
     """
+    return _built(frozenset(secrets))
+
+
+@functools.lru_cache(maxsize=4)
+def _built(
+    secrets: frozenset[str],
+) -> tuple[tuple[str, ...], re.Pattern[str] | None, tuple[tuple[int, frozenset[str]], ...]]:
     long_ = sorted({s for s in secrets if len(s) >= MIN_ANYWHERE}, key=len, reverse=True)
-    spelled = sorted({x for s in long_ for x in _spellings(s)}, key=len, reverse=True)
-    grams = frozenset(x[i : i + FRAGMENT] for x in spelled for i in range(len(x) - FRAGMENT + 1))
+    by_length: dict[int, list[frozenset[str]]] = {}
+    for secret in long_:
+        for length, found in _needles_of(secret).items():
+            by_length.setdefault(length, []).append(found)
+    needles = tuple(  # one secret's set as it is (not copied), several joined in one go
+        (length, found[0] if len(found) == 1 else frozenset().union(*found))
+        for length, found in sorted(by_length.items())
+    )
     short = sorted(
         {x for s in secrets if 0 < len(s) < MIN_ANYWHERE for x in _spellings(s)},
         key=len,
@@ -103,29 +141,40 @@ def _matchers(
     if short:
         alternatives = "|".join(map(re.escape, short))
         pattern = re.compile(f"(?<![^{_DELIMITERS}])(?:{alternatives})(?![^{_DELIMITERS_AFTER}])")
-    return tuple(spelled), tuple(long_), pattern, grams
+    return tuple(long_), pattern, needles
 
 
-def _mask_fragments(text: str, grams: frozenset[str]) -> str:
-    """``text`` with every run of characters covered by the ``grams`` (the secrets' runs of
-    :data:`FRAGMENT` characters) replaced by one ``***``. Each gram is looked for by the
-    string search (C speed); only those present are located, so a text without any is
-    searched once per gram and returned as it is.
-    """
-    present = [gram for gram in grams if gram in text]
-    if not present:
-        return text
-    spans = []
-    for gram in present:
-        start = text.find(gram)
+def _starts(text: str, length: int, needles: frozenset[str]) -> list[int]:
+    """Where in ``text`` a needle (all of ``length`` characters) starts, overlaps included."""
+    if len(needles) > _FIND_EACH_UP_TO:  # one pass: each window looked up in the set
+        return [i for i in range(len(text) - length + 1) if text[i : i + length] in needles]
+    starts = []
+    for needle in needles:
+        start = text.find(needle)
         while start != -1:
-            spans.append((start, start + FRAGMENT))
-            start = text.find(gram, start + 1)
+            starts.append(start)
+            start = text.find(needle, start + 1)
+    return starts
+
+
+def _mask_needles(text: str, needles: tuple[tuple[int, frozenset[str]], ...]) -> str:
+    """``text`` with every run of characters covered by the ``needles`` (see
+    :func:`_matchers`) replaced by one ``***``: a whole secret, a part of one, secrets side by
+    side or overlapping. Every needle is found in the text as it came, before any is masked.
+    """
+    spans = [
+        (start, start + length)
+        for length, found in needles
+        if len(text) >= length
+        for start in _starts(text, length, found)
+    ]
+    if not spans:
+        return text
     spans.sort()
     parts, shown_from = [], 0
     run_start, run_end = spans[0]
     for start, end in spans[1:]:
-        if start <= run_end:  # overlapping or touching grams: one run
+        if start <= run_end:  # overlapping or touching needles: one run
             run_end = max(run_end, end)
             continue
         parts += [text[shown_from:run_start], MASK]
@@ -138,25 +187,38 @@ def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     """``text`` with each secret replaced by ``***``: a long one wherever it shows, a short one
     where it stands alone (see :data:`MIN_ANYWHERE`); raw, JSON-escaped or as a bytes repr.
     A part of a long one, :data:`FRAGMENT` characters or more, is masked wherever it shows too.
+    The work is linear in the text's length, however many long secrets there are (a page of
+    sources each storing a long token: see :data:`_FIND_EACH_UP_TO`).
 
     A text ``cut`` short (a body read up to a size limit) may end in the first part of a
     (long) secret: that part is masked too.
     """
-    spelled, long_, short, grams = _matchers(tuple(secrets))
-    for secret in spelled:
-        if secret in text:
-            text = text.replace(secret, MASK)
-    if grams:
-        text = _mask_fragments(text, grams)
+    long_, short, needles = _matchers(tuple(secrets))
+    if needles:
+        text = _mask_needles(text, needles)
     if short is not None:
         text = short.sub(MASK, text)
     if cut:
         for secret in long_:
-            for length in range(len(secret) - 1, _MIN_CUT - 1, -1):
-                if text.endswith(secret[:length]):
-                    text = text[:-length] + MASK
-                    break
+            length = _cut_at_end(text, secret)
+            if length:
+                text = text[:-length] + MASK
     return text
+
+
+def _cut_at_end(text: str, secret: str) -> int:
+    """How many characters of ``secret``'s start ``text`` ends with (the most; at least
+    :data:`_MIN_CUT`, fewer than the whole secret), or 0. Only where the secret's first
+    characters occur near the end is compared: not every length of a long secret (a page may
+    store a token of a million characters), each a copy of that much of it.
+    """
+    head = secret[:_MIN_CUT]
+    start = text.find(head, max(0, len(text) - len(secret) + 1))
+    while start != -1:  # the first start found is the longest part
+        if secret.startswith(text[start:]):
+            return len(text) - start
+        start = text.find(head, start + 1)
+    return 0
 
 
 #: The credential of an ``Authorization`` header, however short (to find a short secret).

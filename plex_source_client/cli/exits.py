@@ -81,7 +81,14 @@ _EXIT_LINES: Final[dict[str | None, tuple[str, ...]]] = {
         _INTERNAL,
     ),
     "get": _READ,
-    "export": _READ,
+    "export": (
+        "0  every source asked for was read",
+        _REFUSED_READ,
+        "2  usage error, or a value export cannot write as it is (a value repeating a secret,\n"
+        "     a lone surrogate in TOML): nothing was written",
+        _TRANSPORT,
+        _INTERNAL,
+    ),
 }
 
 _ENVIRONMENT_HELP: Final = """\

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .._text import json_text, shorten
-from .exits import EXIT_OK, exit_codes_help
+from .exits import EXIT_OK, EXIT_USAGE, exit_codes_help
 
 if TYPE_CHECKING:
     from .._models import PlexSource
@@ -46,6 +46,17 @@ def plan_data(item: dict[str, Any], secrets: tuple[str, ...]) -> dict[str, Any]:
     from .._secrets import MIN_ANYWHERE, redact_json
 
     return dict(redact_json(item, [s for s in secrets if len(s) >= MIN_ANYWHERE]))
+
+
+def masked_fields(item: dict[str, Any], shown: dict[str, Any]) -> list[str]:
+    """The fields of a plan ``item`` that :func:`plan_data` changed (``shown``): a value
+    repeating a long secret, written ``***``. Such a plan would change the source on ``apply``
+    (rename it to ``***``), so export refuses to write it; ``slug`` when the slug holds one.
+    """
+    fields = ["slug"] if shown["slug"] != item["slug"] else []
+    return fields + [
+        name for name, value in item["changes"].items() if shown["changes"][name] != value
+    ]
 
 
 class NoToml(ValueError):
@@ -130,7 +141,23 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     sources = [value for value in read.values() if not isinstance(value, PlexSourceError)]
     items = [plan_item(source, include_secrets=args.include_secrets) for source in sources]
     if not args.include_secrets:  # a secret this run knows, in another field, is masked too
-        items = [plan_data(item, data_secrets()) for item in items]
+        secrets = data_secrets()
+        shown = [plan_data(item, secrets) for item in items]
+        refused = [
+            (masked, masked_fields(item, masked)) for item, masked in zip(items, shown, strict=True)
+        ]
+        refused = [(masked, fields) for masked, fields in refused if fields]
+        if refused:  # ``***`` written for a real value: apply would send it back
+            for masked, fields in refused:
+                err.write(
+                    f"plex-source: {shorten(masked['slug'])}: {', '.join(fields)}: the value "
+                    "repeats a secret this run read (a stored Plex token or the API token), which "
+                    "export would write as ***, and apply would then send: "
+                    "export it with --include-secrets, or change the value on the server\n"
+                )
+            err.write("plex-source: nothing was written\n")
+            return EXIT_USAGE
+        items = shown
     for item in items:
         remember_secret(item["changes"].get("plex_token"))
     fmt = args.format or ("json" if str(args.o or "").lower().endswith(".json") else "toml")
