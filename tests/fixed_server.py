@@ -194,27 +194,38 @@ def run_main(
     limit: float = 60.0,
     hook: str = "",
 ) -> tuple[int, str, str, int]:
-    """:func:`run_cli` in this process: ``plex_source_client.cli.main.main(argv)`` with the
-    environment a process would get (:data:`API_TOKEN`, ``url``, ``env``; any other
-    ``AUTHENTIK_*`` variable removed), ``cwd`` as working directory, ``/dev/null`` as standard
-    input, and standard output and error as UTF-8 byte streams (the bytes written are what is
-    decoded, as from a process); argparse's ``SystemExit`` is its exit code. Everything it
-    changes (``os.environ``, the working directory, ``sys.stdin``/``stdout``/``stderr``, the
-    root logger's handlers and level, the warnings filters) is restored after, so runs leak
-    nothing into each other or into the test. Same signature and result as :func:`run_cli`
-    (peak RSS is 0: not measured); what only a process shows (``hook``, a pipe on standard
-    input, being killed after ``limit``, memory limits, real streams) is refused: use
-    :func:`run_cli` for those. ~100x faster than a process.
+    """:func:`run_cli` in this process (:func:`main_in_process`), with the environment a
+    process would get (:data:`API_TOKEN`, ``url``, ``env``; any other ``AUTHENTIK_*`` variable
+    removed). Same signature and result as :func:`run_cli` (peak RSS is 0: not measured);
+    what only a process shows (``hook``, a pipe on standard input, being killed after
+    ``limit``, memory limits, a real stream's encoding) is refused: use :func:`run_cli`.
     """
-    from plex_source_client.cli.main import main
-
     if hook or stdin != subprocess.DEVNULL:
         raise ValueError("run_main: hook= and a stdin other than DEVNULL need run_cli (a process)")
     del limit  # nothing to kill in-process: a test whose point is a hang needs run_cli
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AUTHENTIK_")}
     environment |= {"AUTHENTIK_URL": url, "AUTHENTIK_TOKEN": API_TOKEN, **(env or {})}
-    environment.setdefault("COLUMNS", "80")  # a process writing to a file gets 80 (argparse)
-    errors = getattr(sys.__stdout__, "errors", None) or "strict"  # what a process's would be
+    return (*main_in_process(argv, environment, cwd=cwd), 0)
+
+
+def main_in_process(
+    argv: Sequence[str], environ: Mapping[str, str], *, cwd: Path | None = None
+) -> tuple[int, str, str]:
+    """``plex-source argv`` run in this process, as a process would run it: its exit code,
+    stdout and stderr. ``plex_source_client.cli.main.main(argv)`` with ``environ`` as the whole
+    environment, ``cwd`` as working directory, ``/dev/null`` as standard input, and standard
+    output and error as UTF-8 byte streams (the bytes written are what is decoded, undecodable
+    ones escaped, as :func:`run_cli` does); argparse's ``SystemExit`` is the exit code.
+
+    Everything it changes (``os.environ``, the working directory, ``sys.stdin``/``stdout``/
+    ``stderr``, the root logger's handlers and level, the warnings filters) is restored
+    after: runs leak nothing into each other or into the test. ~100x faster than a process.
+    """
+    from plex_source_client.cli.main import main
+
+    environment = dict(environ)
+    environment.setdefault("COLUMNS", "80")  # argparse's width in a process writing to a file
+    errors = getattr(sys.__stdout__, "errors", None) or "strict"  # what a process's stdout has
     out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
     out = io.TextIOWrapper(out_bytes, encoding="utf-8", errors=errors)
     err = io.TextIOWrapper(err_bytes, encoding="utf-8", errors="backslashreplace")
@@ -225,8 +236,7 @@ def run_main(
     saved_logging = (list(root.handlers), root.level)
     with open(os.devnull) as null, warnings.catch_warnings():
         try:
-            os.environ.clear()
-            os.environ.update(environment)
+            _set_environ(environment)
             if cwd is not None:
                 os.chdir(cwd)
             sys.stdin, sys.stdout, sys.stderr = null, out, err
@@ -244,13 +254,22 @@ def run_main(
         finally:
             sys.stdin, sys.stdout, sys.stderr = saved_streams
             os.chdir(saved_cwd)
-            os.environ.clear()
-            os.environ.update(saved_environ)
+            _set_environ(saved_environ)
             root.handlers[:] = saved_logging[0]
             root.setLevel(saved_logging[1])
     return (
         code,
         out_bytes.getvalue().decode("utf-8", "backslashreplace"),
         err_bytes.getvalue().decode("utf-8", "backslashreplace"),
-        0,
     )
+
+
+def _set_environ(environment: Mapping[str, str]) -> None:
+    """Make ``os.environ`` exactly ``environment``, changing only what differs (no moment
+    without ``PATH`` for a thread that starts a process meanwhile).
+    """
+    for name in [name for name in os.environ if name not in environment]:
+        del os.environ[name]
+    for name, value in environment.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
