@@ -108,28 +108,36 @@ def _matchers(
 
 def _mask_fragments(text: str, grams: frozenset[str]) -> str:
     """``text`` with every run of characters covered by the ``grams`` (the secrets' runs of
-    :data:`FRAGMENT` characters) replaced by one ``***``. Each gram is looked for by the
-    string search (C speed); only those present are located, so a text without any is
-    searched once per gram and returned as it is.
+    :data:`FRAGMENT` characters) replaced by one ``***``.
+
+    Whichever search is shorter: a text with fewer windows of :data:`FRAGMENT` characters than
+    there are grams (a value, a message, against the grams of many stored secrets) has each
+    window looked up in the set; else each gram is looked for by the string search (C speed),
+    only those present located, so a long text without any is searched once per gram.
     """
-    present = [gram for gram in grams if gram in text]
-    if not present:
+    windows = len(text) - FRAGMENT + 1
+    if windows <= 0 or not grams:
         return text
-    spans = []
-    for gram in present:
-        start = text.find(gram)
-        while start != -1:
-            spans.append((start, start + FRAGMENT))
-            start = text.find(gram, start + 1)
-    spans.sort()
+    if windows < len(grams):
+        starts = [i for i in range(windows) if text[i : i + FRAGMENT] in grams]
+    else:
+        starts = []
+        for gram in [gram for gram in grams if gram in text]:
+            start = text.find(gram)
+            while start != -1:
+                starts.append(start)
+                start = text.find(gram, start + 1)
+        starts.sort()
+    if not starts:
+        return text
     parts, shown_from = [], 0
-    run_start, run_end = spans[0]
-    for start, end in spans[1:]:
+    run_start, run_end = starts[0], starts[0] + FRAGMENT
+    for start in starts[1:]:
         if start <= run_end:  # overlapping or touching grams: one run
-            run_end = max(run_end, end)
+            run_end = max(run_end, start + FRAGMENT)
             continue
         parts += [text[shown_from:run_start], MASK]
-        shown_from, run_start, run_end = run_end, start, end
+        shown_from, run_start, run_end = run_end, start, start + FRAGMENT
     parts += [text[shown_from:run_start], MASK, text[run_end:]]
     return "".join(parts)
 
