@@ -45,10 +45,12 @@ def load_hooks() -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The site, built as a user builds it (no NO_MKDOCS_2_WARNING set), and what the build
-    printed on stderr.
+    printed on stderr. Once a session (a worker), not once a module: pytest tears a module's
+    fixtures down whenever a worker runs another file's test in between, which cost a second
+    build.
     """
     folder = tmp_path_factory.mktemp("site")
     env = {
