@@ -45,12 +45,10 @@ def load_hooks() -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The site, built as a user builds it (no NO_MKDOCS_2_WARNING set), and what the build
-    printed on stderr. Once a session (a worker), not once a module: pytest tears a module's
-    fixtures down whenever a worker runs another file's test in between, which cost a second
-    build.
+    printed on stderr.
     """
     folder = tmp_path_factory.mktemp("site")
     env = {
@@ -72,7 +70,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return folder, done.stderr
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(built: tuple[Path, str]) -> Path:
     return built[0]
 
