@@ -11,14 +11,29 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_tests_sharing_a_module_fixture_run_on_one_worker() -> None:
-    """Three tests of tests/test_cli_output_files.py using its module-scoped ``server``, and
-    one not, over two workers as scripts/check runs them: the three carry the file's group
-    and ran on one worker; the fourth carries none.
+@pytest.fixture(scope="module")
+def shared() -> str:
+    """A module-scoped fixture of this suite: the tests using it form this file's group."""
+    return "shared"
+
+
+def test_tests_sharing_a_module_fixture_run_on_one_worker(
+    request: pytest.FixtureRequest, shared: str
+) -> None:
+    """Run by xdist with ``--dist loadgroup`` (as scripts/check runs the suite), this test, which
+    uses a module-scoped fixture, carries its file's group: the suffix the controller groups
+    by. Run otherwise, it runs three tests of tests/test_cli_output_files.py using its
+    module-scoped ``server``, and one not, over two workers: the three carry the file's
+    group and ran on one worker; the fourth carries none.
     """
+    if getattr(request.config.option, "loadgroup", False):  # an xdist worker, loadgroup
+        assert request.node.nodeid.endswith("@tests/test_suite_grouping.py"), request.node.nodeid
+        return
     done = subprocess.run(
         [
             sys.executable,
