@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
@@ -50,8 +51,9 @@ def process_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+@functools.cache
 def compile_package() -> None:
-    """Write the package's bytecode, as pip does when it installs a wheel."""
+    """Write the package's bytecode, as pip does when it installs a wheel (once a run)."""
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(ROOT / "plex_source_client")],
         env=process_env(),
@@ -135,7 +137,10 @@ def bulk(url: str, rounds: int, n: int, concurrency: int) -> tuple[str, dict[str
     return table(header, rows), medians
 
 
-def imports(runs: int, *, official: bool = True) -> tuple[str, dict[str, float]]:
+def imports(runs: int, *, official: bool = True, warm: bool = True) -> tuple[str, dict[str, float]]:
+    """Each command's whole process: wall time and peak memory. ``warm``: each run once first,
+    unmeasured, to warm the file cache (a smoke run, which asserts no figure, skips it).
+    """
     python = sys.executable
     commands = {
         "`import httpx, attrs` (baseline)": [python, "-c", "import httpx, attrs"],
@@ -154,7 +159,7 @@ def imports(runs: int, *, official: bool = True) -> tuple[str, dict[str, float]]
         ]
     compile_package()
     env = process_env()
-    for argv in commands.values():
+    for argv in commands.values() if warm else ():
         run_process(argv, env)  # warm the file cache
     times: dict[str, list[float]] = {name: [] for name in commands}
     memory: dict[str, list[float]] = {name: [] for name in commands}
@@ -181,10 +186,11 @@ def imports(runs: int, *, official: bool = True) -> tuple[str, dict[str, float]]
     return table(header, rows), medians
 
 
-def plugin_import(runs: int) -> tuple[str, dict[str, float]]:
+def plugin_import(runs: int, *, warm: bool = True) -> tuple[str, dict[str, float]]:
     """What installing the package adds to every pytest run: pytest imports its plugin
     (entry point ``pytest11``) whether a test uses the fixtures or not. Measured next to bare
-    Python and to ``import pytest`` alone (a pytest run has pytest loaded anyway).
+    Python and to ``import pytest`` alone (a pytest run has pytest loaded anyway). ``warm``:
+    as for :func:`imports`.
     """
     python = sys.executable
     plugin = "plex_source_client.testing.pytest_plugin"
@@ -195,7 +201,7 @@ def plugin_import(runs: int) -> tuple[str, dict[str, float]]:
     }
     compile_package()
     env = process_env()
-    for argv in commands.values():
+    for argv in commands.values() if warm else ():
         run_process(argv, env)  # warm the file cache
     times: dict[str, list[float]] = {name: [] for name in commands}
     for number in range(runs):
@@ -251,16 +257,18 @@ def versions() -> str:
 
 def latency(quick: bool) -> str:
     """The transports at 20 and 50 ms per answer, plans of 500 and 2000 sources, at the CLI's
-    default concurrency (8) and at 32; quick: 20 ms, 40 sources, concurrency 8, one round.
+    default concurrency (8) and at 32; quick: 20 ms, 16 sources, concurrency 8, one round.
     """
     if quick:
-        return latency_tables([20], [40], [8], rounds=1)[0]
+        return latency_tables([20], [16], [8], rounds=1)[0]
     return latency_tables([20, 50], [500, 2000], [8, 32], rounds=3)[0]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes, one unwarmed round: a smoke run"
+    )
     parser.add_argument(
         "--noop-only",
         action="store_true",
@@ -290,7 +298,7 @@ def main() -> None:
     args = parser.parse_args()
     quick = args.quick
     if args.noop_only:
-        print(noop_apply(rounds=1 if quick else 3, n=100 if quick else 2000)[0])
+        print(noop_apply(rounds=1 if quick else 3, n=20 if quick else 2000)[0])
         return
     if args.overhead_only:
         with contenders.quiet():
@@ -308,19 +316,17 @@ def main() -> None:
         print(seq_table, end="\n\n", flush=True)
         overhead_table, _ = client_overhead(rounds=1 if quick else 9, count=20 if quick else 2000)
         print(overhead_table, end="\n\n", flush=True)
-        bulk_table, _ = bulk(
-            url, rounds=1 if quick else 5, n=100 if quick else 2000, concurrency=32
-        )
+        bulk_table, _ = bulk(url, rounds=1 if quick else 5, n=40 if quick else 2000, concurrency=32)
         print(bulk_table, end="\n\n", flush=True)
-        import_table, _ = imports(runs=1 if quick else 11, official=not quick)
+        import_table, _ = imports(runs=1 if quick else 11, official=not quick, warm=not quick)
         print(import_table, end="\n\n", flush=True)
-        plugin_table, _ = plugin_import(runs=1 if quick else 11)
+        plugin_table, _ = plugin_import(runs=1 if quick else 11, warm=not quick)
         print(plugin_table, end="\n\n", flush=True)
         memory_table = apply_memory(
-            url, [50, 100] if quick else [1000, 10000], [8] if quick else [8, 32]
+            url, [20] if quick else [1000, 10000], [8] if quick else [8, 32]
         )
         print(memory_table, end="\n\n", flush=True)
-    noop_table, _ = noop_apply(rounds=1 if quick else 3, n=100 if quick else 2000)
+    noop_table, _ = noop_apply(rounds=1 if quick else 3, n=20 if quick else 2000)
     print(noop_table, end="\n\n", flush=True)
     masking_table = export_long_tokens(rounds=1 if quick else 3, counts=[5] if quick else [50, 150])
     print(masking_table, end="\n\n", flush=True)

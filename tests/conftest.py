@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
@@ -31,12 +31,22 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> Generator[None, None, None]:
     """Group, for ``--dist loadgroup`` (how scripts/check runs the suite), the tests that use a
     module- or session-scoped fixture of this suite (Prism, the hostile servers and their
     runner, a built site): a file's such tests run on one worker, which sets the fixture up
     once. Every other test is handed to whichever worker is free, one at a time, so no worker
     sits idle while the other finishes a slow file.
+
+    xdist's worker tells its controller a test's group by a ``@GROUP`` suffix on the node id,
+    which it sets in this same hook by assigning ``item._nodeid``; pytest 9.2 keeps the id in
+    ``item._id``, so that assignment does nothing and every group was spread over both
+    workers, each setting the fixture up (and the hostile runner running every case) again
+    (pytest-dev/pytest-xdist#1386). Once xdist's hook has run, the suffix it failed to set
+    is set here. tests/test_suite_grouping.py checks that a group stays on one worker.
     """
     for item in items:
         if not isinstance(item, pytest.Function):
@@ -48,6 +58,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
         if shared:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    yield  # xdist's worker adds (or fails to add) the suffix
+    if not getattr(config.option, "loadgroup", False):  # set on xdist's workers only
+        return
+    for item in items:
+        groups = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
+        suffix = "@" + "_".join(groups)
+        if groups and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            from _pytest.nodeid import coerce_node_id
+
+            item._id = coerce_node_id(item.nodeid + suffix)
 
 
 @pytest.fixture

@@ -191,8 +191,10 @@ def response(
 
 
 def stored_source(**overrides: Any) -> dict[str, Any]:
-    """A PlexSource as the server has it: with its stored plex token."""
-    return plex_source(plex_token=STORED_PLEX_TOKEN, **overrides)
+    """A PlexSource as the server has it: with its stored plex token, unless ``overrides``
+    (tests/test_hostile_properties.py draws them from the source's own keys) gives another.
+    """
+    return plex_source(**{"plex_token": STORED_PLEX_TOKEN, **overrides})
 
 
 OK_BODY: Final = stored_source()

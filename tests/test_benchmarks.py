@@ -44,15 +44,15 @@ def test_benchmark_harness_smoke_run(tmp_path: Path) -> None:
         "| `plex-source --help` |",
         "| `import plex_source_client.testing.pytest_plugin` |",
         "| `plex-source apply`, peak RSS MiB |",
-        "| 100 items matching the server, concurrency 32 | GETs | PATCHes |",
+        "| 20 items matching the server, concurrency 32 | GETs | PATCHes |",
         "| `plex-source apply` (reads first: no-op) | 1 | 0 |",
-        "| `plex-source apply --no-read` (blind) | 0 | 100 |",
+        "| `plex-source apply --no-read` (blind) | 0 | 20 |",
         "| 5 sources, 1000-character tokens |",
         "| 20 ms per answer | items | concurrency | transport |",
-        "| `plex-source apply --no-read` | 40 | 8 | one httpx pool |",
-        "| `plex-source apply --no-read` | 40 | 8 | sharded httpx pools |",
-        "| `AsyncPlexSourceClient.update` | 40 | 8 | one httpx pool |",
-        "| `AsyncPlexSourceClient.update` | 40 | 8 | sharded httpx pools |",
+        "| `plex-source apply --no-read` | 16 | 8 | one httpx pool |",
+        "| `plex-source apply --no-read` | 16 | 8 | sharded httpx pools |",
+        "| `AsyncPlexSourceClient.update` | 16 | 8 | one httpx pool |",
+        "| `AsyncPlexSourceClient.update` | 16 | 8 | sharded httpx pools |",
     ):
         assert heading in text, heading
     assert text.startswith("# Benchmark results\n\nMeasured ")

@@ -1,4 +1,7 @@
-"""The real ``plex-source`` console script in a subprocess, against FakeAuthentik over sockets."""
+"""The real ``plex-source`` console script in a subprocess, against FakeAuthentik over sockets;
+the runs whose point is one outcome of the command's logic (an exit code, a refused plan, a dry
+run) in this process (``main_in_process``), each command having its runs as a process here.
+"""
 
 from __future__ import annotations
 
@@ -15,17 +18,28 @@ import pytest
 
 from plex_source_client.testing import FakeAuthentik
 
+from .fixed_server import main_in_process
+
 SCRIPT = str(Path(sys.executable).parent / "plex-source")
 
 
-def cli(fake: FakeAuthentik, tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    """Run the console script the way a CI job does: URL and token file in the environment."""
+def cli(
+    fake: FakeAuthentik, tmp_path: Path, *argv: str, process: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run the console script the way a CI job does: URL and token file in the environment
+    (``process=False``: ``plex-source`` in this process, with that environment).
+    """
     token_file = tmp_path / "authentik-token"
     token_file.write_text(fake.token)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AUTHENTIK_")}
     env |= {"AUTHENTIK_URL": fake.url, "AUTHENTIK_TOKEN_FILE": str(token_file)}
     args = [SCRIPT, *argv]
-    result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300, check=False)
+    if process:
+        result = subprocess.run(
+            args, env=env, capture_output=True, text=True, timeout=300, check=False
+        )
+    else:
+        result = subprocess.CompletedProcess(args, *main_in_process(argv, env))
     plex_tokens = [source["plex_token"] for source in fake.sources.values()]
     for text in (result.stdout, result.stderr, " ".join(args)):
         assert fake.token not in text
@@ -127,7 +141,7 @@ def test_an_invalid_item_stops_the_whole_plan(fake: FakeAuthentik, tmp_path: Pat
     items.insert(57, {"slug": "s001", "changes": {"new_slug": "not a slug"}})
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(items))
-    result = cli(fake, tmp_path, "apply", str(plan))
+    result = cli(fake, tmp_path, "apply", str(plan), process=False)
     assert result.returncode == 2
     assert fake.requests == []
     assert result.stderr.splitlines() == [
@@ -141,7 +155,7 @@ def test_dry_run_sends_nothing(fake: FakeAuthentik, tmp_path: Path) -> None:
     items, _ = build_plan(fake)
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(items))
-    result = cli(fake, tmp_path, "apply", str(plan), "--dry-run", "--output", "json")
+    result = cli(fake, tmp_path, "apply", str(plan), "--dry-run", "--output", "json", process=False)
     assert result.returncode == 0
     requests = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(requests) == 200
@@ -168,7 +182,7 @@ def test_every_exit_code(
         fake.fail_next(3, status=503)
     if setup == "drift":
         fake.corrupt_next(body=json.dumps({**fake.sources["plex"], "name": "kept"}))
-    result = cli(fake, tmp_path, *argv, "--output", "json")
+    result = cli(fake, tmp_path, *argv, "--output", "json", process=code == 0)
     assert result.returncode == code, result.stderr
     if code != 2:
         [record] = [json.loads(line) for line in result.stdout.splitlines()]

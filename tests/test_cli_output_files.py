@@ -1,7 +1,8 @@
 """``export -o FILE`` leaves no file unsafe: an existing file is replaced only with --force,
 atomically (a failure leaves it byte-identical, no temporary file behind), a file holding
 the Plex token is 0600 whatever the old one was, and a symbolic link is never written
-through. Each case runs ``plex-source`` as a process against :class:`FixedServer`.
+through. Each case runs ``plex-source`` against :class:`FixedServer`: in this process
+(:func:`run_main`), but for a failing disk, broken in a process by its ``sitecustomize``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 from plex_source_client.cli import outfile
 from plex_source_client.cli.exits import UsageError
 
-from .fixed_server import API_TOKEN, PLEX_TOKEN, FixedServer, run_cli, source
+from .fixed_server import API_TOKEN, PLEX_TOKEN, FixedServer, run_cli, run_main, source
 
 OLD = b'# my own plan, by hand\n[[items]]\nslug = "plex-eu"\n'
 
@@ -62,7 +63,7 @@ def test_an_existing_file_is_refused_without_force(
 ) -> None:
     plan = old_file(folder / "plex-sources.toml")
     before = len(server.requests)
-    code, out, err, _ = run_cli(["export", "-o", str(plan), *secrets], url=server.url)
+    code, out, err, _ = run_main(["export", "-o", str(plan), *secrets], url=server.url)
     assert_clean(code, out, err, 2)
     assert err == f"plex-source: -o {plan}: the file exists; add --force to replace it\n"
     assert (plan.read_bytes(), mode_of(plan)) == (OLD, 0o644)
@@ -72,7 +73,7 @@ def test_an_existing_file_is_refused_without_force(
 
 def test_force_replaces_the_file_whole(server: FixedServer, folder: Path) -> None:
     plan = old_file(folder / "plex-sources.toml", 0o640)
-    code, out, err, _ = run_cli(["export", "plex", "-o", str(plan), "--force"], url=server.url)
+    code, out, err, _ = run_main(["export", "plex", "-o", str(plan), "--force"], url=server.url)
     assert_clean(code, out, err, 0)
     assert out == ""
     written = tomllib.loads(plan.read_text())
@@ -90,14 +91,14 @@ def test_a_file_with_secrets_is_0600_even_over_a_0644_file(
 ) -> None:
     plan = old_file(folder / "plex.json")
     argv = ["export", "plex", "--include-secrets", "-o", str(plan), "--force"]
-    code, out, err, _ = run_cli(argv, url=server.url)
+    code, out, err, _ = run_main(argv, url=server.url)
     assert_clean(code, out, err, 0)
     assert mode_of(plan) == 0o600
     [item] = json.loads(plan.read_text())["items"]
     assert item["changes"]["plex_token"] == PLEX_TOKEN
     assert API_TOKEN not in plan.read_text()
     new = folder / "new.toml"  # and a new one
-    code, out, err, _ = run_cli([*argv[:3], "-o", str(new)], url=server.url)
+    code, out, err, _ = run_main([*argv[:3], "-o", str(new)], url=server.url)
     assert_clean(code, out, err, 0)
     assert (mode_of(new), PLEX_TOKEN in new.read_text()) == (0o600, True)
 
@@ -112,11 +113,11 @@ def test_a_symlink_is_never_written_through(
     link = folder / "plex.toml"
     link.symlink_to(victim)
     argv = ["export", "plex", "--include-secrets", "-o", str(link)]
-    code, out, err, _ = run_cli(argv, url=server.url)
+    code, out, err, _ = run_main(argv, url=server.url)
     assert_clean(code, out, err, 2)
     assert "the file exists; add --force" in err
     assert link.is_symlink()
-    code, out, err, _ = run_cli([*argv, "--force"], url=server.url)
+    code, out, err, _ = run_main([*argv, "--force"], url=server.url)
     assert_clean(code, out, err, 0)
     assert not link.is_symlink()  # the link itself replaced by the new file
     assert (mode_of(link), PLEX_TOKEN in link.read_text()) == (0o600, True)
@@ -131,7 +132,7 @@ def test_a_lone_surrogate_is_escaped_in_json_and_leaves_an_old_toml_file_as_it_w
 ) -> None:
     plan = old_file(folder / "plex.toml")
     argv = ["export", "odd", "-o", str(plan), "--force"]
-    code, out, err, _ = run_cli(argv, url=server.url)
+    code, out, err, _ = run_main(argv, url=server.url)
     assert_clean(code, out, err, 2)  # TOML cannot hold it: refused, not an internal error
     assert err == (
         "plex-source: odd: a value holds a lone surrogate (such as \\ud800), which TOML cannot "
@@ -139,11 +140,11 @@ def test_a_lone_surrogate_is_escaped_in_json_and_leaves_an_old_toml_file_as_it_w
     )
     assert (plan.read_bytes(), mode_of(plan)) == (OLD, 0o644)
     assert sorted(os.listdir(folder)) == ["plex.toml"]
-    code, out, err, _ = run_cli([*argv, "--format", "json"], url=server.url)
+    code, out, err, _ = run_main([*argv, "--format", "json"], url=server.url)
     assert_clean(code, out, err, 0)
     assert "odd \\ud800" in plan.read_text(encoding="utf-8")  # JSON's escape: valid UTF-8
     assert json.loads(plan.read_text())["items"][0]["changes"]["name"] == "odd \ud800"
-    code, out, err, _ = run_cli(["export", "odd", "--format", "json"], url=server.url)
+    code, out, err, _ = run_main(["export", "odd", "--format", "json"], url=server.url)
     assert_clean(code, out, err, 0)
     assert json.loads(out)["items"][0]["changes"]["name"] == "odd \ud800"
 
@@ -163,7 +164,7 @@ def test_a_failure_while_writing_leaves_the_old_file_and_no_temporary_file(
 ) -> None:
     plan = old_file(folder / "plex.toml")
     argv = ["export", "plex", "-o", str(plan), "--force", *secrets]
-    code, out, err, _ = run_cli(argv, url=server.url, hook=FULL_DISK)
+    code, out, err, _ = run_cli(argv, url=server.url, hook=FULL_DISK)  # a process: the hook
     assert_clean(code, out, err, 2)
     assert err == f"plex-source: -o {plan}: cannot write: No space left on device\n"
     assert (plan.read_bytes(), mode_of(plan)) == (OLD, 0o644)
@@ -230,7 +231,7 @@ def test_a_file_system_without_hard_links_still_never_replaces(
 
 
 def test_the_help_says_what_force_does_with_a_link() -> None:
-    code, out, err, _ = run_cli(["export", "--help"])
+    code, out, err, _ = run_main(["export", "--help"])
     assert code == 0, err
     flat = " ".join(out.split())
     assert "--force replace FILE if it exists (default: refused); a symbolic link at FILE" in flat

@@ -11,7 +11,6 @@ fake's version endpoint off), a field the server lacks is never silently lost: t
 from __future__ import annotations
 
 import json
-import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from plex_source_client.cli.exits import EXIT_CODES_HELP
 from plex_source_client.testing import FakeAuthentik
 
 from .fake_process import SCRIPT, clean_environment, running_fake, stop
+from .fixed_server import main_in_process
 
 Capture = pytest.CaptureFixture[str]
 VERSION = "/api/v3/admin/version/"
@@ -531,23 +531,18 @@ def test_plex_source_update_promoted_against_plex_source_fake(
 ) -> None:
     argv = [SCRIPT, "fake", "--authentik-version", release, *endpoint]
     with running_fake(argv, tmp_path / "fake.err") as (process, exports):
-        done = subprocess.run(
-            [SCRIPT, "update", "plex", "--promoted", "--name", "P"],
-            env=clean_environment() | exports,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        returned, _, err = main_in_process(
+            ["update", "plex", "--promoted", "--name", "P"], clean_environment() | exports
+        )  # in this process: the fake, a process, is what plays the release
         stop(process)
-    assert done.returncode == code, done.stderr
-    assert "Traceback" not in done.stderr
+    assert returned == code, err
+    assert "Traceback" not in err
     if code == 2:
-        assert REFUSED_PROMOTED in done.stderr
+        assert REFUSED_PROMOTED in err
     elif code == 4:
-        assert "not applied: promoted" in done.stderr
+        assert "not applied: promoted" in err
     else:
-        assert done.stderr == ""
+        assert err == ""
 
 
 def test_not_applied_ranks_with_drift_after_failures_and_refusals() -> None:

@@ -107,7 +107,7 @@ def test_export_keeps_a_value_equal_to_a_short_secret_so_the_round_trip_changes_
     export writes the real value (a short secret is masked in messages, not in the plan's
     data), so ``plan`` on the file finds no change and ``apply`` leaves the source as it was.
     """
-    from .fixed_server import FixedServer, run_cli, source
+    from .fixed_server import FixedServer, run_main, source
     from .forward_proxy import ForwardProxy
 
     with ForwardProxy() as proxy, FixedServer([source(slug="a", **{field: value})]) as server:
@@ -117,13 +117,13 @@ def test_export_keeps_a_value_equal_to_a_short_secret_so_the_round_trip_changes_
             env = {"AUTHENTIK_TOKEN": value}
         env |= {"NO_PROXY": "", "no_proxy": ""}
         plan = tmp_path / "plan.toml"
-        code, _out, err, _ = run_cli(["export", "-o", str(plan)], url=server.url, env=env)
+        code, _out, err, _ = run_main(["export", "-o", str(plan)], url=server.url, env=env)
         assert code == 0, err
         exported = plan.read_text()
         assert f'{field} = "{value}"' in exported, exported
-        code, out, err, _ = run_cli(["plan", str(plan)], url=server.url, env=env)
+        code, out, err, _ = run_main(["plan", str(plan)], url=server.url, env=env)
         assert code == 0, (out, err)  # 0: nothing would change
-        code, out, err, _ = run_cli(["apply", str(plan)], url=server.url, env=env)
+        code, out, err, _ = run_main(["apply", str(plan)], url=server.url, env=env)
         assert code == 0, (out, err)
         assert server.sources["a"][field] == value, (out, err)
 

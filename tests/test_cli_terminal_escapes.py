@@ -2,7 +2,8 @@
 command (``get``, ``export``, ``plan``, ``update``, ``apply``, and the error lines quoting a
 server's message) shows an escape sequence, a newline, a C1 control or DEL escaped, and every
 JSON output escapes them too (``json.dumps(ensure_ascii=False)`` leaves DEL and C1 raw).
-Each case runs ``plex-source`` as a process against :class:`FixedServer`.
+Each case runs ``plex-source`` against :class:`FixedServer`, in this process
+(:func:`run_main`: the bytes written to stdout and stderr are what is checked).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 from plex_source_client._text import escape_controls, json_text, shorten
 from plex_source_client.cli.tables import text_table
 
-from .fixed_server import API_TOKEN, PLEX_TOKEN, FixedServer, run_cli, source
+from .fixed_server import API_TOKEN, PLEX_TOKEN, FixedServer, run_main, source
 
 #: What a hostile server puts in a name: retitle the window (OSC), clear the screen (CSI),
 #: forge an output line after a newline, a C1 CSI, a carriage return, DEL, a C1 NEL, a line
@@ -56,7 +57,7 @@ def assert_safe(code: int, out: str, err: str, expected: int) -> None:
 
 @pytest.mark.parametrize("extra", [[], ["--show-secrets"]])
 def test_get_shows_a_hostile_name_and_key_escaped(server: FixedServer, extra: list[str]) -> None:
-    code, out, err, _ = run_cli(["get", "evil", *extra], url=server.url)
+    code, out, err, _ = run_main(["get", "evil", *extra], url=server.url)
     if extra:  # the Plex token is then shown, as asked
         out = out.replace(PLEX_TOKEN, "***")
     assert_safe(code, out, err, 0)
@@ -66,7 +67,7 @@ def test_get_shows_a_hostile_name_and_key_escaped(server: FixedServer, extra: li
 
 
 def test_get_json_escapes_c1_and_del(server: FixedServer) -> None:
-    code, out, err, _ = run_cli(["get", "evil", "--output", "json"], url=server.url)
+    code, out, err, _ = run_main(["get", "evil", "--output", "json"], url=server.url)
     assert_safe(code, out, err, 0)
     shown = json.loads(out)
     assert (shown["name"], shown[HOSTILE_KEY]) == (HOSTILE, HOSTILE)  # the same values
@@ -74,7 +75,7 @@ def test_get_json_escapes_c1_and_del(server: FixedServer) -> None:
 
 @pytest.mark.parametrize("fmt", ["toml", "json"])
 def test_export_to_the_terminal_escapes_every_control(server: FixedServer, fmt: str) -> None:
-    code, out, err, _ = run_cli(["export", "evil", "--format", fmt], url=server.url)
+    code, out, err, _ = run_main(["export", "evil", "--format", fmt], url=server.url)
     assert_safe(code, out, err, 0)
     document = tomllib.loads(out) if fmt == "toml" else json.loads(out)
     assert document["items"][0]["changes"]["name"] == HOSTILE  # escaped, not changed
@@ -91,7 +92,7 @@ def test_plan_shows_the_servers_values_escaped(
     ]
     plan.write_text(json.dumps(items))
     argv = ["plan", str(plan), "--output", output]
-    code, out, err, _ = run_cli(argv, url=server.url)
+    code, out, err, _ = run_main(argv, url=server.url)
     assert_safe(code, out, err, 1)  # one source could not be read
     if output == "text":
         assert '"evil\\u001b]0;pwned\\u0007\\u001b[2J\\nplex_token' in out
@@ -106,7 +107,7 @@ def test_plan_shows_the_servers_values_escaped(
 @pytest.mark.parametrize("output", ["text", "json"])
 def test_update_shows_the_returned_source_escaped(server: FixedServer, output: str) -> None:
     argv = ["update", "evil", "--enabled", "--output", output]
-    code, out, err, _ = run_cli(argv, url=server.url)
+    code, out, err, _ = run_main(argv, url=server.url)
     assert_safe(code, out, err, 0)
     if output == "text":
         assert "x\\x1b[31mkey\\nforged" in out
@@ -119,11 +120,11 @@ def test_a_refusal_quoting_the_server_is_escaped(
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps([{"slug": "refused", "changes": {"name": "x"}}]))
     argv = ["apply", str(plan), "--no-read", "--output", output]
-    code, out, err, _ = run_cli(argv, url=server.url)
+    code, out, err, _ = run_main(argv, url=server.url)
     assert_safe(code, out, err, 1)
     assert "plex-source: refused: name: bad\\x1b[2J" in err
     assert "plex-source: all good\\x9b1m\n" in err
-    code, out, err, _ = run_cli(["get", "refused", "--output", output], url=server.url)
+    code, out, err, _ = run_main(["get", "refused", "--output", output], url=server.url)
     assert_safe(code, out, err, 1)
     assert "bad\\x1b[2J" in err  # the newline: a space (the client's) or escaped
     assert "plex-source: all good\\x9b1m\n" in err

@@ -15,7 +15,7 @@ import yaml
 
 from plex_source_client.cli.planfile import MAX_PLAN_DEPTH, PlanError, _load_yaml, load_document
 
-from .fixed_server import API_TOKEN, run_cli
+from .fixed_server import API_TOKEN, run_cli, run_main
 
 MIB = 2**20
 
@@ -51,7 +51,7 @@ def test_a_valid_yaml_plan_is_read_as_its_json_twin(tmp_path: Path) -> None:
     (tmp_path / "plan.json").write_text(json.dumps(items))
     outputs = []
     for name in ("plan.yaml", "plan.json"):
-        code, out, err, _ = run_cli(["apply", str(tmp_path / name), "--dry-run"])
+        code, out, err, _ = run_main(["apply", str(tmp_path / name), "--dry-run"])
         assert (code, err) == (0, "")
         outputs.append(out)
     assert outputs[0] == outputs[1]

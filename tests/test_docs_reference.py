@@ -21,7 +21,7 @@ import pytest
 import plex_source_client
 import plex_source_client.testing
 
-from .fake_process import SCRIPT
+from .fixed_server import main_in_process
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC = [
@@ -152,14 +152,10 @@ def test_the_command_line_page_is_each_commands_help(site: Path) -> None:
     commands = list(hooks.command_helps())
     assert commands == ["plex-source", *(f"plex-source {name}" for name in COMMANDS)]
     for command in commands:
-        printed = subprocess.run(
-            [SCRIPT, *command.split()[1:], "--help"],
-            env=os.environ | {"COLUMNS": hooks.COLUMNS},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        ).stdout
+        code, printed, _ = main_in_process(
+            [*command.split()[1:], "--help"], os.environ | {"COLUMNS": hooks.COLUMNS}
+        )
+        assert code == 0, command
         assert printed.rstrip() in text, command
     headings = re.findall(r'<h2 id="([\w-]+)"', (site / "reference/cli/index.html").read_text())
     assert headings == [command.replace(" ", "-") for command in commands]

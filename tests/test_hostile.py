@@ -17,7 +17,9 @@ fork server), a few at a time. For each, the test asserts:
   log record of any logger at DEBUG (httpx's and httpcore's included), or in the CLI's output.
 
 Then the configuration errors: refused when the client is built (or the call is prepared),
-before anything is sent, without showing the token.
+before anything is sent, without showing the token; on the CLI too, and its ``get`` and
+``apply`` against the cases of what a server writes outside the body (these CLI runs in this
+process: their point is the CLI's own logic, exit codes and output).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from plex_source_client import (
     PlexSourceClient,
 )
 
+from .fixed_server import main_in_process
 from .hostile_driver import _chain
 from .hostile_server import (
     API_TOKEN,
@@ -528,20 +531,18 @@ def test_huge_slug_is_refused_before_sending(kind: str, length: int, validate: b
     assert token_shows(error) == []
 
 
-def run_cli(
-    env: dict[str, str], *args: str, slug: str = "my-plex"
-) -> subprocess.CompletedProcess[str]:
-    script = Path(sys.executable).parent / "plex-source"
-    return subprocess.run(
-        [str(script), "update", slug, "--name", "x", "--max-retries", "0", *args],
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", **env},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=30,
-        check=False,
-    )
+def run_cli(env: dict[str, str], *args: str, slug: str = "my-plex") -> tuple[int, str]:
+    """``plex-source update SLUG --name x --max-retries 0 ARGS`` with ``env`` alone (and
+    ``PATH``, ``LANG``), in this process: its exit code and its output (stdout, then stderr).
+    The CLI against every hostile behaviour runs as a process (``test_hostile_server``).
+    """
+    return cli_in_process(["update", slug, "--name", "x", "--max-retries", "0", *args], env)
+
+
+def cli_in_process(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+    environ = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", **env}
+    code, out, err = main_in_process(argv, environ)
+    return code, out + err
 
 
 CLI_BAD_CONFIGS: Final[dict[str, tuple[dict[str, str], tuple[str, ...]]]] = {
@@ -572,18 +573,16 @@ CLI_BAD_CONFIGS: Final[dict[str, tuple[dict[str, str], tuple[str, ...]]]] = {
 @pytest.mark.parametrize("config", sorted(CLI_BAD_CONFIGS))
 def test_cli_bad_configuration_exits_2(config: str) -> None:
     env, args = CLI_BAD_CONFIGS[config]
-    finished = run_cli({"AUTHENTIK_URL": CLOSED, "AUTHENTIK_TOKEN": API_TOKEN, **env}, *args)
-    output = finished.stdout + finished.stderr
-    assert finished.returncode == 2, f"exit {finished.returncode}: {output[-800:]}"
+    code, output = run_cli({"AUTHENTIK_URL": CLOSED, "AUTHENTIK_TOKEN": API_TOKEN, **env}, *args)
+    assert code == 2, f"exit {code}: {output[-800:]}"
     assert TRACEBACK not in output
     assert [part for part in SECRET_PARTS if part in output] == []
 
 
 def test_cli_huge_slug_exits_2() -> None:
     env = {"AUTHENTIK_URL": CLOSED, "AUTHENTIK_TOKEN": API_TOKEN}
-    finished = run_cli(env, "--no-validate", slug="s" * 65_000)
-    output = finished.stdout + finished.stderr
-    assert finished.returncode == 2, f"exit {finished.returncode}: {output[-800:]}"
+    code, output = run_cli(env, "--no-validate", slug="s" * 65_000)
+    assert code == 2, f"exit {code}: {output[-800:]}"
     assert TRACEBACK not in output
 
 
@@ -625,9 +624,8 @@ def test_cli_token_file_with_a_bom_works(hostile_server: HostileServer, tmp_path
         "AUTHENTIK_TOKEN_FILE": str(write_bom_token_file(tmp_path)),
     }
     before = len(hostile_server.received)
-    finished = run_cli(env, "--timeout", "5", slug="ok")
-    output = finished.stdout + finished.stderr
-    assert finished.returncode == 0, f"exit {finished.returncode}: {output[-800:]}"
+    code, output = run_cli(env, "--timeout", "5", slug="ok")
+    assert code == 0, f"exit {code}: {output[-800:]}"
     assert TRACEBACK not in output
     assert API_TOKEN not in output
     sent = [r.headers.get("authorization") for r in hostile_server.received[before:]]
@@ -655,26 +653,16 @@ def test_cli_get_and_apply_show_no_secret(
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps([{"slug": case, "changes": {"name": "x"}}]))
     target = case if command == "get" else str(plan)
-    script = Path(sys.executable).parent / "plex-source"
-    finished = subprocess.run(
-        [str(script), command, target, "--max-retries", "0", "--timeout", "5"],
-        env={
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "LANG": "C.UTF-8",
+    code, output = cli_in_process(
+        [command, target, "--max-retries", "0", "--timeout", "5"],
+        {
             "AUTHENTIK_URL": hostile_server.url,
             "AUTHENTIK_TOKEN": API_TOKEN,
             "AUTHENTIK_SERVER_VERSION": "2024.8",
         },
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=60,
-        check=False,
     )
-    output = finished.stdout + finished.stderr
     expected = CASES[case].exit_codes
-    assert finished.returncode in expected, f"exit {finished.returncode}: {output[-800:]}"
+    assert code in expected, f"exit {code}: {output[-800:]}"
     assert TRACEBACK not in output
     assert case in output  # the item is reported, not lost to an internal error
     assert leaks({"the output": output}) == []

@@ -18,6 +18,7 @@ import pytest
 from plex_source_client import _errors
 
 from .fake_process import SCRIPT, clean_environment, running_fake, stop
+from .fixed_server import main_in_process
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Every page, by its path from the repository root: the README, then docs/ in order.
@@ -150,8 +151,14 @@ def test_the_options_table_lists_every_constructor_option() -> None:
         assert options <= documented, options - documented
 
 
-def test_what_the_fake_offers_runs_as_written() -> None:
-    """The 'What the fake offers' block, executed as it stands in the testing guide."""
+def test_what_the_fake_offers_runs_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 'What the fake offers' block, executed as it stands in the testing guide; the
+    client's waits between attempts recorded, not slept (the last one the 429's Retry-After).
+    """
+    from plex_source_client import PlexSourceClient
+
+    waits: list[float] = []
+    monkeypatch.setattr(PlexSourceClient, "_sleep", staticmethod(waits.append))
     block = find_block(r"What the fake offers:\n\n```python\n(.*?)```")
     namespace: dict[str, Any] = {}
     exec(compile(block, "docs/guides/testing.md", "exec"), namespace)  # noqa: S102 - our docs
@@ -159,6 +166,8 @@ def test_what_the_fake_offers_runs_as_written() -> None:
     assert fake.sources["plex-test"]["enabled"] is False
     patches = [request for request in fake.requests if request.method == "PATCH"]
     assert len(patches) == 4  # 503, 503, 429, then applied
+    assert len(waits) == 3, waits
+    assert waits[-1] >= 1, waits  # Retry-After: 1
 
 
 def test_the_layout_names_every_module() -> None:
@@ -197,6 +206,9 @@ def expected_exit(line: str) -> int:
 
 FAKE = r"```sh\n(plex-source fake .*?)```"
 BASH = shutil.which("bash") or "/bin/bash"
+#: What makes a command line more than a command and its words: quotes, variables, globs,
+#: redirections, pipes, lists, substitutions, escapes.
+SHELL_SYNTAX = re.compile(r"""['"$`\\<>|;&*?~(){}\[\]=]""")
 SHELL_PAGES = [page for page, text in PAGES.items() if sh_blocks(text)]
 
 
@@ -221,6 +233,9 @@ def test_the_sh_blocks_run_against_plex_source_fake(page: str, tmp_path: Path) -
     page's blocks in order, each line in a shell, in an empty folder holding the files the page
     says to save (a ``toml`` block headed ``# NAME``), with the environment the fake printed;
     each line must exit as its comment says (``# exit 4``), else 0, and print nothing on stderr.
+    A plain ``plex-source`` line (no shell syntax) runs in this process (:func:`main_in_process`:
+    the shell would only start the console script, which tests/test_cli_e2e.py runs), any
+    other line in ``bash``.
     """
     text = PAGES[page]
     fake_command = shlex.split(command_lines(re.findall(FAKE, PAGES[CLI_GUIDE], re.DOTALL)[0])[0])
@@ -237,16 +252,21 @@ def test_the_sh_blocks_run_against_plex_source_fake(page: str, tmp_path: Path) -
         env = clean_environment() | exports
         env["PATH"] = f"{Path(SCRIPT).parent}:{env.get('PATH', '')}"
         for line in lines:
-            done = subprocess.run(
-                [BASH, "-c", line],
-                cwd=tmp_path,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=False,
-            )
-            assert (done.returncode, done.stderr) == (expected_exit(line), ""), line
+            argv = shlex.split(line, comments=True)
+            if argv[0] == "plex-source" and not SHELL_SYNTAX.search(line.split("#", 1)[0]):
+                code, _, err = main_in_process(argv[1:], env, cwd=tmp_path)
+            else:
+                done = subprocess.run(
+                    [BASH, "-c", line],
+                    cwd=tmp_path,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                    check=False,
+                )
+                code, err = done.returncode, done.stderr
+            assert (code, err) == (expected_exit(line), ""), line
         code, took = stop(process)
     assert (code, took < 3) == (0, True)
     err = (tmp_path / "fake.err").read_text()
@@ -472,7 +492,8 @@ def test_update_output_json_is_described_as_it_is(
 def test_the_plan_sample_is_what_plan_prints_against_the_fake(tmp_path: Path) -> None:
     """The CLI guide's sample ``plan`` output is what its first ``plan`` prints against the
     fake the guide starts, with the guide's plan file; only the UUID of the fake's own default
-    flow (a new one each start) may differ.
+    flow (a new one each start) may differ. (``plan`` runs in this process: its output is the
+    point.)
     """
     text = PAGES[CLI_GUIDE]
     sample = find_block(r"then a summary\..*?```text\n(.*?)```")
@@ -481,24 +502,18 @@ def test_the_plan_sample_is_what_plan_prints_against_the_fake(tmp_path: Path) ->
     (tmp_path / "plex-sources.toml").write_text(plan.group(1))
     fake_command = shlex.split(command_lines(re.findall(FAKE, text, re.DOTALL)[0])[0])
     with running_fake([SCRIPT, *fake_command[1:]], tmp_path / "fake.err") as (process, exports):
-        done = subprocess.run(
-            [SCRIPT, "plan", "plex-sources.toml"],
-            cwd=tmp_path,
-            env=clean_environment() | exports,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
+        code, out, err = main_in_process(
+            ["plan", "plex-sources.toml"], clean_environment() | exports, cwd=tmp_path
         )
         stop(process)
-    assert (done.returncode, done.stderr) == (4, "")
+    assert (code, err) == (4, "")
     planned = set(re.findall(r"[0-9a-f-]{36}", plan.group(1)))
 
     def ours(output: str) -> str:
         uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
         return re.sub(uuid, lambda m: m[0] if m[0] in planned else "<the fake's>", output)
 
-    assert ours(done.stdout) == ours(sample)
+    assert ours(out) == ours(sample)
     assert "<the fake's>" in ours(sample)
 
 

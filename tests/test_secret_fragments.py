@@ -9,12 +9,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plex_source_client import AsyncPlexSourceClient, PlexSourceError
-from plex_source_client._secrets import FRAGMENT, mask_known, redact
+from plex_source_client._secrets import FRAGMENT, known, mask_known, redact
 from plex_source_client.cli import main
 
 from .payloads import SLUG
@@ -120,3 +124,57 @@ def test_cli_apply_stderr_does_not_show_most_of_a_split_token(
         main(["apply", str(plan), "--no-read", "--max-retries", "0", "--timeout", "5"])
     captured = capsys.readouterr()
     assert API_TOKEN[:CUT] not in captured.out + captured.err, captured.err
+
+
+def _mask_fragments(text: str, grams: frozenset[str]) -> str:
+    """``text`` masked with ``grams`` as page-wide masking masks it (runs of :data:`FRAGMENT`)."""
+    return known._mask_needles(text, ((FRAGMENT, grams),))
+
+
+def _masked_by_definition(text: str, grams: frozenset[str]) -> str:
+    """Every maximal run of characters covered by a gram's occurrences, one ``***``."""
+    covered = [False] * len(text)
+    for start in range(len(text) - FRAGMENT + 1):
+        if text[start : start + FRAGMENT] in grams:
+            covered[start : start + FRAGMENT] = [True] * FRAGMENT
+    parts = []
+    for index, char in enumerate(text):
+        if not covered[index]:
+            parts.append(char)
+        elif index == 0 or not covered[index - 1]:
+            parts.append("***")
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    secrets=st.lists(st.text("ab-_1", min_size=FRAGMENT, max_size=30), min_size=1, max_size=4),
+    text=st.text("ab-_1 x", max_size=80),
+)
+def test_fragments_are_masked_alike_whichever_search_runs(secrets: list[str], text: str) -> None:
+    """Masking looks each window of the text up in the grams (many grams), or each gram up in
+    the text (a few): the two searches mask the same characters, as the definition does.
+    """
+    grams = frozenset(s[i : i + FRAGMENT] for s in secrets for i in range(len(s) - FRAGMENT + 1))
+    for find_each_up_to in (0, 10**9):  # the window lookup, then the search for each gram
+        with mock.patch.object(known, "_FIND_EACH_UP_TO", find_each_up_to):
+            assert _mask_fragments(text, grams) == _masked_by_definition(text, grams)
+
+
+class _Unlisted(frozenset[str]):
+    """Grams that may be looked up but never listed one by one."""
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("every gram listed: the short text cost the number of grams")
+
+
+def test_a_short_text_costs_its_length_not_the_number_of_grams() -> None:
+    """A short value checked against many stored secrets' grams (an export of 200 sources, each
+    with its Plex token: ~5,000 values against ~10,000 grams) looks up each of its own
+    windows; listing every gram for each value made such an export take seconds.
+    """
+    tokens = [f"stored-plex-token-{n:04}-abcdefghij" for n in range(200)]
+    grams = frozenset(t[i : i + FRAGMENT] for t in tokens for i in range(len(t) - FRAGMENT + 1))
+    text = f"name {tokens[7][3:20]} end"
+    assert _mask_fragments(text, _Unlisted(grams)) == "name *** end"
+    assert _mask_fragments("short", _Unlisted(grams)) == "short"

@@ -26,7 +26,7 @@ from plex_source_client import (
 )
 
 from .conftest import Twin
-from .fixed_server import run_cli
+from .fixed_server import run_main
 from .payloads import SLUG, plex_source
 from .raw_server import ScriptServer
 
@@ -121,7 +121,7 @@ def test_a_yaml_plan_never_quotes_a_tagged_plex_token(tmp_path: Path, tag: str) 
     plan = tmp_path / "plan.yaml"
     plan.write_text(f"- slug: plex\n  changes:\n    plex_token: {tag}{PLEX_TOKEN_SENT}\n")
     for command in (["plan", str(plan)], ["apply", "--dry-run", str(plan)]):
-        code, out, err, _ = run_cli(command)
+        code, out, err, _ = run_main(command)
         assert code == 2, (code, err)
         assert PLEX_TOKEN_SENT not in out + err, err
 
@@ -298,7 +298,7 @@ def test_dry_run_masks_the_plex_token_sent_where_another_field_repeats_it(
     else:
         argv = ["update", SLUG, "--dry-run", "--plex-token-file", str(token_file)]
         argv += ["--from-file", str(changes)]
-    code, out, err, _ = run_cli(
+    code, out, err, _ = run_main(
         [*argv, "--output", output], env={"AUTHENTIK_SERVER_VERSION": "2024.8.2"}
     )
     assert code == 0, err
