@@ -243,7 +243,10 @@ def finish(
         "method": method,
         "url": url,
         "status_code": outcome.status_code,
-        "request_id": _answers.request_id(response, prepared.secrets, outcome.content),
+        # Masked with the tokens the client learned too: a result's id shows what it holds.
+        "request_id": _answers.request_id(
+            response, (*prepared.secrets, *_learned(prepared)), outcome.content
+        ),
         "attempts": attempts,
     }
     if outcome.is_success:

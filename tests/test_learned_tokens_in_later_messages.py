@@ -131,6 +131,23 @@ def test_own_debug_record_hides_a_learned_token_in_a_later_request_id(
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_later_raw_response_hides_a_learned_token_in_its_request_id(
+    kind: str, api: respx.MockRouter
+) -> None:
+    """A later successful PATCH's RawResponse whose id repeats a token the client learned
+    before (its own body stores none): neither ``request_id`` nor the repr shows it.
+    """
+    api.get(ENDPOINT).respond(200, json=plex_source(plex_token=STORED))
+    later = plex_source(slug="other", plex_token="")
+    api.patch(OTHER).respond(200, json=later, headers={"X-Authentik-Id": f"req-{STORED}"})
+    raw = _two_calls(kind, {}, lambda client: client.update_raw("other", {"name": "x"}))
+    assert raw.source.slug == "other", raw
+    shown = f"{raw.request_id} {raw!r}"
+    assert STORED not in shown, shown
+    assert "req-***" in shown  # the id is still there, masked
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
 def test_a_retried_answer_record_hides_the_token_its_body_stores(
     kind: str, api: respx.MockRouter, caplog: pytest.LogCaptureFixture
 ) -> None:
