@@ -17,6 +17,8 @@ from ._secrets import redact
 VALUE_LIMIT: Final = 80
 #: The longest message taken from elsewhere (a server's, a parser's, an error's) shown.
 MESSAGE_LIMIT: Final = 400
+#: A file's path in a message: whole as a CI runner's deep work folders make it, bounded.
+PATH_LIMIT: Final = 1024
 
 #: Lone surrogates: a server's JSON may hold one (``"\\ud800"``); no encoding can write it.
 _SURROGATES: Final = range(0xD800, 0xE000)
@@ -147,6 +149,13 @@ def quoted(value: object, limit: int = 60) -> str:
     if not isinstance(value, str):
         return describe_type(value)
     return shorten(json_text(value), limit)
+
+
+def shown_path(path: object) -> str:
+    """A file's path for a message (a CA bundle, a token file's folder): its repr, whole up to
+    :data:`PATH_LIMIT` characters, so that the user can find the file named.
+    """
+    return shorten(repr(path), PATH_LIMIT)
 
 
 def shorten_secret_free(value: object, secrets: Iterable[str], limit: int = MESSAGE_LIMIT) -> str:

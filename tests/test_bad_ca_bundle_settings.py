@@ -171,3 +171,13 @@ def test_cli_reports_a_bad_ssl_cert_file_as_a_configuration_error(
     assert code == 2, err
     assert "internal error" not in err, err
     assert f"SSL_CERT_FILE: cannot load CA bundle {str(path)!r}" in err, err
+
+
+@pytest.mark.parametrize("cls", [PlexSourceClient, AsyncPlexSourceClient])
+def test_a_long_ca_bundle_path_is_named_whole(tmp_path: Path, cls: type) -> None:
+    """A CI runner's deep work folder: the message names the whole path, so it can be found."""
+    deep = tmp_path.joinpath(*(["work-folder-of-a-ci-runner"] * 10), "ca.pem")
+    assert len(str(deep)) > 250
+    with pytest.raises(ConfigurationError) as caught:
+        cls(url="http://127.0.0.1:9", token="tok-abc-1234567890", verify=str(deep))
+    assert f"verify: cannot load CA bundle {str(deep)!r}: " in str(caught.value)

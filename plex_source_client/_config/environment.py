@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from .._errors import ConfigurationError
 from .._secrets import MAX_SECRET_FILE_BYTES
+from .._text import shown_path
 from .settings import shown_value
 
 _TRUE_WORDS: Final = frozenset({"1", "true", "yes", "on"})
@@ -104,7 +105,7 @@ def _unshown(path: str) -> str:
     directory = os.path.dirname(path)
     while directory and not os.path.isdir(directory):
         directory = os.path.dirname(directory)
-    exists = f"; of its directories, {shown_value(directory)} exists" if directory else ""
+    exists = f"; of its directories, {shown_path(directory)} exists" if directory else ""
     return f"its path is not shown, in case it is the secret itself{exists}"
 
 

@@ -19,7 +19,7 @@ from .._files import not_a_file
 from .._public import publish
 from .._releases import Release, parse_release
 from .._secrets import MIN_ANYWHERE, Secret, redact
-from .._text import shorten
+from .._text import shorten, shown_path
 from .._version import __version__
 from .urls import api_base_url
 
@@ -161,13 +161,13 @@ def ssl_verify(verify: Verify) -> bool | ssl.SSLContext:
         # stat, not open: OpenSSL's open() of a FIFO blocks for good; a directory is no bundle
         if (problem := not_a_file(os.fspath(verify))) is not None:
             raise ConfigurationError(
-                f"verify: cannot load CA bundle {shown_value(verify)}: {problem}"
+                f"verify: cannot load CA bundle {shown_path(os.fspath(verify))}: {problem}"
             )
         try:
             return ssl.create_default_context(cafile=os.fspath(verify))
         except (OSError, ssl.SSLError, ValueError) as exc:
             raise ConfigurationError(
-                f"verify: cannot load CA bundle {shown_value(verify)}: {exc}"
+                f"verify: cannot load CA bundle {shown_path(os.fspath(verify))}: {exc}"
             ) from None
     raise ConfigurationError(
         f"verify must be True, False or a CA bundle path, got {shown_value(verify)}"

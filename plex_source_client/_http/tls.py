@@ -24,7 +24,7 @@ import httpx
 
 from .._errors import ConfigurationError
 from .._files import not_a_directory, not_a_file
-from .._text import shorten
+from .._text import shown_path
 
 _contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
 _lock = threading.Lock()
@@ -50,10 +50,10 @@ def _load(cafile: str | None, capath: str | None) -> ssl.SSLContext:
     them), the variable it comes from checked first; ConfigurationError when it is unusable.
     """
     if cafile:
-        what = f"SSL_CERT_FILE: cannot load CA bundle {shorten(repr(cafile))}"
+        what = f"SSL_CERT_FILE: cannot load CA bundle {shown_path(cafile)}"
         problem = not_a_file(cafile)
     elif capath:
-        what = f"SSL_CERT_DIR: cannot load CA directory {shorten(repr(capath))}"
+        what = f"SSL_CERT_DIR: cannot load CA directory {shown_path(capath)}"
         problem = not_a_directory(capath)
     else:  # certifi's bundle
         return httpx.create_ssl_context(verify=True)
