@@ -38,12 +38,18 @@ def read_exports(process: subprocess.Popen[str], timeout: float = 30) -> dict[st
     return exports
 
 
+def _sigint_as_from_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextmanager
 def running_fake(
     argv: Sequence[str], stderr_path: Path
 ) -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
     """``argv`` (``plex-source fake ...``) running, with the environment its export lines
-    give; killed at the end if still running.
+    give; killed at the end if still running. Started with Ctrl-C's signal at its default, as
+    from a terminal: a suite started in the background by a shell without job control inherits
+    SIGINT ignored (POSIX, for background jobs), and Python then never raises KeyboardInterrupt.
     """
     with stderr_path.open("w") as stderr:
         process = subprocess.Popen(
@@ -52,6 +58,7 @@ def running_fake(
             stderr=stderr,
             text=True,
             env=clean_environment(),
+            preexec_fn=_sigint_as_from_a_terminal,
         )
     try:
         yield process, read_exports(process)

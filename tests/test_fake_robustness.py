@@ -216,3 +216,21 @@ def test_stopping_the_fake_ends_its_server_at_once() -> None:
     for fake in fakes:
         fake.stop()
     assert time.monotonic() - started < 0.25
+
+
+def test_stop_does_not_wait_for_an_idle_keep_alive_connection() -> None:
+    """A client holding a keep-alive connection open (a notebook's client, a test's) must not
+    hold up :meth:`FakeAuthentik.stop` (and so Ctrl-C of ``plex-source fake``) until its idle
+    timeout: socketserver's ``server_close`` joins every handler thread, daemon ones too.
+    """
+    import threading
+
+    fake = FakeAuthentik(idle_timeout=600).start()
+    host, port = fake.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(b"GET /api/v3/admin/version/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 ")  # answered; the connection stays open
+        stopper = threading.Thread(target=fake.stop, daemon=True)
+        stopper.start()
+        stopper.join(timeout=60)  # a hang guard, not a timing: the idle timeout is 600 s
+        assert not stopper.is_alive(), "stop() waited for the idle connection"
