@@ -33,8 +33,14 @@ FRAGMENT: Final = 12
 #: A secret cut off at the end of a text cut short is masked from this many characters on.
 _MIN_CUT = 4
 #: What may stand on either side of a short secret that is a whole value; after it, sentence
-#: punctuation too (``Bearer abc.``).
-_DELIMITERS: Final = r"""\s"'`=:,;()\[\]{}<>@&"""
+#: punctuation too (``Bearer abc.``). Typographic quotes and the ellipsis as well: Django
+#: quotes values in its own messages so (``\u201cabc12\u201d is not a valid ...``); and the marks
+#: of anchors and emphasis (``#abc``, ``*abc*``). Not ``/``: a path's segments (the slug
+#: ``plex`` in every URL a message names) would be masked for a short password ``plex``.
+_DELIMITERS: Final = (
+    r"""\s"'`=:,;()\[\]{}<>@&#*|"""
+    + "\u201c\u201d\u2018\u2019\u201e\u201a\u00ab\u00bb\u2039\u203a\u2026"
+)
 _DELIMITERS_AFTER: Final = _DELIMITERS + r".!?"
 
 
