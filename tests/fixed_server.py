@@ -129,6 +129,14 @@ def source(**overrides: Any) -> dict[str, Any]:
     return plex_source(**{"plex_token": PLEX_TOKEN, **overrides})
 
 
+def cli_environment(url: str, env: Mapping[str, str] | None) -> dict[str, str]:
+    """The environment a CLI run gets: this one without ``AUTHENTIK_*``, then ``url``,
+    :data:`API_TOKEN` and ``env``.
+    """
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AUTHENTIK_")}
+    return environment | {"AUTHENTIK_URL": url, "AUTHENTIK_TOKEN": API_TOKEN, **(env or {})}
+
+
 def run_cli(
     argv: Sequence[str],
     *,
@@ -146,8 +154,7 @@ def run_cli(
     ``hook``: Python code the process runs first (as its ``sitecustomize``), to break
     something in it.
     """
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AUTHENTIK_")}
-    environment |= {"AUTHENTIK_URL": url, "AUTHENTIK_TOKEN": API_TOKEN, **(env or {})}
+    environment = cli_environment(url, env)
     with (
         tempfile.TemporaryFile() as out,
         tempfile.TemporaryFile() as err,
@@ -203,8 +210,7 @@ def run_main(
     if hook or stdin != subprocess.DEVNULL:
         raise ValueError("run_main: hook= and a stdin other than DEVNULL need run_cli (a process)")
     del limit  # nothing to kill in-process: a test whose point is a hang needs run_cli
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AUTHENTIK_")}
-    environment |= {"AUTHENTIK_URL": url, "AUTHENTIK_TOKEN": API_TOKEN, **(env or {})}
+    environment = cli_environment(url, env)
     return (*main_in_process(argv, environment, cwd=cwd), 0)
 
 

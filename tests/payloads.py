@@ -65,3 +65,18 @@ VALIDATION_ERROR = {
     "non_field_errors": ["Something about the whole object."],
 }
 PERMISSION_DENIED = {"detail": "You do not have permission to perform this action."}
+
+
+def list_page(
+    results: list[dict[str, Any]], *, next_page: int = 0, count: int | None = None
+) -> dict[str, Any]:
+    """A list answer's page 1 holding ``results``; ``next_page``/``count`` as the server says
+    (by default: the last page, as many sources as it holds).
+    """
+    count = len(results) if count is None else count
+    pagination = {
+        "next": next_page, "previous": 0, "count": count, "current": 1,
+        "total_pages": max(1, count) if next_page else 1, "start_index": 1,
+        "end_index": len(results),
+    }  # fmt: skip
+    return {"pagination": pagination, "results": results}

@@ -30,7 +30,7 @@ from plex_source_client import (
 )
 
 from .conftest import TWIN_DEFAULTS, Twin
-from .payloads import SLUG, plex_source
+from .payloads import SLUG, list_page, plex_source
 from .raw_server import ScriptServer
 
 ENDPOINT = f"/sources/plex/{SLUG}/"
@@ -291,14 +291,6 @@ def test_not_applied_hides_a_request_id_repeating_a_learned_token(
 # --- a later listing ------------------------------------------------------------------------
 
 
-def _page(results: list[dict[str, Any]], *, next_page: int = 0, count: int = 1) -> dict[str, Any]:
-    pagination = {
-        "next": next_page, "previous": 0, "count": count, "current": 1,
-        "total_pages": max(1, count), "start_index": 1, "end_index": len(results),
-    }  # fmt: skip
-    return {"pagination": pagination, "results": results}
-
-
 @pytest.mark.parametrize("kind", ["sync", "async"])
 def test_a_later_pagination_error_hides_a_learned_token_in_the_request_id(
     kind: str, api: respx.MockRouter
@@ -307,7 +299,7 @@ def test_a_later_pagination_error_hides_a_learned_token_in_the_request_id(
     request id: not one repeating a token an earlier GET returned.
     """
     api.get(ENDPOINT).respond(200, json=plex_source(plex_token=STORED))
-    page = _page([plex_source(slug="b", plex_token="")], next_page=2, count=300)
+    page = list_page([plex_source(slug="b", plex_token="")], next_page=2, count=300)
     api.get("/sources/plex/").respond(200, json=page, headers={"X-Authentik-Id": f"x-{STORED}"})
     error = _two_calls(kind, {}, lambda client: _listed(kind, client))
     assert isinstance(error, PlexSourceError)
@@ -324,7 +316,7 @@ def test_a_later_page_failing_in_transport_hides_a_token_an_earlier_page_stored(
     """
     caplog.set_level(logging.DEBUG)
     api.get(ENDPOINT).respond(200, json=plex_source(plex_token=STORED))
-    first = _page([plex_source(slug="a", plex_token=STORED)], next_page=2, count=2)
+    first = list_page([plex_source(slug="a", plex_token=STORED)], next_page=2, count=2)
     api.get("/sources/plex/").mock(
         side_effect=[
             httpx.Response(200, json=first),

@@ -27,6 +27,7 @@ from plex_source_client._secrets.known import _FIND_EACH_UP_TO, _MIN_CUT, _match
 
 from .conftest import TWIN_DEFAULTS, Twin
 from .fixed_server import FixedServer, run_cli, source
+from .payloads import list_page
 
 _ALPHABET = string.ascii_letters + string.digits + '/\u00e9"\\'
 
@@ -34,19 +35,6 @@ _ALPHABET = string.ascii_letters + string.digits + '/\u00e9"\\'
 def _tokens(count: int, length: int, seed: int = 1, alphabet: str = _ALPHABET) -> list[str]:
     rnd = random.Random(seed)
     return ["".join(rnd.choice(alphabet) for _ in range(length)) for _ in range(count)]
-
-
-def _page(results: list[dict[str, Any]]) -> dict[str, Any]:
-    pagination = {
-        "next": 0,
-        "previous": 0,
-        "count": len(results),
-        "current": 1,
-        "total_pages": 1,
-        "start_index": 1,
-        "end_index": len(results),
-    }
-    return {"pagination": pagination, "results": results}
 
 
 def test_cli_export_of_a_page_with_long_stored_tokens_ends_in_time() -> None:
@@ -77,7 +65,7 @@ def test_list_masks_other_sources_tokens_in_a_large_page(twin: Twin, api: respx.
     results[8]["name"] = f"x {tokens[5][300:340]} y"
     results[9]["name"] = tokens[1][:FRAGMENT] + tokens[2][-FRAGMENT:]
     results[10]["name"] = f"<{json.dumps(tokens[4])[1:-1]}>"
-    api.get("/sources/plex/").respond(200, json=_page(results))
+    api.get("/sources/plex/").respond(200, json=list_page(results))
     listed = twin.list_sources(page_size=150)
     shown = {source.slug: repr(source) for source in listed}
     assert f"name={MASK!r}" in shown["s7"]
@@ -188,7 +176,7 @@ def test_a_cut_error_body_after_a_page_storing_a_huge_token(
     """
     token = _tokens(1, 600_000, seed=4, alphabet=string.ascii_letters)[0]
     results = [source(slug="huge", plex_token=token)]
-    api.get("/sources/plex/").respond(200, json=_page(results))
+    api.get("/sources/plex/").respond(200, json=list_page(results))
     limit = 1024 * 1024
     api.get("/sources/plex/later/").respond(500, content=b"x" * (limit - 5000) + token.encode())
     settings: dict[str, Any] = {**TWIN_DEFAULTS, "max_retries": 0}  # one client: it learns

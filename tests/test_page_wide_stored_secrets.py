@@ -19,24 +19,11 @@ from plex_source_client import AsyncPlexSourceClient, PlexSource, PlexSourceClie
 from plex_source_client._answers import page_from_json
 from plex_source_client._models import _PAGE_SECRETS
 
-from .payloads import plex_source
+from .payloads import list_page, plex_source
 from .raw_server import ScriptServer, reply
 
 API_TOKEN = "tok-SECRET-api-1234567890"
 TOKEN_A = "plexTOKEN-of-source-A-abcdefghij"  # source A's stored Plex token
-
-
-def _page(results: list[dict[str, Any]]) -> dict[str, Any]:
-    pagination = {
-        "next": 0,
-        "previous": 0,
-        "count": len(results),
-        "current": 1,
-        "total_pages": 1,
-        "start_index": 1,
-        "end_index": len(results),
-    }
-    return {"pagination": pagination, "results": results}
 
 
 def _two_sources() -> list[dict[str, Any]]:
@@ -53,7 +40,7 @@ def _shown(sources: list[PlexSource]) -> str:
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
 def test_list_masks_a_token_another_source_of_the_page_stores(kind: str) -> None:
-    server = ScriptServer(reply(200, json.dumps(_page(_two_sources())).encode()))
+    server = ScriptServer(reply(200, json.dumps(list_page(_two_sources())).encode()))
     settings: dict[str, Any] = {"url": server.url, "token": API_TOKEN, "max_retries": 0}
     with server:
         if kind == "sync":
@@ -75,13 +62,13 @@ def test_list_masks_a_token_another_source_of_the_page_stores(kind: str) -> None
 
 def test_a_page_of_one_source_masks_its_own_secret_only_where_repeated() -> None:
     """The page-wide secrets add to the source's own: nothing else is masked (name "A")."""
-    page = page_from_json(_page(_two_sources()[:1]))
+    page = page_from_json(list_page(_two_sources()[:1]))
     assert str(page.results[0]) == "PlexSource(slug='a', name='A', enabled=True)"
 
 
 def test_a_pickled_source_keeps_its_data_and_masks_its_own_secrets() -> None:
     """A source travels (pickle) without the page's secrets, and still shows as before."""
-    source = page_from_json(_page(_two_sources())).results[1]
+    source = page_from_json(list_page(_two_sources())).results[1]
     copy = pickle.loads(pickle.dumps(source))  # noqa: S301 - our own bytes
     assert copy == source
     assert "b-own-token" not in repr(copy)
@@ -93,7 +80,7 @@ def test_a_pages_secrets_stay_out_of_its_sources_data() -> None:
     """
     other = plex_source(slug="c", name="C", plex_token="c-own-token-yyyyyyyyyyyy")
     other["pk"] = "5b0b6a1c-0000-4000-8000-00000000000c"
-    source = page_from_json(_page([_two_sources()[0], other])).results[1]
+    source = page_from_json(list_page([_two_sources()[0], other])).results[1]
     source.name = f"C, not {TOKEN_A}"  # the page's secret, repeated after parsing: still masked
     assert TOKEN_A not in _shown([source])
     source.name = "C"
@@ -102,7 +89,7 @@ def test_a_pages_secrets_stay_out_of_its_sources_data() -> None:
 
 
 def test_a_pages_secrets_are_dropped_with_its_sources() -> None:
-    sources = page_from_json(_page(_two_sources())).results
+    sources = page_from_json(list_page(_two_sources())).results
     ids = [id(source) for source in sources]
     assert all(number in _PAGE_SECRETS for number in ids)
     del sources
