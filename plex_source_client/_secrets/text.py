@@ -20,6 +20,18 @@ _TAG: Final = r"<(?!!\[)[^<>]{0,200}>"
 #: A CDATA section (``<![CDATA[T]]>``), to its end or the text's.
 _CDATA: Final = r"<!\[CDATA\[(?:[^\]]|\](?!\]>))*(?:\]\]>)?"
 _PARTS: Final = _SECRET_NAME_PARTS
+#: A secret-named key: a whole word (letters, digits, ``_``, ``.``, ``-``; not the ``-`` of
+#: a ``->`` after it) of up to 400 characters with a secret's name in its first 200
+#: (``plex_token``, ``plex_token_used_by_the_nightly_sync_job=``). The lookahead finds the
+#: name once and the word is taken whole without backtracking: linear in the text.
+_KEY_WORD: Final = (
+    r"(?<![\w.-])(?=[\w.-]{0,200}?(?:" + _PARTS + r"))(?:[\w.]|-(?!>)){1,400}+(?![\w.-])"
+)
+#: Typographic closing quotes (as word processors and chat tools paste JSON) after a key.
+_CURLY_CLOSE: Final = "\u201d\u2019\u00bb"
+#: YAML's tag and anchor between a key's ``:`` and its value (``!!str``, ``!<tag:...>``,
+#: ``&anchor``; both in either order), on the key's line.
+_YAML_PROPERTIES: Final = r"(?:(?<=:)(?:[ \t]+[!&]\S{0,200}(?=[ \t]+\S)){1,2})?"
 #: How PHP's print_r and var_dump write an object's property that is not public, between its
 #: name and the ``]``: ``[plex_token:protected]``, ``["plex_token":"App\\Source":private]``.
 _PHP_VISIBILITY: Final = r'(?::(?:"?[\w\\]{1,200}"?:)?(?:protected|private))'
@@ -30,14 +42,17 @@ _PHP_VISIBILITY: Final = r'(?::(?:"?[\w\\]{1,200}"?:)?(?:protected|private))'
 #: would start at ``>``), form fields (``source[plex_token]=...``, var_dump's
 #: ``["plex_token"]=>``, an object's ``[plex_token:protected] =>``) and HTML
 #: (``<td>token</td><td>value``, ``name="token" value="..."``). var_dump's type before a
-#: string (``string(20) "..."``) and a dash on the key's line (``plex_token: - T``; one on
-#: the lines after starts a YAML sequence) are part of the separator. Its value follows (see
-#: :func:`_value_end`).
+#: string (``string(20) "..."``), a dash on the key's line (``plex_token: - T``; one on
+#: the lines after starts a YAML sequence), YAML's tag or anchor (``plex_token: !!str T``,
+#: ``&tok T``) and a form array's brackets (``plex_token[]=T``, ``source[plex_token][0]=T``)
+#: are part of the separator; the key may be in typographic quotes (``\u201cplex_token\u201d:``).
+#: Its value follows (see :func:`_value_end`).
 _SECRET_KEY: Final = re.compile(
-    r"(?<![\w.-])(?P<key>[\w.-]{0,200}?(?:" + _PARTS + r")[\w.-]{0,40})"
-    r"(?P<sep>\\?[\"']?"
-    + _PHP_VISIBILITY
-    + r"?\]?(?:\s*(?:=>|->|:=|\u2192|[:=|])(?:[ \t]*-[ \t]+(?=[^\s-]))?|\s+value\s*=|(?=\s*<))"
+    r"(?P<key>" + _KEY_WORD + r")"
+    r"(?P<sep>\\?[\"'" + _CURLY_CLOSE + r"]?" + _PHP_VISIBILITY + r"?\]?(?:\[[\w.-]{0,40}\]){0,4}"
+    r"(?:\s*(?:=>|->|:=|\u2192|[:=|])(?:[ \t]*-[ \t]+(?=[^\s-]))?"
+    + _YAML_PROPERTIES
+    + r"|\s+value\s*=|(?=\s*<))"
     r"(?:\s*" + _TAG + r"){0,8}(?:\s*string\(\d{1,10}\))?\s*)(?=\S)",
     re.IGNORECASE,
 )
@@ -48,7 +63,8 @@ _SECRET_KEY: Final = re.compile(
 _VALUE: Final = re.compile(
     r"(?:[bBrRuU]{1,2}(?=[\"']))?"
     r"(?:\"{3}(?:[^\"\\]|\\.|\"(?!\"\"))*(?:\"{3})?|'{3}(?:[^']|'(?!''))*(?:'{3})?"
-    r"|\"(?:[^\"\\]|\\.)*\"?|'[^']*'?)"
+    r"|\"(?:[^\"\\]|\\.)*\"?|'[^']*'?"
+    r"|\u201c[^\u201d]*\u201d?|\u2018[^\u2019]*\u2019?|\u00ab[^\u00bb]*\u00bb?)"
     r"|\\\"(?:(?!\\\")[\s\S])*(?:\\\")?|" + _CDATA + r"|[^\s\"'<>]+"
 )
 #: A YAML block scalar's indicator (``|``, ``>-``, ``|+2``): the value is on the lines after.
@@ -224,6 +240,9 @@ _QUOTES: Final = (
     ('\\"', '\\"'),
     ('"', '"'),
     ("'", "'"),
+    ("\u201c", "\u201d"),
+    ("\u2018", "\u2019"),
+    ("\u00ab", "\u00bb"),
     ("[", "]"),
     ("{", "}"),
 )
@@ -295,6 +314,125 @@ def _mask_named_elements(text: str, found: dict[str, None]) -> str:
     return "".join(parts)
 
 
+#: PostgreSQL's description of a key (a unique or foreign key violation's ``DETAIL:  Key
+#: (name, plex_token)=(Plex, T) already exists.``): its columns (names, or expressions such as
+#: ``lower(name)``), then its values, as the columns' types print them (unquoted: a value may
+#: hold ``, `` or ``)``).
+_PG_KEY: Final = re.compile(
+    r"\bKey \((?P<columns>(?:[^=()\r\n]|\([^=()\r\n]{0,200}\)){1,300})\)=\("
+)
+#: Where PostgreSQL's value list ends: the ``)`` before the rest of its message (``already
+#: exists``, ``is not present in table``, ``is still referenced``, ``conflicts with``) or
+#: before the line's end (searched up to it); else the line's last ``)``.
+_PG_VALUES_END: Final = re.compile(r"\)(?=[ \t]+(?:already|is|conflicts)\b|\.?[ \t]*\Z)")
+
+
+def _columns(columns: str) -> list[str]:
+    """PostgreSQL's column list split at its commas, not those inside an expression's
+    parentheses or a quoted name (``coalesce(a, b)``, ``"a, b"``).
+    """
+    parts, depth, quoted, start = [], 0, False, 0
+    for at, char in enumerate(columns):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "()":
+            depth += 1 if char == "(" else -1
+        elif not quoted and depth == 0 and char == ",":
+            parts.append(columns[start:at])
+            start = at + 1
+    return [part.strip() for part in [*parts, columns[start:]]]
+
+
+def _mask_pg_keys(text: str, found: dict[str, None]) -> str:
+    """``text`` with the values of PostgreSQL's key descriptions (:data:`_PG_KEY`) masked
+    where a column is secret-named: the value at that column's place when the values split
+    at ``, `` line up with the columns, else the whole value list (a value holds a comma).
+    """
+    parts: list[str] = []
+    shown_from = 0
+    for match in _PG_KEY.finditer(text):
+        columns = _columns(match["columns"])
+        secret = [is_secret_name(column) for column in columns]
+        if match.start() < shown_from or not any(secret):
+            continue
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end == -1 else line_end
+        if text[line_end - 1 : line_end] == "\r":
+            line_end -= 1
+        close = _PG_VALUES_END.search(text, match.end(), line_end)
+        end = close.start() if close is not None else text.rfind(")", match.end(), line_end)
+        end = line_end if end == -1 else end  # cut short: the values run to the line's end
+        values = text[match.end() : end].split(", ")
+        if len(values) != len(columns):
+            values, secret = [text[match.end() : end]], [True]
+        masked = [
+            _masked(value, found) if is_secret and value.strip() else value
+            for value, is_secret in zip(values, secret, strict=True)
+        ]
+        parts += [text[shown_from : match.end()], ", ".join(masked)]
+        shown_from = end
+    parts.append(text[shown_from:])
+    return "".join(parts)
+
+
+#: A multipart form's field (``Content-Disposition: form-data; name="plex_token"``, its other
+#: headers, a blank line): its value is the lines after, up to the next boundary (``--...``).
+_MULTIPART_FIELD: Final = re.compile(
+    r"Content-Disposition:[ \t]*form-data(?:;[^;\r\n]{0,200}+){0,4}?;[ \t]*name="
+    r"(?P<q>\"?)(?P<name>[^\"\r\n;]{1,200}+)(?P=q)[^\r\n]{0,400}+(?:\r?\n[^\r\n]{1,400}+){0,8}"
+    r"\r?\n\r?\n(?P<value>[^\r\n]*(?:\r?\n(?!--)[^\r\n]*)*)",
+    re.IGNORECASE,
+)
+
+
+def _mask_multipart(match: re.Match[str], found: dict[str, None]) -> str:
+    """A multipart field's match, its value masked when the field's name is a secret's."""
+    value = match["value"].rstrip()
+    if not is_secret_name(match["name"]) or not value:
+        return match.group()
+    found[value] = None
+    head = match.group()[: match.start("value") - match.start()]
+    return f"{head}{MASK}{match['value'][len(value) :]}"
+
+
+#: A secret-named item of a list or an expression: a ``[name, value]`` pair, its name quoted
+#: (``["plex_token", "T"]``, Python's ``('plex_token', 'T')``; not PostgreSQL's column list
+#: ``(plex_token, name)``), an S-expression (``(plex_token "T")``: a quoted
+#: value) or an EDN or Lisp keyword (``{:plex-token "T"}``, ``(:plex_token T)``).
+_SECRET_ITEM: Final = re.compile(
+    r"(?:(?<=[(\[])(?P<q>[\"']?)" + _KEY_WORD + r"(?P=q)"
+    r"(?:(?<=[\"'])(?P<pair>\s*,\s*)|\s+(?=[\"']))"
+    r"|(?<=[\s({\[,]):" + _KEY_WORD + r"\s+)(?=\S)",
+    re.IGNORECASE,
+)
+#: A bare value inside a list or an expression: up to a space, a comma or a bracket.
+_ITEM_BARE: Final = re.compile(r"[^\s\"'<>,()\[\]{}]+")
+#: What closes a ``[name, value]`` pair after its value.
+_PAIR_CLOSE: Final = re.compile(r"\s*[\])]")
+
+
+def _mask_items(text: str, found: dict[str, None]) -> str:
+    """``text`` with the value of every secret-named item (:data:`_SECRET_ITEM`) masked; a
+    pair's only when it closes after its value (``["plex_token", "name"]`` lists two names).
+    """
+    parts: list[str] = []
+    shown_from = 0
+    for match in _SECRET_ITEM.finditer(text):
+        start = match.end()
+        if start <= shown_from:
+            continue
+        if text[start] in "\"'[{":
+            end = _value_end(text, start)
+        else:
+            end = (_ITEM_BARE.match(text, start) or match).end()
+        if end <= start or (match["pair"] and _PAIR_CLOSE.match(text, end) is None):
+            continue
+        parts += [text[shown_from:start], _masked(text[start:end], found)]
+        shown_from = end
+    parts.append(text[shown_from:])
+    return "".join(parts)
+
+
 def _mask_keys(text: str, found: dict[str, None]) -> str:
     """``text`` with the value of every secret-named key (``plex_token=...``, in JSON, text,
     HTML, XML) and HTTP credentials (``Bearer ...``) masked; the values masked are added to
@@ -302,6 +440,10 @@ def _mask_keys(text: str, found: dict[str, None]) -> str:
     """
     if "<" in text:
         text = _mask_named_elements(text, found)
+    if "Key (" in text:
+        text = _mask_pg_keys(text, found)
+    text = _MULTIPART_FIELD.sub(functools.partial(_mask_multipart, found=found), text)
+    text = _mask_items(text, found)
     text = _mask_keyed(text, found)
     text = _SECRET_SPACED.sub(functools.partial(_mask_value, found=found), text)
     if "<" in text:
