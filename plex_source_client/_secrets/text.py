@@ -13,6 +13,7 @@ from typing import Any, Final
 from .escapes import _ESCAPES, _unescape
 from .known import MASK, MIN_ANYWHERE, mask_known, mask_userinfo, redact
 from .names import _SECRET_NAME_PARTS, is_message, is_secret_name
+from .nearby import mask_nearby
 
 #: A tag between a key and its value (``<td>token</td><td>T``); not a CDATA section: that
 #: holds the value (``<![CDATA[T]]>``).
@@ -148,7 +149,8 @@ def _mask_keyed(text: str, found: dict[str, None]) -> str:
             end = (_INDENTED_LINES.match(text, block.end()) or block).end()
         else:
             end = _yaml_sequence_end(text, match, found) or _value_end(text, match.end())
-        if end == match.end():  # no value here (a tag follows): not a key and its value
+        if end == match.end() or _separator_only(text[match.end() : end]):
+            # No value here (a tag follows; ``plex_token ~> T``): left to the other rules.
             match = _SECRET_KEY.search(text, match.start() + 1)
             continue
         parts += [text[shown_from : match.start()], match["key"], match["sep"]]
@@ -265,8 +267,25 @@ def _masked(value: str, found: dict[str, None]) -> str:
     return f"{prefix_text}{quote}{MASK}{closing}"
 
 
+#: A letter or a digit: a value without any is no secret (``~>``, ``::``, ``***``).
+_LETTER_OR_DIGIT: Final = re.compile(r"[^\W_]")
+
+
+def _separator_only(value: str) -> bool:
+    """Whether a key's "value" is punctuation of a syntax no rule reads (``~`` of
+    ``plex_token ~> T``, ``::`` of ``password ::: T``) or a mask already: a bare run of at
+    most 3 characters, no letter or digit. Not masked as the value: the fallback
+    (:func:`.nearby.mask_nearby`) then looks at what follows.
+    """
+    return len(value) <= 3 and value[:1] not in "\"'[{" and not _LETTER_OR_DIGIT.search(value)
+
+
 def _mask_value(match: re.Match[str], found: dict[str, None]) -> str:
-    """The match of a secret-named key and its value (``key``, ``sep``, ``value``), masked."""
+    """The match of a secret-named key and its value (``key``, ``sep``, ``value``), masked;
+    as it is when the value is punctuation only (see :func:`_separator_only`).
+    """
+    if _separator_only(match["value"]):
+        return match.group()
     return f"{match['key']}{match['sep']}{_masked(match['value'], found)}"
 
 
@@ -449,7 +468,9 @@ def _mask_keys(text: str, found: dict[str, None]) -> str:
     if "<" in text:
         text = _SECRET_ELEMENT.sub(functools.partial(_mask_element, found=found), text)
     text = _AUTHORIZATION.sub(functools.partial(_mask_value, found=found), text)
-    return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
+    text = _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
+    # Last, the fallback for syntaxes no rule above reads: token-like words near a name.
+    return mask_nearby(text, found)
 
 
 def _repeated(found: dict[str, None]) -> tuple[str, ...]:
