@@ -168,6 +168,10 @@ def test_value_forms_keep_their_shape(text: str, masked: str) -> None:
     ("text", "masked"),
     [
         (f"plex_token ~> {UNKNOWN}", f"plex_token ~> {MASK}"),
+        # A rule stopped at the quote after ``[`` (shown before): the fallback masks the value.
+        (f'{{:plex-token ["{UNKNOWN}"]}}', f'{{:plex-token ["{MASK}"]}}'),
+        # A token longer than the window is masked whole.
+        (f"plex_token ~> {'Ab1' * 400} next", f"plex_token ~> {MASK} next"),
         (f"password ::: {UNKNOWN}.", f"password ::: {MASK}."),
         # The rest of the line holds no word: the next non-blank line.
         (f'name="plex_token"\n\n  {UNKNOWN}\nnext', f'name="plex_token"\n\n  {MASK}\nnext'),

@@ -106,13 +106,23 @@ def _window(text: str, start: int, limit: int) -> tuple[int, int]:
     end, at_line_end = _line(text, start, limit)
     rest = text[start:end]
     if not at_line_end or _LETTER_OR_DIGIT.search(rest) or any(c in rest for c in ".!?"):
-        return start, end
+        return start, _word_end(text, end, limit)
     blank = _BLANK.match(text, end, min(limit, end + NEARBY))
     following = blank.end() if blank is not None else end
     if following >= limit or following == end + NEARBY:
         return start, end
     next_end, _ = _line(text, following, limit)
-    return following, next_end
+    return following, _word_end(text, next_end, limit)
+
+
+def _word_end(text: str, end: int, limit: int) -> int:
+    """``end``, or the end of the word it cuts (a long token is masked whole), up to
+    ``limit`` (where the next name starts).
+    """
+    if 0 < end < limit and _WORD.fullmatch(text, end - 1, end + 1):
+        word = _WORD.match(text, end, limit)
+        return word.end() if word is not None else end
+    return end
 
 
 def _skipped(text: str, name: re.Match[str]) -> bool:

@@ -273,11 +273,12 @@ _LETTER_OR_DIGIT: Final = re.compile(r"[^\W_]")
 
 def _separator_only(value: str) -> bool:
     """Whether a key's "value" is punctuation of a syntax no rule reads (``~`` of
-    ``plex_token ~> T``, ``::`` of ``password ::: T``) or a mask already: a bare run of at
-    most 3 characters, no letter or digit. Not masked as the value: the fallback
+    ``plex_token ~> T``, ``::`` of ``password ::: T``, the ``[`` of ``plex-token ["T"]``
+    where a rule stops at the quote) or a mask already: at most 3 characters, no letter or
+    digit, not a quoted string (``""`` stays masked). Not masked as the value: the fallback
     (:func:`.nearby.mask_nearby`) then looks at what follows.
     """
-    return len(value) <= 3 and value[:1] not in "\"'[{" and not _LETTER_OR_DIGIT.search(value)
+    return len(value) <= 3 and value[:1] not in "\"'" and not _LETTER_OR_DIGIT.search(value)
 
 
 def _mask_value(match: re.Match[str], found: dict[str, None]) -> str:
@@ -432,7 +433,10 @@ _PAIR_CLOSE: Final = re.compile(r"\s*[\])]")
 
 def _mask_items(text: str, found: dict[str, None]) -> str:
     """``text`` with the value of every secret-named item (:data:`_SECRET_ITEM`) masked; a
-    pair's only when it closes after its value (``["plex_token", "name"]`` lists two names).
+    pair's only when it closes after its value (``["plex_token", "name", "slug"]`` lists
+    names). A quoted value or a bare word: a list or a map is not searched for its end here,
+    where many rejected pairs would each search the rest of the text (the fallback masks the
+    token-like words in it).
     """
     parts: list[str] = []
     shown_from = 0
@@ -440,9 +444,9 @@ def _mask_items(text: str, found: dict[str, None]) -> str:
         start = match.end()
         if start <= shown_from:
             continue
-        if text[start] in "\"'[{":
+        if text[start] in "\"'":
             end = _value_end(text, start)
-        else:
+        else:  # a bare word; a list or a map is left to the fallback (``mask_nearby``)
             end = (_ITEM_BARE.match(text, start) or match).end()
         if end <= start or (match["pair"] and _PAIR_CLOSE.match(text, end) is None):
             continue
