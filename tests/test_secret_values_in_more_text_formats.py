@@ -119,6 +119,11 @@ def test_log_record_and_repeats_are_masked(body: str) -> None:
             f"Key (coalesce(a, b), plex_token)=(x, {MASK}) already exists.",
         ),
         (f"Key (plex_token)=({UNKNOWN}", f"Key (plex_token)=({MASK}"),  # cut short
+        # Another ending of the message: the values end at the line's last ``)``.
+        (
+            f"Key (name, plex_token)=(Plex, {UNKNOWN}) exists.",
+            f"Key (name, plex_token)=(Plex, {MASK}) exists.",
+        ),
         # YAML: the tag and the anchor are shown, the value masked.
         (f"plex_token: !!str {UNKNOWN}\n", f"plex_token: !!str {MASK}\n"),
         (f"plex_token: &tok !!str {UNKNOWN}", f"plex_token: &tok !!str {MASK}"),
@@ -224,8 +229,8 @@ def test_a_large_hostile_body_of_near_misses_is_masked_in_linear_time() -> None:
     """1 MiB of near misses for every new form and the fallback (unclosed PostgreSQL value
     lists, multipart headers without a blank line, pairs without a value, YAML tags without
     a value, names without a token-like word, blank lines after a name): masked, the real
-    value found. Twice the body takes about twice the time (measured by hand: 0.9 s for
-    1 MiB, 1.8 s for 2 MiB on a busy 2-core machine); the limit here is a hang guard.
+    value found. Twice the body takes about twice the time (measured by hand: 0.6 s for
+    1 MiB, 1.2 s for 2 MiB on a busy 2-core machine); the limit here is a hang guard.
     """
     unit = (
         "Key (plex_token, Key (a)=(b, \u201cplex_token\u201d: \u201c "
@@ -237,6 +242,6 @@ def test_a_large_hostile_body_of_near_misses_is_masked_in_linear_time() -> None:
     assert len(body) >= 1000 * 1024
     start = time.perf_counter()
     masked = mask_text(body, ())
-    assert time.perf_counter() - start < 30
+    assert time.perf_counter() - start < 10  # was 34 s while rejected pairs rescanned
     assert UNKNOWN not in masked
     assert UNKNOWN not in mask_record(body, ())
