@@ -96,6 +96,21 @@ def test_log_record_and_repeats_are_masked(body: str) -> None:
     assert secret in text_stored_secrets(body)
 
 
+#: A stored value the fallback would not mask (all lowercase, short): only the rule for its
+#: syntax does.
+PLAIN = "hunter"
+
+
+@pytest.mark.parametrize("body", list(KEYED_BODIES.values()), ids=list(KEYED_BODIES))
+def test_each_format_has_its_own_rule(body: str) -> None:
+    """Each round-14 format is read by a rule of its own, which masks any value: not only a
+    token-like one, as the fallback does.
+    """
+    masked = mask_text(body.replace(UNKNOWN, PLAIN), ())
+    assert PLAIN not in masked, masked
+    assert MASK in masked
+
+
 @pytest.mark.parametrize(
     ("text", "masked"),
     [
