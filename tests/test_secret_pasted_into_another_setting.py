@@ -218,3 +218,15 @@ def test_a_number_or_release_that_looks_like_one_is_still_quoted(
     with pytest.raises(ConfigurationError) as caught:
         twin.client_class(url="https://auth.example.com", token=OTHER_TOKEN, **options)
     assert shown in str(caught.value), str(caught.value)
+
+
+def test_an_invalid_value_that_is_no_url_is_described_once(twin: Twin) -> None:
+    """The header pasted whole (``Bearer <token>``): its space makes it no valid URL, and the
+    message describes it once (the parser's words, which quote it, are not kept).
+    """
+    with pytest.raises(ConfigurationError) as caught:
+        twin.client_class(url=f"Bearer {PASTED}", token=OTHER_TOKEN)
+    assert str(caught.value) == (
+        "url is not a valid URL: a 39-character value that is not a URL (not shown, in case it "
+        "is a secret)"
+    )
