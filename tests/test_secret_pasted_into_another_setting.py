@@ -39,24 +39,27 @@ def no_trust_or_proxy_variables(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name.lower(), raising=False)
 
 
-CLI_CASES = {
+CLI_CASES = [
     # AUTHENTIK_URL and AUTHENTIK_TOKEN swapped by the job's mapping.
-    "url-token-swapped": {"AUTHENTIK_URL": PASTED, "AUTHENTIK_TOKEN": "https://auth.example.com"},
+    pytest.param(
+        {"AUTHENTIK_URL": PASTED, "AUTHENTIK_TOKEN": "https://auth.example.com"},
+        id="url-token-swapped",
+    ),
     # the token's secret mapped to AUTHENTIK_URL, the token read from elsewhere.
-    "token-as-url": {"AUTHENTIK_URL": PASTED},
-    "base64-token-as-url": {"AUTHENTIK_URL": BASE64},
-    "token-as-ssl-cert-file": {"SSL_CERT_FILE": PASTED},
-    "base64-token-as-ssl-cert-file": {"SSL_CERT_FILE": BASE64},
-    "token-as-ssl-cert-dir": {"SSL_CERT_DIR": PASTED},
+    pytest.param({"AUTHENTIK_URL": PASTED}, id="token-as-url"),
+    pytest.param({"AUTHENTIK_URL": BASE64}, id="base64-token-as-url"),
+    pytest.param({"SSL_CERT_FILE": PASTED}, id="token-as-ssl-cert-file"),
+    pytest.param({"SSL_CERT_FILE": BASE64}, id="base64-token-as-ssl-cert-file"),
+    pytest.param({"SSL_CERT_DIR": PASTED}, id="token-as-ssl-cert-dir"),
     # httpx takes ``host:port`` as http://host:port, and quotes a port it cannot read.
-    "token-with-colon-as-https-proxy": {"HTTPS_PROXY": COLON},
-    "header-as-url": {"AUTHENTIK_URL": f"Bearer {PASTED}"},
-    "token-as-authentik-insecure": {"AUTHENTIK_INSECURE": PASTED},
-    "token-as-server-version": {"AUTHENTIK_SERVER_VERSION": PASTED},
-}
+    pytest.param({"HTTPS_PROXY": COLON}, id="token-with-colon-as-https-proxy"),
+    pytest.param({"AUTHENTIK_URL": f"Bearer {PASTED}"}, id="header-as-url"),
+    pytest.param({"AUTHENTIK_INSECURE": PASTED}, id="token-as-authentik-insecure"),
+    pytest.param({"AUTHENTIK_SERVER_VERSION": PASTED}, id="token-as-server-version"),
+]
 
 
-@pytest.mark.parametrize("env", CLI_CASES.values(), ids=CLI_CASES.keys())
+@pytest.mark.parametrize("env", CLI_CASES)
 def test_cli_does_not_quote_a_secret_pasted_into_another_setting(env: dict[str, str]) -> None:
     code, out, err, _ = run_main(["get", "a", "--max-retries", "0", "--timeout", "2"], env=env)
     assert code == 2, err
