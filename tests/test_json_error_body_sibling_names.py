@@ -3,7 +3,7 @@
 "X-Plex-Token", "value": T}``, ``{"param": "plex_token", "given": T}``. The value is masked
 in every place an error shows (message, repr, ``.body``, pickle, log records, the CLI), and
 so is its repeat elsewhere in the same answer; what names the field and what says what was
-wrong stay shown. A display name (``Passwordless``, ``Plex Token login``) names no field.
+wrong stay shown. A resource's display name (``plex-token-login``) names none of its fields.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ BODIES: dict[str, Any] = {
         ]
     },
     "nested-value": {"name": "plex_token", "value": {"given": [STORED]}},
+    "settings-label": {"settings": [{"label": "API Token", "value": STORED}]},
 }
 
 
@@ -126,12 +127,27 @@ def test_a_json_api_source_pointer_shows_the_error_as_it_is() -> None:
 
 
 @pytest.mark.parametrize(
-    "name",
-    ["Passwordless", "Tokenless", "Plex Token login", "Plex (Bearer dev)"],
+    "body",
+    [
+        # a request's URL (Spring's error body): a folder, no field
+        {"path": "/api/v3/core/tokens/", "status": 400, "timestamp": "2026-12-04T09:00:00Z"},
+        # a field under a secret-named list: the pointer names the field, not the list
+        {"pointer": "/data/tokens/0/expires", "value": "2026-12-04T09:00:00Z"},
+        {"loc": ["body", "tokens", 0, "expires"], "input": "2026-12-04T09:00:00Z"},
+    ],
+    ids=["url-folder", "pointer-into-a-list", "loc-into-a-list"],
+)
+def test_a_path_names_the_field_of_its_last_step(body: dict[str, Any]) -> None:
+    assert mask_json(body, stored_secrets(body)) == body
+    assert stored_secrets(body) == ()
+
+
+@pytest.mark.parametrize(
+    "name", ["plex-token-login", "Passwordless", "Plex Token login", "Plex (Bearer dev)"]
 )
 def test_a_display_name_is_no_field_name(twin: Twin, api: respx.MockRouter, name: str) -> None:
-    """A source's name that starts with a secret's word, or is a sentence, does not mask the
-    source's other fields, in an error body or a source's repr.
+    """A source's ``name`` holding a secret's word (no ``value`` beside it, as a name/value
+    pair has) does not mask the source's other fields, in an error body or a source's repr.
     """
     source = plex_source(name=name, slug="passwordless")
     assert stored_secrets(source) == (source["plex_token"],)

@@ -68,19 +68,24 @@ def _folded(name: str) -> str:
 
 
 #: Members that name the field, header, parameter or variable their object is about, as
-#: error bodies and listings write them: pydantic/FastAPI's ``loc``, HAR's and Kubernetes'
-#: ``name``, ``key``/``value`` lists, ``field``, ``param``, JSON:API's ``pointer`` and
-#: ``parameter``, Joi's and Zod's ``path``, Ajv's ``instancePath``, Symfony's
-#: ``propertyPath``, Google's ``field`` (folded: see :func:`_folded`).
+#: error bodies and listings write them: pydantic/FastAPI's ``loc``, ``field``, ``param``,
+#: JSON:API's ``pointer`` and ``parameter``, Joi's and Zod's ``path``, Ajv's
+#: ``instancePath``, Symfony's ``propertyPath``, Google's ``field`` (folded: see
+#: :func:`_folded`).
 _NAMING: Final = frozenset(
     _folded(name)
     for name in (
-        "name key label field field_name param param_name parameter parameter_name loc"
-        " location attr attribute attribute_name path field_path instance_path data_path"
-        " property_path json_path pointer header header_name variable var property"
-        " property_name prop setting option argument arg column"
+        "field field_name param param_name parameter parameter_name loc location attr"
+        " attribute attribute_name path field_path instance_path data_path property_path"
+        " json_path pointer header header_name variable var property property_name prop"
+        " setting option argument arg column"
     ).split()
 )
+#: Members that name what their object holds only beside a ``value`` (HAR's and Kubernetes'
+#: ``{"name": "X-Plex-Token", "value": T}``, ``key``/``value`` lists, Joi's ``label``): a
+#: resource's ``name`` is its display name (a source called ``plex-token-login``), which
+#: names none of its fields.
+_PAIR_NAMING: Final = frozenset(("name", "key", "label"))
 #: Members that say what was wrong, not what was given: shown (masked as any text is) beside
 #: a member naming a secret, since they are what the reader needs (pydantic's ``msg``,
 #: ``type`` and ``url``, a link to the error's documentation; DRF's ``detail`` and ``code``).
@@ -100,10 +105,10 @@ _PATH_SEPARATORS: Final = re.compile(r"[/.\[\]]")
 
 
 def _named_field(value: Any) -> str | None:
-    """The field a naming member's ``value`` names: a name without spaces (``X-Plex-Token``,
-    ``PLEX_TOKEN``), a path's last step (``/data/attributes/plex_token``; one ending in ``/``
-    is a URL's folder, no field), or a list's last string (pydantic's ``["body",
-    "plex_token", 0]``). None for anything else: a sentence, a display name with spaces.
+    """The field a naming member's ``value`` names: a name (``X-Plex-Token``, ``PLEX_TOKEN``,
+    a label: ``API Token``), a path's last step (``/data/attributes/plex_token``; one ending
+    in ``/`` is a URL's folder, no field), or a list's last string (pydantic's ``["body",
+    "plex_token", 0]``). None for anything else (a number, an object).
     """
     if isinstance(value, list) and all(
         isinstance(step, str | int) and not isinstance(step, bool) for step in value
@@ -111,43 +116,29 @@ def _named_field(value: Any) -> str | None:
         value = next((step for step in reversed(value) if isinstance(step, str)), None)
     if not isinstance(value, str) or not value or len(value) > _MAX_NAMED:
         return None
-    if any(char.isspace() for char in value):
-        return None
     steps = _PATH_SEPARATORS.split(value.rstrip("]"))
     return next((step for step in reversed(steps) if not step.isdigit()), None) or None
 
 
-def _names_a_secret(field: str) -> bool:
-    """Whether ``field`` is a secret's name (see :func:`is_secret_name`) whose secret part
-    ends a word: ``X-Plex-Token``, ``PLEXTOKEN``, ``authTokens``, ``apiKeyId``; not a word
-    that merely starts so (``Passwordless``, ``Tokenless``: a flow's or a source's name).
-    """
-    for match in _SECRET_NAME.finditer(field):
-        rest = field[match.end() :]
-        if rest[:1] in ("s", "S") and match.group()[-1:] not in ("s", "S"):
-            rest = rest[1:]  # a plural: ``tokens``
-        after = rest[:1]
-        if not after.isalpha() or (after.isupper() and not match.group().isupper()):
-            return True
-    return False
-
-
 def secret_members(item: dict[Any, Any]) -> frozenset[Any]:
     """The keys of a JSON object whose values hold a secret: secret-named ones
-    (``plex_token``), and, when a naming member (:data:`_NAMING`) names a secret
-    (``{"name": "X-Plex-Token", "value": T}``, pydantic's ``{"loc": ["body", "plex_token"],
-    "input": T, "msg": ...}``), every other member but those saying what was wrong
-    (:data:`_SAYING`). The naming members are then shown, even one called ``key``: it holds
-    a name, not a key.
+    (``plex_token``), and, when a naming member (:data:`_NAMING`, :data:`_PAIR_NAMING`)
+    names a secret (``{"name": "X-Plex-Token", "value": T}``, pydantic's ``{"loc": ["body",
+    "plex_token"], "input": T, "msg": ...}``), every other member but those saying what was
+    wrong (:data:`_SAYING`). The naming members are then shown, even one called ``key``: it
+    holds a name, not a key.
     """
-    naming = [key for key in item if isinstance(key, str) and _folded(key) in _NAMING]
+    folded = {key: _folded(key) for key in item if isinstance(key, str)}
+    paired = any(name.startswith("value") for name in folded.values())
+    naming = [
+        key for key, name in folded.items() if name in _NAMING or (paired and name in _PAIR_NAMING)
+    ]
     named = any(
-        (field := _named_field(item[key])) is not None and _names_a_secret(field)
-        for key in naming
+        (field := _named_field(item[key])) is not None and is_secret_name(field) for key in naming
     )
     if not named:
         return frozenset(key for key in item if is_secret_name(str(key)))
-    kept = {*naming, *(key for key in item if isinstance(key, str) and _folded(key) in _SAYING)}
+    kept = {*naming, *(key for key, name in folded.items() if name in _SAYING)}
     return frozenset(key for key in item if key not in kept)
 
 
