@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import respx
 
-from plex_source_client import PlexSourceError
+from plex_source_client import BadRequest, PlexSourceError
 from plex_source_client._secrets import MASK, mask_json, redact_json, stored_secrets
 from plex_source_client.cli import main
 
@@ -33,7 +33,12 @@ STORED = "Zq9XvT3kLm8NpR2wYs6B"
 BODIES: dict[str, Any] = {
     "pydantic-loc-input": {
         "detail": [
-            {"type": "string_too_long", "loc": ["body", "plex_token"], "msg": "bad", "input": STORED}
+            {
+                "type": "string_too_long",
+                "loc": ["body", "plex_token"],
+                "msg": "bad",
+                "input": STORED,
+            }
         ]
     },
     "pydantic-loc-list-item": {
@@ -85,10 +90,11 @@ def test_a_value_named_by_a_sibling_is_masked_where_the_same_answer_repeats_it(
         "hint": f"the server saw {STORED} in the form",
     }
     api.get(ENDPOINT).respond(400, json=body, headers={"X-Authentik-Id": f"id-{STORED}"})
-    with pytest.raises(PlexSourceError) as caught:
+    with pytest.raises(BadRequest) as caught:
         twin.call("get", SLUG, options={"max_retries": 0})
     assert STORED not in everything_shown(caught.value), str(caught.value)
     assert caught.value.body["hint"] == f"the server saw {MASK} in the form"
+    assert caught.value.request_id == f"id-{MASK}"
 
 
 def test_what_names_the_field_and_says_what_was_wrong_stays_shown() -> None:

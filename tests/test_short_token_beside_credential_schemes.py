@@ -85,7 +85,9 @@ def test_a_short_secret_counts_only_where_a_credential_is_written() -> None:
     assert not json_holds_secret({"name": "Basic dev login"}, [SHORT])
     assert not json_holds_secret({"name": "Plex (Bearer dev)"}, [SHORT])
     assert json_holds_secret({"name": "Plex (Authorization: Bearer dev)"}, [SHORT])
-    assert json_holds_secret({"headers": [{"name": "Authorization", "value": "Bearer dev"}]}, [SHORT])
+    assert json_holds_secret(
+        {"headers": [{"name": "Authorization", "value": "Bearer dev"}]}, [SHORT]
+    )
 
 
 def test_a_short_secret_beside_json_escapes_in_an_unparsed_text_is_masked() -> None:

@@ -67,19 +67,21 @@ def _folded(name: str) -> str:
     return name.lower().replace("_", "").replace("-", "")
 
 
+def _folded_set(names: str) -> frozenset[str]:
+    """The space-separated ``names``, folded (see :func:`_folded`)."""
+    return frozenset(_folded(name) for name in names.split())
+
+
 #: Members that name the field, header, parameter or variable their object is about, as
 #: error bodies and listings write them: pydantic/FastAPI's ``loc``, ``field``, ``param``,
 #: JSON:API's ``pointer`` and ``parameter``, Joi's and Zod's ``path``, Ajv's
 #: ``instancePath``, Symfony's ``propertyPath``, Google's ``field`` (folded: see
 #: :func:`_folded`).
-_NAMING: Final = frozenset(
-    _folded(name)
-    for name in (
-        "field field_name param param_name parameter parameter_name loc location attr"
-        " attribute attribute_name path field_path instance_path data_path property_path"
-        " json_path pointer header header_name variable var property property_name prop"
-        " setting option argument arg column"
-    ).split()
+_NAMING: Final = _folded_set(
+    "field field_name param param_name parameter parameter_name loc location attr"
+    " attribute attribute_name path field_path instance_path data_path property_path"
+    " json_path pointer header header_name variable var property property_name prop"
+    " setting option argument arg column"
 )
 #: Members that name what their object holds only beside a ``value`` (HAR's and Kubernetes'
 #: ``{"name": "X-Plex-Token", "value": T}``, ``key``/``value`` lists, Joi's ``label``): a
@@ -89,13 +91,10 @@ _PAIR_NAMING: Final = frozenset(("name", "key", "label"))
 #: Members that say what was wrong, not what was given: shown (masked as any text is) beside
 #: a member naming a secret, since they are what the reader needs (pydantic's ``msg``,
 #: ``type`` and ``url``, a link to the error's documentation; DRF's ``detail`` and ``code``).
-_SAYING: Final = frozenset(
-    _folded(name)
-    for name in (
-        "msg message messages detail details type code error errors error_code description"
-        " title reason hint status status_code kind severity level url doc_url"
-        " documentation_url help"
-    ).split()
+_SAYING: Final = _folded_set(
+    "msg message messages detail details type code error errors error_code"
+    " description title reason hint status status_code kind severity level url"
+    " doc_url documentation_url help"
 )
 #: The longest name a naming member holds (a header's, a field's path).
 _MAX_NAMED: Final = 200
