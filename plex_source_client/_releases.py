@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping
 from typing import Final, NamedTuple
 
 from ._generated import spec
-from ._text import describe_type
 
 
 class Release(NamedTuple):
@@ -53,11 +52,11 @@ def parse_release(text: object) -> Release:
 
 def _shown(value: object) -> str:
     """A bad release as an error shows it: short text as is, anything longer only by its length
-    (a token pasted into the wrong variable must not be echoed).
+    (a token pasted into the wrong variable must not be echoed), by the configuration's rule.
     """
-    if isinstance(value, str):
-        return repr(value) if len(value) <= 16 else f"a string of {len(value)} characters"
-    return describe_type(value)
+    from ._config.shown import RELEASE, shown_setting  # _config imports this module
+
+    return shown_setting(value, RELEASE)
 
 
 #: The release openapi.yaml describes.

@@ -8,7 +8,8 @@ line reads the same environment variables and secret files through
 
 - :mod:`.settings`: each option checked, the defaults, and the frozen Settings;
 - :mod:`.urls`: authentik's URL as the API root, and a proxy's URL, checked;
-- :mod:`.environment`: the ``AUTHENTIK_*`` variables and secret files.
+- :mod:`.environment`: the ``AUTHENTIK_*`` variables and secret files;
+- :mod:`.shown`: a setting's value in an error, quoted only when it looks like one.
 
 The names below are the ones the rest of the package and its tests use.
 """

@@ -12,7 +12,7 @@ from typing import Any, Final
 from .._errors import ConfigurationError
 from .._secrets import MAX_SECRET_FILE_BYTES
 from .._text import shown_path
-from .settings import shown_value
+from .shown import FLAG, shown_setting
 
 _TRUE_WORDS: Final = frozenset({"1", "true", "yes", "on"})
 _FALSE_WORDS: Final = frozenset({"", "0", "false", "no", "off"})
@@ -25,7 +25,8 @@ def env_flag(name: str, environ: Mapping[str, str]) -> bool:
         return True
     if value in _FALSE_WORDS:
         return False
-    raise ConfigurationError(f"{name} must be true or false, got {shown_value(environ[name])}")
+    got = shown_setting(environ[name], FLAG)
+    raise ConfigurationError(f"{name} must be true or false, got {got}")
 
 
 def settings_from_env(

@@ -19,8 +19,9 @@ from .._files import not_a_file
 from .._public import publish
 from .._releases import Release, parse_release
 from .._secrets import MIN_ANYWHERE, Secret, redact
-from .._text import shorten, shown_path
+from .._text import describe_type
 from .._version import __version__
+from .shown import NUMBER, PATH, shown_setting
 from .urls import api_base_url
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
@@ -68,11 +69,6 @@ Verify = bool | str | ssl.SSLContext
 Proxy = str | httpx.URL | httpx.Proxy
 
 
-def shown_value(value: object) -> str:
-    """A bad option's value for a message: its repr, shortened."""
-    return shorten(repr(value))
-
-
 def check_token(token: object) -> Secret:
     """The API token, checked: it goes into a header, so only printable ASCII without spaces
     (which every authentik token is). Messages never repeat it.
@@ -107,18 +103,25 @@ def check_timeout(timeout: Timeout | NotGiven) -> httpx.Timeout | None:
         values = [timeout]
     else:
         raise ConfigurationError(
-            f"timeout must be seconds or an httpx.Timeout, got {shown_value(timeout)}"
+            f"timeout must be seconds or an httpx.Timeout, got {shown_setting(timeout, NUMBER)}"
         )
     if not all(_seconds_in_range(v) for v in values):
         raise ConfigurationError(
             f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:.0f}, got "
-            f"{shown_value(timeout)}: without a limit a dead server would hang the call forever"
+            f"{_shown_timeout(timeout)}: without a limit a dead server would hang the call forever"
         )
     if isinstance(timeout, httpx.Timeout):
         budget, connect = float(timeout.read or 0), float(timeout.connect or 0)
     else:
         budget, connect = float(timeout), float(DEFAULT_TIMEOUT.connect or 0)
     return httpx.Timeout(budget, connect=min(connect, budget))
+
+
+def _shown_timeout(timeout: Timeout) -> str:
+    """A timeout out of range for a message: an httpx.Timeout's repr (numbers and None only),
+    else :func:`.shown.shown_setting`.
+    """
+    return repr(timeout) if isinstance(timeout, httpx.Timeout) else shown_setting(timeout, NUMBER)
 
 
 def _seconds_in_range(value: object) -> bool:
@@ -148,7 +151,7 @@ def check_max_response_size(size: object) -> int:
     ):
         raise ConfigurationError(
             f"max_response_size must be 1 to {MAX_RESPONSE_SIZE_LIMIT:,} bytes, "
-            f"got {shown_value(size)}"
+            f"got {shown_setting(size, NUMBER)}"
         )
     return size
 
@@ -161,16 +164,16 @@ def ssl_verify(verify: Verify) -> bool | ssl.SSLContext:
         # stat, not open: OpenSSL's open() of a FIFO blocks for good; a directory is no bundle
         if (problem := not_a_file(os.fspath(verify))) is not None:
             raise ConfigurationError(
-                f"verify: cannot load CA bundle {shown_path(os.fspath(verify))}: {problem}"
+                f"verify: cannot load CA bundle {shown_setting(verify, PATH)}: {problem}"
             )
         try:
             return ssl.create_default_context(cafile=os.fspath(verify))
         except (OSError, ssl.SSLError, ValueError) as exc:
             raise ConfigurationError(
-                f"verify: cannot load CA bundle {shown_path(os.fspath(verify))}: {exc}"
+                f"verify: cannot load CA bundle {shown_setting(verify, PATH)}: {exc}"
             ) from None
     raise ConfigurationError(
-        f"verify must be True, False or a CA bundle path, got {shown_value(verify)}"
+        f"verify must be True, False or a CA bundle path, got {shown_setting(verify, PATH)}"
     )
 
 
@@ -186,7 +189,8 @@ def check_max_retries(max_retries: object) -> int:
         or not 0 <= max_retries <= MAX_RETRIES_LIMIT
     ):
         raise ConfigurationError(
-            f"max_retries must be 0 to {MAX_RETRIES_LIMIT}, got {shown_value(max_retries)}"
+            f"max_retries must be 0 to {MAX_RETRIES_LIMIT}, "
+            f"got {shown_setting(max_retries, NUMBER)}"
         )
     return max_retries
 
@@ -315,7 +319,7 @@ class Settings:
         settings.timeout = check_timeout(timeout)
         settings.verify = ssl_verify(verify)
         if not isinstance(limits, httpx.Limits):
-            raise ConfigurationError(f"limits must be an httpx.Limits, got {shown_value(limits)}")
+            raise ConfigurationError(f"limits must be an httpx.Limits, got {describe_type(limits)}")
         settings.limits = limits
         return settings
 

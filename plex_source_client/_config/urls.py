@@ -6,15 +6,15 @@ URL's credentials, even of a URL no parser takes.
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from .._errors import ConfigurationError
-from .._secrets import mask_text, mask_userinfo, url_secrets, url_userinfo
-from .._text import describe_type, shorten
+from .._secrets import mask_text, url_secrets, url_userinfo
+from .._text import describe_type
+from .shown import CONFIG_USERINFO, URL, described, quoted_url, shown_setting
 
 API_PATH: Final = "/api/v3"
 
@@ -28,30 +28,31 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-#: A configured URL's start up to its credentials' end (its last ``@``, as
-#: :func:`url_userinfo` reads it: a password may hold ``/``, ``#``, ``?`` or a space), with
-#: or without a scheme and its slashes: ``https://user:pw@``, ``https:user:pw@``, ``user:pw@``.
-_CONFIG_USERINFO: Final = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:)?/{0,3})(?s:.*)@")
-
-
-def _shown_url(url: str) -> str:
-    """``url`` for a message: its credentials (``user:password@``) masked, even when the URL
-    is invalid (a bad port or scheme, a space, a control character, no ``//``), then
-    shortened.
-    """
-    return shorten(repr(mask_userinfo(_CONFIG_USERINFO.sub(r"\1***@", url))))
-
-
-def _url_problem(exc: Exception, url: str) -> str:
+def _url_problem(exc: Exception, url: str, typed: str | None = None) -> str:
     """What a URL parser said about ``url``, without the URL's credentials (some messages
-    quote the host part, ``user:password@host``).
+    quote the host part, ``user:password@host``); nothing of it when ``url`` does not look
+    like a URL (a secret given the wrong setting: the parser quotes parts of it), but the
+    description of :func:`.shown.shown_setting`. ``typed``: what the user gave, when ``url``
+    was made of it (a proxy variable without a scheme gets ``http://``).
     """
+    typed = url if typed is None else typed
+    if not URL.looks(typed):
+        return described(typed, URL)
     text = str(exc)
-    start = _CONFIG_USERINFO.match(url)
+    start = CONFIG_USERINFO.match(url)
     if start is not None:
         userinfo = start.group()[len(start[1]) : -1]
         text = text.replace(userinfo, "***")
     return mask_text(text, url_secrets(url))
+
+
+def _invalid(problem: str, url: str) -> str:
+    """The message of an invalid ``url``: why, and the URL (:func:`.shown.shown_setting`),
+    unless ``problem`` already describes it.
+    """
+    if not URL.looks(url):
+        return f"url is not a valid URL: {problem}"
+    return f"url is not a valid URL ({problem}): {shown_setting(url, URL)}"
 
 
 def _refuse_split_credentials(url: str, where: str) -> None:
@@ -95,10 +96,11 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     except ValueError as exc:
         problem = _url_problem(exc, url)
     if problem is not None:
-        raise ConfigurationError(f"url is not a valid URL ({problem}): {_shown_url(url)}")
+        raise ConfigurationError(_invalid(problem, url))
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(
-            f"url must start with https:// (or http://) and name a host, got {_shown_url(url)}"
+            "url must start with https:// (or http://) and name a host, got "
+            + shown_setting(url, URL)
         )
     if parts.username is not None or parts.password is not None:
         raise ConfigurationError(
@@ -108,7 +110,8 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
         )
     _refuse_page_urls(parts.scheme, parts.netloc, parts.path.rstrip("/"))
     if parts.query or parts.fragment:
-        raise ConfigurationError(f"url must not have a query or fragment, got {_shown_url(url)}")
+        shown = shown_setting(url, URL)
+        raise ConfigurationError(f"url must not have a query or fragment, got {shown}")
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
         refusing = f"refusing to send the API token in clear text to http://{parts.netloc}: "
         raise ConfigurationError(
@@ -125,7 +128,7 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     except (httpx.InvalidURL, ValueError) as exc:
         problem = _url_problem(exc, url)
     if problem is not None:
-        raise ConfigurationError(f"url is not a valid URL ({problem}): {_shown_url(url)}")
+        raise ConfigurationError(_invalid(problem, url))
     return base
 
 
@@ -141,13 +144,16 @@ def _refuse_page_urls(scheme: str, netloc: str, path: str) -> None:
         root = urlunsplit((scheme, netloc, path[:at], "", ""))
         raise ConfigurationError(
             f"url is the address of {what} "
-            f"({_shown_url(urlunsplit((scheme, netloc, path, '', '')))}), not authentik's root: "
+            f"({quoted_url(urlunsplit((scheme, netloc, path, '', '')))}), not authentik's root: "
             f"give {root} (or {root}{API_PATH})"
         )
 
 
-def check_proxy(proxy: object, where: str = "proxy") -> httpx.Proxy:
-    """``proxy`` as an httpx.Proxy, or ConfigurationError (never showing its password)."""
+def check_proxy(proxy: object, where: str = "proxy", typed: str | None = None) -> httpx.Proxy:
+    """``proxy`` as an httpx.Proxy, or ConfigurationError (never showing its password, nor
+    anything of a value that does not look like a URL). ``typed``: the text ``proxy`` was made
+    of, when it is not ``proxy`` itself (a variable's ``host:port`` gets ``http://``).
+    """
     if not isinstance(proxy, str | httpx.URL | httpx.Proxy):
         raise ConfigurationError(f"{where} must be a proxy URL, got {describe_type(proxy)}")
     if not isinstance(proxy, httpx.Proxy):
@@ -155,11 +161,13 @@ def check_proxy(proxy: object, where: str = "proxy") -> httpx.Proxy:
     try:  # httpx.Proxy takes http://, https://, socks5:// and socks5h://
         checked = proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
     except (ValueError, httpx.InvalidURL) as exc:
-        shown = _url_problem(exc, str(proxy))
+        shown = _url_problem(exc, str(proxy), typed)
     else:
         port = checked.url.port
         if port is None or 0 < port <= 65535:
             return checked
         shown = f"port {port} is out of range 1-65535"  # httpx takes it, no socket would
+        if not isinstance(proxy, httpx.Proxy) and not URL.looks(typed or str(proxy)):
+            shown = described(typed or str(proxy), URL)
     # Raised here, not in the except: httpx's message is not kept as the __context__.
     raise ConfigurationError(f"{where} is not a usable proxy URL: {shown}")

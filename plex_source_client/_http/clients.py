@@ -37,12 +37,24 @@ def environment_proxies(proxies: Mapping[str, str] | None = None) -> dict[str, s
     exactly as httpx's own ``get_environment_proxies`` reads them (private in httpx, so
     restated; tests/test_proxies.py compares the two). None: no proxy for that pattern.
     """
+    return {
+        pattern: None if typed is None else _with_scheme(typed)
+        for pattern, typed in _environment_values(proxies).items()
+    }
+
+
+def _with_scheme(typed: str) -> str:
+    """A proxy variable's value as a URL: ``host:port`` is ``http://host:port``, as in httpx."""
+    return typed if "://" in typed else f"http://{typed}"
+
+
+def _environment_values(proxies: Mapping[str, str] | None) -> dict[str, str | None]:
+    """:func:`environment_proxies`, each proxy as its variable holds it (no scheme added)."""
     info = getproxies() if proxies is None else proxies
     mounts: dict[str, str | None] = {}
     for scheme in ("http", "https", "all"):
         if info.get(scheme):
-            url = info[scheme]
-            mounts[f"{scheme}://"] = url if "://" in url else f"http://{url}"
+            mounts[f"{scheme}://"] = info[scheme]
     for host in (part.strip() for part in info.get("no", "").split(",")):
         if host == "*":  # curl's NO_PROXY=*: never a proxy
             return {}
@@ -67,8 +79,10 @@ def proxy_mounts(proxy: Proxy | None) -> Mounts:
     if proxy is not None:
         return {"all://": check_proxy(proxy)}
     return {
-        pattern: None if url is None else check_proxy(url, f"the proxy for {pattern} (environment)")
-        for pattern, url in environment_proxies().items()
+        pattern: None
+        if typed is None
+        else check_proxy(_with_scheme(typed), f"the proxy for {pattern} (environment)", typed)
+        for pattern, typed in _environment_values(None).items()
     }
 
 
@@ -99,13 +113,17 @@ def check_own_client(http_client: object, kind: type[httpx.Client | httpx.AsyncC
 
 def _made(make: Any, settings: Settings, secrets: tuple[Secret, ...]) -> Any:
     """``make()``, its setup errors (a SOCKS proxy without socksio, ...) as ConfigurationError."""
+    known = (settings.token.reveal(), *(s.reveal() for s in secrets))
     try:
         return make()
-    except ConfigurationError:  # already ours (the environment's CA bundle): as it is
-        raise
+    except ConfigurationError as exc:  # ours (the environment's CA bundle): the secrets masked
+        shown = mask_text(str(exc), known)
+        if shown == str(exc):
+            raise
     except (ValueError, ImportError, httpx.InvalidURL) as exc:
-        shown = mask_text(str(exc), (settings.token.reveal(), *(s.reveal() for s in secrets)))
-        raise ConfigurationError(f"cannot set up the HTTP client: {shown}") from None
+        shown = "cannot set up the HTTP client: " + mask_text(str(exc), known)
+    # Raised outside the handler: the error quoting a secret is on no chain.
+    raise ConfigurationError(shown) from None
 
 
 def sync_client(

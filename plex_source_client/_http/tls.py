@@ -22,9 +22,9 @@ import threading
 
 import httpx
 
+from .._config.shown import PATH, shown_setting
 from .._errors import ConfigurationError
 from .._files import not_a_directory, not_a_file
-from .._text import shown_path
 
 _contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
 _lock = threading.Lock()
@@ -50,10 +50,10 @@ def _load(cafile: str | None, capath: str | None) -> ssl.SSLContext:
     them), the variable it comes from checked first; ConfigurationError when it is unusable.
     """
     if cafile:
-        what = f"SSL_CERT_FILE: cannot load CA bundle {shown_path(cafile)}"
+        what = f"SSL_CERT_FILE: cannot load CA bundle {shown_setting(cafile, PATH)}"
         problem = not_a_file(cafile)
     elif capath:
-        what = f"SSL_CERT_DIR: cannot load CA directory {shown_path(capath)}"
+        what = f"SSL_CERT_DIR: cannot load CA directory {shown_setting(capath, PATH)}"
         problem = not_a_directory(capath)
     else:  # certifi's bundle
         return httpx.create_ssl_context(verify=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 from .escapes import _ESCAPES, _unescape
@@ -41,7 +41,12 @@ _DELIMITERS: Final = (
     r"""\s"'`=:,;()\[\]{}<>@&#*|"""
     + "\u201c\u201d\u2018\u2019\u201e\u201a\u00ab\u00bb\u2039\u203a\u2026"
 )
-_DELIMITERS_AFTER: Final = _DELIMITERS + r".!?"
+_DELIMITERS_AFTER: Final = _DELIMITERS + r".!?\\"
+#: A JSON escape for a control character (``\n``, ``\t``) before a short secret, as a JSON
+#: text that is not parsed (an unexpected 2xx answer kept as text) writes a line break in a
+#: string: a whole value's start. After one, a backslash (``dev\n``, ``dev\"``) is a
+#: delimiter (see :data:`_DELIMITERS_AFTER`).
+_JSON_ESCAPE_BEFORE: Final = r"(?<=\\[nrtbf])"
 
 
 class Secret:
@@ -146,7 +151,10 @@ def _built(
     pattern = None
     if short:
         alternatives = "|".join(map(re.escape, short))
-        pattern = re.compile(f"(?<![^{_DELIMITERS}])(?:{alternatives})(?![^{_DELIMITERS_AFTER}])")
+        pattern = re.compile(
+            f"(?:(?<![^{_DELIMITERS}])|{_JSON_ESCAPE_BEFORE})(?:{alternatives})"
+            f"(?![^{_DELIMITERS_AFTER}])"
+        )
     return tuple(long_), pattern, needles
 
 
@@ -227,16 +235,38 @@ def _cut_at_end(text: str, secret: str) -> int:
     return 0
 
 
-#: The credential of an ``Authorization`` header, however short (to find a short secret).
-_CREDENTIAL_VALUES: Final = re.compile(r"\b(?:Bearer|Basic)\s+(?P<value>[^\s\"',;]+)", re.I)
+#: The credential of an ``Authorization`` header, however short (to find a short secret), as
+#: an echo writes it: after the header's name (``Authorization: Bearer tok``, anywhere in a
+#: text: ``header``), or ending its line, its string or a quoted value (``Bearer tok``, a
+#: header's value; ``seen: Bearer tok.``, sentence punctuation after it; ``"Bearer tok"`` in
+#: a text: ``last``). A scheme's word inside a name (``Basic tok login``, ``Plex (Bearer
+#: tok)``) is neither.
+_CREDENTIAL_VALUES: Final = re.compile(
+    r"(?P<header>\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?)?"
+    r"\b(?:Bearer|Basic)\s+(?P<value>[^\s\"',;]+)"
+    r"(?P<last>(?=[;,]*(?:[\"']|[ \t]*(?:\r?\n|\Z))))?",
+    re.I,
+)
+
+
+def _credentials(text: str) -> Iterator[str]:
+    """The credentials ``text`` echoes as :data:`_CREDENTIAL_VALUES` finds them, each as
+    written and with sentence punctuation after it taken off (a closing bracket too after
+    one that follows the header's name: ``(Authorization: Bearer tok)``).
+    """
+    for match in _CREDENTIAL_VALUES.finditer(text):
+        if match["header"] or match["last"] is not None:
+            yield match["value"]
+            yield match["value"].rstrip(".!?:)" if match["header"] else ".!?:")
 
 
 def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
     r"""Whether a parsed JSON value carries a secret in a key or string, decoded (so a JSON
     ``\u0074`` escape hides nothing), escaped forms in it decoded too. A long secret counts
     anywhere in a string; a short one (see :data:`MIN_ANYWHERE`) only as the credential of an
-    echoed ``Authorization`` header (``Bearer tok``): a source's slug or name may well be
-    ``plex`` or hold ``tok`` (the key ``plex_token`` does), which is no echo of a password.
+    echoed ``Authorization`` header (``Bearer tok``, see :data:`_CREDENTIAL_VALUES`): a
+    source's slug or name may well be ``plex`` or hold ``tok`` (the key ``plex_token`` does),
+    or ``Basic tok login``, which is no echo of a password.
     """
     secrets = tuple(s for s in secrets if s)
     long_ = tuple(s for s in secrets if len(s) >= MIN_ANYWHERE)
@@ -246,10 +276,7 @@ def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
         for candidate in (text, _unescape(text)) if _ESCAPES.search(text) else (text,):
             if any(secret in candidate for secret in long_):
                 return True
-            if short and any(
-                value in short or value.rstrip(".!?:)") in short
-                for value in (m["value"] for m in _CREDENTIAL_VALUES.finditer(candidate))
-            ):
+            if short and any(value in short for value in _credentials(candidate)):
                 return True
         return False
 

@@ -32,10 +32,11 @@ def is_secret_name(name: str) -> bool:
 
 def stored_secrets(value: Any) -> tuple[str, ...]:
     """The strings a JSON value stores under secret-named keys (``plex_token``, at any depth;
-    every string inside such a key's list or object too), stripped forms included: an answer
-    that masks them under their key may repeat them in another field (a name, a message), so
-    whatever shows that JSON masks them there too (see :func:`redact`). Walks the value once:
-    called where it is masked or shown (an error, a repr), never on a successful call's path.
+    every string inside such a key's list or object too), or beside a member that names a
+    secret (see :func:`secret_members`), stripped forms included: an answer that masks them
+    may repeat them in another field (a name, a message), so whatever shows that JSON masks
+    them there too (see :func:`redact`). Walks the value once: called where it is masked or
+    shown (an error, a repr), never on a successful call's path.
     """
     found: dict[str, None] = {}
     stack: list[tuple[Any, bool]] = [(value, False)]
@@ -50,14 +51,94 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
             if under_secret and len(text := str(item)) >= _MIN_NUMBER:
                 found[text] = None
         elif isinstance(item, dict):
-            stack.extend(
-                (child, under_secret or is_secret_name(str(key))) for key, child in item.items()
-            )
+            hidden = secret_members(item)
+            stack.extend((child, under_secret or key in hidden) for key, child in item.items())
         elif isinstance(item, list | tuple):
             # An error body's messages about a secret field (``This field may not be
             # blank.``) are no stored value.
             stack.extend((child, under_secret) for child in item if not is_message(child))
     return tuple(found)
+
+
+def _folded(name: str) -> str:
+    """A member's name as compared with the sets below: ``fieldName``, ``field_name`` and
+    ``FIELD-NAME`` are one.
+    """
+    return name.lower().replace("_", "").replace("-", "")
+
+
+def _folded_set(names: str) -> frozenset[str]:
+    """The space-separated ``names``, folded (see :func:`_folded`)."""
+    return frozenset(_folded(name) for name in names.split())
+
+
+#: Members that name the field, header, parameter or variable their object is about, as
+#: error bodies and listings write them: pydantic/FastAPI's ``loc``, ``field``, ``param``,
+#: JSON:API's ``pointer`` and ``parameter``, Joi's and Zod's ``path``, Ajv's
+#: ``instancePath``, Symfony's ``propertyPath``, Google's ``field`` (folded: see
+#: :func:`_folded`).
+_NAMING: Final = _folded_set(
+    "field field_name param param_name parameter parameter_name loc location attr"
+    " attribute attribute_name path field_path instance_path data_path property_path"
+    " json_path pointer header header_name variable var property property_name prop"
+    " setting option argument arg column"
+)
+#: Members that name what their object holds only beside a ``value`` (HAR's and Kubernetes'
+#: ``{"name": "X-Plex-Token", "value": T}``, ``key``/``value`` lists, Joi's ``label``): a
+#: resource's ``name`` is its display name (a source called ``plex-token-login``), which
+#: names none of its fields.
+_PAIR_NAMING: Final = frozenset(("name", "key", "label"))
+#: Members that say what was wrong, not what was given: shown (masked as any text is) beside
+#: a member naming a secret, since they are what the reader needs (pydantic's ``msg``,
+#: ``type`` and ``url``, a link to the error's documentation; DRF's ``detail`` and ``code``).
+_SAYING: Final = _folded_set(
+    "msg message messages detail details type code error errors error_code"
+    " description title reason hint status status_code kind severity level url"
+    " doc_url documentation_url help"
+)
+#: The longest name a naming member holds (a header's, a field's path).
+_MAX_NAMED: Final = 200
+#: Where a path names its last field: ``/data/attributes/plex_token`` (a JSON pointer),
+#: ``source.plex_token``, ``source[plex_token]``.
+_PATH_SEPARATORS: Final = re.compile(r"[/.\[\]]")
+
+
+def _named_field(value: Any) -> str | None:
+    """The field a naming member's ``value`` names: a name (``X-Plex-Token``, ``PLEX_TOKEN``,
+    a label: ``API Token``), a path's last step (``/data/attributes/plex_token``; one ending
+    in ``/`` is a URL's folder, no field), or a list's last string (pydantic's ``["body",
+    "plex_token", 0]``). None for anything else (a number, an object).
+    """
+    if isinstance(value, list) and all(
+        isinstance(step, str | int) and not isinstance(step, bool) for step in value
+    ):
+        value = next((step for step in reversed(value) if isinstance(step, str)), None)
+    if not isinstance(value, str) or not value or len(value) > _MAX_NAMED:
+        return None
+    steps = _PATH_SEPARATORS.split(value.rstrip("]"))
+    return next((step for step in reversed(steps) if not step.isdigit()), None) or None
+
+
+def secret_members(item: dict[Any, Any]) -> frozenset[Any]:
+    """The keys of a JSON object whose values hold a secret: secret-named ones
+    (``plex_token``), and, when a naming member (:data:`_NAMING`, :data:`_PAIR_NAMING`)
+    names a secret (``{"name": "X-Plex-Token", "value": T}``, pydantic's ``{"loc": ["body",
+    "plex_token"], "input": T, "msg": ...}``), every other member but those saying what was
+    wrong (:data:`_SAYING`). The naming members are then shown, even one called ``key``: it
+    holds a name, not a key.
+    """
+    folded = {key: _folded(key) for key in item if isinstance(key, str)}
+    paired = any(name.startswith("value") for name in folded.values())
+    naming = [
+        key for key, name in folded.items() if name in _NAMING or (paired and name in _PAIR_NAMING)
+    ]
+    named = any(
+        (field := _named_field(item[key])) is not None and is_secret_name(field) for key in naming
+    )
+    if not named:
+        return frozenset(key for key in item if is_secret_name(str(key)))
+    kept = {*naming, *(key for key, name in folded.items() if name in _SAYING)}
+    return frozenset(key for key in item if key not in kept)
 
 
 #: A validation message, as DRF writes them (``This field may not be blank.``): words of a

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from .escapes import _ESCAPES, _unescape
 from .known import MASK, MIN_ANYWHERE, mask_known, mask_userinfo, redact
-from .names import _SECRET_NAME_PARTS, is_message, is_secret_name
+from .names import _SECRET_NAME_PARTS, is_message, is_secret_name, secret_members
 from .nearby import mask_nearby
 
 #: A tag between a key and its value (``<td>token</td><td>T``); not a CDATA section: that
@@ -533,8 +533,9 @@ def mask_record(text: str, secrets: Iterable[str]) -> str:
 
 
 def _messages_or_mask(value: Any, secrets: tuple[str, ...]) -> Any:
-    """A secret-named key's value in an error body: DRF's list of messages shown (masked as
-    any text), anything else masked whole.
+    """A secret member's value in an error body (a secret-named key's, or one a sibling names
+    as a secret): DRF's list of messages shown (masked as any text), anything else masked
+    whole.
     """
     if isinstance(value, list) and value and all(is_message(item) for item in value):
         return [mask_text(item, secrets) for item in value]
@@ -542,18 +543,21 @@ def _messages_or_mask(value: Any, secrets: tuple[str, ...]) -> Any:
 
 
 def mask_json(value: Any, secrets: Iterable[str]) -> Any:
-    r"""A copy of a JSON error body with secret-named fields masked and every string (keys
-    too) masked as a text body is (:func:`mask_text`): a secret-named key written inside a
+    r"""A copy of a JSON error body with secret-named fields, and the values a sibling member
+    names as a secret (``{"loc": ["body", "plex_token"], "input": T}``: see
+    :func:`~.names.secret_members`), masked, and every string (keys too) masked as a text
+    body is (:func:`mask_text`): a secret-named key written inside a
     string (``"invalid plex_token=..."``, JSON in a string), a secret escaped in it
     (``&#..;``, ``%XX``, a literal ``\uXXXX``) and HTTP credentials (``Basic ...``).
     """
     secrets = tuple(secrets)
     if isinstance(value, dict):
+        hidden = secret_members(value)
         return {
             mask_text(key, secrets) if isinstance(key, str) else key: _messages_or_mask(
                 item, secrets
             )
-            if is_secret_name(str(key))
+            if key in hidden
             else mask_json(item, secrets)
             for key, item in value.items()
         }
@@ -579,14 +583,16 @@ def _number_or_mask(value: Any, secrets: tuple[str, ...]) -> Any:
 
 
 def redact_json(value: Any, secrets: Iterable[str]) -> Any:
-    """A copy of a JSON value with secret-named fields masked and known secrets redacted,
-    in keys too (a server may echo a secret as a key).
+    """A copy of a JSON value with secret-named fields (and values a sibling names as a
+    secret: see :func:`~.names.secret_members`) masked and known secrets redacted, in keys
+    too (a server may echo a secret as a key).
     """
     secrets = tuple(secrets)
     if isinstance(value, dict):
+        hidden = secret_members(value)
         return {
             redact(key, secrets) if isinstance(key, str) else key: MASK
-            if is_secret_name(str(key))
+            if key in hidden
             else redact_json(item, secrets)
             for key, item in value.items()
         }

@@ -165,7 +165,7 @@ def add_parser(commands: Any) -> None:
     """Add ``apply`` to the subcommands."""
     import textwrap
 
-    from .options import DEFAULT_CONCURRENCY, add_connection_options
+    from .options import DEFAULT_CONCURRENCY, add_connection_options, number_option
 
     formatter = argparse.RawDescriptionHelpFormatter
     parser = commands.add_parser(
@@ -188,7 +188,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("file", metavar="FILE", help="the plan: a .json, .toml, .yaml or .yml file")
     parser.add_argument(
         "--concurrency",
-        type=int,
+        type=number_option(int),
         default=DEFAULT_CONCURRENCY,
         metavar="N",
         help=f"updates in flight at once (default: {DEFAULT_CONCURRENCY})",

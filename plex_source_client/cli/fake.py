@@ -8,6 +8,8 @@ from typing import Any, TextIO
 
 def add_parser(commands: Any) -> None:
     """Add ``fake`` to the subcommands."""
+    from .options import number_option
+
     fake = commands.add_parser(
         "fake",
         allow_abbrev=False,
@@ -24,7 +26,7 @@ def add_parser(commands: Any) -> None:
     )
     fake.add_argument(
         "--port",
-        type=int,
+        type=number_option(int),
         default=0,
         metavar="PORT",
         help="the port to listen on (default: 0, a free port)",

@@ -7,13 +7,34 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
-from collections.abc import Sequence
-from typing import Any, Final, NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, Final, NoReturn, TypeVar
 
 from .._text import MESSAGE_LIMIT, shorten
 from .exits import EXIT_USAGE
 
 DEFAULT_CONCURRENCY: Final = 8
+
+_Number = TypeVar("_Number", int, float)
+
+
+def number_option(convert: Callable[[str], _Number]) -> Callable[[str], _Number]:
+    """An option's ``type``: its value as ``convert`` (``int``, ``float``) reads it. A value it
+    refuses is shown by the configuration's rule (:func:`.._config.shown.shown_setting`):
+    quoted if it looks like a number (``1.5`` for an ``int``), else described, never quoted
+    (argparse would quote a token pasted there, ``--timeout "$AUTHENTIK_TOKEN"``).
+    """
+
+    def parse(text: str) -> _Number:
+        try:
+            return convert(text)
+        except ValueError:
+            from .._config.shown import NUMBER, shown_setting
+
+            shown = shown_setting(text, NUMBER)
+            raise argparse.ArgumentTypeError(f"invalid {convert.__name__} value: {shown}") from None
+
+    return parse
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -168,19 +189,19 @@ def add_connection_options(
         )
     group.add_argument(
         "--timeout",
-        type=float,
+        type=number_option(float),
         metavar="SECONDS",
         help="time budget of each attempt, in seconds, connecting included (default: 30)",
     )
     group.add_argument(
         "--max-retries",
-        type=int,
+        type=number_option(int),
         metavar="N",
         help="retries after a connection error, a timeout, 429, 502, 503 or 504 (default: 2)",
     )
     group.add_argument(
         "--max-response-size",
-        type=int,
+        type=number_option(int),
         metavar="BYTES",
         help="largest response body accepted, after decompression (default: 1 MiB)",
     )

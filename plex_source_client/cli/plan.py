@@ -296,7 +296,7 @@ def add_parser(commands: Any) -> None:
     """Add ``plan`` to the subcommands."""
     import textwrap
 
-    from .options import DEFAULT_CONCURRENCY, add_connection_options
+    from .options import DEFAULT_CONCURRENCY, add_connection_options, number_option
 
     parser = commands.add_parser(
         "plan",
@@ -315,7 +315,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("file", metavar="FILE", help="the plan: a .json, .toml, .yaml or .yml file")
     parser.add_argument(
         "--concurrency",
-        type=int,
+        type=number_option(int),
         default=DEFAULT_CONCURRENCY,
         metavar="N",
         help=f"reads in flight at once (default: {DEFAULT_CONCURRENCY})",
