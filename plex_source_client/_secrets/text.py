@@ -1,6 +1,8 @@
 """Masking the values after secret-named keys (``plex_token=...`` in JSON, text, HTML, XML,
 headers) and HTTP credentials in texts whose secrets are not known: bodies, log records,
-error bodies; and collecting those values to mask where the text repeats them.
+error bodies; and collecting those values to mask where the text repeats them. One rule per
+syntax; for a syntax none reads, the fallback of :mod:`.nearby` (token-like words near a
+secret name).
 """
 
 from __future__ import annotations
@@ -458,7 +460,9 @@ def _mask_items(text: str, found: dict[str, None]) -> str:
 
 def _mask_keys(text: str, found: dict[str, None]) -> str:
     """``text`` with the value of every secret-named key (``plex_token=...``, in JSON, text,
-    HTML, XML) and HTTP credentials (``Bearer ...``) masked; the values masked are added to
+    HTML, XML, PostgreSQL's details, multipart fields, lists and expressions) and HTTP
+    credentials (``Bearer ...``) masked, then the token-like words near a secret name whose
+    value no rule masked (:func:`.nearby.mask_nearby`); the values masked are added to
     ``found``.
     """
     if "<" in text:
