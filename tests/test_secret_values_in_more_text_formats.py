@@ -197,8 +197,8 @@ def test_value_forms_keep_their_shape(text: str, masked: str) -> None:
         (f'name="plex_token"\n\n  {UNKNOWN}\nnext', f'name="plex_token"\n\n  {MASK}\nnext'),
         # Every token-like word of the rest of the line; a sentence's words stay.
         (
-            "plex_token ~> abc12 (rejected: expired) Xy7 iPhone Plex deadbeefdeadbeef",
-            f"plex_token ~> {MASK} (rejected: expired) Xy7 {MASK} Plex {MASK}",
+            "plex_token ~> abc12 (rejected: expired) Xy7 XvTkLm Plex iPhone deadbeefdeadbeef",
+            f"plex_token ~> {MASK} (rejected: expired) Xy7 {MASK} Plex iPhone {MASK}",
         ),
     ],
 )
@@ -220,6 +220,8 @@ def test_fallback_masks_token_like_words_near_a_secret_name(text: str, masked: s
         'Key (slug)=(plex-2) already exists.\nDETAIL: "Key (name)=(Plex 2)"',
         # A list of field names is no pair: it does not close after the second one.
         '["plex_token", "name", "slug"]',
+        # A traceback's class name is an identifier, not a token.
+        'raise RuntimeError(f"reason {TOKEN}")\nRuntimeError: reason\nHTTPStatusError: 500',
         # A header's name is not token-like (capitalized parts).
         "(b'Vary', b'Accept, X-Plex-Token'), (b'Content-Type', b'text/html')",
     ],

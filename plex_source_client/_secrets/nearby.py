@@ -15,16 +15,17 @@ each rule masks one syntax; this masks what looks like a secret near any secret 
   instead, bounded the same way.
 - **Token-like**: a run of characters between spaces, quotes, brackets, ``,;=|*`` (its
   leading and trailing ``.:!?-`` left shown) of at least :data:`MIN_WORD` characters that
-  holds a digit, or a lowercase letter followed by an uppercase one (``Zq9XvT``,
-  ``iPhone``; not ``Plex``, ``Content-Type``), or is at least :data:`LONG_WORD` long. The
-  words of a plain sentence (``may not be blank``) stay shown, so a message still says what
-  was wrong.
+  holds a digit, or a lowercase letter followed by an uppercase one unless it is a CamelCase
+  identifier (``XvTkLm``; not ``Plex``, ``Content-Type``, ``RuntimeError``), or is at least
+  :data:`LONG_WORD` long. The words of a plain sentence (``may not be blank``) and the class
+  named by a traceback stay shown, so a message still says what was wrong.
 
-Accepted limits: a secret that is all lowercase (or all uppercase) letters and shorter than
-:data:`LONG_WORD`, or shorter than :data:`MIN_WORD`, in a syntax no rule reads, is shown; so
-is a value further than the name's line (or the next non-blank one) or :data:`NEARBY`
-characters away. Over-masking is accepted: an error text near a secret name loses its
-token-like words (a date, a request id, a version), never its meaning.
+Accepted limits: a secret shorter than :data:`LONG_WORD` without a digit that is all
+lowercase (or all uppercase) letters or reads as CamelCase (``QwertyUiop``), or one shorter
+than :data:`MIN_WORD`, in a syntax no rule reads, is shown; so is a value further than the
+name's line (or the next non-blank one) or :data:`NEARBY` characters away. Over-masking is
+accepted: an error text near a secret name loses its token-like words (a date, a request
+id, a version), never its meaning.
 
 Linear in the text: the windows do not overlap (each ends where the next name starts).
 """
@@ -56,9 +57,13 @@ _WORD: Final = re.compile(
 #: What is left around a word's core: sentence punctuation, a leading ``:`` (a keyword).
 _EDGE: Final = ".:!?-"
 _LETTER_OR_DIGIT: Final = re.compile(r"[^\W_]")
-#: A lowercase letter followed by an uppercase one (``Zq9XvT``, ``iPhone``); not a word
-#: capitalized (``Plex``) or a header's name (``X-Authentik-Id``).
+#: A lowercase letter followed by an uppercase one (``XvTkLm``); not in a word capitalized
+#: (``Plex``) or a header's name (``X-Authentik-Id``).
 _CAMEL: Final = re.compile(r"[a-z][A-Z]")
+#: An identifier in CamelCase: capitalized parts of at least two lowercase letters each
+#: (``RuntimeError``, ``HTTPStatusError``, ``iPhone``), as a traceback or a message names a
+#: class; a random token's parts are shorter (``XvTkLm``).
+_CAMEL_WORDS: Final = re.compile(r"[a-z]*(?:[A-Z]+[a-z]{2,})+[A-Z]*")
 _BLANK: Final = re.compile(r"\s*")
 
 
@@ -68,7 +73,7 @@ def _token_like(word: str) -> bool:
         return False
     if len(word) >= LONG_WORD or any(char.isdigit() for char in word):
         return True
-    return _CAMEL.search(word) is not None
+    return _CAMEL.search(word) is not None and _CAMEL_WORDS.fullmatch(word) is None
 
 
 def _mask_words(window: str, found: dict[str, None]) -> str:
