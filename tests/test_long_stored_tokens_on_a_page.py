@@ -208,7 +208,7 @@ _CUT_AFTER_A_HUGE_TOKEN = """
 import random, string, respx
 from plex_source_client import PlexSourceClient, PlexSourceError
 from tests.payloads import plex_source
-token = "".join(random.Random(5).choice(string.ascii_letters) for _ in range(1_000_000))
+token = random.Random(5).choice(string.ascii_letters) * 1_000_000
 pagination = {"next": 0, "previous": 0, "count": 1, "current": 1, "total_pages": 1,
               "start_index": 1, "end_index": 1}
 page = {"pagination": pagination, "results": [plex_source(slug="huge", plex_token=token)]}
@@ -231,6 +231,9 @@ def test_cut_error_bodies_after_a_page_storing_a_million_character_token_end() -
     """Ten cut error bodies after a page storing a 1,000,000-character token: each was
     masked by copying each of the token's lengths (about 15 s per error before the fix, minutes
     on a loaded machine; well under a second now). The 90 s limit is a hang guard only.
+    The token is one letter repeated, as it always was (it was drawn one character at a time,
+    each from a new ``Random(5)``: 5 s of seeding); the old masking copied each of its lengths
+    whatever its letters.
     """
     import subprocess
     import sys
