@@ -26,7 +26,7 @@ from plex_source_client._secrets import FRAGMENT, MASK, redact
 from plex_source_client._secrets.known import _FIND_EACH_UP_TO, _MIN_CUT, _matchers
 
 from .conftest import TWIN_DEFAULTS, Twin
-from .fixed_server import FixedServer, run_cli, source
+from .fixed_server import FixedServer, run_cli, run_main, source
 from .payloads import list_page
 
 _ALPHABET = string.ascii_letters + string.digits + '/\u00e9"\\'
@@ -134,7 +134,7 @@ def test_export_refuses_a_value_repeating_a_long_secret(
     ]
     plan = tmp_path / "plan.toml"
     with FixedServer(sources) as server:
-        code, out, err, _ = run_cli(["export", "-o", str(plan)], url=server.url)
+        code, out, err, _ = run_main(["export", "-o", str(plan)], url=server.url)
         assert (code, out, plan.exists()) == (2, "", False), err
         assert err == (
             f"plex-source: a: {field}: the value repeats a secret this run read (a stored Plex "
@@ -143,12 +143,12 @@ def test_export_refuses_a_value_repeating_a_long_secret(
             "server\n"
             "plex-source: nothing was written\n"
         )
-        code, out, err, _ = run_cli(
+        code, out, err, _ = run_main(
             ["export", "a", "--include-secrets", "--format", "json"], url=server.url
         )
         assert code == 0, err
         assert json.loads(out)["items"][0]["changes"][field] == shown
-        code, out, err, _ = run_cli(["export", "b", "--format", "json"], url=server.url)
+        code, out, err, _ = run_main(["export", "b", "--format", "json"], url=server.url)
     assert code == 0, err  # a source repeating no secret is exported as before
     assert other not in out
 
@@ -158,7 +158,7 @@ def test_export_refusal_names_a_slug_holding_a_secret_masked() -> None:
     other = "other-PLEX-token-klmnopqrst4567"
     sources = [source(slug=f"x-{other}"), source(slug="b", plex_token=other)]
     with FixedServer(sources) as server:
-        code, out, err, _ = run_cli(["export"], url=server.url)
+        code, out, err, _ = run_main(["export"], url=server.url)
     assert (code, out) == (2, ""), err
     assert err.startswith(f"plex-source: x-{MASK}: slug: the value repeats a secret"), err
     assert other not in err
