@@ -60,8 +60,10 @@ CONNECTION_DEADLINE: Final = 90.0
 MAX_BYTES_PER_CONNECTION: Final = 8 * 1024 * MIB
 #: Inflated size of the compression bombs.
 BOMB_INFLATED: Final = 2048 * MIB
-#: The trickling behaviours send one byte every this many seconds.
-TRICKLE_DELAY: Final = 1.0
+#: The trickling behaviours send one byte every this many seconds: less than the clients'
+#: timeout in these cases (tests/test_hostile.py), so only a deadline for the whole call ends
+#: them, never a timeout per read.
+TRICKLE_DELAY: Final = 0.2
 _MAX_REQUEST_HEAD: Final = 64 * 1024
 _MAX_REQUEST_BODY: Final = MIB
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from plex_source_client import AsyncPlexSourceClient, PlexSourceClient
 from plex_source_client.cli import main
 from plex_source_client.cli.planfile import PlanItem, group_items
 from plex_source_client.cli.runner import ItemResult, Progress
@@ -199,12 +200,25 @@ def test_secrets_on_the_command_line_are_refused_without_echo(capsys: Capture, o
     assert "s3cret-value" not in err
 
 
-def test_exit_3_server_failure(authentik_env: FakeAuthentik, capsys: Capture) -> None:
+def test_exit_3_server_failure(
+    authentik_env: FakeAuthentik, capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three 503s: the command backs off twice (waits recorded, not slept) and exits 3."""
+    waits: list[float] = []
+
+    async def wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(PlexSourceClient, "_sleep", staticmethod(waits.append))
+    monkeypatch.setattr(AsyncPlexSourceClient, "_sleep", staticmethod(wait))
     authentik_env.fail_next(3, status=503)
     code, _, err = run(capsys, "update", "plex", "--disabled", "--max-retries", "2")
     assert code == 3
     assert "plex: failed:" in err
     assert "503" in err
+    assert len(waits) == 2, waits  # the backoff before each of the two retries
+    assert 0.25 <= waits[0] <= 0.5, waits
+    assert 0.5 <= waits[1] <= 1.0, waits
 
 
 def test_exit_3_unreachable(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -178,8 +178,8 @@ def test_dry_run_sends_nothing(fake: FakeAuthentik, tmp_path: Path) -> None:
 def test_every_exit_code(
     fake: FakeAuthentik, tmp_path: Path, setup: str | None, argv: list[str], code: int
 ) -> None:
-    if setup == "fail":
-        fake.fail_next(3, status=503)
+    if setup == "fail":  # retried at once (Retry-After: 0): tests/test_cli.py records backoffs
+        fake.fail_next(3, status=503, retry_after=0)
     if setup == "drift":
         fake.corrupt_next(body=json.dumps({**fake.sources["plex"], "name": "kept"}))
     result = cli(fake, tmp_path, *argv, "--output", "json", process=code == 0)

@@ -5,6 +5,7 @@ bodies it cannot parse; over sockets and in process, never a traceback or an exc
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Iterator
 
@@ -234,3 +235,35 @@ def test_stop_does_not_wait_for_an_idle_keep_alive_connection() -> None:
         stopper.start()
         stopper.join(timeout=60)  # a hang guard, not a timing: the idle timeout is 600 s
         assert not stopper.is_alive(), "stop() waited for the idle connection"
+
+
+def test_connections_opened_at_once_are_taken_while_the_fake_is_busy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``plex-source apply`` opens up to its concurrency (8 by default, 32 in CI jobs) of
+    connections at once. The kernel completes them while the fake's thread has not yet
+    accepted them, up to the listen backlog; beyond it, it drops the SYN and the client sends it
+    again only a second later (socketserver's backlog of 5 cost every such apply ~1 s). Here
+    the fake accepts nothing until 32 connections are open: each completes at once.
+    """
+    from plex_source_client.testing import _server
+
+    accepting = threading.Event()
+    handle_request = _server._QuietServer.handle_request
+
+    def held(self: _server._QuietServer) -> None:
+        accepting.wait(timeout=30)
+        handle_request(self)
+
+    monkeypatch.setattr(_server._QuietServer, "handle_request", held)
+    with FakeAuthentik() as fake:
+        host, port = fake.url.removeprefix("http://").split(":")
+        opened: list[socket.socket] = []
+        try:
+            for _ in range(32):  # a dropped SYN is sent again after 1 s: the 0.5 s bound fails
+                opened.append(socket.create_connection((host, int(port)), timeout=0.5))
+        finally:
+            accepting.set()
+            for sock in opened:
+                sock.close()
+        assert len(opened) == 32

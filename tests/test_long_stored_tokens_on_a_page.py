@@ -26,7 +26,7 @@ from plex_source_client._secrets import FRAGMENT, MASK, redact
 from plex_source_client._secrets.known import _FIND_EACH_UP_TO, _MIN_CUT, _matchers
 
 from .conftest import TWIN_DEFAULTS, Twin
-from .fixed_server import FixedServer, run_cli, source
+from .fixed_server import FixedServer, run_cli, run_main, source
 from .payloads import list_page
 
 _ALPHABET = string.ascii_letters + string.digits + '/\u00e9"\\'
@@ -134,7 +134,7 @@ def test_export_refuses_a_value_repeating_a_long_secret(
     ]
     plan = tmp_path / "plan.toml"
     with FixedServer(sources) as server:
-        code, out, err, _ = run_cli(["export", "-o", str(plan)], url=server.url)
+        code, out, err, _ = run_main(["export", "-o", str(plan)], url=server.url)
         assert (code, out, plan.exists()) == (2, "", False), err
         assert err == (
             f"plex-source: a: {field}: the value repeats a secret this run read (a stored Plex "
@@ -143,12 +143,12 @@ def test_export_refuses_a_value_repeating_a_long_secret(
             "server\n"
             "plex-source: nothing was written\n"
         )
-        code, out, err, _ = run_cli(
+        code, out, err, _ = run_main(
             ["export", "a", "--include-secrets", "--format", "json"], url=server.url
         )
         assert code == 0, err
         assert json.loads(out)["items"][0]["changes"][field] == shown
-        code, out, err, _ = run_cli(["export", "b", "--format", "json"], url=server.url)
+        code, out, err, _ = run_main(["export", "b", "--format", "json"], url=server.url)
     assert code == 0, err  # a source repeating no secret is exported as before
     assert other not in out
 
@@ -158,7 +158,7 @@ def test_export_refusal_names_a_slug_holding_a_secret_masked() -> None:
     other = "other-PLEX-token-klmnopqrst4567"
     sources = [source(slug=f"x-{other}"), source(slug="b", plex_token=other)]
     with FixedServer(sources) as server:
-        code, out, err, _ = run_cli(["export"], url=server.url)
+        code, out, err, _ = run_main(["export"], url=server.url)
     assert (code, out) == (2, ""), err
     assert err.startswith(f"plex-source: x-{MASK}: slug: the value repeats a secret"), err
     assert other not in err
@@ -208,7 +208,7 @@ _CUT_AFTER_A_HUGE_TOKEN = """
 import random, string, respx
 from plex_source_client import PlexSourceClient, PlexSourceError
 from tests.payloads import plex_source
-token = "".join(random.Random(5).choice(string.ascii_letters) for _ in range(1_000_000))
+token = random.Random(5).choice(string.ascii_letters) * 1_000_000
 pagination = {"next": 0, "previous": 0, "count": 1, "current": 1, "total_pages": 1,
               "start_index": 1, "end_index": 1}
 page = {"pagination": pagination, "results": [plex_source(slug="huge", plex_token=token)]}
@@ -231,6 +231,9 @@ def test_cut_error_bodies_after_a_page_storing_a_million_character_token_end() -
     """Ten cut error bodies after a page storing a 1,000,000-character token: each was
     masked by copying each of the token's lengths (about 15 s per error before the fix, minutes
     on a loaded machine; well under a second now). The 90 s limit is a hang guard only.
+    The token is one letter repeated, as it always was (it was drawn one character at a time,
+    each from a new ``Random(5)``: 5 s of seeding); the old masking copied each of its lengths
+    whatever its letters.
     """
     import subprocess
     import sys

@@ -78,21 +78,24 @@ def test_the_user_test_passes(pytester: pytest.Pytester) -> None:
 
 
 def test_the_user_test_fails_when_the_script_is_wrong(pytester: pytest.Pytester) -> None:
+    """In this process (the run above shows the plugin loads in a fresh one): a second pytest
+    process would cost about half a second for nothing more.
+    """
     broken = find_block(USER_TEST).replace("enabled=False", "enabled=True")
     pytester.makepyfile(test_user_script=broken)
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(failed=1)
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(failed=1)
 
 
 def test_the_test_across_releases_passes_on_each(pytester: pytest.Pytester) -> None:
     """The "one test against every release" example: one pass per release; a script that
-    expects the wrong outcome fails on each.
+    expects the wrong outcome fails on each. Run in this process, as above.
     """
     block = find_block(r"```python\n(import pytest\n.*?def test_promote_or_say_why_not.*?)```")
     pytester.makepyfile(test_releases=block)
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=3)
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=3)
     broken = block.replace('release != "2026.2"', 'release == "2026.2"')
     pytester.makepyfile(test_releases=broken)
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1, failed=2)
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1, failed=2)
 
 
 @pytest.mark.parametrize("page", ["README.md", CLI_GUIDE])

@@ -20,7 +20,9 @@ from plex_source_client import PlexSource
 from .conftest import Twin
 from .payloads import TOKEN, plex_source_2026
 
-TIMEOUT = 1.0
+#: The call's timeout: what a hanging or trickling (a byte every 0.2 s) version endpoint costs.
+#: The PATCH that follows must answer within it too: a local answer takes milliseconds.
+TIMEOUT = 0.5
 #: Slack for a loaded 2-core machine: a hang would take the server's own 30 s.
 MARGIN = 6.0
 

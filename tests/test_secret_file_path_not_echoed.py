@@ -14,7 +14,7 @@ import pytest
 from plex_source_client import AsyncPlexSourceClient, ConfigurationError, PlexSourceClient
 
 from .conftest import Twin
-from .fixed_server import API_TOKEN, FixedServer, run_cli, source
+from .fixed_server import API_TOKEN, FixedServer, run_main, source
 
 #: Secrets as they are pasted: authentik's token, and one of ``openssl rand -base64`` (a
 #: bootstrap token may be), whose ``/`` makes it look like a path.
@@ -33,7 +33,7 @@ def test_cli_does_not_print_an_api_token_given_as_the_token_file_path(
         else:
             argv = ["get", "a", "--token-file", pasted]
             env = {"AUTHENTIK_TOKEN": ""}
-        code, out, err, _ = run_cli(argv, url=server.url, env=env)
+        code, out, err, _ = run_main(argv, url=server.url, env=env)
     assert code == 2
     assert pasted not in out + err, err
     assert pasted.split("/")[0] not in out + err, err
@@ -47,7 +47,7 @@ def test_cli_does_not_print_an_api_token_given_as_the_token_file_path(
 def test_cli_does_not_print_a_plex_token_given_as_its_file_path() -> None:
     pasted = "ptok-PASTED-abcdef0123456789"
     with FixedServer([source(slug="a")]) as server:
-        code, out, err, _ = run_cli(["update", "a", "--plex-token-file", pasted], url=server.url)
+        code, out, err, _ = run_main(["update", "a", "--plex-token-file", pasted], url=server.url)
         assert server.requests == []
     assert code == 2
     assert pasted not in out + err, err
@@ -85,7 +85,7 @@ def test_a_mistyped_path_names_the_directory_that_exists(tmp_path: Path) -> None
 def test_a_path_that_exists_but_cannot_be_read_is_named(tmp_path: Path) -> None:
     """A directory is on disk: naming it leaks nothing, and says what is wrong."""
     with FixedServer([source(slug="a")]) as server:
-        code, _, err, _ = run_cli(
+        code, _, err, _ = run_main(
             ["get", "a", "--token-file", str(tmp_path)], url=server.url,
             env={"AUTHENTIK_TOKEN": ""},
         )  # fmt: skip

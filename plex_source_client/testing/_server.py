@@ -76,6 +76,12 @@ class _QuietServer(ThreadingHTTPServer):
 
     daemon_threads = True
     timeout = 0.05  # handle_request(): how long to wait for the connection select announced
+    #: Connections the kernel completes before the server accepts them (``listen()``'s
+    #: backlog). socketserver's 5 made a client opening more at once (``apply`` at its
+    #: concurrency of 8, or 32) wait about a second: the kernel drops a SYN beyond the backlog
+    #: and the client sends it again only after its 1 s retransmission timeout. authentik's
+    #: server (gunicorn) listens with 2048.
+    request_queue_size = 128
 
     def __init__(self, *args: Any) -> None:
         # First: a bind that fails calls server_close(), which closes these too.
