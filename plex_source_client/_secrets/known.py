@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
@@ -32,16 +33,28 @@ MIN_ANYWHERE: Final = 8
 FRAGMENT: Final = 12
 #: A secret cut off at the end of a text cut short is masked from this many characters on.
 _MIN_CUT = 4
-#: What may stand on either side of a short secret that is a whole value; after it, sentence
-#: punctuation too (``Bearer abc.``). Typographic quotes and the ellipsis as well: Django
-#: quotes values in its own messages so (``\u201cabc12\u201d is not a valid ...``); and the marks
-#: of anchors and emphasis (``#abc``, ``*abc*``). Not ``/``: a path's segments (the slug
+#: What may stand on either side of a short secret that is a whole value (ASCII; in a
+#: character class); after it, sentence punctuation too (``Bearer abc.``). The marks of
+#: anchors and emphasis as well (``#abc``, ``*abc*``). Not ``/``: a path's segments (the slug
 #: ``plex`` in every URL a message names) would be masked for a short password ``plex``.
-_DELIMITERS: Final = (
-    r"""\s"'`=:,;()\[\]{}<>@&#*|"""
-    + "\u201c\u201d\u2018\u2019\u201e\u201a\u00ab\u00bb\u2039\u203a\u2026"
-)
+#: Every character beyond ASCII that is no letter or digit counts too (see
+#: :data:`_STANDS_ALONE`): typographic quotes (Django quotes values so: ``\u201cabc12\u201d is
+#: not a valid ...``), the ellipsis, CJK brackets and fullwidth punctuation (``\u300cabc\u300d``,
+#: ``\uff1aabc``, ``abc\u3002``), as localized messages quote a value; none joins a word or
+#: a URL's path. So do Han and kana (see :data:`_UNSPACED`).
+_DELIMITERS: Final = r"""\s"'`=:,;()\[\]{}<>@&#*|"""
 _DELIMITERS_AFTER: Final = _DELIMITERS + r".!?\\"
+#: Scripts written without spaces between words: Han (CJK ideographs) and kana. A Latin
+#: word is written straight between their characters (``\u4ee4\u724cAb3\u65e0\u6548``), so they
+#: delimit a short secret as a space does.
+_UNSPACED: Final = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+#: Lookarounds: a short secret is preceded (``before``) and followed (``after``) by the
+#: text's end, an ASCII delimiter above, or a character beyond ASCII that is no word's or is
+#: of a script without spaces (:data:`_UNSPACED`).
+_STANDS_ALONE: Final = {
+    "before": rf"(?<![^{_DELIMITERS}\x80-\U0010ffff])(?<![^\W\x00-\x7f{_UNSPACED}])",
+    "after": rf"(?![^{_DELIMITERS_AFTER}\x80-\U0010ffff])(?![^\W\x00-\x7f{_UNSPACED}])",
+}
 #: A JSON escape for a control character (``\n``, ``\t``) before a short secret, as a JSON
 #: text that is not parsed (an unexpected 2xx answer kept as text) writes a line break in a
 #: string: a whole value's start. After one, a backslash (``dev\n``, ``dev\"``) is a
@@ -152,8 +165,8 @@ def _built(
     if short:
         alternatives = "|".join(map(re.escape, short))
         pattern = re.compile(
-            f"(?:(?<![^{_DELIMITERS}])|{_JSON_ESCAPE_BEFORE})(?:{alternatives})"
-            f"(?![^{_DELIMITERS_AFTER}])"
+            f"(?:{_STANDS_ALONE['before']}|{_JSON_ESCAPE_BEFORE})(?:{alternatives})"
+            f"{_STANDS_ALONE['after']}"
         )
     return tuple(long_), pattern, needles
 
@@ -236,28 +249,49 @@ def _cut_at_end(text: str, secret: str) -> int:
 
 
 #: The credential of an ``Authorization`` header, however short (to find a short secret), as
-#: an echo writes it: after the header's name (``Authorization: Bearer tok``, anywhere in a
-#: text: ``header``), or ending its line, its string or a quoted value (``Bearer tok``, a
-#: header's value; ``seen: Bearer tok.``, sentence punctuation after it; ``"Bearer tok"`` in
-#: a text: ``last``). A scheme's word inside a name (``Basic tok login``, ``Plex (Bearer
-#: tok)``) is neither.
+#: an echo writes it: after the header's name, whatever the scheme (``Authorization: Bearer
+#: tok``, ``Authorization: Token tok``, ``Authorization: tok``, anywhere in a text:
+#: ``header``), or after a scheme's word, ending its line, its string or a quoted value
+#: (``Bearer tok``, a header's value; ``seen: Bearer tok.``, sentence punctuation after it;
+#: ``"Bearer tok"`` in a text: ``value``). A scheme's word inside a name (``Basic tok login``,
+#: ``Plex (Bearer tok)``) is neither.
 _CREDENTIAL_VALUES: Final = re.compile(
-    r"(?P<header>\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?)?"
-    r"\b(?:Bearer|Basic)\s+(?P<value>[^\s\"',;]+)"
-    r"(?P<last>(?=[;,]*(?:[\"']|[ \t]*(?:\r?\n|\Z))))?",
+    r"\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?(?:[a-z][\w.+-]*\s+)?"
+    r"(?P<header>[^\s\"',;]+)"
+    r"|\b(?:Bearer|Basic|Token|Digest)\s+(?P<value>[^\s\"',;]+)"
+    r"(?=[;,]*(?:[\"']|[ \t]*(?:\r?\n|\Z)))",
     re.I,
 )
+#: What ends a sentence after a credential (``Bearer tok.``): ASCII ``.!?:``, and beyond ASCII
+#: any punctuation but a bracket (``\u3002``, ``\u2026``, ``\u201d``).
+_SENTENCE_END: Final = frozenset(".!?:")
+#: What closes the brackets around an echoed header (``[Authorization: Bearer tok]``).
+_CLOSING: Final = frozenset(")]}>")
+
+
+def _trailing(char: str, *, closing: bool) -> bool:
+    """Whether ``char`` after a credential is punctuation, not part of it: sentence
+    punctuation, and with ``closing`` a closing bracket (any beyond ASCII: ``\u300d``, ``\uff09``).
+    """
+    if char.isascii():
+        return char in _SENTENCE_END or (closing and char in _CLOSING)
+    kind = unicodedata.category(char)
+    return kind in ("Po", "Pi", "Pf") or (closing and kind == "Pe")
 
 
 def _credentials(text: str) -> Iterator[str]:
     """The credentials ``text`` echoes as :data:`_CREDENTIAL_VALUES` finds them, each as
-    written and with sentence punctuation after it taken off (a closing bracket too after
-    one that follows the header's name: ``(Authorization: Bearer tok)``).
+    written and with punctuation after it taken off (sentence punctuation; closing brackets
+    too after the header's name: ``(Authorization: Bearer tok)``, ``[...]``).
     """
     for match in _CREDENTIAL_VALUES.finditer(text):
-        if match["header"] or match["last"] is not None:
-            yield match["value"]
-            yield match["value"].rstrip(".!?:)" if match["header"] else ".!?:")
+        closing = match["header"] is not None
+        value = match["header"] if closing else match["value"]
+        yield value
+        end = len(value)
+        while end and _trailing(value[end - 1], closing=closing):
+            end -= 1
+        yield value[:end]
 
 
 def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:

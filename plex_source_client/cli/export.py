@@ -37,20 +37,33 @@ def plan_item(source: PlexSource, *, include_secrets: bool) -> dict[str, Any]:
 
 def plan_data(item: dict[str, Any], secrets: tuple[str, ...]) -> dict[str, Any]:
     """``item`` as export writes it without ``--include-secrets``: secret-named fields masked
-    and each long secret of the run (a stored Plex token, the API token; see
-    :data:`~plex_source_client._secrets.MIN_ANYWHERE`) masked where a value repeats it. A short
-    one (a proxy password ``plex``, a test token ``any``) is left alone, as the echo check
-    leaves it: it may well be a real value (``name = "Plex"``), and masked, ``plan`` on the
-    file would find a change and ``apply`` would send ``***``.
+    and each of the ``secrets`` (see :func:`export_secrets`) masked where a value repeats it,
+    as ``get`` prints it: a long one anywhere, a short one (see
+    :data:`~plex_source_client._secrets.MIN_ANYWHERE`) where it stands alone
+    (``\u300cXy9Q2\u300d``; not inside ``plex_token``). Export then refuses to write such a
+    plan (see :func:`masked_fields`).
     """
-    from .._secrets import MIN_ANYWHERE, redact_json
+    from .._secrets import redact_json
 
-    return dict(redact_json(item, [s for s in secrets if len(s) >= MIN_ANYWHERE]))
+    return dict(redact_json(item, secrets))
+
+
+def export_secrets(run: tuple[str, ...], short_client: set[str]) -> tuple[str, ...]:
+    """The secrets of the ``run`` (see :func:`.guard.data_secrets`) export masks: every one a
+    server stored (a Plex token, however short: the server says it is a secret) and the API
+    token when long. Not a short one the client held (``short_client``: a test token ``any``,
+    ``Plex``): it may well be a real value (``name = "Plex"``), and masked, ``plan`` on the
+    file would find a change and ``apply`` would send ``***``; the echo check leaves it alone
+    for the same reason.
+    """
+    from .._secrets import MIN_ANYWHERE
+
+    return tuple(s for s in run if len(s) >= MIN_ANYWHERE or s not in short_client)
 
 
 def masked_fields(item: dict[str, Any], shown: dict[str, Any]) -> list[str]:
     """The fields of a plan ``item`` that :func:`plan_data` changed (``shown``): a value
-    repeating a long secret, written ``***``. Such a plan would change the source on ``apply``
+    repeating a secret, written ``***``. Such a plan would change the source on ``apply``
     (rename it to ``***``), so export refuses to write it; ``slug`` when the slug holds one.
     """
     fields = ["slug"] if shown["slug"] != item["slug"] else []
@@ -110,7 +123,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .._errors import ConfigurationError, PlexSourceError
     from .exits import UsageError, cli_words
     from .get import read_error
-    from .guard import data_secrets, remember_client_secrets, remember_secret
+    from .guard import (
+        data_secrets,
+        remember_client_secrets,
+        remember_secret,
+        short_client_secrets,
+    )
     from .outfile import refuse_existing, write_output_file
     from .reading import list_all, read_slugs
     from .settings import client_settings
@@ -141,7 +159,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     sources = [value for value in read.values() if not isinstance(value, PlexSourceError)]
     items = [plan_item(source, include_secrets=args.include_secrets) for source in sources]
     if not args.include_secrets:  # a secret this run knows, in another field, is masked too
-        secrets = data_secrets()
+        secrets = export_secrets(data_secrets(), short_client_secrets)
         shown = [plan_data(item, secrets) for item in items]
         refused = [
             (masked, masked_fields(item, masked)) for item, masked in zip(items, shown, strict=True)
