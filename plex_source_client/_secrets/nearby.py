@@ -33,8 +33,10 @@ Linear in the text: the windows do not overlap (each ends where the next name st
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
+from . import locate
 from .known import MASK
 from .names import _SECRET_NAME_PARTS
 
@@ -137,11 +139,14 @@ def _skipped(text: str, name: re.Match[str]) -> bool:
     return before == "/" or after.startswith("/") or (name.group() == "Key" and after == " (")
 
 
-def mask_nearby(text: str, found: dict[str, None]) -> str:
+def mask_nearby(text: str, found: dict[str, None], starts: Sequence[int] | None = None) -> str:
     """``text`` with the token-like words near each secret name masked (see the module);
-    the words masked are added to ``found``.
+    the words masked are added to ``found``. ``starts``: where a name can start, the
+    :func:`.locate.word_starts` of ``text`` (found when not given).
     """
-    names = list(_NAME.finditer(text))
+    if starts is None:
+        starts = locate.word_starts(text)
+    names = list(locate.finditer(_NAME, text, starts))
     if not names:
         return text
     parts: list[str] = []
