@@ -46,8 +46,14 @@ _NAMES = (
 _VALUES = (
     "abc123XYZ Qw12Er34 XvTkLm RuntimeError 2024-01-01 aaaaaaaaaaaaaaaaaaaa ***"
     ' "quoted value" \'v4lue\' ["a1234567", "b"] {"k": "v1234567"} "" b\'T0k3n\''
-    " <![CDATA[s3cr3t99]]> string(8) >- | !!str &a -"
-).split(" ")
+    " <![CDATA[s3cr3t99]]> string(8) >- | !!str &a - hunter"
+).split(" ") + [
+    '("plex_token", "T0k3n123")',
+    '["api_key", "hunter"]',
+    '(:plex-token hunter)',
+    'Content-Disposition: form-data; name="password"\r\n\r\nhunter\r\n--b',
+    'content-di\u017fpo\u017fition: form-data; name="pa\u017f\u017fword"\n\nhunter\n--b',
+]
 _GLUE = (
     "=",
     ": ",
@@ -221,3 +227,25 @@ def test_word_starts_of_a_huge_word_and_of_a_text_without_names() -> None:
     """
     assert locate.word_starts("x " + "token" * 200_000) == [2]
     assert locate.word_starts("the request could not be processed. " * 30_000) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        # The list pass shortens the text: the key after it is found in the new text.
+        ('["plex_token", "abcdefghij123"] password=hunter', '["plex_token", "***"] password=***'),
+        # The key pass shortens it: the spaced key after it too.
+        ("plex_token=abcdefghij123 plex_token hunter", "plex_token=*** plex_token ***"),
+        # The spaced key's pass shortens it: the fallback's name after it too.
+        ("plex_token abcdefghij123 then token ~> hunter99", "plex_token *** then token ~> ***"),
+    ],
+)
+def test_a_pass_changing_the_text_has_the_names_after_it_found_again(
+    value: str, masked: str
+) -> None:
+    """Each pass that masks a value changes where the names after it are: they are found
+    again in its output, not at their places in its input.
+    """
+    assert text.mask_text(value, ()) == masked
+    with _plain_re():
+        assert text.mask_text(value, ()) == masked
