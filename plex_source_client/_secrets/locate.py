@@ -8,7 +8,9 @@ per error body, even without any secret name in it). Every such name holds a ste
 (``token``, ``secret``, ``pass``, ``credential``, ``key``) that a case-sensitive pattern
 (:func:`ignoring_case`) finds at C speed; a pattern is then tried only at the start of a word
 holding one (:func:`word_starts`), where its matches start, or not at all when its own
-keyword (``authorization``, ``bearer``) is absent (:func:`holds`).
+keyword (``authorization``, ``bearer``) is absent (:func:`holds`). In a text dense with names
+(``key key key ...``) trying a pattern at each from Python costs more than ``re``'s own scan:
+there it scans as it did (``starts`` is None).
 """
 
 from __future__ import annotations
@@ -46,16 +48,22 @@ def ignoring_case(*words: str) -> re.Pattern[str]:
 #: The stems of every secret name (:data:`.names._SECRET_NAME_PARTS`: ``passw(or)d`` and
 #: ``passphrase`` hold ``pass``; every ``...keys?`` holds ``key``).
 NAME_STEMS: Final = ignoring_case("token", "secret", "pass", "credential", "key")
+#: From this many words holding a name on, ...
+_MANY: Final = 1024
+#: ... one every this many characters or more is dense: the patterns scan it themselves.
+_DENSE: Final = 16
+#: Where a pattern may match: ascending positions, or None for anywhere (``re``'s own scan).
+Starts = Sequence[int] | None
 #: A word as the name patterns read it: ``[\w.-]`` (flagged as they are).
 _WORD: Final = re.compile(r"[\w.-]*", re.IGNORECASE)
 
 
-def word_starts(text: str) -> list[int]:
+def word_starts(text: str) -> list[int] | None:
     r"""The starts of the words (runs of ``[\w.-]``) of ``text`` holding a stem of a secret
     name (:data:`NAME_STEMS`), ascending: the only places where a pattern matching a
     secret-named word from its start (``(?<![\w.-])[\w.-]*?(?:token|...)``) can match. Each
     word is read once, backwards from its first stem (in the reversed text) and forwards to
-    its end: linear in the text.
+    its end: linear in the text. None when the text is dense with them (see the module).
     """
     starts: list[int] = []
     reversed_text: str | None = None
@@ -68,6 +76,8 @@ def word_starts(text: str) -> list[int]:
             reversed_text = text[::-1]
         starts.append(len(text) - _word_end(reversed_text, len(text) - at))
         word_end = _word_end(text, at)
+        if len(starts) >= _MANY and len(starts) * _DENSE > word_end:
+            return None
     return starts
 
 
@@ -77,11 +87,13 @@ def _word_end(text: str, at: int) -> int:
     return match.end() if match is not None else at
 
 
-def item_starts(starts: Sequence[int]) -> list[int]:
+def item_starts(starts: Starts) -> Starts:
     """The :func:`word_starts` ``starts`` and the position before each: where a pattern
     matching a secret-named word after a quote or a ``:`` (``["plex_token", ...``,
     ``:plex-token``) can match.
     """
+    if starts is None:
+        return None
     return [at for start in starts for at in (start - 1, start) if at >= 0]
 
 
@@ -92,10 +104,13 @@ def holds(stem: re.Pattern[str], text: str) -> bool:
     return stem.search(text) is not None
 
 
-def finditer(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
+def finditer(pattern: re.Pattern[str], text: str, starts: Starts) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` for a pattern that matches only at ``starts`` (ascending)
     and never matches the empty string: tried there only.
     """
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
     end = 0
     for start in starts:
         if start >= end and (match := pattern.match(text, start)) is not None:
@@ -103,12 +118,12 @@ def finditer(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> Iter
             yield match
 
 
-def search(
-    pattern: re.Pattern[str], text: str, pos: int, starts: Sequence[int]
-) -> re.Match[str] | None:
+def search(pattern: re.Pattern[str], text: str, pos: int, starts: Starts) -> re.Match[str] | None:
     """``pattern.search(text, pos)`` for a pattern that matches only at ``starts``
     (ascending): tried there only, from ``pos`` on.
     """
+    if starts is None:
+        return pattern.search(text, pos)
     for index in range(bisect.bisect_left(starts, pos), len(starts)):
         if (match := pattern.match(text, starts[index])) is not None:
             return match
@@ -119,11 +134,13 @@ def sub(
     pattern: re.Pattern[str],
     replace: Callable[[re.Match[str]], str],
     text: str,
-    starts: Sequence[int],
+    starts: Starts,
 ) -> str:
     """``pattern.sub(replace, text)`` for a pattern that matches only at ``starts``
     (ascending) and never matches the empty string: tried there only.
     """
+    if starts is None:
+        return pattern.sub(replace, text)
     parts: list[str] = []
     shown_from = 0
     for match in finditer(pattern, text, starts):

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, Final
 
 from . import locate
 from .escapes import _ESCAPES, _unescape
 from .known import MASK, MIN_ANYWHERE, mask_known, mask_userinfo, redact
 from .names import _SECRET_NAME_PARTS, is_message, is_secret_name, secret_members
-from .nearby import mask_nearby
+from .nearby import mask_nearby_at
 
 #: A tag between a key and its value (``<td>token</td><td>T``); not a CDATA section: that
 #: holds the value (``<![CDATA[T]]>``).
@@ -141,7 +141,7 @@ def _yaml_sequence_end(text: str, key: re.Match[str], found: dict[str, None]) ->
     return end
 
 
-def _mask_keyed(text: str, found: dict[str, None], starts: Sequence[int]) -> str:
+def _mask_keyed(text: str, found: dict[str, None], starts: locate.Starts) -> str:
     """``text`` with the value after every secret-named key (:data:`_SECRET_KEY`) masked;
     ``starts``: where a key can start (see :func:`.locate.word_starts`).
     """
@@ -442,7 +442,7 @@ _ITEM_BARE: Final = re.compile(r"[^\s\"'<>,()\[\]{}]+")
 _PAIR_CLOSE: Final = re.compile(r"\s*[\])]")
 
 
-def _mask_items(text: str, found: dict[str, None], starts: Sequence[int]) -> str:
+def _mask_items(text: str, found: dict[str, None], starts: locate.Starts) -> str:
     """``text`` with the value of every secret-named item (:data:`_SECRET_ITEM`) masked; a
     pair's only when it closes after its value (``["plex_token", "name", "slug"]`` lists
     names). A quoted value or a bare word: a list or a map is not searched for its end here,
@@ -498,7 +498,7 @@ def _mask_keys(text: str, found: dict[str, None]) -> str:
     if locate.holds(_SCHEMES, text):
         text = _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
     # Last, the fallback for syntaxes no rule above reads: token-like words near a name.
-    return mask_nearby(text, found, starts if text is located else locate.word_starts(text))
+    return mask_nearby_at(text, found, starts if text is located else locate.word_starts(text))
 
 
 def _repeated(found: dict[str, None]) -> tuple[str, ...]:
