@@ -37,6 +37,7 @@ from .masking import export_long_tokens
 from .measure import rotated, run_process, summary, time_calls
 from .noop import noop_apply
 from .overhead import client_overhead
+from .text_masking import text_masking
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -285,6 +286,11 @@ def main() -> None:
         help="only export of a page of long stored tokens: printed, nothing written",
     )
     parser.add_argument(
+        "--text-masking-only",
+        action="store_true",
+        help="only mask_text and text_stored_secrets on 1 MiB bodies: printed, nothing written",
+    )
+    parser.add_argument(
         "--latency-only",
         action="store_true",
         help="only the transports at a realistic latency: printed, nothing written",
@@ -306,6 +312,9 @@ def main() -> None:
         return
     if args.masking_only:
         print(export_long_tokens(rounds=1 if quick else 3, counts=[5] if quick else [50, 150]))
+        return
+    if args.text_masking_only:
+        print(text_masking(rounds=1 if quick else 5))
         return
     if args.latency_only:
         with contenders.quiet():

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
+from . import locate
+
 #: Parts of field names that hold a secret, in authentik's responses and in our requests,
 #: however a server spells the name: ``plex_token``, ``X-Plex-Token``, ``apiKey``,
 #: ``private-key``, ``APIKEY``, ``passwd``, ``passphrase``, ``credentials``, ``key`` or
@@ -27,7 +29,7 @@ def is_secret_name(name: str) -> bool:
     """Whether a field called ``name`` holds a secret (``plex_token``, ``client_secret``,
     ``apiKey``, ``x-api-key``, ...).
     """
-    return _SECRET_NAME.search(name) is not None
+    return locate.holds(locate.NAME_STEMS, name) and _SECRET_NAME.search(name) is not None
 
 
 def stored_secrets(value: Any) -> tuple[str, ...]:

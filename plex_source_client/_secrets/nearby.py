@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from . import locate
 from .known import MASK
 from .names import _SECRET_NAME_PARTS
 
@@ -71,7 +72,7 @@ def _token_like(word: str) -> bool:
     """Whether ``word`` looks like a secret rather than a word of a sentence."""
     if len(word) < MIN_WORD:
         return False
-    if len(word) >= LONG_WORD or any(char.isdigit() for char in word):
+    if len(word) >= LONG_WORD or any(map(str.isdigit, word)):
         return True
     return _CAMEL.search(word) is not None and _CAMEL_WORDS.fullmatch(word) is None
 
@@ -141,7 +142,14 @@ def mask_nearby(text: str, found: dict[str, None]) -> str:
     """``text`` with the token-like words near each secret name masked (see the module);
     the words masked are added to ``found``.
     """
-    names = list(_NAME.finditer(text))
+    return mask_nearby_at(text, found, locate.word_starts(text))
+
+
+def mask_nearby_at(text: str, found: dict[str, None], starts: locate.Starts) -> str:
+    """:func:`mask_nearby`, given where a name can start (:func:`.locate.word_starts` of
+    ``text``): found once for the passes of the masking that share it.
+    """
+    names = list(locate.finditer(_NAME, text, starts))
     if not names:
         return text
     parts: list[str] = []

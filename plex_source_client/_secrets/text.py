@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterable
 from typing import Any, Final
 
+from . import locate
 from .escapes import _ESCAPES, _unescape
 from .known import MASK, MIN_ANYWHERE, mask_known, mask_userinfo, redact
 from .names import _SECRET_NAME_PARTS, is_message, is_secret_name, secret_members
-from .nearby import mask_nearby
+from .nearby import mask_nearby_at
 
 #: A tag between a key and its value (``<td>token</td><td>T``); not a CDATA section: that
 #: holds the value (``<![CDATA[T]]>``).
@@ -140,11 +141,13 @@ def _yaml_sequence_end(text: str, key: re.Match[str], found: dict[str, None]) ->
     return end
 
 
-def _mask_keyed(text: str, found: dict[str, None]) -> str:
-    """``text`` with the value after every secret-named key (:data:`_SECRET_KEY`) masked."""
+def _mask_keyed(text: str, found: dict[str, None], starts: locate.Starts) -> str:
+    """``text`` with the value after every secret-named key (:data:`_SECRET_KEY`) masked;
+    ``starts``: where a key can start (see :func:`.locate.word_starts`).
+    """
     parts: list[str] = []
     shown_from = 0
-    match = _SECRET_KEY.search(text)
+    match = locate.search(_SECRET_KEY, text, 0, starts)
     while match is not None:
         block = _YAML_BLOCK.match(text, match.end())  # ``key: >-``, then indented lines
         if block is not None:
@@ -153,12 +156,12 @@ def _mask_keyed(text: str, found: dict[str, None]) -> str:
             end = _yaml_sequence_end(text, match, found) or _value_end(text, match.end())
         if end == match.end() or _separator_only(text[match.end() : end]):
             # No value here (a tag follows; ``plex_token ~> T``): left to the other rules.
-            match = _SECRET_KEY.search(text, match.start() + 1)
+            match = locate.search(_SECRET_KEY, text, match.start() + 1, starts)
             continue
         parts += [text[shown_from : match.start()], match["key"], match["sep"]]
         parts.append(_masked(text[match.end() : end], found))
         shown_from = end
-        match = _SECRET_KEY.search(text, max(end, match.end()))
+        match = locate.search(_SECRET_KEY, text, max(end, match.end()), starts)
     parts.append(text[shown_from:])
     return "".join(parts)
 
@@ -234,6 +237,10 @@ _VOID_ELEMENTS: Final = frozenset(
     ]
 )
 _CREDENTIALS: Final = re.compile(r"\b(?P<scheme>Bearer|Basic)(?P<sep>\s+)[\w+/=.~-]{6,}", re.I)
+#: What :data:`_AUTHORIZATION`'s and :data:`_CREDENTIALS`' matches hold: a text without it
+#: needs no pass (see :mod:`.locate`).
+_AUTHORIZATION_STEM: Final = locate.ignoring_case("authorization")
+_SCHEMES: Final = locate.ignoring_case("bearer", "basic")
 
 
 #: What opens a quoted value and closes it, longest first (``"""`` before ``"``).
@@ -405,6 +412,8 @@ _MULTIPART_FIELD: Final = re.compile(
     r"\r?\n\r?\n(?P<value>[^\r\n]*(?:\r?\n(?!--)[^\r\n]*)*)",
     re.IGNORECASE,
 )
+#: What :data:`_MULTIPART_FIELD`'s matches start with (see :mod:`.locate`).
+_MULTIPART_STEM: Final = locate.ignoring_case("content-disposition:")
 
 
 def _mask_multipart(match: re.Match[str], found: dict[str, None]) -> str:
@@ -433,16 +442,17 @@ _ITEM_BARE: Final = re.compile(r"[^\s\"'<>,()\[\]{}]+")
 _PAIR_CLOSE: Final = re.compile(r"\s*[\])]")
 
 
-def _mask_items(text: str, found: dict[str, None]) -> str:
+def _mask_items(text: str, found: dict[str, None], starts: locate.Starts) -> str:
     """``text`` with the value of every secret-named item (:data:`_SECRET_ITEM`) masked; a
     pair's only when it closes after its value (``["plex_token", "name", "slug"]`` lists
     names). A quoted value or a bare word: a list or a map is not searched for its end here,
     where many rejected pairs would each search the rest of the text (the fallback masks the
-    token-like words in it).
+    token-like words in it). ``starts``: where an item can start (see
+    :func:`.locate.item_starts`).
     """
     parts: list[str] = []
     shown_from = 0
-    for match in _SECRET_ITEM.finditer(text):
+    for match in locate.finditer(_SECRET_ITEM, text, starts):
         start = match.end()
         if start <= shown_from:
             continue
@@ -469,16 +479,26 @@ def _mask_keys(text: str, found: dict[str, None]) -> str:
         text = _mask_named_elements(text, found)
     if "Key (" in text:
         text = _mask_pg_keys(text, found)
-    text = _MULTIPART_FIELD.sub(functools.partial(_mask_multipart, found=found), text)
-    text = _mask_items(text, found)
-    text = _mask_keyed(text, found)
-    text = _SECRET_SPACED.sub(functools.partial(_mask_value, found=found), text)
+    if locate.holds(_MULTIPART_STEM, text):
+        text = _MULTIPART_FIELD.sub(functools.partial(_mask_multipart, found=found), text)
+    # The name patterns are tried only where a secret-named word starts (see
+    # :mod:`.locate`), found again when a pass changed the text.
+    located, starts = text, locate.word_starts(text)
+    text = _mask_items(text, found, locate.item_starts(starts))
+    if text is not located:
+        located, starts = text, locate.word_starts(text)
+    text = _mask_keyed(text, found, starts)
+    if text is not located:
+        located, starts = text, locate.word_starts(text)
+    text = locate.sub(_SECRET_SPACED, functools.partial(_mask_value, found=found), text, starts)
     if "<" in text:
         text = _SECRET_ELEMENT.sub(functools.partial(_mask_element, found=found), text)
-    text = _AUTHORIZATION.sub(functools.partial(_mask_value, found=found), text)
-    text = _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
+    if locate.holds(_AUTHORIZATION_STEM, text):
+        text = _AUTHORIZATION.sub(functools.partial(_mask_value, found=found), text)
+    if locate.holds(_SCHEMES, text):
+        text = _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
     # Last, the fallback for syntaxes no rule above reads: token-like words near a name.
-    return mask_nearby(text, found)
+    return mask_nearby_at(text, found, starts if text is located else locate.word_starts(text))
 
 
 def _repeated(found: dict[str, None]) -> tuple[str, ...]:
