@@ -233,3 +233,36 @@ def test_an_invalid_value_that_is_no_url_is_described_once(twin: Twin) -> None:
         "url is not a valid URL: a 39-character value that is not a URL (not shown, in case it "
         "is a secret)"
     )
+
+
+#: Mixed case: httpx's URL parser lowercases a proxy URL's scheme and host, so a message
+#: quoting the parsed URL holds the token lowercased (review round 16).
+MIXED = "Qz7Wk2Lm9Rt4Pa8Sd6Fg"
+
+
+@pytest.mark.parametrize("proxy", [f"ftp://{MIXED}", f"{MIXED}://proxy", f"ftp://{MIXED.lower()}"])
+def test_a_proxy_holding_the_api_token_never_quotes_it_in_any_case(twin: Twin, proxy: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        twin.call("get", "plex", options={"token": MIXED, "proxy": proxy})
+    assert MIXED.lower() not in everything_shown(caught.value).lower()
+    assert "proxy" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"HTTP_PROXY": f"ftp://{MIXED}"},
+        {"ALL_PROXY": f"{MIXED}://proxy"},
+        {"HTTPS_PROXY": f"ftp://{MIXED}", "AUTHENTIK_URL": "https://127.0.0.1:9"},
+    ],
+)
+def test_cli_a_proxy_variable_holding_the_api_token_never_quotes_it_in_any_case(
+    env: dict[str, str],
+) -> None:
+    code, out, err, _ = run_main(
+        ["get", "s1", "--max-retries", "0"],
+        env={"AUTHENTIK_TOKEN": MIXED, **env},
+        url=env.get("AUTHENTIK_URL", "http://127.0.0.1:9"),
+    )
+    assert code != 0, err
+    assert MIXED.lower() not in (out + err).lower(), err

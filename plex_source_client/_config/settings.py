@@ -280,7 +280,7 @@ class Settings:
             if not isinstance(token, str) or not token.strip():
                 raise
             message = str(exc)
-            masked = redact(message, (token, token.strip()))
+            masked = redact(message, (token, token.strip(), token.strip().lower()))
             if masked == message:
                 raise
         else:

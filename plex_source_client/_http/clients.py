@@ -14,7 +14,7 @@ import httpx
 
 from .._config import USER_AGENT, Proxy, Settings, check_proxy
 from .._errors import ConfigurationError
-from .._secrets import Secret, mask_text
+from .._secrets import Secret, mask_text, redact
 from .._text import describe_type
 from . import deadline
 from .tls import verify_context
@@ -71,11 +71,27 @@ def _environment_values(proxies: Mapping[str, str] | None) -> dict[str, str | No
     return mounts
 
 
-def proxy_mounts(proxy: Proxy | None) -> Mounts:
+def proxy_mounts(proxy: Proxy | None, token: Secret | None = None) -> Mounts:
     """Which proxy each URL pattern goes through: ``proxy`` for every URL when given, else
     the environment's (:func:`environment_proxies`). Each is checked (ConfigurationError,
-    never showing its password).
+    never showing its password, nor the API ``token`` pasted into it: as written, and
+    lowercased, as httpx's URL parser quotes a scheme and a host).
     """
+    try:
+        return _proxy_mounts(proxy)
+    except ConfigurationError as exc:
+        if token is None:
+            raise
+        secret = token.reveal()
+        shown = redact(str(exc), (secret, secret.lower()))
+        if shown == str(exc):
+            raise
+    # Raised outside the handler: the error quoting the token is on no chain.
+    raise ConfigurationError(shown)
+
+
+def _proxy_mounts(proxy: Proxy | None) -> Mounts:
+    """:func:`proxy_mounts` before its message is masked of the API token."""
     if proxy is not None:
         return {"all://": check_proxy(proxy)}
     return {
@@ -132,7 +148,7 @@ def sync_client(
     """The sync client's own httpx.Client, every pool under the attempt deadline, and the
     proxy secrets it holds.
     """
-    mounts = proxy_mounts(proxy)
+    mounts = proxy_mounts(proxy, settings.token)
     secrets = proxy_secrets(mounts)
 
     def make() -> tuple[httpx.HTTPTransport, dict[str, httpx.HTTPTransport | None]]:
@@ -160,7 +176,7 @@ def async_client(
     """The async client's own httpx.AsyncClient on sharded transports, and the proxy
     secrets it holds.
     """
-    mounts = proxy_mounts(proxy)
+    mounts = proxy_mounts(proxy, settings.token)
     secrets = proxy_secrets(mounts)
 
     def make() -> httpx.AsyncClient:

@@ -34,15 +34,18 @@ FRAGMENT: Final = 12
 #: A secret cut off at the end of a text cut short is masked from this many characters on.
 _MIN_CUT = 4
 #: What may stand on either side of a short secret that is a whole value (ASCII; in a
-#: character class); after it, sentence punctuation too (``Bearer abc.``). The marks of
-#: anchors and emphasis as well (``#abc``, ``*abc*``). Not ``/``: a path's segments (the slug
-#: ``plex`` in every URL a message names) would be masked for a short password ``plex``.
+#: character class): spaces and control characters (a NUL, the ESC of a colored log line),
+#: quotes, brackets, separators, ``+`` (a space, form-encoded), ``$ ~ %``, the marks of
+#: anchors and emphasis (``#abc``, ``*abc*``); after it, sentence punctuation too (``Bearer
+#: abc.``). Not what joins a word, a name or a path: letters, digits, ``_ . - ^``, and not
+#: ``/``: a path's segments (the slug ``plex`` in every URL a message names) would be
+#: masked for a short password ``plex``.
 #: Every character beyond ASCII that is no letter or digit counts too (see
 #: :data:`_STANDS_ALONE`): typographic quotes (Django quotes values so: ``\u201cabc12\u201d is
 #: not a valid ...``), the ellipsis, CJK brackets and fullwidth punctuation (``\u300cabc\u300d``,
 #: ``\uff1aabc``, ``abc\u3002``), as localized messages quote a value; none joins a word or
 #: a URL's path. So do Han and kana (see :data:`_UNSPACED`).
-_DELIMITERS: Final = r"""\s"'`=:,;()\[\]{}<>@&#*|"""
+_DELIMITERS: Final = r"""\s\x00-\x1f\x7f"'`=:,;()\[\]{}<>@&#*|+$~%"""
 _DELIMITERS_AFTER: Final = _DELIMITERS + r".!?\\"
 #: Scripts written without spaces between words: Han (CJK ideographs) and kana. A Latin
 #: word is written straight between their characters (``\u4ee4\u724cAb3\u65e0\u6548``), so they
@@ -224,13 +227,35 @@ def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     if needles:
         text = _mask_needles(text, needles)
     if short is not None:
-        text = short.sub(MASK, text)
+        text = _mask_short(text, short)
     if cut:
         for secret in long_:
             length = _cut_at_end(text, secret)
             if length:
                 text = text[:-length] + MASK
     return text
+
+
+#: A terminal's control sequence (CSI: ``ESC [ params final``; SGR colors a log line so:
+#: ``\x1b[1mabc\x1b[0m``): it delimits a short secret as a control character does.
+_CSI: Final = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+
+
+def _mask_short(text: str, short: re.Pattern[str]) -> str:
+    """``text`` with the short secrets ``short`` finds standing alone masked; a control
+    sequence counts as the control character it starts with (read in a copy where each is
+    NULs of its length, so the places found are the text's own).
+    """
+    if "\x1b" not in text:
+        return short.sub(MASK, text)
+    read = _CSI.sub(lambda match: "\x00" * len(match.group()), text)
+    parts: list[str] = []
+    shown_from = 0
+    for match in short.finditer(read):
+        parts += [text[shown_from : match.start()], MASK]
+        shown_from = match.end()
+    parts.append(text[shown_from:])
+    return "".join(parts)
 
 
 def _cut_at_end(text: str, secret: str) -> int:
@@ -251,15 +276,20 @@ def _cut_at_end(text: str, secret: str) -> int:
 #: The credential of an ``Authorization`` header, however short (to find a short secret), as
 #: an echo writes it: after the header's name, whatever the scheme (``Authorization: Bearer
 #: tok``, ``Authorization: Token tok``, ``Authorization: tok``, anywhere in a text:
-#: ``header``), or after a scheme's word, ending its line, its string or a quoted value
-#: (``Bearer tok``, a header's value; ``seen: Bearer tok.``, sentence punctuation after it;
-#: ``"Bearer tok"`` in a text: ``value``). A scheme's word inside a name (``Basic tok login``,
-#: ``Plex (Bearer tok)``) is neither.
+#: ``header``), or after a scheme's word, ending its line, its string, a quoted value or
+#: before a control character (``Bearer tok``, a header's value; ``seen: Bearer tok.``,
+#: sentence punctuation after it; ``"Bearer tok"`` in a text: ``value``). Form- and
+#: URL-encoded too (``Authorization=Bearer+tok``; ``%3A`` is decoded before), as a
+#: server's environment names it (``HTTP_AUTHORIZATION=``), quoted or in a code span
+#: (```tok```). A scheme's word inside a name (``Basic tok login``, ``Plex (Bearer tok)``)
+#: is neither.
+_CREDENTIAL_VALUE: Final = r"[^\s\"'`,;&+\x00-\x1f\x7f]+"
+_SPACE: Final = r"(?:\s|\+)"
 _CREDENTIAL_VALUES: Final = re.compile(
-    r"\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?(?:[a-z][\w.+-]*\s+)?"
-    r"(?P<header>[^\s\"',;]+)"
-    r"|\b(?:Bearer|Basic|Token|Digest)\s+(?P<value>[^\s\"',;]+)"
-    r"(?=[;,]*(?:[\"']|[ \t]*(?:\r?\n|\Z)))",
+    rf"(?<![a-z0-9])(?:proxy[-_])?authorization[\"']?{_SPACE}*[:=]{_SPACE}*"
+    rf"[\"'`]?(?:[a-z][\w.-]*{_SPACE}+)?[\"'`]?(?P<header>{_CREDENTIAL_VALUE})"
+    rf"|\b(?:Bearer|Basic|Token|Digest){_SPACE}+[\"'`]?(?P<value>{_CREDENTIAL_VALUE})"
+    r"(?=[;,]*(?:[\"'`\x00-\x08\x0e-\x1f\x7f]|[ \t]*(?:\r?\n|\Z)))",
     re.I,
 )
 #: What ends a sentence after a credential (``Bearer tok.``): ASCII ``.!?:``, and beyond ASCII
