@@ -57,13 +57,21 @@ _ANNOTATION: Final = r":[ \t]*[a-z_][\w.\[\]|, ]{0,100}?[ \t]+=(?![=>])"
 #: string (``string(20) "..."``), a dash on the key's line (``plex_token: - T``; one on
 #: the lines after starts a YAML sequence), YAML's tag or anchor (``plex_token: !!str T``,
 #: ``&tok T``) and a form array's brackets (``plex_token[]=T``, ``source[plex_token][0]=T``)
-#: are part of the separator; the key may be in typographic quotes (``\u201cplex_token\u201d:``).
-#: Its value follows (see :func:`_value_end`).
+#: are part of the separator, as are a note before ``:`` (:data:`_NOTE`) and a type
+#: annotation before ``=`` (:data:`_ANNOTATION`); the key may be in typographic quotes
+#: (``\u201cplex_token\u201d:``). Its value follows (see :func:`_value_end`); a grammar word
+#: there with more after it is prose, not a value (:data:`_PROSE_AFTER_KEY`).
 _SECRET_KEY: Final = re.compile(
     r"(?P<key>" + _KEY_WORD + r")"
-    r"(?P<sep>\\?[\"'" + _CURLY_CLOSE + r"]?" + _PHP_VISIBILITY + r"?\]?(?:\[[\w.-]{0,40}\]){0,4}"
+    r"(?P<sep>\\?[\"'"
+    + _CURLY_CLOSE
+    + r"]?"
+    + _PHP_VISIBILITY
+    + r"?\]?(?:\[[\w.-]{0,40}\]){0,4}"
     + _NOTE
-    + r"(?:\s*(?:=>|->|:=|\u2192|" + _ANNOTATION + r"|[:=|])(?:[ \t]*-[ \t]+(?=[^\s-]))?"
+    + r"(?:\s*(?:=>|->|:=|\u2192|"
+    + _ANNOTATION
+    + r"|[:=|])(?:[ \t]*-[ \t]+(?=[^\s-]))?"
     + _YAML_PROPERTIES
     + r"|\s+value\s*=|(?=\s*<))"
     r"(?:\s*" + _TAG + r"){0,8}(?:\s*string\(\d{1,10}\))?\s*)(?=\S)",
@@ -221,7 +229,8 @@ _NOT_A_VALUE: Final = _GRAMMAR_WORD + r"|\([^()\r\n]{0,60}\)[:=]?[ \t]+\S"
 _PROSE_AFTER_KEY: Final = re.compile(r"(?:" + _GRAMMAR_WORD + r")\S{0,2}[ \t]+\S", re.I)
 #: An identifier-like secret-named key (``plex_token``, ``api-key``: a ``_`` or ``-`` in it;
 #: or camelCase: ``plexToken``, ``apiKey``) followed by its value after mere spaces:
-#: ``plex_token abc123``. A plain word (``Token invalid``) is no key.
+#: ``plex_token abc123``. A plain word (``Token invalid``) is no key; a grammar word or a
+#: note after the name is no value (:data:`_NOT_A_VALUE`).
 _SECRET_SPACED: Final = re.compile(
     r"(?<![\w.-])(?P<key>[\w.-]{0,40}?[_-](?:"
     + _PARTS
@@ -231,7 +240,9 @@ _SECRET_SPACED: Final = re.compile(
     + r"|(?-i:[a-z][A-Za-z0-9]{0,40}?"
     + r"(?:Token|Secret|Passw(?:or)?d|Key)\w{0,40})"
     + r"|(?-i:api[A-Z]?[Kk]ey|private[A-Z]?[Kk]ey)\w{0,40})"
-    + r"(?P<sep>[ \t]+|[ \t]*\r?\n[ \t]*)(?!" + _NOT_A_VALUE + r")"
+    + r"(?P<sep>[ \t]+|[ \t]*\r?\n[ \t]*)(?!"
+    + _NOT_A_VALUE
+    + r")"
     + r"(?P<value>[^\s\"'<>,;&=:|-][^\s\"'<>]*)",
     re.IGNORECASE,
 )
