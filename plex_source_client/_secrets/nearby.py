@@ -10,9 +10,10 @@ each rule masks one syntax; this masks what looks like a secret near any secret 
   PostgreSQL's ``Key (columns)=(values)`` (read by its own rule, which knows the columns).
 - **Nearby**: the rest of the name's line, up to :data:`NEARBY` characters, up to the next
   secret name (that one's own window starts there) and up to the first ``***`` (a rule masked
-  the value: what follows it is another field's). When that rest holds no letter or digit
-  and ends no sentence (``name="plex_token"`` before a blank line), the next non-blank line
-  instead, bounded the same way.
+  the value: what follows it is another field's; the rules mask no grammar word as a value,
+  so in prose, ``the plex_token is T``, the window reaches ``T``). When that rest holds no
+  letter or digit and ends no sentence (``name="plex_token"`` before a blank line), the next
+  non-blank line instead, bounded the same way.
 - **Token-like**: a run of characters between spaces, quotes, brackets, ``,;=|*`` (its
   leading and trailing ``.:!?-`` left shown) of at least :data:`MIN_WORD` characters that
   holds a digit, or a lowercase letter followed by an uppercase one unless it is a CamelCase

@@ -39,6 +39,14 @@ _YAML_PROPERTIES: Final = r"(?:(?<=:)(?:[ \t]+[!&]\S{0,200}(?=[ \t]+\S)){1,2})?"
 #: How PHP's print_r and var_dump write an object's property that is not public, between its
 #: name and the ``]``: ``[plex_token:protected]``, ``["plex_token":"App\\Source":private]``.
 _PHP_VISIBILITY: Final = r'(?::(?:"?[\w\\]{1,200}"?:)?(?:protected|private))'
+#: A note in parentheses between a key and its ``:`` (``plex_token (string): T``, as
+#: documentation and schema dumps write a field's type): part of the separator. Not before
+#: ``=``: PostgreSQL's ``Key (columns)=(values)`` is read by its own rule.
+_NOTE: Final = r"(?:[ \t]+\([^()\r\n]{0,60}\)(?=[ \t]*:(?!:)))?"
+#: A type annotation between a key's ``:`` and its value's ``=`` (``plex_token: str = T``,
+#: ``plex_token: Optional[str] = T``, ``api_key: str | None = T``): a type's name, its
+#: brackets, then a spaced ``=`` (a value holding ``=``, base64's ``YWJj=``, is no type).
+_ANNOTATION: Final = r":[ \t]*[a-z_][\w.\[\]|, ]{0,100}?[ \t]+=(?![=>])"
 #: A secret-named key and what separates it from its value, in JSON (complete or cut short,
 #: or escaped inside a string: ``{\"plex_token\": \"...``), ``key=value``, ``key: value``,
 #: ``key | value``, ``key -> value``, ``key := value`` and ``key => value`` text (PHP's
@@ -49,12 +57,21 @@ _PHP_VISIBILITY: Final = r'(?::(?:"?[\w\\]{1,200}"?:)?(?:protected|private))'
 #: string (``string(20) "..."``), a dash on the key's line (``plex_token: - T``; one on
 #: the lines after starts a YAML sequence), YAML's tag or anchor (``plex_token: !!str T``,
 #: ``&tok T``) and a form array's brackets (``plex_token[]=T``, ``source[plex_token][0]=T``)
-#: are part of the separator; the key may be in typographic quotes (``\u201cplex_token\u201d:``).
-#: Its value follows (see :func:`_value_end`).
+#: are part of the separator, as are a note before ``:`` (:data:`_NOTE`) and a type
+#: annotation before ``=`` (:data:`_ANNOTATION`); the key may be in typographic quotes
+#: (``\u201cplex_token\u201d:``). Its value follows (see :func:`_value_end`); a grammar word
+#: there with more after it is prose, not a value (:data:`_PROSE_AFTER_KEY`).
 _SECRET_KEY: Final = re.compile(
     r"(?P<key>" + _KEY_WORD + r")"
-    r"(?P<sep>\\?[\"'" + _CURLY_CLOSE + r"]?" + _PHP_VISIBILITY + r"?\]?(?:\[[\w.-]{0,40}\]){0,4}"
-    r"(?:\s*(?:=>|->|:=|\u2192|[:=|])(?:[ \t]*-[ \t]+(?=[^\s-]))?"
+    r"(?P<sep>\\?[\"'"
+    + _CURLY_CLOSE
+    + r"]?"
+    + _PHP_VISIBILITY
+    + r"?\]?(?:\[[\w.-]{0,40}\]){0,4}"
+    + _NOTE
+    + r"(?:\s*(?:=>|->|:=|\u2192|"
+    + _ANNOTATION
+    + r"|[:=|])(?:[ \t]*-[ \t]+(?=[^\s-]))?"
     + _YAML_PROPERTIES
     + r"|\s+value\s*=|(?=\s*<))"
     r"(?:\s*" + _TAG + r"){0,8}(?:\s*string\(\d{1,10}\))?\s*)(?=\S)",
@@ -154,8 +171,13 @@ def _mask_keyed(text: str, found: dict[str, None], starts: locate.Starts) -> str
             end = (_INDENTED_LINES.match(text, block.end()) or block).end()
         else:
             end = _yaml_sequence_end(text, match, found) or _value_end(text, match.end())
-        if end == match.end() or _separator_only(text[match.end() : end]):
-            # No value here (a tag follows; ``plex_token ~> T``): left to the other rules.
+        if (
+            end == match.end()
+            or _separator_only(text[match.end() : end])
+            or _PROSE_AFTER_KEY.match(text, match.end()) is not None
+        ):
+            # No value here (a tag follows; ``plex_token ~> T``; ``plex_token: the value T``):
+            # left to the other rules.
             match = locate.search(_SECRET_KEY, text, match.start() + 1, starts)
             continue
         parts += [text[shown_from : match.start()], match["key"], match["sep"]]
@@ -179,9 +201,36 @@ def _mask_element(match: re.Match[str], found: dict[str, None]) -> str:
     return f"{tag}{space}{_masked(value, found)}"  # a CDATA section, its markers kept
 
 
+#: The grammar words of a sentence that link a name to its value or say something of it:
+#: verbs of being, having and assigning (``is``, ``was set to``, ``has been changed to``),
+#: auxiliaries, prepositions, articles, ``not`` and ``now`` (``the plex_token is T``, ``the
+#: client_secret for user x is now T``). Closed classes of English: no stored secret is one.
+_LINKING_WORDS: Final = (
+    "is|are|was|were|be|been|being|am|has|have|had|will|would|shall|should|can|could|may"
+    "|might|must|do|does|did|set|reset|changed|updated|became|becomes|become|equals|equal"
+    "|contains|holds|means|to|for|of|in|on|at|from|by|with|as|into|the|a|an|this|that|its"
+    "|your|my|our|their|and|or|but|not|now|still|currently|already|also|then|value"
+)
+#: A word of a sentence's grammar: a linking word (:data:`_LINKING_WORDS`) or a contraction
+#: (``isn't``, ``doesn't``, ``it's``; a value's pattern stops at the ``'``).
+_GRAMMAR_WORD: Final = (
+    r"(?:" + _LINKING_WORDS + r")(?![\w-])|[a-z]{1,12}['\u2019](?:t|s|re|ve|ll|d|m)(?![\w-])"
+)
+#: What the ``key value`` rule (:data:`_SECRET_SPACED`) does not take for the value after a
+#: name: a grammar word (:data:`_GRAMMAR_WORD`) or a note in parentheses with more on its
+#: line (``plex_token (string): T``, ``api_key (deprecated) T``). The rule then masks
+#: nothing there and the fallback (:func:`.nearby.mask_nearby`) masks the token-like words
+#: of the rest of the line, the value among them: were the filler masked, the fallback
+#: would stop at its ``***`` and show the value after it.
+_NOT_A_VALUE: Final = _GRAMMAR_WORD + r"|\([^()\r\n]{0,60}\)[:=]?[ \t]+\S"
+#: A grammar word with more on its line after a key's ``:`` or ``=`` (``plex_token: the
+#: value T is invalid``): prose, left to the fallback as after :data:`_SECRET_SPACED`'s
+#: names. Alone on its line it is the value (``plex_token=on``).
+_PROSE_AFTER_KEY: Final = re.compile(r"(?:" + _GRAMMAR_WORD + r")\S{0,2}[ \t]+\S", re.I)
 #: An identifier-like secret-named key (``plex_token``, ``api-key``: a ``_`` or ``-`` in it;
 #: or camelCase: ``plexToken``, ``apiKey``) followed by its value after mere spaces:
-#: ``plex_token abc123``. A plain word (``Token invalid``) is no key.
+#: ``plex_token abc123``. A plain word (``Token invalid``) is no key; a grammar word or a
+#: note after the name is no value (:data:`_NOT_A_VALUE`).
 _SECRET_SPACED: Final = re.compile(
     r"(?<![\w.-])(?P<key>[\w.-]{0,40}?[_-](?:"
     + _PARTS
@@ -191,7 +240,10 @@ _SECRET_SPACED: Final = re.compile(
     + r"|(?-i:[a-z][A-Za-z0-9]{0,40}?"
     + r"(?:Token|Secret|Passw(?:or)?d|Key)\w{0,40})"
     + r"|(?-i:api[A-Z]?[Kk]ey|private[A-Z]?[Kk]ey)\w{0,40})"
-    + r"(?P<sep>[ \t]+|[ \t]*\r?\n[ \t]*)(?P<value>[^\s\"'<>,;&=:|-][^\s\"'<>]*)",
+    + r"(?P<sep>[ \t]+|[ \t]*\r?\n[ \t]*)(?!"
+    + _NOT_A_VALUE
+    + r")"
+    + r"(?P<value>[^\s\"'<>,;&=:|-][^\s\"'<>]*)",
     re.IGNORECASE,
 )
 #: HTTP credentials anywhere: ``Bearer <token>``, ``Basic <base64 of user:password>``.
