@@ -71,6 +71,36 @@ def test_an_existing_file_is_refused_without_force(
     assert len(server.requests) == before  # refused before reading anything
 
 
+@pytest.mark.parametrize("kind", ["fifo", "folder", "socket"])
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_device_a_pipe_or_a_folder_is_never_replaced(
+    server: FixedServer, folder: Path, kind: str, force: list[str]
+) -> None:
+    """``-o /dev/null --force`` run as root put a regular file in the device's place (review
+    round 17): what is no file is refused, ``--force`` or not, and left as it was.
+    """
+    import socket
+
+    target = folder / "target"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    else:
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(str(target))
+    try:
+        before = target.lstat().st_mode
+        code, out, err, _ = run_main(["export", "-o", str(target), *force], url=server.url)
+        assert_clean(code, out, err, 2)
+        assert "not a file (a device, a pipe or a folder)" in err, err
+        assert target.lstat().st_mode == before
+        assert sorted(os.listdir(folder)) == ["target"]
+    finally:
+        if kind == "socket":
+            listener.close()
+
+
 def test_force_replaces_the_file_whole(server: FixedServer, folder: Path) -> None:
     plan = old_file(folder / "plex-sources.toml", 0o640)
     code, out, err, _ = run_main(["export", "plex", "-o", str(plan), "--force"], url=server.url)

@@ -1,8 +1,10 @@
 """A short secret (under ``MIN_ANYWHERE`` characters) stands alone beside every ASCII
 character that joins no word, name or path: spaces and control characters (a NUL, DEL, BEL,
 a terminal's color sequence ``ESC [ 1 m``), ``+`` (a form-encoded space), ``$``, ``~``,
-``%`` (review round 16), as beside quotes, brackets and separators. Beside a letter, a
-digit, ``_ . - ^`` or ``/`` it is part of a word or a path and stays shown.
+``%`` (review round 16), as beside quotes, brackets and separators. Beside a letter or a
+digit it is part of a word; one that reads as a word (``plex``) is part of a name or a path
+beside ``_ . - ^ /`` too and stays shown there, one that reads as no word (``Ab3``: a letter
+and a digit, or mixed case) is masked there (review round 17).
 """
 
 from __future__ import annotations
@@ -43,10 +45,60 @@ def test_a_short_secret_beside_a_symbol_or_a_control_is_masked(text: str, masked
 
 
 @pytest.mark.parametrize(
-    "text", ["a.Ab3", "a-Ab3", "^Ab3", "/Ab3/", "_Ab3", "xAb3", "Ab3x", "\x1bmAb3", "Ab3_"]
+    "text", ["a.plex", "a-plex", "^plex", "/sources/plex/", "_plex", "plex_token", "a\x1bmplex"]
 )
-def test_a_short_secret_joined_to_a_word_or_a_path_stays_shown(text: str) -> None:
-    assert redact(text, (SHORT,)) == text
+def test_a_word_like_short_secret_joined_to_a_word_or_a_path_stays_shown(text: str) -> None:
+    """A short secret that reads as a word (a password ``plex``) is part of a path or a name
+    beside ``. - ^ / _``: masked there, every URL a message names would lose its slug.
+    """
+    assert redact(text, ("plex",)) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("a.{t}", "a.***"),
+        ("a-{t}-b", "a-***-b"),
+        ("^{t}", "^***"),
+        ("revoked: /{t}/ (401)", "revoked: /***/ (401)"),
+        ("see /{t}", "see /***"),
+        ("rejected _{t}_ (revoked)", "rejected _***_ (revoked)"),
+        ("{t}!", "***!"),
+        ("x{t}", "x{t}"),
+        ("{t}x", "{t}x"),
+        ("1{t}", "1{t}"),
+    ],
+)
+@pytest.mark.parametrize("secret", ["Ab3", "K9z", "Ab3dE6", "Ab3dE6x", "XvTkLm"])
+def test_a_token_like_short_secret_is_masked_beside_anything_but_a_letter_or_digit(
+    text: str, masked: str, secret: str
+) -> None:
+    """A short secret that reads as no word (a letter and a digit, or mixed case: review
+    round 17) is masked in a path's segment, in ``_emphasis_``, after ``.``: no word or
+    path segment is such a string by chance. Inside a word it is still no secret's.
+    """
+    assert redact(text.format(t=secret), (secret,)) == masked.format(t=secret)
+
+
+@pytest.mark.parametrize("secret", ["Ab3dE6x", "K9z"])
+def test_both_clients_mask_a_token_like_short_api_token_in_a_path(
+    twin: Twin, api: respx.MockRouter, secret: str
+) -> None:
+    text = f"revoked: /{secret}/ and _{secret}_"
+    api.get(ENDPOINT).respond(401, text=text, headers={"Content-Type": "text/plain"})
+    with pytest.raises(PlexSourceError) as caught:
+        twin.call("get", SLUG, options={"token": secret, "max_retries": 0})
+    assert secret not in f"{caught.value} {caught.value!r} {vars(caught.value)!r}"
+
+
+@pytest.mark.parametrize("secret", ["Ab3dE6x", "K9z"])
+def test_the_command_line_masks_a_token_like_short_api_token_in_a_path(secret: str) -> None:
+    text = f"revoked: /{secret}/ and _{secret}_"
+    with FixedServer([source(slug="refused")], refusals={"refused": text}) as fixed:
+        code, out, err, _ = run_main(
+            ["get", "refused"], url=fixed.url, env={"AUTHENTIK_TOKEN": secret}
+        )
+    assert (code, secret in out + err) == (1, False), err
 
 
 @pytest.mark.parametrize("detail", [text for text, _ in DELIMITED])

@@ -72,11 +72,16 @@ def test_the_cli_masks_a_short_api_token_in_curly_quotes_on_stderr(
     assert SHORT not in out.getvalue() + err.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize("text", ["abc123 and xabc12y", "_abc12_", "/sources/abc12/"])
-def test_a_short_secret_inside_a_longer_word_is_left_as_it_is(text: str) -> None:
-    """Only marks that stand around a whole value count: letters, digits, ``_`` do not, nor
-    ``/`` (a short password ``plex`` would mask the slug in every URL a message names).
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [("abc123 and xabc12y", SHORT), ("_plex_", "plex"), ("/sources/plex/", "plex")],
+)
+def test_a_short_secret_inside_a_longer_word_is_left_as_it_is(text: str, secret: str) -> None:
+    """Only marks that stand around a whole value count: letters and digits do not, nor, for
+    a secret that reads as a word, ``_`` and ``/`` (a short password ``plex`` would mask the
+    slug in every URL a message names). One that reads as no word (``abc12``) is masked
+    there (tests/test_short_secret_delimiters_in_ascii.py).
     """
     from plex_source_client._secrets import mask_known
 
-    assert mask_known(text, (SHORT,)) == text
+    assert mask_known(text, (secret,)) == text

@@ -66,11 +66,11 @@ def test_a_short_api_token_a_message_quotes_beyond_ascii_is_masked(
 
 @pytest.mark.parametrize(
     "text",
-    ["Ab3é", "éAb3", "ÄAb3x", "straße Ab3ß", "/Ab3/", "Ab3_x", "plex_Ab3"],
+    ["Ab3é", "éAb3", "ÄAb3x", "straße Ab3ß", "Ab3\u0660"],
 )
-def test_a_short_secret_inside_a_word_of_any_script_or_a_path_stays_shown(text: str) -> None:
-    """Beyond ASCII a letter still joins a word (``é``, ``ß``): only no-letter characters and
-    the scripts written without spaces delimit a short secret.
+def test_a_short_secret_inside_a_word_of_any_script_stays_shown(text: str) -> None:
+    """Beyond ASCII a letter or a digit still joins a word (``é``, ``ß``, ``\u0660``): only
+    no-letter characters and the scripts written without spaces delimit a short secret.
     """
     assert redact(text, (SHORT,)) == text
 

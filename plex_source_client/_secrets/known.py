@@ -58,6 +58,31 @@ _STANDS_ALONE: Final = {
     "before": rf"(?<![^{_DELIMITERS}\x80-\U0010ffff])(?<![^\W\x00-\x7f{_UNSPACED}])",
     "after": rf"(?![^{_DELIMITERS_AFTER}\x80-\U0010ffff])(?![^\W\x00-\x7f{_UNSPACED}])",
 }
+#: Lookarounds for a short secret that reads as no word (see :func:`_token_like`): beside
+#: anything but a letter or a digit (``/Ab3dE6/``, ``_K9z_``, ``a.Ab3``), Han and kana included.
+_BESIDE_NO_LETTER: Final = {
+    "before": rf"(?<![^\W_{_UNSPACED}])",
+    "after": rf"(?![^\W_{_UNSPACED}])",
+}
+#: A lowercase letter followed by an uppercase one: a token's mixed case (``XvTk``), no word's.
+_MIXED_CASE: Final = re.compile(r"[a-z][A-Z]")
+
+
+def _token_like(secret: str) -> bool:
+    """Whether a short secret reads as no word: 3 characters or more, a letter, and a digit
+    or mixed case (``Ab3``, ``K9z``, ``XvTkLm``; not ``plex``, ``Plex``, ``v3``, ``123``). No
+    path segment, name or word of a message is such a string by chance, so it is masked beside
+    every character but a letter or a digit (``/Ab3/``, ``_Ab3_``, ``a.Ab3``); a word-like one
+    only where it stands alone (:data:`_STANDS_ALONE`), so that a password ``plex`` leaves
+    ``/sources/plex/`` and ``plex_token`` as they are.
+    """
+    return (
+        len(secret) >= 3
+        and any(c.isalpha() for c in secret)
+        and (any(c.isdigit() for c in secret) or _MIXED_CASE.search(secret) is not None)
+    )
+
+
 #: A JSON escape for a control character (``\n``, ``\t``) before a short secret, as a JSON
 #: text that is not parsed (an unexpected 2xx answer kept as text) writes a line break in a
 #: string: a whole value's start. After one, a backslash (``dev\n``, ``dev\"``) is a
@@ -159,18 +184,19 @@ def _built(
         (length, found[0] if len(found) == 1 else frozenset().union(*found))
         for length, found in sorted(by_length.items())
     )
-    short = sorted(
-        {x for s in secrets if 0 < len(s) < MIN_ANYWHERE for x in _spellings(s)},
-        key=len,
-        reverse=True,
-    )
-    pattern = None
-    if short:
-        alternatives = "|".join(map(re.escape, short))
-        pattern = re.compile(
-            f"(?:{_STANDS_ALONE['before']}|{_JSON_ESCAPE_BEFORE})(?:{alternatives})"
-            f"{_STANDS_ALONE['after']}"
-        )
+    short = {x for s in secrets if 0 < len(s) < MIN_ANYWHERE for x in _spellings(s)}
+    kinds = []  # the word-like ones standing alone, the token-like ones beside no letter
+    for lookaround, chosen in (
+        (_STANDS_ALONE, sorted((x for x in short if not _token_like(x)), key=len, reverse=True)),
+        (_BESIDE_NO_LETTER, sorted(filter(_token_like, short), key=len, reverse=True)),
+    ):
+        if chosen:
+            alternatives = "|".join(map(re.escape, chosen))
+            kinds.append(
+                f"(?:{lookaround['before']}|{_JSON_ESCAPE_BEFORE})(?:{alternatives})"
+                f"{lookaround['after']}"
+            )
+    pattern = re.compile("|".join(kinds)) if kinds else None
     return tuple(long_), pattern, needles
 
 

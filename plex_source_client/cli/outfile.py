@@ -8,6 +8,8 @@
 - A file holding a secret is created readable by its owner only (``0600``) before a byte is
   written, whatever mode an old ``FILE`` had; the others get the usual mode (``0666`` less the
   umask).
+- Only a file is replaced: a device (``/dev/null``), a pipe or a folder at ``FILE`` is refused,
+  ``--force`` or not (the rename would put a regular file in a device's place).
 - A symbolic link at ``FILE`` is never written through: the rename replaces the link itself
   (with ``--force``; its target is left untouched), so a link planted towards another file
   cannot make a secret land there.
@@ -19,6 +21,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 from typing import Final
 
 from .._text import MESSAGE_LIMIT, shorten
@@ -32,11 +35,23 @@ FORCE_HELP: Final = (
 
 
 def refuse_existing(path: str, *, force: bool, option: str) -> None:
-    """:class:`UsageError` when ``path`` exists (a dangling link included) and not ``force``:
-    checked before a command does its work, and again when it writes.
+    """:class:`UsageError` when ``path`` exists (a dangling link included) and not ``force``,
+    or is no file (a device such as ``/dev/null``, a pipe, a socket, a folder) even with
+    ``force``: the rename would replace a device run as root with a regular file. Checked
+    before a command does its work, and again when it writes.
     """
-    if not force and os.path.lexists(path):
-        raise UsageError(_exists(f"{option} {shorten(path, MESSAGE_LIMIT)}"))
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    shown = f"{option} {shorten(path, MESSAGE_LIMIT)}"
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise UsageError(
+            f"{shown}: not a file (a device, a pipe or a folder): -o writes a new file; "
+            "leave -o out to print to standard output"
+        )
+    if not force:
+        raise UsageError(_exists(shown))
 
 
 def _exists(shown: str) -> str:
