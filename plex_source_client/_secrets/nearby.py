@@ -56,8 +56,9 @@ _NAME: Final = re.compile(
 _WORD: Final = re.compile(
     r"[^\s\"'`()\[\]{}<>,;=|*\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a]+"
 )
-#: What is left around a word's core: sentence punctuation, a leading ``:`` (a keyword).
-_EDGE: Final = ".:!?-"
+#: What is left around a word's core: sentence punctuation (fullwidth too: ``\uff1a``,
+#: ``\u3002``), a leading ``:`` (a keyword).
+_EDGE: Final = ".:!?-\uff1a\u3002"
 _LETTER_OR_DIGIT: Final = re.compile(r"[^\W_]")
 #: A lowercase letter followed by an uppercase one (``XvTkLm``); not in a word capitalized
 #: (``Plex``) or a header's name (``X-Authentik-Id``).
