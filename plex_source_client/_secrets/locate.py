@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Final
+from typing import Any, Final
 
 #: The characters :data:`re.IGNORECASE` matches for a letter beyond its lower and upper case
 #: (Unicode's simple case foldings): the Kelvin sign for ``k``, the long s for ``s``, the
@@ -42,16 +42,33 @@ def letter_variants(char: str) -> str:
 
 
 def ignoring_case(*words: str) -> re.Pattern[str]:
-    """A case-sensitive pattern matching what ``re.compile("|".join(words), re.IGNORECASE)``
-    matches (lowercase ``words`` of the letters :func:`letter_variants` knows), each
-    alternative starting with a literal, so that ``re`` skips at C speed to where one may
-    start.
+    """A case-sensitive pattern matching where ``re.compile("|".join(words), re.IGNORECASE)``
+    matches (lowercase ``words`` of the letters :func:`letter_variants` knows): an
+    alternative per spelling of a first letter, each a literal, so that ``re`` skips at C
+    speed to where one may start; the rest a tree of the words' letters (``s(?:ecr|enha)``),
+    so that each place is tried once per first letter, not once per word; a word that
+    another starts with (``pass``, ``passwort``) ends the tree there.
     """
-    alternatives = []
+    tree: dict[str, Any] = {}
     for word in words:
-        rest = "".join(f"[{re.escape(letter_variants(c))}]" for c in word[1:])
-        alternatives += [re.escape(first) + rest for first in letter_variants(word[0])]
-    return re.compile("|".join(alternatives))
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def rest(node: dict[str, Any]) -> str:
+        if "" in node:
+            return ""
+        branches = [f"[{re.escape(letter_variants(c))}]{rest(child)}" for c, child in node.items()]
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return re.compile(
+        "|".join(
+            re.escape(first) + rest(child)
+            for char, child in tree.items()
+            for first in letter_variants(char)
+        )
+    )
 
 
 #: The stems of every secret name (:data:`.names._SECRET_NAME_PARTS`: ``passw(or)d``,
@@ -100,6 +117,9 @@ STEM_WORDS: Final = (
     "\u91d1\u9470",
 )
 NAME_STEMS: Final = ignoring_case(*STEM_WORDS)
+#: The stems of :data:`NAME_STEMS` an ASCII text can hold (the others hold a letter beyond
+#: ASCII): all a pass over such a text (most bodies) needs to look for.
+ASCII_NAME_STEMS: Final = ignoring_case(*(word for word in STEM_WORDS if word.isascii()))
 #: From this many words holding a name on, ...
 _MANY: Final = 1024
 #: ... one every this many characters or more is dense: the patterns scan it themselves.
@@ -120,7 +140,7 @@ def word_starts(text: str) -> list[int] | None:
     starts: list[int] = []
     reversed_text: str | None = None
     word_end = 0
-    for stem in NAME_STEMS.finditer(text):
+    for stem in (ASCII_NAME_STEMS if text.isascii() else NAME_STEMS).finditer(text):
         at = stem.start()
         if at < word_end:
             continue  # a later stem of the word just found

@@ -21,17 +21,20 @@ from . import locate
 #: "word") and ``gizli`` (hidden), Finnish ``tunnus`` (an identifier), Korean ``\uc554\ud638``
 #: (a cipher). French ``passe`` only after ``mot de`` (``mot de passe``).
 _LOCALIZED_NAME_PARTS: Final = (
+    # Grouped by first letter, so that a place not starting one is tried once per letter.
     # token: fr, ru, tr, zh-Hans, zh-Hant, ja, ko
     "jeton|\u0442\u043e\u043a\u0435\u043d|belirte[c\u00e7]|\u4ee4\u724c|\u6b0a\u6756"
     "|\u30c8\u30fc\u30af\u30f3|\ud1a0\ud070"
-    # password: de, fr, es, pt, pl, nl, ru, tr, cs, fi, zh-Hans, zh-Hant, ja, ko
-    "|passwort|kennwort|(?<=mot de )passe|contrase[n\u00f1]a|senha|has\u0142|ha\u015bl"
-    "|wachtwoord|\u043f\u0430\u0440\u043e\u043b|\u015fifre|hesl|hesel|salasana"
-    "|\u5bc6\u7801|\u5bc6\u78bc|\u30d1\u30b9\u30ef\u30fc\u30c9|\ube44\ubc00"
-    # secret: fr, it, pt, pl, ru, fi, ja, ko; a secret key: zh-Hans, zh-Hant
-    "|secr\u00e8te|segret|segredo|sekret|\u0441\u0435\u043a\u0440\u0435\u0442|salaisuu"
-    "|\u30b7\u30fc\u30af\u30ec\u30c3\u30c8|\u79d8\u5bc6|\uc2dc\ud06c\ub9bf"
-    "|\u5bc6\u94a5|\u5bc6\u9470|\u91d1\u9470"
+    # password: de, fr, es, pt, pl, cs, nl, ru, tr, fi (and secret: pt, fi, it, pl, fr),
+    # zh-Hans, zh-Hant (and a secret key), ja, ko
+    "|p(?:asswort|(?<=mot de p)asse)|kennwort|contrase[n\u00f1]a"
+    "|s(?:enha|ala(?:sana|isuu)|eg(?:ret|redo)|ekret|ecr\u00e8te)"
+    "|h(?:a(?:s\u0142|\u015bl)|e(?:sl|sel))|wachtwoord|\u043f\u0430\u0440\u043e\u043b"
+    "|\u015fifre|\u5bc6[\u7801\u78bc\u94a5\u9470]|\u30d1\u30b9\u30ef\u30fc\u30c9"
+    "|\ube44\ubc00"
+    # secret: ru, ja, ko; a secret key: zh-Hant
+    "|\u0441\u0435\u043a\u0440\u0435\u0442|\u30b7\u30fc\u30af\u30ec\u30c3\u30c8"
+    "|\u79d8\u5bc6|\uc2dc\ud06c\ub9bf|\u91d1\u9470"
 )
 #: Parts of field names that hold a secret, in authentik's responses and in our requests,
 #: however a server spells the name: ``plex_token``, ``X-Plex-Token``, ``apiKey``,
