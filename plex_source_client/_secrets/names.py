@@ -44,7 +44,7 @@ _LOCALIZED_NAME_PARTS: Final = (
 #: regular expression, matched ignoring case); and the words for a token, a password and a
 #: secret in the languages authentik is translated to (:data:`_LOCALIZED_NAME_PARTS`).
 _SECRET_NAME_PARTS: Final = (
-    r"token|secret|passw(?:or)?d|passphrase|credential"  # noqa: S105
+    r"token|secret|passw(?:or)?d|passphrase|credential"
     r"|(?:private|api|access|signing|encryption|auth|master|session|license|ssh)[_-]?keys?"
     r"|(?<![a-z])keys?(?![a-z])|(?-i:(?<=[a-z0-9])Keys?(?![a-z]))"
     r"|" + _LOCALIZED_NAME_PARTS
