@@ -228,6 +228,14 @@ def test_a_value_after_a_localized_name_is_masked(form: str, masked: str) -> Non
     assert UNKNOWN not in mask_text(f"{body}\nretrying {UNKNOWN}", ())
 
 
+@pytest.mark.parametrize(
+    "text", ["\u5bc6\u7801\uff1a{v}", "Plex \u4ee4\u724c\uff1a{v}", "Passwort: {v}"]
+)
+def test_a_fullwidth_colon_separates_a_key_from_its_value(text: str) -> None:
+    """After ``\uff1a`` (as CJK text writes ``:``) the value is masked whatever it looks like."""
+    assert mask_text(text.format(v=PLAIN), ()) == text.format(v=MASK)
+
+
 def test_a_localized_name_as_a_json_key_holds_a_secret() -> None:
     """A JSON member named in another language is masked and collected as a secret's."""
     body = {"Passwort": PLAIN, "\u043f\u0430\u0440\u043e\u043b\u044c": UNKNOWN, "name": "x"}
