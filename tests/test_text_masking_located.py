@@ -20,10 +20,15 @@ from plex_source_client._secrets import locate, names, nearby, text
 _EVERY_CHARACTER = "".join(map(chr, range(0x110000)))
 
 
-@pytest.mark.parametrize("letter", string.ascii_lowercase)
+#: Every letter of the stems the locator looks for (localized ones too), and ASCII's.
+_STEM_LETTERS = sorted(set(string.ascii_lowercase) | set("".join(locate.STEM_WORDS)))
+
+
+@pytest.mark.parametrize("letter", _STEM_LETTERS)
 def test_letter_variants_are_what_ignorecase_matches_over_every_code_point(letter: str) -> None:
     """The case-sensitive class of a letter holds exactly the code points ``re.IGNORECASE``
-    matches for it (the Kelvin sign for k, the long s for s, the dotted and dotless i's).
+    matches for it (the Kelvin sign for k, the long s for s, the dotted and dotless i's, the
+    old forms of Cyrillic \u043e, \u0441, \u0442).
     """
     ignoring = re.compile(letter, re.IGNORECASE)
     expected = [m.start() for m in ignoring.finditer(_EVERY_CHARACTER)]
@@ -91,6 +96,57 @@ _NAMES = (
     "token-",
     "_token_",
     "9token",
+    # Localized names (names._LOCALIZED_NAME_PARTS), in their cases and folds.
+    "Plex-\u0442\u043e\u043a\u0435\u043d",
+    "\u0422\u041e\u041a\u0415\u041d\u0410",
+    "\u1c84\u1c82\u043a\u0435\u043d",
+    "jeton",
+    "JETONS",
+    "belirte\u00e7",
+    "BEL\u0130RTE\u00c7",
+    "\u4ee4\u724c",
+    "\u6b0a\u6756",
+    "Plex\u30c8\u30fc\u30af\u30f3",
+    "\ud1a0\ud070",
+    "Passwort",
+    "KENNWORT",
+    "mot de passe",
+    "MOT DE PASSE",
+    "passe",
+    "contrase\u00f1a",
+    "CONTRASENA",
+    "senha",
+    "has\u0142o",
+    "HAS\u0141A",
+    "ha\u015ble",
+    "wachtwoord",
+    "\u043f\u0430\u0440\u043e\u043b\u044c",
+    "\u041f\u0410\u0420\u041e\u041b\u042f",
+    "\u015fifre",
+    "\u015e\u0130FRE",
+    "heslo",
+    "hesel",
+    "salasana",
+    "\u5bc6\u7801",
+    "\u5bc6\u78bc",
+    "\u5bc6\u94a5",
+    "\u5bc6\u9470",
+    "\u91d1\u9470",
+    "\u30d1\u30b9\u30ef\u30fc\u30c9",
+    "\ube44\ubc00\ubc88\ud638",
+    "secr\u00e8te",
+    "SECR\u00c8TE",
+    "segreto",
+    "segredo",
+    "sekret",
+    "\u0441\u0435\u043a\u0440\u0435\u0442",
+    "\u1c83\u0435\u043a\u0440\u0435\u1c85",
+    "salaisuus",
+    "\u30b7\u30fc\u30af\u30ec\u30c3\u30c8",
+    "\u79d8\u5bc6",
+    "\uc2dc\ud06c\ub9bf",
+    "clave",
+    "parola",
 )
 _VALUES = (
     "abc123XYZ",
@@ -168,6 +224,11 @@ _GLUE = (
     ")=(",
     'Content-Disposition: form-data; name="',
     "CONTENT-DI\u017fPO\u017fITION:",
+    "\uff1a",
+    " -> ",
+    " \u2192 ",
+    "mot de ",
+    "\n    ",
 )
 
 
@@ -271,7 +332,7 @@ def test_locator_helpers_are_re_when_tried_everywhere() -> None:
 
 def _word_starts_by_brute_force(value: str) -> list[int]:
     word = re.compile(r"[\w.-]")
-    stem = re.compile("token|secret|pass|credential|key", re.IGNORECASE)
+    stem = re.compile("|".join(map(re.escape, locate.STEM_WORDS)), re.IGNORECASE)
     starts = []
     for at in range(len(value)):
         if at and word.match(value, at - 1):
@@ -286,6 +347,32 @@ def test_word_starts_are_the_words_holding_a_stem() -> None:
     """``word_starts`` is every start of a word holding a stem, in any spelling."""
     for value in _texts(300, 11):
         assert locate.word_starts(value) == _word_starts_by_brute_force(value), value
+
+
+@pytest.mark.parametrize("name", _NAMES)
+def test_every_name_a_pattern_matches_holds_a_stem(name: str) -> None:
+    """Whatever a secret-name pattern matches (:data:`.names._SECRET_NAME_PARTS`, English and
+    localized) holds a stem of :data:`.locate.STEM_WORDS` (a stem the locator finds): the
+    locator misses no name. ``re.IGNORECASE`` compares them, as the patterns do.
+    """
+    stems = re.compile("|".join(map(re.escape, locate.STEM_WORDS)), re.IGNORECASE)
+    for pattern in (names._SECRET_NAME, nearby._NAME):
+        for match in pattern.finditer(name):
+            assert stems.search(match.group()), (name, match.group())
+            assert locate.NAME_STEMS.search(match.group()), (name, match.group())
+
+
+def test_an_ascii_text_is_scanned_for_the_ascii_stems_only() -> None:
+    """The stems holding a letter beyond ASCII cannot be in an ASCII text: the ASCII ones are
+    all its scan needs (and find what the full set finds).
+    """
+    checked = 0
+    for value in _texts(300, 12):
+        ascii_value = value.encode("ascii", "ignore").decode()
+        full = [m.start() for m in locate.NAME_STEMS.finditer(ascii_value)]
+        assert [m.start() for m in locate.ASCII_NAME_STEMS.finditer(ascii_value)] == full
+        checked += bool(full)
+    assert checked > 200
 
 
 def test_word_starts_of_a_huge_word_and_of_a_text_without_names() -> None:

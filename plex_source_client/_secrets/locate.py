@@ -18,36 +18,108 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Final
+from typing import Any, Final
 
 #: The characters :data:`re.IGNORECASE` matches for a letter beyond its lower and upper case
 #: (Unicode's simple case foldings): the Kelvin sign for ``k``, the long s for ``s``, the
-#: dotted capital I and the dotless i for ``i``.
-_FOLDS: Final = {"i": "iI\u0130\u0131", "k": "kK\u212a", "s": "sS\u017f"}
+#: dotted capital I and the dotless i for ``i``, old Cyrillic letter forms for ``\u043e``,
+#: ``\u0441`` and ``\u0442``.
+_FOLDS: Final = {
+    "i": "iI\u0130\u0131",
+    "k": "kK\u212a",
+    "s": "sS\u017f",
+    "\u043e": "\u043e\u041e\u1c82",
+    "\u0441": "\u0441\u0421\u1c83",
+    "\u0442": "\u0442\u0422\u1c84\u1c85",
+}
 
 
 def letter_variants(char: str) -> str:
-    """The characters :data:`re.IGNORECASE` takes for ``char`` (an ASCII letter: itself
-    for anything else).
+    """The characters :data:`re.IGNORECASE` takes for ``char`` (a lowercase letter of the
+    words of :data:`NAME_STEMS`: checked over every code point by the tests).
     """
     return _FOLDS.get(char, "".join(dict.fromkeys(char.lower() + char.upper())))
 
 
 def ignoring_case(*words: str) -> re.Pattern[str]:
-    """A case-sensitive pattern matching what ``re.compile("|".join(words), re.IGNORECASE)``
-    matches (ASCII ``words``), each alternative starting with a literal, so that ``re``
-    skips at C speed to where one may start.
+    """A case-sensitive pattern matching where ``re.compile("|".join(words), re.IGNORECASE)``
+    matches (lowercase ``words`` of the letters :func:`letter_variants` knows): an
+    alternative per spelling of a first letter, each a literal, so that ``re`` skips at C
+    speed to where one may start; the rest a tree of the words' letters (``s(?:ecr|enha)``),
+    so that each place is tried once per first letter, not once per word; a word that
+    another starts with (``pass``, ``passwort``) ends the tree there.
     """
-    alternatives = []
+    tree: dict[str, Any] = {}
     for word in words:
-        rest = "".join(f"[{re.escape(letter_variants(c))}]" for c in word[1:])
-        alternatives += [re.escape(first) + rest for first in letter_variants(word[0])]
-    return re.compile("|".join(alternatives))
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def rest(node: dict[str, Any]) -> str:
+        if "" in node:
+            return ""
+        branches = [f"[{re.escape(letter_variants(c))}]{rest(child)}" for c, child in node.items()]
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return re.compile(
+        "|".join(
+            re.escape(first) + rest(child)
+            for char, child in tree.items()
+            for first in letter_variants(char)
+        )
+    )
 
 
-#: The stems of every secret name (:data:`.names._SECRET_NAME_PARTS`: ``passw(or)d`` and
-#: ``passphrase`` hold ``pass``; every ``...keys?`` holds ``key``).
-NAME_STEMS: Final = ignoring_case("token", "secret", "pass", "credential", "key")
+#: The stems of every secret name (:data:`.names._SECRET_NAME_PARTS`: ``passw(or)d``,
+#: ``passphrase``, ``passwort`` and ``mot de passe`` hold ``pass``; every ``...keys?`` holds
+#: ``key``; ``secr`` is in ``secret`` and French ``secr\u00e8te``); and of the localized names
+#: (:data:`.names._LOCALIZED_NAME_PARTS`), each stem in every word its part matches.
+STEM_WORDS: Final = (
+    "token",
+    "secr",
+    "pass",
+    "credential",
+    "key",
+    # localized: see names._LOCALIZED_NAME_PARTS
+    "jeton",
+    "\u0442\u043e\u043a\u0435\u043d",
+    "belirte",
+    "\u4ee4\u724c",
+    "\u6b0a\u6756",
+    "\u30c8\u30fc\u30af\u30f3",
+    "\ud1a0\ud070",
+    "kennwort",
+    "contrase",
+    "senha",
+    "has\u0142",
+    "ha\u015bl",
+    "wachtwoord",
+    "\u043f\u0430\u0440\u043e\u043b",
+    "\u015fifre",
+    "hesl",
+    "hesel",
+    "salasana",
+    "\u5bc6\u7801",
+    "\u5bc6\u78bc",
+    "\u30d1\u30b9\u30ef\u30fc\u30c9",
+    "\ube44\ubc00",
+    "segret",
+    "segredo",
+    "sekret",
+    "\u0441\u0435\u043a\u0440\u0435\u0442",
+    "salaisuu",
+    "\u30b7\u30fc\u30af\u30ec\u30c3\u30c8",
+    "\u79d8\u5bc6",
+    "\uc2dc\ud06c\ub9bf",
+    "\u5bc6\u94a5",
+    "\u5bc6\u9470",
+    "\u91d1\u9470",
+)
+NAME_STEMS: Final = ignoring_case(*STEM_WORDS)
+#: The stems of :data:`NAME_STEMS` an ASCII text can hold (the others hold a letter beyond
+#: ASCII): all a pass over such a text (most bodies) needs to look for.
+ASCII_NAME_STEMS: Final = ignoring_case(*(word for word in STEM_WORDS if word.isascii()))
 #: From this many words holding a name on, ...
 _MANY: Final = 1024
 #: ... one every this many characters or more is dense: the patterns scan it themselves.
@@ -68,7 +140,7 @@ def word_starts(text: str) -> list[int] | None:
     starts: list[int] = []
     reversed_text: str | None = None
     word_end = 0
-    for stem in NAME_STEMS.finditer(text):
+    for stem in (ASCII_NAME_STEMS if text.isascii() else NAME_STEMS).finditer(text):
         at = stem.start()
         if at < word_end:
             continue  # a later stem of the word just found

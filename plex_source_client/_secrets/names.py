@@ -9,16 +9,45 @@ from typing import Any, Final
 
 from . import locate
 
+#: The words for a token, a password and a secret in authentik's languages, as a localized
+#: message names the secret (``Plex-\u0442\u043e\u043a\u0435\u043d: T``, ``jeton Plex : T``,
+#: ``Plex \u4ee4\u724c\uff1aT``): stems, so that their inflections match too (Russian
+#: ``\u0442\u043e\u043a\u0435\u043d\u0430``, Polish ``has\u0142a``). Only words that name a
+#: secret and nothing else: German, Italian, Spanish, Polish, Dutch, Czech and Portuguese say
+#: ``Token`` and Italian ``password`` (matched above); Spanish ``secreto`` holds ``secret``.
+#: Left out as ordinary words of a message: the words for a key (``Schl\u00fcssel``,
+#: ``cl\u00e9``, ``clave``, ``chiave``, ``klucz``, ``\u043a\u043b\u044e\u0447``), German
+#: ``Geheimnis`` and Dutch ``geheim`` (secrecy, hidden), Turkish ``parola`` (Italian for
+#: "word") and ``gizli`` (hidden), Finnish ``tunnus`` (an identifier), Korean ``\uc554\ud638``
+#: (a cipher). French ``passe`` only after ``mot de`` (``mot de passe``).
+_LOCALIZED_NAME_PARTS: Final = (
+    # Grouped by first letter, so that a place not starting one is tried once per letter.
+    # token: fr, ru, tr, zh-Hans, zh-Hant, ja, ko
+    "jeton|\u0442\u043e\u043a\u0435\u043d|belirte[c\u00e7]|\u4ee4\u724c|\u6b0a\u6756"
+    "|\u30c8\u30fc\u30af\u30f3|\ud1a0\ud070"
+    # password: de, fr, es, pt, pl, cs, nl, ru, tr, fi (and secret: pt, fi, it, pl, fr),
+    # zh-Hans, zh-Hant (and a secret key), ja, ko
+    "|p(?:asswort|(?<=mot de p)asse)|kennwort|contrase[n\u00f1]a"
+    "|s(?:enha|ala(?:sana|isuu)|eg(?:ret|redo)|ekret|ecr\u00e8te)"
+    "|h(?:a(?:s\u0142|\u015bl)|e(?:sl|sel))|wachtwoord|\u043f\u0430\u0440\u043e\u043b"
+    "|\u015fifre|\u5bc6[\u7801\u78bc\u94a5\u9470]|\u30d1\u30b9\u30ef\u30fc\u30c9"
+    "|\ube44\ubc00"
+    # secret: ru, ja, ko; a secret key: zh-Hant
+    "|\u0441\u0435\u043a\u0440\u0435\u0442|\u30b7\u30fc\u30af\u30ec\u30c3\u30c8"
+    "|\u79d8\u5bc6|\uc2dc\ud06c\ub9bf|\u91d1\u9470"
+)
 #: Parts of field names that hold a secret, in authentik's responses and in our requests,
 #: however a server spells the name: ``plex_token``, ``X-Plex-Token``, ``apiKey``,
 #: ``private-key``, ``APIKEY``, ``passwd``, ``passphrase``, ``credentials``, ``key`` or
 #: ``keys`` as a word of its own (``signing_key``, ``accessKeys``, ``KEY``; not ``monkey``,
 #: ``keyboard``) or joined to what kind of key it is (``accesskey``, ``signingkey``) (a
-#: regular expression, matched ignoring case).
+#: regular expression, matched ignoring case); and the words for a token, a password and a
+#: secret in the languages authentik is translated to (:data:`_LOCALIZED_NAME_PARTS`).
 _SECRET_NAME_PARTS: Final = (
-    r"token|secret|passw(?:or)?d|passphrase|credential"  # noqa: S105
+    r"token|secret|passw(?:or)?d|passphrase|credential"
     r"|(?:private|api|access|signing|encryption|auth|master|session|license|ssh)[_-]?keys?"
     r"|(?<![a-z])keys?(?![a-z])|(?-i:(?<=[a-z0-9])Keys?(?![a-z]))"
+    r"|" + _LOCALIZED_NAME_PARTS
 )
 _SECRET_NAME: Final = re.compile(_SECRET_NAME_PARTS, re.IGNORECASE)
 #: The fewest characters a number stored under a secret-named key has to be a secret.

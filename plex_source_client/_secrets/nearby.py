@@ -52,9 +52,12 @@ LONG_WORD: Final = 16
 _NAME: Final = re.compile(
     r"(?<![\w.-])[\w.-]*?(?:" + _SECRET_NAME_PARTS + r")(?:[\w.-]*\w)?", re.IGNORECASE
 )
-#: A run of characters between spaces, quotes, brackets and separators.
+#: A run of characters between spaces, quotes, brackets and separators, CJK ones and
+#: fullwidth punctuation too (``\u4ee4\u724c\uff08T\uff09\u65e0\u6548``, ``\uff1aT\u3002``: a
+#: localized message after a localized name reads on around the value).
 _WORD: Final = re.compile(
-    r"[^\s\"'`()\[\]{}<>,;=|*\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a]+"
+    r"[^\s\"'`()\[\]{}<>,;=|*\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a"
+    r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+"
 )
 #: What is left around a word's core: sentence punctuation, a leading ``:`` (a keyword).
 _EDGE: Final = ".:!?-"

@@ -49,7 +49,8 @@ _NOTE: Final = r"(?:[ \t]+\([^()\r\n]{0,60}\)(?=[ \t]*:(?!:)))?"
 _ANNOTATION: Final = r":[ \t]*[a-z_][\w.\[\]|, ]{0,100}?[ \t]+=(?![=>])"
 #: A secret-named key and what separates it from its value, in JSON (complete or cut short,
 #: or escaped inside a string: ``{\"plex_token\": \"...``), ``key=value``, ``key: value``,
-#: ``key | value``, ``key -> value``, ``key := value`` and ``key => value`` text (PHP's
+#: ``key | value``, ``key -> value``, ``key := value``, ``key => value`` and, as CJK text
+#: writes it, ``key\uff1avalue`` (a fullwidth colon) text (PHP's
 #: print_r and var_dump, Ruby's and Perl's hashes: ``=>`` is tried before ``=``, or the value
 #: would start at ``>``), form fields (``source[plex_token]=...``, var_dump's
 #: ``["plex_token"]=>``, an object's ``[plex_token:protected] =>``) and HTML
@@ -71,7 +72,7 @@ _SECRET_KEY: Final = re.compile(
     + _NOTE
     + r"(?:\s*(?:=>|->|:=|\u2192|"
     + _ANNOTATION
-    + r"|[:=|])(?:[ \t]*-[ \t]+(?=[^\s-]))?"
+    + r"|[:=|\uff1a])(?:[ \t]*-[ \t]+(?=[^\s-]))?"
     + _YAML_PROPERTIES
     + r"|\s+value\s*=|(?=\s*<))"
     r"(?:\s*" + _TAG + r"){0,8}(?:\s*string\(\d{1,10}\))?\s*)(?=\S)",
@@ -158,6 +159,69 @@ def _yaml_sequence_end(text: str, key: re.Match[str], found: dict[str, None]) ->
     return end
 
 
+#: A YAML block mapping's entry (``new_value: T``, or ``new:`` before more indented lines),
+#: its key plain or quoted.
+_YAML_ENTRY: Final = re.compile(
+    r"(?:[\w.-]{1,200}|\"[^\"\r\n]{0,200}\"|'[^'\r\n]{0,200}')[ \t]*:(?=[ \t]|\r?\n|\Z)"
+)
+#: A line of a YAML block mapping: its indentation, sequence dashes and entry's key (all
+#: kept), then its scalar (masked, when there is one) and trailing spaces.
+_YAML_MAPPING_LINE: Final = re.compile(
+    r"^(?P<head>[ \t]*(?:-[ \t]+)*(?:"
+    + _YAML_ENTRY.pattern
+    + r")?[ \t]*)(?P<value>[^\r\n]*?)(?P<tail>[ \t]*\r?)$",
+    re.MULTILINE,
+)
+
+
+def _yaml_mapping(text: str, key: re.Match[str], found: dict[str, None]) -> tuple[int, str] | None:
+    """A YAML block mapping nested under a secret-named key (``plex_token:`` and, on the
+    lines after, more indented, ``new_value: T`` and ``previous_value: U``, as an audit
+    diff writes a change): where it ends and the block with every scalar in it masked (its
+    keys kept): all are the secret's, as everything inside a secret-named key's object is
+    in JSON. None when none follows the key.
+    """
+    sep, start = key["sep"], key.end()
+    indent = sep.rsplit("\n", 1)[-1]
+    if "\n" not in sep or not indent or indent.strip(" \t") or not _YAML_ENTRY.match(text, start):
+        return None
+    own = text[text.rfind("\n", 0, key.start()) + 1 : key.start()]
+    if not own.strip(" \t") and len(own) >= len(indent):
+        return None  # not more indented than the key: no block of its
+    end = text.find("\n", start)
+    end = len(text) if end == -1 else end
+    while (line := _NEXT_LINE.match(text, end)) is not None and line["rest"].strip():
+        if not line["indent"].startswith(indent):
+            break
+        end = line.end()
+
+    def masked(line: re.Match[str]) -> str:
+        if not line["value"]:
+            return line.group()
+        return f"{line['head']}{_masked(line['value'], found)}{line['tail']}"
+
+    return end, _YAML_MAPPING_LINE.sub(masked, text[start:end])
+
+
+#: An arrow after a value, as a change is written (``plex_token: old -> T``, ``'old' =>
+#: 'T'``, ``old \u2192 T``): the value after it is the key's too.
+_ARROW: Final = re.compile(r"[ \t]*(?:->|=>|\u2192|\u27f6|\u21d2)[ \t]*(?=[^\s-])")
+
+
+def _mask_arrows(text: str, end: int, found: dict[str, None]) -> tuple[int, str]:
+    """The values after arrows from ``end`` on (``-> T``, ``\u2192 T``, one after another),
+    masked, and where they end (``end`` and ``""`` when no arrow follows).
+    """
+    parts: list[str] = []
+    while (arrow := _ARROW.match(text, end)) is not None:
+        value_end = _value_end(text, arrow.end())
+        if value_end == arrow.end():
+            break
+        parts += [arrow.group(), _masked(text[arrow.end() : value_end], found)]
+        end = value_end
+    return end, "".join(parts)
+
+
 def _mask_keyed(text: str, found: dict[str, None], starts: locate.Starts) -> str:
     """``text`` with the value after every secret-named key (:data:`_SECRET_KEY`) masked;
     ``starts``: where a key can start (see :func:`.locate.word_starts`).
@@ -166,6 +230,13 @@ def _mask_keyed(text: str, found: dict[str, None], starts: locate.Starts) -> str
     shown_from = 0
     match = locate.search(_SECRET_KEY, text, 0, starts)
     while match is not None:
+        mapping = _yaml_mapping(text, match, found)  # ``key:``, then ``new: T`` indented
+        if mapping is not None:
+            end, masked = mapping
+            parts += [text[shown_from : match.start()], match["key"], match["sep"], masked]
+            shown_from = end
+            match = locate.search(_SECRET_KEY, text, end, starts)
+            continue
         block = _YAML_BLOCK.match(text, match.end())  # ``key: >-``, then indented lines
         if block is not None:
             end = (_INDENTED_LINES.match(text, block.end()) or block).end()
@@ -182,6 +253,8 @@ def _mask_keyed(text: str, found: dict[str, None], starts: locate.Starts) -> str
             continue
         parts += [text[shown_from : match.start()], match["key"], match["sep"]]
         parts.append(_masked(text[match.end() : end], found))
+        end, changed_to = _mask_arrows(text, end, found)  # ``old -> T``: both the key's
+        parts.append(changed_to)
         shown_from = end
         match = locate.search(_SECRET_KEY, text, max(end, match.end()), starts)
     parts.append(text[shown_from:])
@@ -201,6 +274,12 @@ def _mask_element(match: re.Match[str], found: dict[str, None]) -> str:
     return f"{tag}{space}{_masked(value, found)}"  # a CDATA section, its markers kept
 
 
+#: The words of a validator's message naming what it was given (``plex_token: expected str,
+#: got T``, ``plex_token: invalid. got T``, ``received T``): no value, left to the fallback
+#: as the grammar words are (see :data:`_LINKING_WORDS`).
+_VALIDATOR_WORDS: Final = (
+    "expected|expecting|got|received|given|invalid|found|provided|supplied|instead"
+)
 #: The grammar words of a sentence that link a name to its value or say something of it:
 #: verbs of being, having and assigning (``is``, ``was set to``, ``has been changed to``),
 #: auxiliaries, prepositions, articles, ``not`` and ``now`` (``the plex_token is T``, ``the
@@ -210,6 +289,7 @@ _LINKING_WORDS: Final = (
     "|might|must|do|does|did|set|reset|changed|updated|became|becomes|become|equals|equal"
     "|contains|holds|means|to|for|of|in|on|at|from|by|with|as|into|the|a|an|this|that|its"
     "|your|my|our|their|and|or|but|not|now|still|currently|already|also|then|value"
+    "|" + _VALIDATOR_WORDS
 )
 #: A word of a sentence's grammar: a linking word (:data:`_LINKING_WORDS`) or a contraction
 #: (``isn't``, ``doesn't``, ``it's``; a value's pattern stops at the ``'``).
