@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from plex_source_client._secrets import locate, names, nearby, text
+from plex_source_client._secrets import keyed, locate, markup, names, nearby, text
 
 #: Every code point (lone surrogates too): what a pattern may meet in a text.
 _EVERY_CHARACTER = "".join(map(chr, range(0x110000)))
@@ -317,7 +317,7 @@ def test_a_name_spelled_with_a_unicode_fold_is_masked_after(name: str) -> None:
 
 def test_locator_helpers_are_re_when_tried_everywhere() -> None:
     """``locate.finditer``, ``search`` and ``sub`` given every position are the pattern's own."""
-    patterns = [text._SECRET_KEY, text._SECRET_ITEM, text._SECRET_SPACED, nearby._NAME]
+    patterns = [keyed._SECRET_KEY, markup._SECRET_ITEM, keyed._SECRET_SPACED, nearby._NAME]
     for value in _texts(300, 9):
         everywhere = range(len(value) + 1)
         for pattern in patterns:

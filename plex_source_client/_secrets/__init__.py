@@ -3,7 +3,8 @@
 The names the rest of the package imports, from the modules by concern: :mod:`.names` (what
 names a secret), :mod:`.known` (masking secrets whose values are known, URL credentials),
 :mod:`.text` (masking the values after secret-named keys in texts whose secrets are not
-known), :mod:`.escapes` (decoding escapes that hide a key or a secret).
+known, by the rules of :mod:`.markup` and :mod:`.keyed`), :mod:`.escapes` (decoding escapes
+that hide a key or a secret).
 """
 
 from __future__ import annotations
