@@ -58,7 +58,7 @@ _STANDS_ALONE: Final = {
     "before": rf"(?<![^{_DELIMITERS}\x80-\U0010ffff])(?<![^\W\x00-\x7f{_UNSPACED}])",
     "after": rf"(?![^{_DELIMITERS_AFTER}\x80-\U0010ffff])(?![^\W\x00-\x7f{_UNSPACED}])",
 }
-#: Lookarounds for a short secret that reads as no word (see :func:`_token_like`): beside
+#: Lookarounds for a short secret that reads as no word (see :func:`_reads_as_no_word`): beside
 #: anything but a letter or a digit (``/Ab3dE6/``, ``_K9z_``, ``a.Ab3``), Han and kana included.
 _BESIDE_NO_LETTER: Final = {
     "before": rf"(?<![^\W_{_UNSPACED}])",
@@ -68,7 +68,7 @@ _BESIDE_NO_LETTER: Final = {
 _MIXED_CASE: Final = re.compile(r"[a-z][A-Z]")
 
 
-def _token_like(secret: str) -> bool:
+def _reads_as_no_word(secret: str) -> bool:
     """Whether a short secret reads as no word: 3 characters or more, a letter, and a digit
     or mixed case (``Ab3``, ``K9z``, ``XvTkLm``; not ``plex``, ``Plex``, ``v3``, ``123``). No
     path segment, name or word of a message is such a string by chance, so it is masked beside
@@ -187,8 +187,11 @@ def _built(
     short = {x for s in secrets if 0 < len(s) < MIN_ANYWHERE for x in _spellings(s)}
     kinds = []  # the word-like ones standing alone, the token-like ones beside no letter
     for lookaround, chosen in (
-        (_STANDS_ALONE, sorted((x for x in short if not _token_like(x)), key=len, reverse=True)),
-        (_BESIDE_NO_LETTER, sorted(filter(_token_like, short), key=len, reverse=True)),
+        (
+            _STANDS_ALONE,
+            sorted((x for x in short if not _reads_as_no_word(x)), key=len, reverse=True),
+        ),
+        (_BESIDE_NO_LETTER, sorted(filter(_reads_as_no_word, short), key=len, reverse=True)),
     ):
         if chosen:
             alternatives = "|".join(map(re.escape, chosen))

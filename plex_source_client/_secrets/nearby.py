@@ -15,15 +15,15 @@ each rule masks one syntax; this masks what looks like a secret near any secret 
   letter or digit and ends no sentence (``name="plex_token"`` before a blank line), the next
   non-blank line instead, bounded the same way.
 - **Token-like**: a run of characters between spaces, quotes, brackets, ``,;=|*`` (its
-  leading and trailing ``.:!?-`` left shown) of at least :data:`MIN_WORD` characters that
+  leading and trailing ``.:!?-`` left shown) of at least :data:`.words.MIN_WORD` characters that
   holds a digit, or a lowercase letter followed by an uppercase one unless it is a CamelCase
   identifier (``XvTkLm``; not ``Plex``, ``Content-Type``, ``RuntimeError``), or is at least
-  :data:`LONG_WORD` long. The words of a plain sentence (``may not be blank``) and the class
+  :data:`.words.LONG_WORD` long. The words of a plain sentence (``may not be blank``) and the class
   named by a traceback stay shown, so a message still says what was wrong.
 
-Accepted limits: a secret shorter than :data:`LONG_WORD` without a digit that is all
+Accepted limits: a secret shorter than :data:`.words.LONG_WORD` without a digit that is all
 lowercase (or all uppercase) letters or reads as CamelCase (``QwertyUiop``), or one shorter
-than :data:`MIN_WORD`, in a syntax no rule reads, is shown; so is a value further than the
+than :data:`.words.MIN_WORD`, in a syntax no rule reads, is shown; so is a value further than the
 name's line (or the next non-blank one) or :data:`NEARBY` characters away. Over-masking is
 accepted: an error text near a secret name loses its token-like words (a date, a request
 id, a version), never its meaning.
@@ -39,61 +39,17 @@ from typing import Final
 from . import locate
 from .known import MASK
 from .names import _SECRET_NAME_PARTS
+from .words import WORD, mask_words
 
 #: How far after a secret name its value is looked for, in characters.
 NEARBY: Final = 200
-#: The fewest characters a token-like word has.
-MIN_WORD: Final = 4
-#: From this length on, a word is token-like whatever its letters (a lowercase hex token).
-LONG_WORD: Final = 16
-
 #: A word holding a secret's name: found once per word (the lazy scan runs only from a
 #: word's start), taken whole but for a trailing ``.`` or ``-`` (``Invalid token.``).
 _NAME: Final = re.compile(
     r"(?<![\w.-])[\w.-]*?(?:" + _SECRET_NAME_PARTS + r")(?:[\w.-]*\w)?", re.IGNORECASE
 )
-#: A run of characters between spaces, quotes, brackets and separators, CJK ones and
-#: fullwidth punctuation too (``\u4ee4\u724c\uff08T\uff09\u65e0\u6548``, ``\uff1aT\u3002``: a
-#: localized message after a localized name reads on around the value).
-_WORD: Final = re.compile(
-    r"[^\s\"'`()\[\]{}<>,;=|*\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a"
-    r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+"
-)
-#: What is left around a word's core: sentence punctuation, a leading ``:`` (a keyword).
-_EDGE: Final = ".:!?-"
 _LETTER_OR_DIGIT: Final = re.compile(r"[^\W_]")
-#: A lowercase letter followed by an uppercase one (``XvTkLm``); not in a word capitalized
-#: (``Plex``) or a header's name (``X-Authentik-Id``).
-_CAMEL: Final = re.compile(r"[a-z][A-Z]")
-#: An identifier in CamelCase: capitalized parts of at least two lowercase letters each
-#: (``RuntimeError``, ``HTTPStatusError``, ``iPhone``), as a traceback or a message names a
-#: class; a random token's parts are shorter (``XvTkLm``).
-_CAMEL_WORDS: Final = re.compile(r"[a-z]*(?:[A-Z]+[a-z]{2,})+[A-Z]*")
 _BLANK: Final = re.compile(r"\s*")
-
-
-def _token_like(word: str) -> bool:
-    """Whether ``word`` looks like a secret rather than a word of a sentence."""
-    if len(word) < MIN_WORD:
-        return False
-    if len(word) >= LONG_WORD or any(map(str.isdigit, word)):
-        return True
-    return _CAMEL.search(word) is not None and _CAMEL_WORDS.fullmatch(word) is None
-
-
-def _mask_words(window: str, found: dict[str, None]) -> str:
-    """``window`` with its token-like words masked (their edges kept); they go to ``found``."""
-
-    def masked(match: re.Match[str]) -> str:
-        word = match.group()
-        core = word.strip(_EDGE)
-        if not _token_like(core):
-            return word
-        found[core] = None
-        head = len(word) - len(word.lstrip(_EDGE))
-        return f"{word[:head]}{MASK}{word[head + len(core) :]}"
-
-    return _WORD.sub(masked, window)
 
 
 def _line(text: str, start: int, limit: int) -> tuple[int, bool]:
@@ -129,8 +85,8 @@ def _word_end(text: str, end: int, limit: int) -> int:
     """``end``, or the end of the word it cuts (a long token is masked whole), up to
     ``limit`` (where the next name starts).
     """
-    if 0 < end < limit and _WORD.fullmatch(text, end - 1, end + 1):
-        word = _WORD.match(text, end, limit)
+    if 0 < end < limit and WORD.fullmatch(text, end - 1, end + 1):
+        word = WORD.match(text, end, limit)
         return word.end() if word is not None else end
     return end
 
@@ -163,7 +119,7 @@ def mask_nearby_at(text: str, found: dict[str, None], starts: locate.Starts) -> 
         if _skipped(text, name):
             continue
         start, end = _window(text, name.end(), limit)
-        masked = _mask_words(text[start:end], found)
+        masked = mask_words(text[start:end], found)
         if masked != text[start:end]:
             parts += [text[shown_from:start], masked]
             shown_from = end
