@@ -19,10 +19,12 @@ from . import locate
 from .values import (
     _KEY_WORD,
     _PARTS,
+    _mask_value,
     _masked,
     _separator_only,
     _value_end,
 )
+from .words import EDGE, token_like
 
 #: A tag between a key and its value (``<td>token</td><td>T``); not a CDATA section: that
 #: holds the value (``<![CDATA[T]]>``).
@@ -265,6 +267,26 @@ _SECRET_SPACED: Final = re.compile(
     + r"(?P<value>[^\s\"'<>,;&=:|-][^\s\"'<>]*)",
     re.IGNORECASE,
 )
+#: More on a line after a word: a non-blank character before the line's end.
+_MORE_ON_THE_LINE: Final = re.compile(r"[ \t]*\S")
+
+
+def mask_spaced(match: re.Match[str], found: dict[str, None]) -> str:
+    """A match of :data:`_SECRET_SPACED` with its value masked, when that word is the value:
+    token-like (see :mod:`.words`: ``plex_token abc123 is invalid``) or ending its line
+    (``plex_token secretvalue``). Any other word with more on its line is a sentence's
+    (``plex_token LIKE 'T'``, ``plex_token mismatch: T``, ``token_hash mismatch for T``): no
+    list of such words can be whole, so none is taken for the value; it is left as it is,
+    and the fallback (:func:`.nearby.mask_nearby`) masks the token-like words of the line,
+    the value among them (were the word masked, the fallback would stop at its ``***``).
+    """
+    if not token_like(match["value"].strip(EDGE)) and _MORE_ON_THE_LINE.match(
+        match.string, match.end()
+    ):
+        return match.group()
+    return _mask_value(match, found)
+
+
 #: An ``Authorization`` header or field, whatever its scheme (``Token T``, DRF's; ``Digest
 #: ...``): its credential, up to the end of the line.
 _AUTHORIZATION: Final = re.compile(

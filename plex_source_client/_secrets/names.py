@@ -8,6 +8,7 @@ import re
 from typing import Any, Final
 
 from . import locate
+from .words import mask_words
 
 #: The words for a token, a password and a secret in authentik's languages, as a localized
 #: message names the secret (``Plex-\u0442\u043e\u043a\u0435\u043d: T``, ``jeton Plex : T``,
@@ -83,12 +84,25 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
                 found[text] = None
         elif isinstance(item, dict):
             hidden = secret_members(item)
+            for key in saying_members(item):
+                _said_words(item[key], found)
             stack.extend((child, under_secret or key in hidden) for key, child in item.items())
         elif isinstance(item, list | tuple):
             # An error body's messages about a secret field (``This field may not be
             # blank.``) are no stored value.
             stack.extend((child, under_secret) for child in item if not is_message(child))
     return tuple(found)
+
+
+def _said_words(value: Any, found: dict[str, None]) -> None:
+    """The token-like words of the strings in ``value`` (a saying member's: see
+    :func:`saying_members`), added to ``found``.
+    """
+    if isinstance(value, str):
+        mask_words(value, found)
+    elif isinstance(value, list):
+        for item in value:
+            _said_words(item, found)
 
 
 def _folded(name: str) -> str:
@@ -112,7 +126,7 @@ _NAMING: Final = _folded_set(
     "field field_name param param_name parameter parameter_name loc location attr"
     " attribute attribute_name path field_path instance_path data_path property_path"
     " json_path pointer header header_name variable var property property_name prop"
-    " setting option argument arg column"
+    " setting option argument arg column target"
 )
 #: Members that name what their object holds only beside a ``value`` (HAR's and Kubernetes'
 #: ``{"name": "X-Plex-Token", "value": T}``, ``key``/``value`` lists, Joi's ``label``): a
@@ -126,6 +140,11 @@ _SAYING: Final = _folded_set(
     "msg message messages detail details type code error errors error_code"
     " description title reason hint status status_code kind severity level url"
     " doc_url documentation_url help"
+)
+#: Of those, the ones written as sentences, where a server may quote what it got; not a
+#: code, a type, a status or a link (``string_too_long``, ``https://errors.pydantic.dev/...``).
+_TELLING: Final = _folded_set(
+    "msg message messages detail details description title reason hint help error errors"
 )
 #: The longest name a naming member holds (a header's, a field's path).
 _MAX_NAMED: Final = 200
@@ -150,26 +169,75 @@ def _named_field(value: Any) -> str | None:
     return next((step for step in reversed(steps) if not step.isdigit()), None) or None
 
 
+def _naming(item: dict[Any, Any], folded: dict[Any, str]) -> list[Any]:
+    """The keys of ``item``'s naming members (:data:`_NAMING`; :data:`_PAIR_NAMING` beside
+    a ``value`` or a member saying what was wrong: RFC 9457's ``{"name": ..., "reason":
+    ...}``), and of members holding an object with one (JSON:API's ``"source":
+    {"pointer": ...}``).
+    """
+    paired = any(name.startswith("value") or name in _SAYING for name in folded.values())
+    return [
+        key
+        for key, name in folded.items()
+        if name in _NAMING
+        or (paired and name in _PAIR_NAMING)
+        or (isinstance(item[key], dict) and _names_a_secret(item[key]))
+    ]
+
+
+def _names_a_secret(item: dict[Any, Any]) -> bool:
+    """Whether a naming member of ``item`` (one level deep: see :func:`_naming`) names a
+    secret field.
+    """
+    folded = {key: _folded(key) for key in item if isinstance(key, str)}
+    paired = any(name.startswith("value") or name in _SAYING for name in folded.values())
+    direct = [
+        key for key, name in folded.items() if name in _NAMING or (paired and name in _PAIR_NAMING)
+    ]
+    return any(
+        (field := _named_field(item[key])) is not None and is_secret_name(field) for key in direct
+    )
+
+
+def _named(item: dict[Any, Any]) -> tuple[bool, list[Any], dict[Any, str]]:
+    """Whether ``item`` names a secret field, its naming members, its keys folded."""
+    folded = {key: _folded(key) for key in item if isinstance(key, str)}
+    naming = _naming(item, folded)
+    named = any(
+        isinstance(item[key], dict)
+        or ((field := _named_field(item[key])) is not None and is_secret_name(field))
+        for key in naming
+    )
+    return named, naming, folded
+
+
 def secret_members(item: dict[Any, Any]) -> frozenset[Any]:
     """The keys of a JSON object whose values hold a secret: secret-named ones
     (``plex_token``), and, when a naming member (:data:`_NAMING`, :data:`_PAIR_NAMING`)
     names a secret (``{"name": "X-Plex-Token", "value": T}``, pydantic's ``{"loc": ["body",
     "plex_token"], "input": T, "msg": ...}``), every other member but those saying what was
-    wrong (:data:`_SAYING`). The naming members are then shown, even one called ``key``: it
-    holds a name, not a key.
+    wrong (:data:`_SAYING`; see :func:`saying_members`). The naming members are then shown,
+    even one called ``key``: it holds a name, not a key.
     """
-    folded = {key: _folded(key) for key in item if isinstance(key, str)}
-    paired = any(name.startswith("value") for name in folded.values())
-    naming = [
-        key for key, name in folded.items() if name in _NAMING or (paired and name in _PAIR_NAMING)
-    ]
-    named = any(
-        (field := _named_field(item[key])) is not None and is_secret_name(field) for key in naming
-    )
+    named, naming, folded = _named(item)
     if not named:
         return frozenset(key for key in item if is_secret_name(str(key)))
     kept = {*naming, *(key for key, name in folded.items() if name in _SAYING)}
     return frozenset(key for key in item if key not in kept)
+
+
+def saying_members(item: dict[Any, Any]) -> frozenset[Any]:
+    """The members saying what was wrong in a sentence (:data:`_TELLING`: ``detail``,
+    ``message``, ``reason``) of a JSON object that names a secret field (see
+    :func:`secret_members`): shown, as a reader needs them, but a server may write the value
+    it got there (drf-standardized-errors' ``{"attr": "plex_token", "detail": T}``, Joi's
+    ``{"path": ["plex_token"], "message": "'T' is not valid"}``): their token-like words (see
+    :mod:`.words`) are masked.
+    """
+    named, _, folded = _named(item)
+    if not named:
+        return frozenset()
+    return frozenset(key for key, name in folded.items() if name in _TELLING)
 
 
 #: A validation message, as DRF writes them (``This field may not be blank.``): words of a

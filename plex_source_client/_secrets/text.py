@@ -24,6 +24,7 @@ from .keyed import (
     _SCHEMES,
     _SECRET_SPACED,
     _mask_keyed,
+    mask_spaced,
 )
 from .known import MASK, MIN_ANYWHERE, mask_known, mask_userinfo, redact
 from .markup import (
@@ -36,9 +37,10 @@ from .markup import (
     _mask_named_elements,
     _mask_pg_keys,
 )
-from .names import is_message, is_secret_name, secret_members
+from .names import is_message, is_secret_name, saying_members, secret_members
 from .nearby import mask_nearby_at
 from .values import _mask_value
+from .words import mask_words
 
 
 def _mask_keys(text: str, found: dict[str, None]) -> str:
@@ -63,7 +65,7 @@ def _mask_keys(text: str, found: dict[str, None]) -> str:
     text = _mask_keyed(text, found, starts)
     if text is not located:
         located, starts = text, locate.word_starts(text)
-    text = locate.sub(_SECRET_SPACED, functools.partial(_mask_value, found=found), text, starts)
+    text = locate.sub(_SECRET_SPACED, functools.partial(mask_spaced, found=found), text, starts)
     if "<" in text:
         text = _SECRET_ELEMENT.sub(functools.partial(_mask_element, found=found), text)
     if locate.holds(_AUTHORIZATION_STEM, text):
@@ -139,10 +141,22 @@ def _messages_or_mask(value: Any, secrets: tuple[str, ...]) -> Any:
     return MASK
 
 
+def _said(value: Any) -> Any:
+    """A member saying what was wrong beside one naming a secret field (see
+    :func:`~.names.saying_members`), already masked as text: its token-like words masked too.
+    """
+    if isinstance(value, str):
+        return mask_words(value, {})
+    if isinstance(value, list):
+        return [_said(item) for item in value]
+    return value
+
+
 def mask_json(value: Any, secrets: Iterable[str]) -> Any:
     r"""A copy of a JSON error body with secret-named fields, and the values a sibling member
     names as a secret (``{"loc": ["body", "plex_token"], "input": T}``: see
-    :func:`~.names.secret_members`), masked, and every string (keys too) masked as a text
+    :func:`~.names.secret_members`), masked, the token-like words of a message beside it
+    too (``{"attr": "plex_token", "detail": T}``), and every string (keys too) masked as a text
     body is (:func:`mask_text`): a secret-named key written inside a
     string (``"invalid plex_token=..."``, JSON in a string), a secret escaped in it
     (``&#..;``, ``%XX``, a literal ``\uXXXX``) and HTTP credentials (``Basic ...``).
@@ -150,11 +164,14 @@ def mask_json(value: Any, secrets: Iterable[str]) -> Any:
     secrets = tuple(secrets)
     if isinstance(value, dict):
         hidden = secret_members(value)
+        saying = saying_members(value)
         return {
             mask_text(key, secrets) if isinstance(key, str) else key: _messages_or_mask(
                 item, secrets
             )
             if key in hidden
+            else _said(mask_json(item, secrets))
+            if key in saying
             else mask_json(item, secrets)
             for key, item in value.items()
         }

@@ -28,7 +28,7 @@ WORD: Final = re.compile(
     r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+"
 )
 #: What is left around a word's core: sentence punctuation, a leading ``:`` (a keyword).
-_EDGE: Final = ".:!?-"
+EDGE: Final = ".:!?-"
 #: A lowercase letter followed by an uppercase one (``XvTkLm``); not in a word capitalized
 #: (``Plex``) or a header's name (``X-Authentik-Id``).
 _CAMEL: Final = re.compile(r"[a-z][A-Z]")
@@ -52,11 +52,11 @@ def mask_words(window: str, found: dict[str, None]) -> str:
 
     def masked(match: re.Match[str]) -> str:
         word = match.group()
-        core = word.strip(_EDGE)
+        core = word.strip(EDGE)
         if not token_like(core):
             return word
         found[core] = None
-        head = len(word) - len(word.lstrip(_EDGE))
+        head = len(word) - len(word.lstrip(EDGE))
         return f"{word[:head]}{MASK}{word[head + len(core) :]}"
 
     return WORD.sub(masked, window)
