@@ -151,7 +151,7 @@ def test_ssl_cert_file_holding_a_token_is_described(
         twin.client_class(url="https://auth.example.com", token=OTHER_TOKEN)
     assert str(caught.value) == (
         "SSL_CERT_FILE: cannot load CA bundle a 32-character value that is not a path (not "
-        "shown, in case it is a secret): No such file or directory"
+        "shown, in case it is private): No such file or directory"
     )
 
 
@@ -231,7 +231,7 @@ def test_an_invalid_value_that_is_no_url_is_described_once(twin: Twin) -> None:
         twin.client_class(url=f"Bearer {PASTED}", token=OTHER_TOKEN)
     assert str(caught.value) == (
         "url is not a valid URL: a 39-character value that is not a URL (not shown, in case it "
-        "is a secret)"
+        "is private)"
     )
 
 

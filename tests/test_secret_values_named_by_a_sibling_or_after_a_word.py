@@ -9,7 +9,6 @@ itself stays readable); after a secret's name and a word that is no value (SQL's
 from __future__ import annotations
 
 import json
-import pickle
 from typing import Any
 
 import pytest
@@ -19,20 +18,11 @@ from plex_source_client import PlexSourceError
 
 from .conftest import Twin
 from .payloads import SLUG
+from .shown import everything_shown
 
 ENDPOINT = f"/sources/plex/{SLUG}/"
 #: A Plex token the server stores, never seen by the client before this answer.
 STORED = "xQ3zR9pL2mN8vB7cD4fG"
-
-
-def _shown(error: BaseException) -> str:
-    parts = []
-    seen: BaseException | None = error
-    while seen is not None:
-        parts += [str(seen), repr(seen), repr(getattr(seen, "body", "")), repr(vars(seen))]
-        seen = seen.__cause__ or seen.__context__
-    parts.append(repr(pickle.dumps(error)))
-    return "\n".join(parts)
 
 
 SIBLING_BODIES = [
@@ -76,7 +66,7 @@ def test_a_stored_token_in_a_message_beside_a_member_naming_its_field_is_masked(
                               headers={"content-type": "application/json"})  # fmt: skip
     with pytest.raises(PlexSourceError) as caught:
         twin.call("get", SLUG, options={"max_retries": 0})
-    assert STORED not in _shown(caught.value)
+    assert STORED not in everything_shown(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +89,7 @@ def test_a_stored_token_after_its_name_and_a_word_that_is_no_value_is_masked(
     api.get(ENDPOINT).respond(400, json={"detail": detail})
     with pytest.raises(PlexSourceError) as caught:
         twin.call("get", SLUG, options={"max_retries": 0})
-    assert STORED not in _shown(caught.value)
+    assert STORED not in everything_shown(caught.value)
 
 
 def test_the_command_line_masks_a_stored_token_after_its_name_in_sql() -> None:

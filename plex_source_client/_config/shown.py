@@ -121,7 +121,7 @@ RELEASE: Final = Kind(lambda text: len(text) <= 16, "an authentik release")
 def described(text: str, kind: Kind) -> str:
     """``text``, which does not look like a ``kind`` value, described without quoting it."""
     return (
-        f"a {len(text)}-character value that is not {kind.name} (not shown, in case it is a secret)"
+        f"a {len(text)}-character value that is not {kind.name} (not shown, in case it is private)"
     )
 
 

@@ -161,14 +161,27 @@ def _needles_of(secret: str) -> dict[int, frozenset[str]]:
     return by_length
 
 
-def _matchers(
-    secrets: tuple[str, ...],
-) -> tuple[tuple[str, ...], re.Pattern[str] | None, tuple[tuple[int, frozenset[str]], ...]]:
+_Matchers = tuple[tuple[str, ...], re.Pattern[str] | None, tuple[tuple[int, frozenset[str]], ...]]
+
+
+def _matchers(secrets: tuple[str, ...]) -> _Matchers:
     """For ``secrets``: the long ones as written (for a cut text's end), one pattern for the
     short ones standing alone, and the long ones' needles by length (see :func:`_needles_of`).
-    Built once per set of secrets, whatever their order.
+    Built once per set of secrets, whatever their order; the last tuple asked for is known
+    by identity (a JSON value is masked field by field with one tuple of secrets: hashing
+    thousands of secrets again for each field made showing such an answer quadratic).
     """
-    return _built(frozenset(secrets))
+    global _last
+    last = _last
+    if last is not None and last[0] is secrets:
+        return last[1]
+    built = _built(frozenset(secrets))
+    _last = (secrets, built)  # one assignment: another thread sees the old pair or this one
+    return built
+
+
+#: The last tuple of secrets :func:`_matchers` was asked for, and its matchers.
+_last: tuple[tuple[str, ...], _Matchers] | None = None
 
 
 @functools.lru_cache(maxsize=4)

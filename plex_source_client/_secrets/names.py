@@ -8,7 +8,7 @@ import re
 from typing import Any, Final
 
 from . import locate
-from .words import mask_words
+from .words import WORD, mask_words, written_like_a_token
 
 #: The words for a token, a password and a secret in authentik's languages, as a localized
 #: message names the secret (``Plex-\u0442\u043e\u043a\u0435\u043d: T``, ``jeton Plex : T``,
@@ -65,7 +65,8 @@ def is_secret_name(name: str) -> bool:
 def stored_secrets(value: Any) -> tuple[str, ...]:
     """The strings a JSON value stores under secret-named keys (``plex_token``, at any depth;
     every string inside such a key's list or object too), or beside a member that names a
-    secret (see :func:`secret_members`), stripped forms included: an answer that masks them
+    secret (see :func:`secret_members`), stripped forms included, and a key written like a
+    token whose value names a secret (``{"T": "invalid plex_token"}``): an answer that masks them
     may repeat them in another field (a name, a message), so whatever shows that JSON masks
     them there too (see :func:`redact`). Walks the value once: called where it is masked or
     shown (an error, a repr), never on a successful call's path.
@@ -86,6 +87,15 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
             hidden = secret_members(item)
             for key in saying_members(item):
                 _said_words(item[key], found)
+            for key, child in item.items():  # {"T": "invalid plex_token"}: keyed by the value
+                if (
+                    isinstance(key, str)
+                    and isinstance(child, str)
+                    and WORD.fullmatch(key) is not None
+                    and written_like_a_token(key)
+                    and is_secret_name(child)
+                ):
+                    found[key] = None
             stack.extend((child, under_secret or key in hidden) for key, child in item.items())
         elif isinstance(item, list | tuple):
             # An error body's messages about a secret field (``This field may not be

@@ -114,14 +114,36 @@ def mask_nearby_at(text: str, found: dict[str, None], starts: locate.Starts) -> 
         return text
     parts: list[str] = []
     shown_from = 0
+    covered = 0  # where the previous name's window ended: the next one's "before" starts there
     for index, name in enumerate(names):
         limit = names[index + 1].start() if index + 1 < len(names) else len(text)
         if _skipped(text, name):
             continue
+        before = _before(text, name.start(), covered)
+        masked = mask_words(text[before : name.start()], found, before_a_name=True)
+        if masked != text[before : name.start()]:
+            parts += [text[shown_from:before], masked]
+            shown_from = name.start()
         start, end = _window(text, name.end(), limit)
         masked = mask_words(text[start:end], found)
         if masked != text[start:end]:
             parts += [text[shown_from:start], masked]
             shown_from = end
+        covered = max(end, name.end())
     parts.append(text[shown_from:])
     return "".join(parts)
+
+
+def _before(text: str, name_start: int, covered: int) -> int:
+    """Where the value written before a secret name may start (``'T' is not a valid Plex
+    token``, ``Invalid value T for plex_token``): the start of the name's line, at most
+    :data:`NEARBY` characters back (a word cut there taken whole) and not before ``covered``
+    (the previous name's window: the windows do not overlap, so the work stays linear).
+    """
+    start = max(covered, name_start - NEARBY)
+    newline = text.rfind("\n", start, name_start)
+    if newline != -1:
+        return newline + 1
+    while start > covered and WORD.fullmatch(text, start - 1, start + 1):
+        start -= 1
+    return start

@@ -47,13 +47,29 @@ def token_like(word: str) -> bool:
     return _CAMEL.search(word) is not None and _CAMEL_WORDS.fullmatch(word) is None
 
 
-def mask_words(window: str, found: dict[str, None]) -> str:
-    """``window`` with its token-like words masked (their edges kept); they go to ``found``."""
+def written_like_a_token(word: str) -> bool:
+    """Whether ``word`` is token-like by its letters (a digit, mixed case), not by its
+    length alone, and is no path or URL (no ``/``): what is masked before a secret's name,
+    where header names (``Content-Disposition``) and addresses are written too.
+    """
+    if "/" in word or len(word) < MIN_WORD:
+        return False
+    if any(map(str.isdigit, word)):
+        return True
+    return _CAMEL.search(word) is not None and _CAMEL_WORDS.fullmatch(word) is None
+
+
+def mask_words(window: str, found: dict[str, None], *, before_a_name: bool = False) -> str:
+    """``window`` with its token-like words masked (their edges kept); they go to ``found``.
+    ``before_a_name``: the window precedes a secret's name; only words
+    :func:`written_like_a_token` count there.
+    """
+    like = written_like_a_token if before_a_name else token_like
 
     def masked(match: re.Match[str]) -> str:
         word = match.group()
         core = word.strip(EDGE)
-        if not token_like(core):
+        if not like(core):
             return word
         found[core] = None
         head = len(word) - len(word.lstrip(EDGE))
