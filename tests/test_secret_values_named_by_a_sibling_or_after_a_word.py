@@ -55,6 +55,11 @@ SIBLING_BODIES = [
         ]},
         id="drf-standardized-errors-quoted",
     ),
+    # a member named after the secret beside the value given (review round 20)
+    pytest.param({"plex_token": "invalid", "value": STORED}, id="secret-member-sibling-value"),
+    pytest.param({"plex_token": ["invalid"], "input": STORED}, id="secret-member-sibling-input"),
+    pytest.param({"errors": [{"plex_token": "invalid", "value": STORED}]}, id="nested-item"),
+    pytest.param({"name": "plex_token", "val": STORED}, id="name-val"),
 ]  # fmt: skip
 
 

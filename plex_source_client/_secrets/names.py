@@ -179,13 +179,23 @@ def _named_field(value: Any) -> str | None:
     return next((step for step in reversed(steps) if not step.isdigit()), None) or None
 
 
+#: Members holding the value an error was about, beside what names its field (folded):
+#: ``value``, ``values``, ``val``, pydantic's ``input``.
+_GIVEN: Final = _folded_set("input val")
+
+
+def _gives_a_value(name: str) -> bool:
+    """Whether a member (its folded name) holds the value an error was about."""
+    return name.startswith("value") or name in _GIVEN
+
+
 def _naming(item: dict[Any, Any], folded: dict[Any, str]) -> list[Any]:
     """The keys of ``item``'s naming members (:data:`_NAMING`; :data:`_PAIR_NAMING` beside
     a ``value`` or a member saying what was wrong: RFC 9457's ``{"name": ..., "reason":
     ...}``), and of members holding an object with one (JSON:API's ``"source":
     {"pointer": ...}``).
     """
-    paired = any(name.startswith("value") or name in _SAYING for name in folded.values())
+    paired = any(_gives_a_value(name) or name in _SAYING for name in folded.values())
     return [
         key
         for key, name in folded.items()
@@ -200,7 +210,7 @@ def _names_a_secret(item: dict[Any, Any]) -> bool:
     secret field.
     """
     folded = {key: _folded(key) for key in item if isinstance(key, str)}
-    paired = any(name.startswith("value") or name in _SAYING for name in folded.values())
+    paired = any(_gives_a_value(name) or name in _SAYING for name in folded.values())
     direct = [
         key for key, name in folded.items() if name in _NAMING or (paired and name in _PAIR_NAMING)
     ]
@@ -231,7 +241,10 @@ def secret_members(item: dict[Any, Any]) -> frozenset[Any]:
     """
     named, naming, folded = _named(item)
     if not named:
-        return frozenset(key for key in item if is_secret_name(str(key)))
+        secret_named = [key for key in item if is_secret_name(str(key))]
+        if secret_named:  # ``{"plex_token": "invalid", "value": T}``: the value given is its
+            secret_named += [key for key, name in folded.items() if _gives_a_value(name)]
+        return frozenset(secret_named)
     kept = {*naming, *(key for key, name in folded.items() if name in _SAYING)}
     return frozenset(key for key in item if key not in kept)
 

@@ -92,6 +92,10 @@ def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     """
     if _ESCAPES.search(text):
         text = _unescape(text)
+    secrets = tuple(secrets)
+    # The known secrets first: a rule reading a value (``#...`` after a key) could mask part
+    # of one and leave its start, under the fragment length, shown.
+    text = redact(text, secrets)
     found: dict[str, None] = {}
     text = _mask_keys(text, found)
     # Second pass: a value masked after its key (``plex_token=T``) is masked where the text
