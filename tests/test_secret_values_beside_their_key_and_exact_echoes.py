@@ -2,7 +2,8 @@
 T}``, ``{"name": "plex_token", "val": T}``) is masked on the command line (the clients:
 tests/test_secret_values_named_by_a_sibling_or_after_a_word.py), and a known secret holding
 ``# $ % & + @ \\ ^ ~`` echoed exactly shows none of its characters: the known secrets are
-masked before the rules reading values run (review round 20).
+masked before the rules reading values run; a status or a code right after a secret's name
+is no reason to stop reading its line (review round 20).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import json
 from typing import Any
 
 import pytest
+import respx
 
 from plex_source_client import PlexSourceError
 
+from .conftest import Twin
 from .payloads import SLUG
 from .shown import everything_shown
 
@@ -98,3 +101,35 @@ def test_the_command_line_masks_these_stored_tokens(
         main(["get", SLUG, "--max-retries", "0"])
     captured = capsys.readouterr()
     assert STORED not in captured.out + captured.err, captured.err
+
+
+# A status or a code right after a secret's name, taken by a rule for the value (``plex_token:
+# 401 Unauthorized T``): the rest of the line is read on, its token-like words masked.
+AFTER_A_CODE = [
+    pytest.param(f"plex_token: 401 Unauthorized {STORED}", id="status-then-token"),
+    pytest.param(f"plex_token: HTTP 401 {STORED}", id="http-status-then-token"),
+    pytest.param(f"plex_token: error 401: {STORED}", id="error-code-then-token"),
+    pytest.param(f"plex_token: status=401 value={STORED}", id="status-pair-then-value-pair"),
+    pytest.param(f"plex_token: v2 {STORED}", id="version-then-token"),
+]
+
+
+@pytest.mark.parametrize("detail", AFTER_A_CODE)
+def test_a_stored_token_after_a_code_word_is_masked(
+    twin: Twin, api: respx.MockRouter, detail: str
+) -> None:
+    api.get(ENDPOINT).respond(400, content=json.dumps({"detail": detail}).encode(),
+                              headers={"content-type": "application/json"})  # fmt: skip
+    with pytest.raises(PlexSourceError) as caught:
+        twin.call("get", SLUG, options={"max_retries": 0})
+    assert STORED not in everything_shown(caught.value)
+
+
+@pytest.mark.parametrize("detail", AFTER_A_CODE)
+def test_a_stored_token_after_a_code_word_in_plain_text_is_masked(
+    twin: Twin, api: respx.MockRouter, detail: str
+) -> None:
+    api.get(ENDPOINT).respond(502, content=detail.encode(), headers={"content-type": "text/plain"})
+    with pytest.raises(PlexSourceError) as caught:
+        twin.call("get", SLUG, options={"max_retries": 0})
+    assert STORED not in everything_shown(caught.value)

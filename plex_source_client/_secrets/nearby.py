@@ -62,9 +62,23 @@ def _line(text: str, start: int, limit: int) -> tuple[int, bool]:
     if newline != -1:
         end = newline
     mask = text.find(MASK, start, end)
-    if mask != -1:
+    if mask != -1 and not _loose_first_word(text, start, mask):
         return mask, False
     return end, newline != -1
+
+
+def _loose_first_word(text: str, start: int, mask: int) -> bool:
+    """Whether the ``***`` at ``mask`` is the first word after a name (only a separator
+    between: ``plex_token: *** Unauthorized T``), unquoted and followed by more words: a rule
+    took a status or a code for the value, and the rest of the line is read on. Any other
+    ``***`` ends the window: a quoted or delimited value (``"plex_token": "***", "slug":``)
+    is the field's whole value, and what follows it another field's.
+    """
+    between = text[start:mask]
+    return not between.strip(" \t:=") and text[mask + len(MASK) : mask + len(MASK) + 1] in (
+        " ",
+        "\t",
+    )
 
 
 def _window(text: str, start: int, limit: int) -> tuple[int, int]:
