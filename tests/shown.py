@@ -23,6 +23,17 @@ def everything_shown(error: BaseException) -> str:
     )
 
 
+def text_masked_everywhere(body: str) -> str:
+    """A text as the masking shows it wherever it goes: as a text body (``mask_text``), in a
+    log record (``mask_record``), inside a JSON error's ``detail`` (``mask_json``).
+    """
+    from plex_source_client._secrets import mask_json, mask_record, mask_text
+
+    return "\n".join(
+        [mask_text(body, ()), mask_record(body, ()), str(mask_json({"detail": body}, ()))]
+    )
+
+
 def json_answer(status: int, body: Any) -> Any:
     """A :class:`ScriptServer` script answering ``status`` with ``body`` as JSON."""
     data = json.dumps(body).encode()

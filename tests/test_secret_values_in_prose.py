@@ -12,17 +12,17 @@ readable.
 from __future__ import annotations
 
 import logging
-import pickle
 
 import pytest
 import respx
 
 from plex_source_client import PlexSourceError
-from plex_source_client._secrets import MASK, mask_json, mask_record, mask_text
+from plex_source_client._secrets import MASK, mask_text
 
 from .conftest import Twin
 from .fixed_server import FixedServer, run_main, source
 from .payloads import SLUG
+from .shown import everything_shown, text_masked_everywhere
 
 ENDPOINT = f"/sources/plex/{SLUG}/"
 #: A Plex token the server stores, unknown to the client: masked only by its name nearby.
@@ -49,11 +49,6 @@ PROSE = [
 ]
 
 
-def _shown(error: BaseException) -> str:
-    """Everything an error shows: its message, repr, body and pickle."""
-    return f"{error}\n{error!r}\n{getattr(error, 'body', '')}\n{pickle.dumps(error)!r}"
-
-
 @pytest.mark.parametrize("form", PROSE)
 def test_a_value_in_prose_after_its_name_is_masked(form: str) -> None:
     """Masked in a text, a log record, a JSON string; and where the text repeats it."""
@@ -61,8 +56,7 @@ def test_a_value_in_prose_after_its_name_is_masked(form: str) -> None:
     masked = mask_text(body, ())
     assert UNKNOWN not in masked, masked
     assert MASK in masked
-    assert UNKNOWN not in mask_record(body, ())
-    assert UNKNOWN not in str(mask_json({"detail": body}, ()))
+    assert UNKNOWN not in text_masked_everywhere(body)
     assert UNKNOWN not in mask_text(f"{body}\nrequest for {UNKNOWN} failed", ())
 
 
@@ -77,7 +71,7 @@ def test_both_clients_mask_a_value_in_a_prose_text_error_body(
     )
     with pytest.raises(PlexSourceError) as caught:
         twin.call("get", SLUG, options={"max_retries": 0})
-    assert UNKNOWN not in _shown(caught.value), _shown(caught.value)
+    assert UNKNOWN not in everything_shown(caught.value), everything_shown(caught.value)
     assert UNKNOWN not in "\n".join(record.getMessage() for record in caplog.records)
 
 
@@ -89,7 +83,7 @@ def test_both_clients_mask_a_value_in_a_prose_json_detail(
     api.get(ENDPOINT).respond(403, json={"detail": form.format(v=UNKNOWN)})
     with pytest.raises(PlexSourceError) as caught:
         twin.call("get", SLUG, options={"max_retries": 0})
-    assert UNKNOWN not in _shown(caught.value), _shown(caught.value)
+    assert UNKNOWN not in everything_shown(caught.value), everything_shown(caught.value)
 
 
 @pytest.mark.parametrize("form", ["the plex_token is {v}", "plex_token: Optional[str] = {v}"])

@@ -84,8 +84,8 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
             if under_secret and len(text := str(item)) >= _MIN_NUMBER:
                 found[text] = None
         elif isinstance(item, dict):
-            hidden = secret_members(item)
-            for key in saying_members(item):
+            hidden, saying = member_kinds(item)
+            for key in saying:
                 _said_words(item[key], found)
             for key, child in item.items():  # {"T": "invalid plex_token"}: keyed by the value
                 if (
@@ -106,7 +106,7 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
 
 def _said_words(value: Any, found: dict[str, None]) -> None:
     """The token-like words of the strings in ``value`` (a saying member's: see
-    :func:`saying_members`), added to ``found``.
+    :func:`member_kinds`), added to ``found``.
     """
     if isinstance(value, str):
         mask_words(value, found)
@@ -189,78 +189,71 @@ def _gives_a_value(name: str) -> bool:
     return name.startswith("value") or name in _GIVEN
 
 
-def _naming(item: dict[Any, Any], folded: dict[Any, str]) -> list[Any]:
-    """The keys of ``item``'s naming members (:data:`_NAMING`; :data:`_PAIR_NAMING` beside
-    a ``value`` or a member saying what was wrong: RFC 9457's ``{"name": ..., "reason":
-    ...}``), and of members holding an object with one (JSON:API's ``"source":
-    {"pointer": ...}``).
+def _direct_naming(folded: dict[Any, str]) -> list[Any]:
+    """The keys (``folded``: by their folded names) of the members naming a field:
+    :data:`_NAMING`, and :data:`_PAIR_NAMING` beside a ``value`` or a member saying what was
+    wrong (RFC 9457's ``{"name": ..., "reason": ...}``).
     """
     paired = any(_gives_a_value(name) or name in _SAYING for name in folded.values())
     return [
-        key
-        for key, name in folded.items()
-        if name in _NAMING
-        or (paired and name in _PAIR_NAMING)
-        or (isinstance(item[key], dict) and _names_a_secret(item[key]))
+        key for key, name in folded.items() if name in _NAMING or (paired and name in _PAIR_NAMING)
     ]
+
+
+def _folded_keys(item: dict[Any, Any]) -> dict[Any, str]:
+    """``item``'s string keys and their folded names (see :func:`_folded`)."""
+    return {key: _folded(key) for key in item if isinstance(key, str)}
+
+
+def _names_secret_field(item: dict[Any, Any], key: Any) -> bool:
+    """Whether the naming member ``key`` of ``item`` names a secret field."""
+    return (field := _named_field(item[key])) is not None and is_secret_name(field)
 
 
 def _names_a_secret(item: dict[Any, Any]) -> bool:
-    """Whether a naming member of ``item`` (one level deep: see :func:`_naming`) names a
-    secret field.
+    """Whether a naming member of ``item`` names a secret field (JSON:API's ``"source":
+    {"pointer": ".../plex_token"}``, one level under the object it is about).
     """
-    folded = {key: _folded(key) for key in item if isinstance(key, str)}
-    paired = any(_gives_a_value(name) or name in _SAYING for name in folded.values())
-    direct = [
-        key for key, name in folded.items() if name in _NAMING or (paired and name in _PAIR_NAMING)
+    return any(_names_secret_field(item, key) for key in _direct_naming(_folded_keys(item)))
+
+
+def member_kinds(item: dict[Any, Any]) -> tuple[frozenset[Any], frozenset[Any]]:
+    """The keys of a JSON object whose values hold a secret, and those whose sentences may
+    quote one (found together: a masking walk asks for both of each object).
+
+    - Holding a secret: secret-named ones (``plex_token``) and a ``value``/``val``/``input``
+      beside one (``{"plex_token": "invalid", "value": T}``); and, when a naming member
+      (:data:`_NAMING`, :data:`_PAIR_NAMING`, or an object holding one) names a secret
+      (``{"name": "X-Plex-Token", "value": T}``, pydantic's ``{"loc": ["body",
+      "plex_token"], "input": T, "msg": ...}``), every other member but those saying what
+      was wrong (:data:`_SAYING`). The naming members are then shown, even one called
+      ``key``: it holds a name, not a key.
+    - Saying what was wrong in a sentence (:data:`_TELLING`: ``detail``, ``message``,
+      ``reason``) beside a member naming a secret: shown, as a reader needs them, but a server
+      may write the value it got there (drf-standardized-errors' ``{"attr": "plex_token",
+      "detail": T}``, Joi's ``{"path": ["plex_token"], "message": "'T' is not valid"}``):
+      their token-like words (see :mod:`.words`) are masked.
+    """
+    folded = _folded_keys(item)
+    direct = _direct_naming(folded)
+    nested = [
+        key
+        for key in folded
+        if key not in direct and isinstance(item[key], dict) and _names_a_secret(item[key])
     ]
-    return any(
-        (field := _named_field(item[key])) is not None and is_secret_name(field) for key in direct
-    )
-
-
-def _named(item: dict[Any, Any]) -> tuple[bool, list[Any], dict[Any, str]]:
-    """Whether ``item`` names a secret field, its naming members, its keys folded."""
-    folded = {key: _folded(key) for key in item if isinstance(key, str)}
-    naming = _naming(item, folded)
-    named = any(
-        isinstance(item[key], dict)
-        or ((field := _named_field(item[key])) is not None and is_secret_name(field))
-        for key in naming
-    )
-    return named, naming, folded
+    if not (nested or any(_names_secret_field(item, key) for key in direct)):
+        hidden = [key for key in item if is_secret_name(str(key))]
+        if hidden:  # ``{"plex_token": "invalid", "value": T}``: the value given is its
+            hidden += [key for key, name in folded.items() if _gives_a_value(name)]
+        return frozenset(hidden), frozenset()
+    kept = {*direct, *nested, *(key for key, name in folded.items() if name in _SAYING)}
+    saying = frozenset(key for key, name in folded.items() if name in _TELLING)
+    return frozenset(key for key in item if key not in kept), saying
 
 
 def secret_members(item: dict[Any, Any]) -> frozenset[Any]:
-    """The keys of a JSON object whose values hold a secret: secret-named ones
-    (``plex_token``), and, when a naming member (:data:`_NAMING`, :data:`_PAIR_NAMING`)
-    names a secret (``{"name": "X-Plex-Token", "value": T}``, pydantic's ``{"loc": ["body",
-    "plex_token"], "input": T, "msg": ...}``), every other member but those saying what was
-    wrong (:data:`_SAYING`; see :func:`saying_members`). The naming members are then shown,
-    even one called ``key``: it holds a name, not a key.
-    """
-    named, naming, folded = _named(item)
-    if not named:
-        secret_named = [key for key in item if is_secret_name(str(key))]
-        if secret_named:  # ``{"plex_token": "invalid", "value": T}``: the value given is its
-            secret_named += [key for key, name in folded.items() if _gives_a_value(name)]
-        return frozenset(secret_named)
-    kept = {*naming, *(key for key, name in folded.items() if name in _SAYING)}
-    return frozenset(key for key in item if key not in kept)
-
-
-def saying_members(item: dict[Any, Any]) -> frozenset[Any]:
-    """The members saying what was wrong in a sentence (:data:`_TELLING`: ``detail``,
-    ``message``, ``reason``) of a JSON object that names a secret field (see
-    :func:`secret_members`): shown, as a reader needs them, but a server may write the value
-    it got there (drf-standardized-errors' ``{"attr": "plex_token", "detail": T}``, Joi's
-    ``{"path": ["plex_token"], "message": "'T' is not valid"}``): their token-like words (see
-    :mod:`.words`) are masked.
-    """
-    named, _, folded = _named(item)
-    if not named:
-        return frozenset()
-    return frozenset(key for key, name in folded.items() if name in _TELLING)
+    """The keys of a JSON object whose values hold a secret (see :func:`member_kinds`)."""
+    return member_kinds(item)[0]
 
 
 #: A validation message, as DRF writes them (``This field may not be blank.``): words of a

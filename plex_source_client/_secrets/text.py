@@ -37,7 +37,7 @@ from .markup import (
     _mask_named_elements,
     _mask_pg_keys,
 )
-from .names import is_message, is_secret_name, saying_members, secret_members
+from .names import is_message, is_secret_name, member_kinds, secret_members
 from .nearby import mask_nearby_at
 from .values import _mask_value
 from .words import mask_words
@@ -147,7 +147,7 @@ def _messages_or_mask(value: Any, secrets: tuple[str, ...]) -> Any:
 
 def _said(value: Any) -> Any:
     """A member saying what was wrong beside one naming a secret field (see
-    :func:`~.names.saying_members`), already masked as text: its token-like words masked too.
+    :func:`~.names.member_kinds`), already masked as text: its token-like words masked too.
     """
     if isinstance(value, str):
         return mask_words(value, {})
@@ -167,8 +167,7 @@ def mask_json(value: Any, secrets: Iterable[str]) -> Any:
     """
     secrets = tuple(secrets)
     if isinstance(value, dict):
-        hidden = secret_members(value)
-        saying = saying_members(value)
+        hidden, saying = member_kinds(value)
         return {
             mask_text(key, secrets) if isinstance(key, str) else key: _messages_or_mask(
                 item, secrets
