@@ -25,7 +25,14 @@ from . import _answers, _logs, _mismatch, _retry
 from ._errors import RequestTimeout, TransportError, UnexpectedResponse
 from ._http.body import Answer
 from ._models import secrets_held
-from ._secrets import _ESCAPES, bytes_hold_escape, json_holds_secret, mask_text, redact
+from ._secrets import (
+    _ESCAPES,
+    as_read,
+    bytes_hold_escape,
+    json_holds_secret,
+    mask_text,
+    redact,
+)
 from ._text import shorten
 
 logger = logging.getLogger("plex_source_client")
@@ -311,6 +318,14 @@ def _written_forms(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
     return tuple(form.encode("utf-8", "backslashreplace") for form in forms if form)
 
 
+def _read_holds(text: str, secrets: tuple[str, ...]) -> bool:
+    """Whether ``text``, as written or as a person reads it (characters that show nothing
+    left out: ``A\u200bB...``; see :func:`~._secrets.as_read`), holds one of ``secrets``.
+    """
+    read = as_read(text)
+    return any(s in text or s in read for s in secrets)
+
+
 def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None:
     r"""ValueError when a 2xx answer carries the API token (``secrets``): authentik never
     sends it back, so the answer is not authentik's (and must not be shown, nor handed back: a
@@ -330,16 +345,16 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
     # in the one encoding httpx decodes them in (decoded once: cheaper than each item).
     lines = b"\n".join([b": ".join(pair) for pair in headers.raw]).decode(headers.encoding)
     head = f"{response.reason_phrase}\n{lines}"
-    if (any(s in head for s in secrets) or _ESCAPES.search(head)) and json_holds_secret(
-        head, secrets
-    ):
+    if (_read_holds(head, secrets) or _ESCAPES.search(head)) and json_holds_secret(head, secrets):
         raise ValueError("the answer contains your API token")
     content = _answers.as_utf8(answer.content)  # UTF-16/32: as a JSON parser reads it
     # An escape is one :func:`~._secrets.json_holds_secret` decodes: a bare ``%`` or ``&``
     # (authentik's default ``user_path_template`` holds ``%(slug)s``) is none, so a real
     # answer is not parsed twice.
-    if not any(form in content for form in _written_forms(secrets)) and not bytes_hold_escape(
-        content
+    if not (
+        any(form in content for form in _written_forms(secrets))
+        or bytes_hold_escape(content)
+        or (not content.isascii() and _read_holds(content.decode("utf-8", "replace"), secrets))
     ):
         return
     try:

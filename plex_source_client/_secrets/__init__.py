@@ -4,7 +4,7 @@ The names the rest of the package imports, from the modules by concern: :mod:`.n
 names a secret), :mod:`.known` (masking secrets whose values are known, URL credentials),
 :mod:`.text` (masking the values after secret-named keys in texts whose secrets are not
 known, by the rules of :mod:`.markup` and :mod:`.keyed`), :mod:`.escapes` (decoding escapes
-that hide a key or a secret).
+that hide a key or a secret), :mod:`.reading` (a text as a person reads it).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from .known import (
     url_userinfo,
 )
 from .names import is_secret_name, stored_secrets
+from .reading import as_read
 from .text import (
     mask_json,
     mask_record,
@@ -39,6 +40,7 @@ __all__ = [
     "MIN_ANYWHERE",
     "_ESCAPES",
     "Secret",
+    "as_read",
     "bytes_hold_escape",
     "is_secret_name",
     "json_holds_secret",

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 from .escapes import _ESCAPES, _unescape
+from .reading import as_read
 
 MASK: Final = "***"
 
@@ -264,8 +265,24 @@ def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
 
     A text ``cut`` short (a body read up to a size limit) may end in the first part of a
     (long) secret: that part is masked too.
+
+    A text that hides a secret from this reading but not from a person's (``A\u200bB...``, a
+    zero-width space between its letters: see :mod:`.reading`) is shown as read, masked.
     """
-    long_, short, needles = _matchers(tuple(secrets))
+    secrets = tuple(secrets)
+    redacted = _redact(text, secrets, cut=cut)
+    if not secrets or redacted.isascii():
+        return redacted
+    read = as_read(redacted)
+    if read is redacted:
+        return redacted
+    again = _redact(read, secrets, cut=cut)
+    return again if again != read else redacted
+
+
+def _redact(text: str, secrets: tuple[str, ...], *, cut: bool) -> str:
+    """:func:`redact`, of ``text`` as written."""
+    long_, short, needles = _matchers(secrets)
     if needles:
         text = _mask_needles(text, needles)
     if short is not None:
@@ -379,7 +396,8 @@ def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
     short = frozenset(s for s in secrets if len(s) < MIN_ANYWHERE)
 
     def found(text: str) -> bool:
-        for candidate in (text, _unescape(text)) if _ESCAPES.search(text) else (text,):
+        decoded = _unescape(text) if _ESCAPES.search(text) else text
+        for candidate in dict.fromkeys((text, decoded, as_read(decoded))):
             if any(secret in candidate for secret in long_):
                 return True
             if short and any(value in short for value in _credentials(candidate)):

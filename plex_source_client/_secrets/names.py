@@ -8,6 +8,7 @@ import re
 from typing import Any, Final
 
 from . import locate
+from .reading import as_read
 from .words import WORD, mask_words, written_like_a_token
 
 #: The words for a token, a password and a secret in authentik's languages, as a localized
@@ -59,6 +60,7 @@ def is_secret_name(name: str) -> bool:
     """Whether a field called ``name`` holds a secret (``plex_token``, ``client_secret``,
     ``apiKey``, ``x-api-key``, ...).
     """
+    name = as_read(name)  # ``\uff50\uff4c\uff45\uff58_token`` (fullwidth) too
     return locate.holds(locate.NAME_STEMS, name) and _SECRET_NAME.search(name) is not None
 
 

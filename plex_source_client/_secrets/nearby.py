@@ -12,8 +12,11 @@ each rule masks one syntax; this masks what looks like a secret near any secret 
   secret name (that one's own window starts there) and up to the first ``***`` (a rule masked
   the value: what follows it is another field's; the rules mask no grammar word as a value,
   so in prose, ``the plex_token is T``, the window reaches ``T``). When that rest holds no
-  letter or digit and ends no sentence (``name="plex_token"`` before a blank line), the next
-  non-blank line instead, bounded the same way.
+  letter or digit (``name="plex_token"`` before a blank line, ``Invalid plex_token.`` before
+  ``Value: T``), the next non-blank line instead, bounded the same way.
+- **Before**: the token-like words written before the name on its line (``'T' is not a
+  valid Plex token``), and on the line before when the name's line continues a sentence
+  (``T`` then ``is not a valid plex_token``).
 - **Token-like**: a run of characters between spaces, quotes, brackets, ``,;=|*`` (its
   leading and trailing ``.:!?-`` left shown) of at least :data:`.words.MIN_WORD` characters that
   holds a digit, or a lowercase letter followed by an uppercase one unless it is a CamelCase
@@ -26,7 +29,8 @@ lowercase (or all uppercase) letters or reads as CamelCase (``QwertyUiop``), or 
 than :data:`.words.MIN_WORD`, in a syntax no rule reads, is shown; so is a value further than the
 name's line (or the next non-blank one) or :data:`NEARBY` characters away. Over-masking is
 accepted: an error text near a secret name loses its token-like words (a date, a request
-id, a version), never its meaning.
+id on the line after ``Invalid token.``, a version), never its meaning; an error's request
+id is its :attr:`request_id` too, read from the answer's headers.
 
 Linear in the text: the windows do not overlap (each ends where the next name starts).
 """
@@ -50,6 +54,11 @@ _NAME: Final = re.compile(
 )
 _LETTER_OR_DIGIT: Final = re.compile(r"[^\W_]")
 _BLANK: Final = re.compile(r"\s*")
+#: A line's start up to a secret name that continues a sentence begun on the line before:
+#: words of letters only, the first lowercase, perhaps a quote (``is not a valid "``).
+_CONTINUED: Final = re.compile(
+    r"[ \t]*[a-z][^\W\d_]*(?:[ \t]+[^\W\d_]+)*[ \t]*[\"'`(\u201c\u2018]?"
+)
 
 
 def _line(text: str, start: int, limit: int) -> tuple[int, bool]:
@@ -85,7 +94,7 @@ def _window(text: str, start: int, limit: int) -> tuple[int, int]:
     """Where to look for the value of a secret name ending at ``start`` (see the module)."""
     end, at_line_end = _line(text, start, limit)
     rest = text[start:end]
-    if not at_line_end or _LETTER_OR_DIGIT.search(rest) or any(c in rest for c in ".!?"):
+    if not at_line_end or _LETTER_OR_DIGIT.search(rest):
         return start, _word_end(text, end, limit)
     blank = _BLANK.match(text, end, min(limit, end + NEARBY))
     following = blank.end() if blank is not None else end
@@ -150,12 +159,16 @@ def mask_nearby_at(text: str, found: dict[str, None], starts: locate.Starts) -> 
 
 def _before(text: str, name_start: int, covered: int) -> int:
     """Where the value written before a secret name may start (``'T' is not a valid Plex
-    token``, ``Invalid value T for plex_token``): the start of the name's line, at most
+    token``, ``Invalid value T for plex_token``): the start of the name's line (of the line
+    before when the name's line continues its sentence: see :data:`_CONTINUED`), at most
     :data:`NEARBY` characters back (a word cut there taken whole) and not before ``covered``
     (the previous name's window: the windows do not overlap, so the work stays linear).
     """
     start = max(covered, name_start - NEARBY)
     newline = text.rfind("\n", start, name_start)
+    if newline != -1 and _CONTINUED.fullmatch(text, newline + 1, name_start):
+        # ``T\nis not a valid plex_token``: the sentence started on the line before.
+        newline = text.rfind("\n", start, newline)
     if newline != -1:
         return newline + 1
     while start > covered and WORD.fullmatch(text, start - 1, start + 1):

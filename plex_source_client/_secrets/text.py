@@ -38,7 +38,8 @@ from .markup import (
     _mask_pg_keys,
 )
 from .names import is_message, is_secret_name, member_kinds, secret_members
-from .nearby import mask_nearby_at
+from .nearby import _NAME, mask_nearby_at
+from .reading import as_read
 from .values import _mask_value
 from .words import mask_words
 
@@ -48,8 +49,12 @@ def _mask_keys(text: str, found: dict[str, None]) -> str:
     HTML, XML, PostgreSQL's details, multipart fields, lists and expressions) and HTTP
     credentials (``Bearer ...``) masked, then the token-like words near a secret name whose
     value no rule masked (:func:`.nearby.mask_nearby`); the values masked are added to
-    ``found``.
+    ``found``. A text that names a secret only as a person reads it (fullwidth letters, a
+    zero-width space inside the name: see :mod:`.reading`) is shown as read, masked.
     """
+    read = as_read(text)
+    if read is not text and _names(read) > _names(text):
+        text = read
     if "<" in text:
         text = _mask_named_elements(text, found)
     if "Key (" in text:
@@ -74,6 +79,11 @@ def _mask_keys(text: str, found: dict[str, None]) -> str:
         text = _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['sep']}{MASK}", text)
     # Last, the fallback for syntaxes no rule above reads: token-like words near a name.
     return mask_nearby_at(text, found, starts if text is located else locate.word_starts(text))
+
+
+def _names(text: str) -> int:
+    """How many words of ``text`` hold a secret's name (``plex_token``; not ``pass``)."""
+    return sum(1 for _ in locate.finditer(_NAME, text, locate.word_starts(text)))
 
 
 def _repeated(found: dict[str, None]) -> tuple[str, ...]:

@@ -25,12 +25,14 @@ _KEY_WORD: Final = (
     r"(?<![\w.-])(?=[\w.-]{0,200}?(?:" + _PARTS + r"))(?:[\w.]|-(?!>)){1,400}+(?![\w.-])"
 )
 #: A value that is not a list or an object: quoted (to its closing quote or the end of the
-#: text; in triple quotes as TOML and Python write them; a Python bytes or raw string's
-#: prefix, ``b'...'``, with it), quoted with escaped quotes (JSON inside a JSON string), a
+#: text; in triple quotes as TOML and Python write them; in doubled quotes as SQL escapes a
+#: quote, ``''T''``, when a value follows them; a Python bytes or raw string's prefix,
+#: ``b'...'``, with it), quoted with escaped quotes (JSON inside a JSON string), a
 #: CDATA section, or a bare word (to the next space: a token may hold ``&`` or ``;``).
 _VALUE: Final = re.compile(
     r"(?:[bBrRuU]{1,2}(?=[\"']))?"
     r"(?:\"{3}(?:[^\"\\]|\\.|\"(?!\"\"))*(?:\"{3})?|'{3}(?:[^']|'(?!''))*(?:'{3})?"
+    r"|(?P<doubled>''|\"\")(?=[^\s'\"])(?:(?!(?P=doubled))[\s\S])*(?P=doubled)?"
     r"|\"(?:[^\"\\]|\\.)*\"?|'[^']*'?"
     r"|\u201c[^\u201d]*\u201d?|\u2018[^\u2019]*\u2019?|\u00ab[^\u00bb]*\u00bb?)"
     r"|\\\"(?:(?!\\\")[\s\S])*(?:\\\")?|" + _CDATA + r"|[^\s\"'<>]+"
@@ -90,7 +92,11 @@ def _masked(value: str, found: dict[str, None]) -> str:
     prefix = _STRING_PREFIX.match(value)
     prefix_text = prefix.group() if prefix else ""
     value = value[len(prefix_text) :]
-    quote, ends = next(((o, c) for o, c in _QUOTES if value.startswith(o)), ("", ""))
+    doubled = value[:2] if value[:2] in ("''", '""') and value[2:3] not in ("", value[0]) else ""
+    quote, ends = next(
+        ((o, c) for o, c in ((doubled, doubled), *_QUOTES) if o and value.startswith(o)),
+        ("", ""),
+    )
     closing = (
         ends if quote and len(value) >= len(quote) + len(ends) and value.endswith(ends) else ""
     )

@@ -1,0 +1,50 @@
+r"""A text as a reader sees it: characters that show nothing left out, compatibility characters
+read as the plain ones they stand for. A hostile server may write an echoed secret, or a
+secret's name, so that the masking's patterns miss it and a person still reads it: an API
+token with a zero-width space, a soft hyphen or a variation selector between its letters
+(``A\u200bB\u200bC...``), or a name in fullwidth letters (``\uff50\uff4c\uff45\uff58_token``).
+
+The masking (:func:`.known.redact`, :func:`.text.mask_text`) reads such a text a second time
+in this form, and shows it so, masked, only when that finds a secret the text as written
+hides: any other text is shown as it was written (a name in an emoji sequence keeps its
+zero-width joiners, a Japanese message its fullwidth punctuation).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Final
+
+#: Characters that show nothing between two letters, Unicode's default-ignorable ones: the
+#: format characters (category Cf: zero-width space and joiners, soft hyphen, word joiner,
+#: bidirectional marks, the byte order mark, tags) and these others, the combining grapheme
+#: joiner, Hangul fillers, Khmer inherent vowels, Mongolian and other variation selectors.
+_SHOWING_NOTHING: Final = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0000-\U000e0fff]"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_as(char: str) -> str:
+    r"""How a reader reads one character beyond ASCII: ``""`` when it shows nothing (see
+    :data:`_SHOWING_NOTHING`), the one character its compatibility form is (NFKC: fullwidth
+    ``\uff41`` is ``a``, halfwidth katakana are katakana, a mathematical bold ``A`` is ``A``),
+    or itself (a character whose compatibility form is several, a ligature, is left as is).
+    """
+    if unicodedata.category(char) == "Cf" or _SHOWING_NOTHING.fullmatch(char):
+        return ""
+    plain = unicodedata.normalize("NFKC", char)
+    return plain if len(plain) == 1 else char
+
+
+def as_read(text: str) -> str:
+    """``text`` as a reader sees it (see the module): ``text`` itself (the same object) when
+    that changes nothing, as for every ASCII text.
+    """
+    if text.isascii():
+        return text
+    table = {ord(char): _read_as(char) for char in set(text) if not char.isascii()}
+    changed = {code: read for code, read in table.items() if read != chr(code)}
+    return text.translate(changed) if changed else text
