@@ -23,6 +23,26 @@ def everything_shown(error: BaseException) -> str:
     )
 
 
+def shown_by_failed_get(twin: Any, api: Any, status: int, **answer: Any) -> str:
+    """Everything (see :func:`everything_shown`) the error shows that ``twin``'s ``get`` of
+    the test source raises when ``api`` (respx) answers it ``status`` with ``answer``
+    (``json=``, ``content=``, ``headers=``); ``token=`` is the client's API token.
+    """
+    from plex_source_client import PlexSourceError
+
+    from .payloads import SLUG
+
+    options: dict[str, Any] = {"max_retries": 0}
+    if "token" in answer:
+        options["token"] = answer.pop("token")
+    api.get(f"/sources/plex/{SLUG}/").respond(status, **answer)
+    try:
+        twin.call("get", SLUG, options=options)
+    except PlexSourceError as error:
+        return everything_shown(error)
+    raise AssertionError(f"get did not fail on a {status}")
+
+
 def text_masked_everywhere(body: str) -> str:
     """A text as the masking shows it wherever it goes: as a text body (``mask_text``), in a
     log record (``mask_record``), inside a JSON error's ``detail`` (``mask_json``).
