@@ -75,12 +75,19 @@ def test_the_command_line_masks_it(text: str) -> None:
         # not read: a pretty-printed body keeps its other fields.
         ('"slug": "plex-1",\n"plex_token": "***"', '"slug": "plex-1",\n"plex_token": "***"'),
         ("Build 2024.8.2\nInvalid plex_token", "Build 2024.8.2\nInvalid plex_token"),
+        # A value in doubled quotes is masked with them, and where the text repeats it.
+        (
+            f"plex_token = ''{STORED}''\nDETAIL: {STORED} expired",
+            "plex_token = ''***''\nDETAIL: *** expired",
+        ),
         # An empty value in doubled quotes stays an empty quoted value.
         ("plex_token = '' AND x", "plex_token = '***' AND x"),
         ("plex_token = '''abc''' x", "plex_token = '''***''' x"),
     ],
 )
-def test_ordinary_neighbouring_lines_stay_shown(text: str, masked: str) -> None:
+def test_ordinary_neighbouring_lines_stay_shown_and_doubled_quotes_stay(
+    text: str, masked: str
+) -> None:
     from plex_source_client._secrets import mask_text
 
     assert mask_text(text, ()) == masked

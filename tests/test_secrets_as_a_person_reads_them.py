@@ -49,7 +49,7 @@ def test_an_api_token_with_invisible_characters_in_an_error_is_masked(
     twin: Twin, api: respx.MockRouter, between: str
 ) -> None:
     echo = spaced_out(TOKEN, between)
-    shown = shown_by_failed_get(twin, api, 403, json={"detail": f"Token {echo} is not here"})
+    shown = shown_by_failed_get(twin, api, 403, json={"detail": f"user {echo} is not here"})
     assert echo not in shown
     assert echo.encode("unicode_escape").decode() not in shown
     assert "is not here" in shown
@@ -71,7 +71,7 @@ def test_a_short_api_token_with_invisible_characters_is_masked(
     twin: Twin, api: respx.MockRouter, between: str
 ) -> None:
     echo = spaced_out("k9Z", between)
-    detail = {"detail": f"bad credentials {echo} (expired)"}
+    detail = {"detail": f"bad login {echo} (expired)"}
     shown = shown_by_failed_get(twin, api, 403, json=detail, token="k9Z")
     assert echo not in shown
     assert "(expired)" in shown
@@ -80,7 +80,7 @@ def test_a_short_api_token_with_invisible_characters_is_masked(
 @pytest.mark.parametrize("between", ["\u200b", "\u2060"], ids=["zwsp", "word-joiner"])
 def test_the_command_line_masks_an_api_token_with_invisible_characters(between: str) -> None:
     echo = spaced_out(API_TOKEN, between)
-    body = json.dumps({"detail": f"Token {echo} is not allowed"}).encode()
+    body = json.dumps({"detail": f"account {echo} is not allowed"}).encode()
     with ScriptServer(reply(403, body, "Forbidden")) as server:
         code, out, err, _ = run_main(
             ["get", SLUG, "--max-retries", "0"], url=server.url,
