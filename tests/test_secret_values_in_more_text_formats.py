@@ -195,6 +195,13 @@ def test_value_forms_keep_their_shape(text: str, masked: str) -> None:
         (f"password ::: {UNKNOWN}.", f"password ::: {MASK}."),
         # The rest of the line holds no word: the next non-blank line.
         (f'name="plex_token"\n\n  {UNKNOWN}\nnext', f'name="plex_token"\n\n  {MASK}\nnext'),
+        # A value a rule masked does not end the reading (it may be a reason, or a word
+        # after a quoted name): what follows on the line is masked too (accepted
+        # over-masking, in a text: JSON that parses is masked by member).
+        (
+            f'{{"plex_token": "{MASK}", "name": "Plex", "slug": "plex-1"}}',
+            f'{{"plex_token": "{MASK}", "name": "Plex", "slug": "{MASK}"}}',
+        ),
         # ... even where a sentence ends at the name: its value may follow (``Value: T``), so
         # a request id there is masked too (accepted: the error's request_id has it).
         ("Invalid token.\nRequest ID: 3f2a9c1e-aa", f"Invalid token.\nRequest ID: {MASK}"),
@@ -214,8 +221,6 @@ def test_fallback_masks_token_like_words_near_a_secret_name(text: str, masked: s
     [
         # A sentence about the field: its words are not token-like.
         "Invalid plex_token, please check the settings and try again",
-        # The value was masked by a rule: what follows on the line is another field's.
-        f'{{"plex_token": "{MASK}", "name": "Plex", "slug": "plex-1"}}',
         # A path's segment names no value.
         'GET /api/v3/core/tokens/ "HTTP/1.1 200 OK" 2024-01-01',
         # PostgreSQL's own "Key" on a key without a secret column.

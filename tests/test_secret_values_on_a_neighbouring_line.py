@@ -74,6 +74,8 @@ def test_the_command_line_masks_it(text: str) -> None:
         # A line before that the name's line does not continue (a new sentence, JSON) is
         # not read: a pretty-printed body keeps its other fields.
         ('"slug": "plex-1",\n"plex_token": "***"', '"slug": "plex-1",\n"plex_token": "***"'),
+        # Nor is the line after one whose value a rule masked.
+        ('"plex_token": "***",\n"slug": "plex-1"', '"plex_token": "***",\n"slug": "plex-1"'),
         ("Build 2024.8.2\nInvalid plex_token", "Build 2024.8.2\nInvalid plex_token"),
         # A value in doubled quotes is masked with them, and where the text repeats it.
         (

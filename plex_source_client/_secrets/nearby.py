@@ -8,12 +8,14 @@ each rule masks one syntax; this masks what looks like a secret near any secret 
   :func:`.names.is_secret_name` knows (``plex_token``, ``X-Plex-Token``, ``apiKey``,
   ``password``). Not one in a path (``/core/tokens/``: ``/`` before or after it), nor
   PostgreSQL's ``Key (columns)=(values)`` (read by its own rule, which knows the columns).
-- **Nearby**: the rest of the name's line, up to :data:`NEARBY` characters, up to the next
-  secret name (that one's own window starts there) and up to the first ``***`` (a rule masked
-  the value: what follows it is another field's; the rules mask no grammar word as a value,
-  so in prose, ``the plex_token is T``, the window reaches ``T``). When that rest holds no
-  letter or digit (``name="plex_token"`` before a blank line, ``Invalid plex_token.`` before
-  ``Value: T``), the next non-blank line instead, bounded the same way.
+- **Nearby**: the rest of the name's line, up to :data:`NEARBY` characters and up to the
+  next secret name (that one's own window starts there). A ``***`` does not end it: what a
+  rule masked may not be the value (a reason, ``plex_token: 'invalid', value: 'T'``; a word
+  after a quoted name, ``"plex_token": rejected value T``), nor is a known secret masked
+  first (``plex_token rejected for Bearer ***, got T``) or a ``***`` the server wrote. When
+  that rest holds no letter, digit or ``***`` (``name="plex_token"`` before a blank line,
+  ``Invalid plex_token.`` before ``Value: T``), the next non-blank line instead, bounded the
+  same way.
 - **Before**: the token-like words written before the name on its line (``'T' is not a
   valid Plex token``), and on the line before when the name's line continues a sentence
   (``T`` then ``is not a valid plex_token``).
@@ -42,6 +44,7 @@ from typing import Final
 
 from . import locate
 from .known import MASK
+from .markup import _PG_KEY
 from .names import _SECRET_NAME_PARTS
 from .words import WORD, mask_words
 
@@ -62,39 +65,19 @@ _CONTINUED: Final = re.compile(
 
 
 def _line(text: str, start: int, limit: int) -> tuple[int, bool]:
-    """Where the rest of the line from ``start`` ends (at most at ``limit``, :data:`NEARBY`
-    characters on, or the first ``***``), and whether that is the line's end (so a next line
-    may hold the value).
+    """Where the rest of the line from ``start`` ends (at most at ``limit``, or :data:`NEARBY`
+    characters on), and whether that is the line's end (so a next line may hold the value).
     """
     end = min(limit, start + NEARBY)
     newline = text.find("\n", start, end)
-    if newline != -1:
-        end = newline
-    mask = text.find(MASK, start, end)
-    if mask != -1 and not _loose_first_word(text, start, mask):
-        return mask, False
-    return end, newline != -1
-
-
-def _loose_first_word(text: str, start: int, mask: int) -> bool:
-    """Whether the ``***`` at ``mask`` is the first word after a name (only a separator
-    between: ``plex_token: *** Unauthorized T``), unquoted and followed by more words: a rule
-    took a status or a code for the value, and the rest of the line is read on. Any other
-    ``***`` ends the window: a quoted or delimited value (``"plex_token": "***", "slug":``)
-    is the field's whole value, and what follows it another field's.
-    """
-    between = text[start:mask]
-    return not between.strip(" \t:=") and text[mask + len(MASK) : mask + len(MASK) + 1] in (
-        " ",
-        "\t",
-    )
+    return (newline, True) if newline != -1 else (end, False)
 
 
 def _window(text: str, start: int, limit: int) -> tuple[int, int]:
     """Where to look for the value of a secret name ending at ``start`` (see the module)."""
     end, at_line_end = _line(text, start, limit)
     rest = text[start:end]
-    if not at_line_end or _LETTER_OR_DIGIT.search(rest):
+    if not at_line_end or _LETTER_OR_DIGIT.search(rest) or MASK in rest:
         return start, _word_end(text, end, limit)
     blank = _BLANK.match(text, end, min(limit, end + NEARBY))
     following = blank.end() if blank is not None else end
@@ -114,11 +97,23 @@ def _word_end(text: str, end: int, limit: int) -> int:
     return end
 
 
+#: How far back a name inside PostgreSQL's ``Key (columns)=(values)`` may have its ``Key (``
+#: (its rule, :func:`.markup._mask_pg_keys`, reads up to 300 characters of columns).
+_PG_COLUMNS: Final = 310
+
+
 def _skipped(text: str, name: re.Match[str]) -> bool:
-    """Whether a secret name is no key of a value: a path's segment, PostgreSQL's ``Key (``."""
+    """Whether a secret name is no key of a value: a path's segment, PostgreSQL's ``Key (``,
+    a column of its list (``Key (plex_token, slug)=(***, plex-2)``: its rule masked the
+    secret columns' values and shows the others').
+    """
     before = text[name.start() - 1 : name.start()]
     after = text[name.end() : name.end() + 2]
-    return before == "/" or after.startswith("/") or (name.group() == "Key" and after == " (")
+    if before == "/" or after.startswith("/") or (name.group() == "Key" and after == " ("):
+        return True
+    opened = text.rfind("Key (", max(0, name.start() - _PG_COLUMNS), name.start())
+    key = _PG_KEY.match(text, opened) if opened != -1 else None
+    return key is not None and name.end() <= key.end("columns")
 
 
 def mask_nearby(text: str, found: dict[str, None]) -> str:
