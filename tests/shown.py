@@ -43,6 +43,25 @@ def shown_by_failed_get(twin: Any, api: Any, status: int, **answer: Any) -> str:
     raise AssertionError(f"get did not fail on a {status}")
 
 
+def shown_by_failed_cli_get(body: Any, status: int = 400) -> tuple[str, str]:
+    """``plex-source get`` (in this process, the API token ``fixed_server.API_TOKEN``) of the
+    test source from a server answering ``status`` with ``body`` as JSON: its stdout and
+    stderr, after checking that it failed without a traceback.
+    """
+    from .fixed_server import run_main
+    from .payloads import SLUG
+    from .raw_server import ScriptServer, reply
+
+    with ScriptServer(reply(status, json.dumps(body).encode(), "Refused")) as server:
+        code, out, err, _ = run_main(
+            ["get", SLUG, "--max-retries", "0"], url=server.url,
+            env={"AUTHENTIK_SERVER_VERSION": "2024.8.2"},
+        )  # fmt: skip
+    assert code != 0, out
+    assert "Traceback" not in err, err
+    return out, err
+
+
 def text_masked_everywhere(body: str) -> str:
     """A text as the masking shows it wherever it goes: as a text body (``mask_text``), in a
     log record (``mask_record``), inside a JSON error's ``detail`` (``mask_json``).

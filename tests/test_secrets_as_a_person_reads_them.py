@@ -10,8 +10,6 @@ shown as written.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import respx
 
@@ -19,10 +17,14 @@ from plex_source_client import UnexpectedResponse
 from plex_source_client._secrets import mask_json, mask_text, redact
 
 from .conftest import Twin
-from .fixed_server import API_TOKEN, run_main
+from .fixed_server import API_TOKEN
 from .payloads import SLUG, TOKEN, plex_source
-from .raw_server import ScriptServer, reply
-from .shown import everything_shown, shown_by_failed_get, text_masked_everywhere
+from .shown import (
+    everything_shown,
+    shown_by_failed_cli_get,
+    shown_by_failed_get,
+    text_masked_everywhere,
+)
 
 ENDPOINT = f"/sources/plex/{SLUG}/"
 STORED = "xQ3zR9pL2mN8vB7cD4fG"
@@ -80,14 +82,7 @@ def test_a_short_api_token_with_invisible_characters_is_masked(
 @pytest.mark.parametrize("between", ["\u200b", "\u2060"], ids=["zwsp", "word-joiner"])
 def test_the_command_line_masks_an_api_token_with_invisible_characters(between: str) -> None:
     echo = spaced_out(API_TOKEN, between)
-    body = json.dumps({"detail": f"account {echo} is not allowed"}).encode()
-    with ScriptServer(reply(403, body, "Forbidden")) as server:
-        code, out, err, _ = run_main(
-            ["get", SLUG, "--max-retries", "0"], url=server.url,
-            env={"AUTHENTIK_SERVER_VERSION": "2024.8.2"},
-        )  # fmt: skip
-    assert code != 0
-    assert "Traceback" not in err
+    out, err = shown_by_failed_cli_get({"detail": f"account {echo} is not allowed"}, 403)
     for text in (out, err):
         assert echo not in text
         assert API_TOKEN[4:16] not in text.replace(between, "")
