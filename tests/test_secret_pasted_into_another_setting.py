@@ -177,7 +177,8 @@ def test_ssl_cert_file_path_holding_the_clients_token_names_it_masked(
         ("auth.example.com", "'auth.example.com'"),
         ("authentik:9000", "'authentik:9000'"),
         ("ftp://auth.example.com", "'ftp://auth.example.com'"),
-        ("https://auth.example.com/?x=1", "'https://auth.example.com/?x=1'"),
+        # Named without its query (it may carry a credential under any name).
+        ("https://auth.example.com/?x=1", "'https://auth.example.com/' has a query (?...)"),
         ("http://127.0.0.1:99999", "'http://127.0.0.1:99999'"),
     ],
 )

@@ -21,7 +21,15 @@ from .._errors import (
     format_field_errors,
 )
 from .._http.body import Answer
-from .._secrets import MASK, mask_json, mask_text, redact, stored_secrets, text_stored_secrets
+from .._secrets import (
+    MASK,
+    is_secret_name,
+    mask_json,
+    mask_text,
+    redact,
+    stored_secrets,
+    text_stored_secrets,
+)
 from .._text import one_line
 from .json_body import DEFAULT_MAX_RESPONSE_SIZE, as_utf8, body_text, parse_json, shown_problem
 
@@ -88,14 +96,20 @@ def request_id_hiding(request_id: str | None, held: tuple[str, ...]) -> str | No
 
 
 def answer_secrets(answer: Answer, secrets: tuple[str, ...]) -> tuple[str, ...]:
-    """``secrets`` and the values the answer's body stores under secret-named keys (JSON at
-    any depth, or a text's ``plex_token=T``): what an error about this answer masks in all it
-    shows, its headers too (a ``Location``, a request id repeating the stored token). Only on
-    an error's path: a good answer is not walked for them.
+    """``secrets`` and the values the answer stores under secret-named keys: in its body (JSON
+    at any depth, or a text's ``plex_token=T``) and its headers (``X-Plex-Token: T``); what an
+    error about this answer masks in all it shows, its status line and headers too (a
+    ``Location``, a request id repeating the stored token). Only on an error's path: a good
+    answer is not walked for them.
     """
     data = _parsed_error(answer, DEFAULT_MAX_RESPONSE_SIZE)
     stored = text_stored_secrets(body_text(answer)) if data is _NOT_JSON else stored_secrets(data)
-    return (*secrets, *stored) if stored else secrets
+    named = tuple(
+        value.strip()
+        for name, value in answer.response.headers.items()
+        if value.strip() and is_secret_name(name)
+    )
+    return (*secrets, *stored, *named) if stored or named else secrets
 
 
 def field_errors(body: Any) -> dict[str, list[str]]:

@@ -110,8 +110,16 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
         )
     _refuse_page_urls(parts.scheme, parts.netloc, parts.path.rstrip("/"))
     if parts.query or parts.fragment:
-        shown = shown_setting(url, URL)
-        raise ConfigurationError(f"url must not have a query or fragment, got {shown}")
+        # Not quoted: a query or fragment may carry a credential (``?X-Plex-Token=...``,
+        # ``#access_token=...``) under any name.
+        where = " and ".join(
+            part for part, given in (("a query (?...)", parts.query), ("a fragment (#...)",
+            parts.fragment)) if given
+        )  # fmt: skip
+        kept = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        raise ConfigurationError(
+            f"url must not have a query or fragment: {shown_setting(kept, URL)} has {where}"
+        )
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
         refusing = f"refusing to send the API token in clear text to http://{parts.netloc}: "
         raise ConfigurationError(

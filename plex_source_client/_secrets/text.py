@@ -40,6 +40,13 @@ from .markup import (
 from .names import is_message, is_secret_name, member_kinds, secret_members
 from .nearby import _NAME, mask_nearby_at
 from .reading import as_read
+from .tables import (
+    header_row_columns,
+    json_columns,
+    mask_html_tables,
+    mask_text_tables,
+    masked_rows,
+)
 from .values import _mask_value
 from .words import mask_words
 
@@ -55,6 +62,10 @@ def _mask_keys(text: str, found: dict[str, None]) -> str:
     read = as_read(text)
     if read is not text and _names(read) > _names(text):
         text = read
+    # Tables first: a header's other names would be taken for the secret's value.
+    text = mask_text_tables(text, found)
+    if "<" in text:
+        text = mask_html_tables(text, found)
     if "<" in text:
         text = _mask_named_elements(text, found)
     if "Key (" in text:
@@ -178,6 +189,11 @@ def mask_json(value: Any, secrets: Iterable[str]) -> Any:
     secrets = tuple(secrets)
     if isinstance(value, dict):
         hidden, saying = member_kinds(value)
+        columns, rows = json_columns(value)
+        if rows:  # a table: its secret columns' cells masked (see .tables)
+            value = {
+                k: masked_rows(v, columns, False) if k in rows else v for k, v in value.items()
+            }
         return {
             mask_text(key, secrets) if isinstance(key, str) else key: _messages_or_mask(
                 item, secrets
@@ -192,6 +208,9 @@ def mask_json(value: Any, secrets: Iterable[str]) -> Any:
         if len(value) == 2 and isinstance(value[0], str) and is_secret_name(value[0]):
             # A ``[name, value]`` pair (headers as a debugging page lists them).
             return [mask_text(value[0], secrets), MASK]
+        columns = header_row_columns(value)
+        if columns:  # rows under a header row (a sheet)
+            value = masked_rows(value, columns, True)
         return [mask_json(item, secrets) for item in value]
     if isinstance(value, str):
         return mask_text(value, secrets)
@@ -217,6 +236,11 @@ def redact_json(value: Any, secrets: Iterable[str]) -> Any:
     secrets = tuple(secrets)
     if isinstance(value, dict):
         hidden = secret_members(value)
+        columns, rows = json_columns(value)
+        if rows:
+            value = {
+                k: masked_rows(v, columns, False) if k in rows else v for k, v in value.items()
+            }
         return {
             redact(key, secrets) if isinstance(key, str) else key: MASK
             if key in hidden
@@ -224,6 +248,9 @@ def redact_json(value: Any, secrets: Iterable[str]) -> Any:
             for key, item in value.items()
         }
     if isinstance(value, list):
+        columns = header_row_columns(value)
+        if columns:
+            value = masked_rows(value, columns, True)
         return [redact_json(item, secrets) for item in value]
     if isinstance(value, str):
         return redact(value, secrets)
