@@ -73,7 +73,7 @@ DEADLINE_TIMEOUT: Final = 0.5
 MAX_RETRIES: Final = 0
 BUDGET: Final = TIMEOUT * (MAX_RETRIES + 1)  # no backoff wait with max_retries=0
 MARGIN: Final = 3.0  # 2 noisy cores, a few cases at once
-CLI_STARTUP: Final = 2.0  # the CLI's wall time includes starting Python and importing
+CLI_STARTUP: Final = 2.0  # the CLI's wall time includes forking its process and setting it up
 MIB: Final = 1024 * 1024
 MEMORY_BOUND: Final = 64 * MIB  # the response limit is 1 MiB
 SHORT: Final = 8 * 1024  # characters: a message, repr or body kept on an error
