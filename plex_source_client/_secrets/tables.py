@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, Final
 
-from . import names  # names imports this module: its functions are looked up when called
+from . import locate, names  # names imports this module: its functions are looked up when called
 from .known import MASK
 from .words import mask_words, written_like_a_token
 
@@ -161,9 +161,7 @@ def _header(line: str) -> _Header | None:
     return None
 
 
-def _masked_row(
-    line: str, header: tuple[str | None, int, frozenset[int]], found: dict[str, None]
-) -> str:
+def _masked_row(line: str, header: _Header, found: dict[str, None]) -> str:
     """A row of a text table with its secret columns' cells masked (see the module)."""
     separator, count, columns = header
     bounds = _cells(line, separator)
@@ -175,10 +173,8 @@ def _masked_row(
             continue
         cell = line[start:end]
         value = cell.strip()
-        quote = (
-            value[0] if len(value) >= 2 and value[0] in _QUOTES and value[-1] == value[0] else ""
-        )
-        value = value[1:-1] if quote else value
+        if len(value) >= 2 and value[0] in _QUOTES and value[-1] == value[0]:
+            value = value[1:-1]
         if not value.strip():
             continue
         found[value.strip()] = None
@@ -193,7 +189,7 @@ def mask_text_tables(text: str, found: dict[str, None]) -> str:
     """``text`` with the secret columns of its text tables masked (see the module); the values
     masked are added to ``found``. Only lines holding a secret name are tried as headers.
     """
-    if "\n" not in text:
+    if "\n" not in text or not locate.holds(locate.NAME_STEMS, text):
         return text
     lines = text.split("\n")
     index = 0
