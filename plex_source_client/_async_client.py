@@ -101,7 +101,7 @@ class AsyncPlexSourceClient:
             if proxy is not None:
                 raise ConfigurationError("proxy cannot be combined with http_client: set it there")
             call_timeout = settings.timeout or finite_or_default(http_client.timeout)
-            self._http, secrets = http_client, ()
+            self._http, secrets = http_client, clients.own_client_secrets(http_client)
             self._owns_http = False
         self._core = ClientCore(settings, self._http, timeout=call_timeout, proxy_secrets=secrets)
 

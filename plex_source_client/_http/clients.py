@@ -103,18 +103,62 @@ def _proxy_mounts(proxy: Proxy | None) -> Mounts:
 
 
 def proxy_secrets(mounts: Mounts) -> tuple[Secret, ...]:
-    """The proxies' passwords, and the ``Proxy-Authorization: Basic`` values carrying them."""
-    import base64
-
+    """The proxies' credentials (see :func:`_credential_secrets`)."""
     return tuple(
-        Secret(secret)
+        secret
         for proxy in mounts.values()
         if proxy is not None and proxy.auth is not None
-        for secret in (
-            proxy.auth[1],
-            base64.b64encode(f"{proxy.auth[0]}:{proxy.auth[1]}".encode()).decode(),
-        )
+        for secret in _credential_secrets(*proxy.auth)
     )
+
+
+def _credential_secrets(user: str, password: str) -> tuple[Secret, ...]:
+    """A proxy's credentials as secrets: its password, the ``Proxy-Authorization: Basic``
+    value carrying them, and its user name when that is the credential (no password: a
+    proxy taking an API key as the user name, ``http://KEY:@proxy``) or is written like a
+    token (a digit or mixed case, 8 characters or more).
+    """
+    import base64
+
+    from .._secrets import MIN_ANYWHERE
+    from .._secrets.words import written_like_a_token
+
+    found = [password, base64.b64encode(f"{user}:{password}".encode()).decode()]
+    if user and (not password or (len(user) >= MIN_ANYWHERE and written_like_a_token(user))):
+        found.append(user)
+    return tuple(Secret(value) for value in dict.fromkeys(found) if value)
+
+
+def own_client_secrets(client: httpx.Client | httpx.AsyncClient) -> tuple[Secret, ...]:
+    """The proxy credentials of a user's own ``http_client`` (``httpx.Client(proxy=
+    "http://user:pw@proxy")``): httpx keeps them only in its transports' connection pools
+    (httpcore's ``Proxy-Authorization`` header of an HTTP proxy, a SOCKS proxy's user and
+    password), read here, if they are there, so that a proxy echoing them is masked as it is
+    for the ``proxy`` option. Private attributes: tests/test_proxy_credentials_masked.py
+    checks them on the httpx versions supported.
+    """
+    import base64
+    import binascii
+
+    found: list[Secret] = []
+    for transport in deadline.client_transports(client):  # type: ignore[arg-type]
+        pool = getattr(transport, "_pool", None)
+        for name, value in getattr(pool, "_proxy_headers", None) or ():
+            if bytes(name).lower() != b"proxy-authorization":
+                continue
+            scheme, _, encoded = bytes(value).decode("latin-1").partition(" ")
+            found.append(Secret(encoded))
+            if scheme.lower() == "basic":
+                try:
+                    user, _, password = base64.b64decode(encoded).decode("utf-8").partition(":")
+                except (binascii.Error, UnicodeDecodeError):
+                    continue
+                found += _credential_secrets(user, password)
+        auth = getattr(pool, "_proxy_auth", None)
+        if isinstance(auth, tuple) and len(auth) == 2:
+            user, password = (part.decode("utf-8", "replace") for part in auth)
+            found += _credential_secrets(user, password)
+    return tuple(dict.fromkeys(secret for secret in found if secret.reveal()))
 
 
 def check_own_client(http_client: object, kind: type[httpx.Client | httpx.AsyncClient]) -> None:
