@@ -9,7 +9,7 @@ from typing import Any, Final
 
 from . import locate
 from .reading import as_read
-from .tables import column_cells, header_row_columns, json_columns
+from .tables import mask_json_tables
 from .words import WORD, mask_words, written_like_a_token
 
 #: The words for a token, a password and a secret in authentik's languages, as a localized
@@ -75,6 +75,7 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
     shown (an error, a repr), never on a successful call's path.
     """
     found: dict[str, None] = {}
+    mask_json_tables(value, found)  # a table's secret column (see .tables)
     stack: list[tuple[Any, bool]] = [(value, False)]
     while stack:
         item, under_secret = stack.pop()
@@ -88,9 +89,6 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
                 found[text] = None
         elif isinstance(item, dict):
             hidden, saying = member_kinds(item)
-            columns, rows = json_columns(item)
-            for key in rows:  # a table's secret column (see .tables)
-                stack.extend((cell, True) for cell in column_cells(item[key], columns, False))
             for key in saying:
                 _said_words(item[key], found)
             for key, child in item.items():  # {"T": "invalid plex_token"}: keyed by the value
@@ -107,8 +105,6 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
             # An error body's messages about a secret field (``This field may not be
             # blank.``) are no stored value.
             stack.extend((child, under_secret) for child in item if not is_message(child))
-            if isinstance(item, list) and (columns := header_row_columns(item)):
-                stack.extend((cell, True) for cell in column_cells(item, columns, True))
     return tuple(found)
 
 

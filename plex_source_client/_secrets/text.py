@@ -41,11 +41,9 @@ from .names import is_message, is_secret_name, member_kinds, secret_members
 from .nearby import _NAME, mask_nearby_at
 from .reading import as_read
 from .tables import (
-    header_row_columns,
-    json_columns,
     mask_html_tables,
+    mask_json_tables,
     mask_text_tables,
-    masked_rows,
 )
 from .values import _mask_value
 from .words import mask_words
@@ -121,7 +119,10 @@ def mask_text(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     text = _mask_keys(text, found)
     # Second pass: a value masked after its key (``plex_token=T``) is masked where the text
     # repeats it (``name: T is not valid``) too.
-    return redact(mask_userinfo(text), (*secrets, *_repeated(found)), cut=cut)
+    # The same tuple when nothing was found: redact's matchers are built once per tuple (an
+    # error body of thousands of strings is masked string by string).
+    repeated = _repeated(found)
+    return redact(mask_userinfo(text), (*secrets, *repeated) if repeated else secrets, cut=cut)
 
 
 #: A header as httpcore's debug records list them, ``(b'X-Plex-Token', b'value')``.
@@ -186,32 +187,28 @@ def mask_json(value: Any, secrets: Iterable[str]) -> Any:
     string (``"invalid plex_token=..."``, JSON in a string), a secret escaped in it
     (``&#..;``, ``%XX``, a literal ``\uXXXX``) and HTTP credentials (``Basic ...``).
     """
-    secrets = tuple(secrets)
+    return _mask_json(mask_json_tables(value, {}), tuple(secrets))
+
+
+def _mask_json(value: Any, secrets: tuple[str, ...]) -> Any:
+    """:func:`mask_json`, its tables' secret cells masked already."""
     if isinstance(value, dict):
         hidden, saying = member_kinds(value)
-        columns, rows = json_columns(value)
-        if rows:  # a table: its secret columns' cells masked (see .tables)
-            value = {
-                k: masked_rows(v, columns, False) if k in rows else v for k, v in value.items()
-            }
         return {
             mask_text(key, secrets) if isinstance(key, str) else key: _messages_or_mask(
                 item, secrets
             )
             if key in hidden
-            else _said(mask_json(item, secrets))
+            else _said(_mask_json(item, secrets))
             if key in saying
-            else mask_json(item, secrets)
+            else _mask_json(item, secrets)
             for key, item in value.items()
         }
     if isinstance(value, list):
         if len(value) == 2 and isinstance(value[0], str) and is_secret_name(value[0]):
             # A ``[name, value]`` pair (headers as a debugging page lists them).
             return [mask_text(value[0], secrets), MASK]
-        columns = header_row_columns(value)
-        if columns:  # rows under a header row (a sheet)
-            value = masked_rows(value, columns, True)
-        return [mask_json(item, secrets) for item in value]
+        return [_mask_json(item, secrets) for item in value]
     if isinstance(value, str):
         return mask_text(value, secrets)
     return _number_or_mask(value, secrets)
@@ -233,25 +230,21 @@ def redact_json(value: Any, secrets: Iterable[str]) -> Any:
     secret: see :func:`~.names.secret_members`) masked and known secrets redacted, in keys
     too (a server may echo a secret as a key).
     """
-    secrets = tuple(secrets)
+    return _redact_json(mask_json_tables(value, {}), tuple(secrets))
+
+
+def _redact_json(value: Any, secrets: tuple[str, ...]) -> Any:
+    """:func:`redact_json`, its tables' secret cells masked already."""
     if isinstance(value, dict):
         hidden = secret_members(value)
-        columns, rows = json_columns(value)
-        if rows:
-            value = {
-                k: masked_rows(v, columns, False) if k in rows else v for k, v in value.items()
-            }
         return {
             redact(key, secrets) if isinstance(key, str) else key: MASK
             if key in hidden
-            else redact_json(item, secrets)
+            else _redact_json(item, secrets)
             for key, item in value.items()
         }
     if isinstance(value, list):
-        columns = header_row_columns(value)
-        if columns:
-            value = masked_rows(value, columns, True)
-        return [redact_json(item, secrets) for item in value]
+        return [_redact_json(item, secrets) for item in value]
     if isinstance(value, str):
         return redact(value, secrets)
     return _number_or_mask(value, secrets)
