@@ -174,8 +174,12 @@ def test_a_successful_update_does_not_walk_the_answer_for_stored_secrets(
     def refuse(value: Any) -> tuple[str, ...]:
         raise AssertionError("stored_secrets called on a successful call")
 
-    for module in (_secrets, answer_errors, _models):
-        monkeypatch.setattr(module, "stored_secrets", refuse)
+    for module, name in (
+        (_secrets, "stored_secrets"),
+        (_models, "stored_secrets"),
+        (answer_errors, "json_stored_secrets"),
+    ):
+        monkeypatch.setattr(module, name, refuse)
     api.patch(ENDPOINT).respond(200, json=plex_source(plex_token=STORED, name=STORED))
     source = twin.update(SLUG, options={"max_retries": 0}, enabled=True)
     assert source.plex_token == STORED

@@ -24,10 +24,10 @@ from .._http.body import Answer
 from .._secrets import (
     MASK,
     is_secret_name,
+    json_stored_secrets,
     mask_json,
     mask_text,
     redact,
-    stored_secrets,
     text_stored_secrets,
 )
 from .._text import one_line
@@ -103,7 +103,9 @@ def answer_secrets(answer: Answer, secrets: tuple[str, ...]) -> tuple[str, ...]:
     answer is not walked for them.
     """
     data = _parsed_error(answer, DEFAULT_MAX_RESPONSE_SIZE)
-    stored = text_stored_secrets(body_text(answer)) if data is _NOT_JSON else stored_secrets(data)
+    stored = (
+        text_stored_secrets(body_text(answer)) if data is _NOT_JSON else json_stored_secrets(data)
+    )
     named = tuple(
         value.strip()
         for name, value in answer.response.headers.items()
@@ -156,7 +158,7 @@ def error_body(answer: Answer, secrets: tuple[str, ...]) -> Any:
     """
     data = _parsed_error(answer)
     if data is not _NOT_JSON:
-        return mask_json(data, (*secrets, *stored_secrets(data)))
+        return mask_json(data, (*secrets, *json_stored_secrets(data)))
     return kept_text(body_text(answer), secrets, cut=not answer.complete)
 
 
@@ -168,7 +170,7 @@ def unexpected_body(answer: Answer, secrets: tuple[str, ...]) -> str:
     walked for them.
     """
     data = _parsed_error(answer, DEFAULT_MAX_RESPONSE_SIZE)  # walked, not kept
-    stored = stored_secrets(data) if data is not _NOT_JSON else ()
+    stored = json_stored_secrets(data) if data is not _NOT_JSON else ()
     return kept_text(body_text(answer), (*secrets, *stored), cut=not answer.complete)
 
 

@@ -26,6 +26,7 @@ from .known import (
 from .names import is_secret_name, stored_secrets
 from .reading import as_read
 from .text import (
+    json_stored_secrets,
     mask_json,
     mask_record,
     mask_text,
@@ -44,6 +45,7 @@ __all__ = [
     "bytes_hold_escape",
     "is_secret_name",
     "json_holds_secret",
+    "json_stored_secrets",
     "mask_json",
     "mask_known",
     "mask_record",

@@ -53,6 +53,8 @@ _SECRET_NAME_PARTS: Final = (
     r"|" + _LOCALIZED_NAME_PARTS
 )
 _SECRET_NAME: Final = re.compile(_SECRET_NAME_PARTS, re.IGNORECASE)
+#: The fewest characters a value paired with a secret's name in a list has to be a secret.
+_MIN_PAIRED: Final = 8
 #: The fewest characters a number stored under a secret-named key has to be a secret.
 _MIN_NUMBER: Final = 6
 
@@ -105,6 +107,17 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
             # An error body's messages about a secret field (``This field may not be
             # blank.``) are no stored value.
             stack.extend((child, under_secret) for child in item if not is_message(child))
+            if (
+                len(item) == 2
+                and isinstance(item[0], str)
+                and is_secret_name(item[0])
+                and isinstance(item[1], str)
+                and len(item[1]) >= _MIN_PAIRED
+                and written_like_a_token(item[1])
+            ):
+                # A [name, value] pair (["x-plex-token", T]); not a list of names
+                # (["plex_token", "slug"]): a value written like a token, 8 characters on.
+                found[item[1]] = None
     return tuple(found)
 
 

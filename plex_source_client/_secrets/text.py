@@ -37,7 +37,7 @@ from .markup import (
     _mask_named_elements,
     _mask_pg_keys,
 )
-from .names import is_message, is_secret_name, member_kinds, secret_members
+from .names import is_message, is_secret_name, member_kinds, secret_members, stored_secrets
 from .nearby import _NAME, mask_nearby_at
 from .reading import as_read
 from .tables import (
@@ -248,6 +248,31 @@ def _redact_json(value: Any, secrets: tuple[str, ...]) -> Any:
     if isinstance(value, str):
         return redact(value, secrets)
     return _number_or_mask(value, secrets)
+
+
+def json_stored_secrets(value: Any) -> tuple[str, ...]:
+    """The values a parsed JSON value stores: under secret-named members (see
+    :func:`~.names.stored_secrets`), and under secret-named keys written inside its strings
+    (``"detail": "rejected plex_token=T"``, ``"X-Plex-Token: T"``, an XML element), as
+    :func:`mask_text` finds them there: the same body may repeat them without their name (a
+    URL, a traceback's frame, a ``Location``). Those found in strings are the long ones only
+    (see :func:`_repeated`): a short one (``invalid``) could be a word.
+    """
+    found: dict[str, None] = dict.fromkeys(stored_secrets(value))
+    in_strings: dict[str, None] = {}
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if locate.holds(locate.NAME_STEMS, item):
+                _mask_keys(_unescape(item) if _ESCAPES.search(item) else item, in_strings)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    found.update(dict.fromkeys(_repeated(in_strings)))
+    return tuple(found)
 
 
 def text_stored_secrets(text: str) -> tuple[str, ...]:
