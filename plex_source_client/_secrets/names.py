@@ -197,8 +197,12 @@ def _named_field(value: Any) -> str | None:
 
 
 #: Members holding the value an error was about, beside what names its field (folded):
-#: ``value``, ``values``, ``val``, pydantic's ``input``.
-_GIVEN: Final = _folded_set("input val")
+#: ``value``, ``values``, ``val``, pydantic's ``input``, ``given``, ``got``, ``received``,
+#: Spring's ``rejectedValue``...
+_GIVEN: Final = _folded_set(
+    "input val given got received actual provided supplied rejected rejected_value"
+    " invalid_value bad_value"
+)
 
 
 def _gives_a_value(name: str) -> bool:
@@ -252,12 +256,21 @@ def member_kinds(item: dict[Any, Any]) -> tuple[frozenset[Any], frozenset[Any]]:
       their token-like words (see :mod:`.words`) are masked.
     """
     folded = _folded_keys(item)
-    direct = _direct_naming(folded)
-    nested = [
-        key
-        for key in folded
-        if key not in direct and isinstance(item[key], dict) and _names_a_secret(item[key])
-    ]
+    # Only an error's item names a field to say what was wrong with it: one beside a member
+    # saying so, or giving the value it got. A resource's member naming a field (a newer
+    # server's ``"plex_token_state": {"field": "plex_token", "set": true}`` beside a
+    # source's fields) hides nothing but itself.
+    errorish = any(_gives_a_value(name) or name in _SAYING for name in folded.values())
+    direct = _direct_naming(folded) if errorish else []
+    nested = (
+        []
+        if not errorish
+        else [
+            key
+            for key in folded
+            if key not in direct and isinstance(item[key], dict) and _names_a_secret(item[key])
+        ]
+    )
     if not (nested or any(_names_secret_field(item, key) for key in direct)):
         hidden = [key for key in item if is_secret_name(str(key))]
         if hidden:  # ``{"plex_token": "invalid", "value": T}``: the value given is its
