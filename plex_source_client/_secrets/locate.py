@@ -23,7 +23,7 @@ from typing import Any, Final
 #: The characters :data:`re.IGNORECASE` matches for a letter beyond its lower and upper case
 #: (Unicode's simple case foldings): the Kelvin sign for ``k``, the long s for ``s``, the
 #: dotted capital I and the dotless i for ``i``, old Cyrillic letter forms for ``\u043e``,
-#: ``\u0441`` and ``\u0442``.
+#: ``\u0441`` and ``\u0442``, Greek symbol forms for ``\u03b9``, ``\u03ba``, ``\u03c1``.
 _FOLDS: Final = {
     "i": "iI\u0130\u0131",
     "k": "kK\u212a",
@@ -31,6 +31,9 @@ _FOLDS: Final = {
     "\u043e": "\u043e\u041e\u1c82",
     "\u0441": "\u0441\u0421\u1c83",
     "\u0442": "\u0442\u0422\u1c84\u1c85",
+    "\u03b9": "\u03b9\u0399\u0345\u1fbe",
+    "\u03ba": "\u03ba\u039a\u03f0",
+    "\u03c1": "\u03c1\u03a1\u03f1",
 }
 
 
@@ -115,6 +118,13 @@ STEM_WORDS: Final = (
     "\u5bc6\u94a5",
     "\u5bc6\u9470",
     "\u91d1\u9470",
+    "\u05d0\u05e1\u05d9\u05de\u05d5\u05df",
+    "\u03b4\u03b9\u03b1\u03ba\u03c1\u03b9\u03c4\u03b9\u03ba",
+    "\u062a\u0648\u06a9\u0646",
+    "\u091f\u094b\u0915\u0928",
+    "\u0e42\u0e17\u0e40\u0e04\u0e47\u0e19",
+    "m\u00e3 th\u00f4ng b\u00e1o",
+    "\u0631\u0645\u0632",
 )
 NAME_STEMS: Final = ignoring_case(*STEM_WORDS)
 #: The stems of :data:`NAME_STEMS` an ASCII text can hold (the others hold a letter beyond

@@ -38,6 +38,13 @@ _LOCALIZED_NAME_PARTS: Final = (
     # secret: ru, ja, ko; a secret key: zh-Hant
     "|\u0441\u0435\u043a\u0440\u0435\u0442|\u30b7\u30fc\u30af\u30ec\u30c3\u30c8"
     "|\u79d8\u5bc6|\uc2dc\ud06c\ub9bf|\u91d1\u9470"
+    # token: he, el, fa, hi, th, vi (as Plex's and proxies' localized messages name it)
+    "|\u05d0\u05e1\u05d9\u05de\u05d5\u05df"
+    "|\u03b4\u03b9\u03b1\u03ba\u03c1\u03b9\u03c4\u03b9\u03ba"
+    "|\u062a\u0648\u06a9\u0646|\u091f\u094b\u0915\u0928"
+    "|\u0e42\u0e17\u0e40\u0e04\u0e47\u0e19|m\u00e3 th\u00f4ng b\u00e1o"
+    # token, a code: ar (``\u0631\u0645\u0632 Plex \u0627\u0644\u0645\u0645\u064a\u0632``)
+    "|\u0631\u0645\u0632"
 )
 #: Parts of field names that hold a secret, in authentik's responses and in our requests,
 #: however a server spells the name: ``plex_token``, ``X-Plex-Token``, ``apiKey``,
@@ -107,18 +114,27 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
             # An error body's messages about a secret field (``This field may not be
             # blank.``) are no stored value.
             stack.extend((child, under_secret) for child in item if not is_message(child))
-            if (
-                len(item) == 2
-                and isinstance(item[0], str)
-                and is_secret_name(item[0])
-                and isinstance(item[1], str)
-                and len(item[1]) >= _MIN_PAIRED
-                and written_like_a_token(item[1])
-            ):
-                # A [name, value] pair (["x-plex-token", T]); not a list of names
-                # (["plex_token", "slug"]): a value written like a token, 8 characters on.
-                found[item[1]] = None
+            found.update(dict.fromkeys(item[at] for at in listed_values(item)))
     return tuple(found)
+
+
+def listed_values(items: list[Any] | tuple[Any, ...]) -> list[int]:
+    """The places in a list of the values written after a secret's name: ``["x-plex-token",
+    T]``, Node's ``rawHeaders`` ``[..., "X-Plex-Token", T]``, a Redis reply, a logger's
+    keys and values, a command line's ``["--plex-token", T]``. Only a value written like a
+    token, 8 characters or more: in a list of names (``["plex_token", "slug"]``, a schema's
+    ``required``) the next name is no secret.
+    """
+    return [
+        at + 1
+        for at in range(len(items) - 1)
+        if isinstance(items[at], str)
+        and len(items[at]) <= _MAX_NAMED
+        and isinstance(items[at + 1], str)
+        and len(items[at + 1]) >= _MIN_PAIRED
+        and written_like_a_token(items[at + 1])
+        and is_secret_name(items[at])
+    ]
 
 
 def _said_words(value: Any, found: dict[str, None]) -> None:
@@ -153,7 +169,7 @@ _NAMING: Final = _folded_set(
     "field field_name param param_name parameter parameter_name loc location attr"
     " attribute attribute_name path field_path instance_path data_path property_path"
     " json_path pointer header header_name variable var property property_name prop"
-    " setting option argument arg column target"
+    " setting option argument arg column target change changed_field"
 )
 #: Members that name what their object holds only beside a ``value`` (HAR's and Kubernetes'
 #: ``{"name": "X-Plex-Token", "value": T}``, ``key``/``value`` lists, Joi's ``label``): a
@@ -201,7 +217,8 @@ def _named_field(value: Any) -> str | None:
 #: Spring's ``rejectedValue``...
 _GIVEN: Final = _folded_set(
     "input val given got received actual provided supplied rejected rejected_value"
-    " invalid_value bad_value"
+    " invalid_value bad_value old new before after from to previous current old_value"
+    " new_value previous_value"
 )
 
 
@@ -271,14 +288,51 @@ def member_kinds(item: dict[Any, Any]) -> tuple[frozenset[Any], frozenset[Any]]:
             if key not in direct and isinstance(item[key], dict) and _names_a_secret(item[key])
         ]
     )
+    paired = _named_values(item, folded)
+    if paired is not None:  # ``{"ParameterKey": "PlexToken", "ParameterValue": T}``
+        return paired, frozenset()
     if not (nested or any(_names_secret_field(item, key) for key in direct)):
         hidden = [key for key in item if is_secret_name(str(key))]
-        if hidden:  # ``{"plex_token": "invalid", "value": T}``: the value given is its
+        if hidden or _says_a_secret(item, folded):
+            # ``{"plex_token": "invalid", "value": T}``, ``{"message": "invalid plex_token",
+            # "value": T}``, ``{"code": "invalid_plex_token", "value": T}``: the value given
             hidden += [key for key, name in folded.items() if _gives_a_value(name)]
         return frozenset(hidden), frozenset()
     kept = {*direct, *nested, *(key for key, name in folded.items() if name in _SAYING)}
     saying = frozenset(key for key, name in folded.items() if name in _TELLING)
     return frozenset(key for key in item if key not in kept), saying
+
+
+def _says_a_secret(item: dict[Any, Any], folded: dict[Any, str]) -> bool:
+    """Whether a member of ``item`` saying what was wrong (:data:`_SAYING`: a message, a code)
+    names a secret field in its text.
+    """
+    return any(
+        name in _SAYING and isinstance(item[key], str) and is_secret_name(item[key])
+        for key, name in folded.items()
+    )
+
+
+#: The ends of the names of members that hold a name and its value side by side
+#: (CloudFormation's ``ParameterKey``/``ParameterValue``, ``propertyName``/``propertyValue``).
+_NAMED_BY: Final = ("key", "name", "label")
+
+
+def _named_values(item: dict[Any, Any], folded: dict[Any, str]) -> frozenset[Any] | None:
+    """The ``X...Value`` members of ``item`` whose ``X...Key`` (``Name``, ``Label``) sibling
+    names a secret (see :data:`_NAMED_BY`); None when it holds no such pair. The naming
+    member is shown: it holds a name, even one that reads as a secret's (``ParameterKey``).
+    """
+    hidden = [
+        key
+        for key, name in folded.items()
+        if name.endswith("value") and len(name) > len("value")
+        for naming, other in folded.items()
+        if other in {name[: -len("value")] + end for end in _NAMED_BY}
+        and isinstance(item[naming], str)
+        and is_secret_name(item[naming])
+    ]
+    return frozenset(hidden) if hidden else None
 
 
 def secret_members(item: dict[Any, Any]) -> frozenset[Any]:

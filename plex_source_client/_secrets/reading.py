@@ -1,8 +1,9 @@
-r"""A text as a reader sees it: characters that show nothing left out, compatibility characters
-read as the plain ones they stand for. A hostile server may write an echoed secret, or a
-secret's name, so that the masking's patterns miss it and a person still reads it: an API
-token with a zero-width space, a soft hyphen or a variation selector between its letters
-(``A\u200bB\u200bC...``), or a name in fullwidth letters (``\uff50\uff4c\uff45\uff58_token``).
+r"""A text as a reader sees it: characters that show nothing and marks drawn on a letter left
+out, compatibility characters read as the plain ones they stand for. A hostile server may
+write an echoed secret, or a secret's name, so that the masking's patterns miss it and a
+person still reads it: an API token with a zero-width space, a soft hyphen, a variation
+selector or a combining low line between its letters (``A\u200bB\u200bC...``), or a name
+in fullwidth letters (``\uff50\uff4c\uff45\uff58_token``).
 
 The masking (:func:`.known.redact`, :func:`.text.mask_text`) reads such a text a second time
 in this form, and shows it so, masked, only when that finds a secret the text as written
@@ -26,14 +27,21 @@ _SHOWING_NOTHING: Final = re.compile(
 )
 
 
+#: Format characters (Cf) and the marks drawn over, under or through the letter before
+#: (nonspacing Mn, enclosing Me: a combining low line or long stroke after each letter of
+#: an echoed token, "fancy text", still reads letter for letter).
+_MARKS: Final = frozenset(("Cf", "Mn", "Me"))
+
+
 @functools.lru_cache(maxsize=4096)
 def _read_as(char: str) -> str:
-    r"""How a reader reads one character beyond ASCII: ``""`` when it shows nothing (see
-    :data:`_SHOWING_NOTHING`), the one character its compatibility form is (NFKC: fullwidth
+    r"""How a reader reads one character beyond ASCII: ``""`` when it shows nothing or is a
+    mark on the letter before (see :data:`_SHOWING_NOTHING`, :data:`_MARKS`), the one
+    character its compatibility form is (NFKC: fullwidth
     ``\uff41`` is ``a``, halfwidth katakana are katakana, a mathematical bold ``A`` is ``A``),
     or itself (a character whose compatibility form is several, a ligature, is left as is).
     """
-    if unicodedata.category(char) == "Cf" or _SHOWING_NOTHING.fullmatch(char):
+    if unicodedata.category(char) in _MARKS or _SHOWING_NOTHING.fullmatch(char):
         return ""
     plain = unicodedata.normalize("NFKC", char)
     return plain if len(plain) == 1 else char

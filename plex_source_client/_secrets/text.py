@@ -37,7 +37,14 @@ from .markup import (
     _mask_named_elements,
     _mask_pg_keys,
 )
-from .names import is_message, is_secret_name, member_kinds, secret_members, stored_secrets
+from .names import (
+    is_message,
+    is_secret_name,
+    listed_values,
+    member_kinds,
+    secret_members,
+    stored_secrets,
+)
 from .nearby import _NAME, mask_nearby_at
 from .reading import as_read
 from .tables import (
@@ -208,7 +215,10 @@ def _mask_json(value: Any, secrets: tuple[str, ...]) -> Any:
         if len(value) == 2 and isinstance(value[0], str) and is_secret_name(value[0]):
             # A ``[name, value]`` pair (headers as a debugging page lists them).
             return [mask_text(value[0], secrets), MASK]
-        return [_mask_json(item, secrets) for item in value]
+        listed = listed_values(value)  # ``[..., "X-Plex-Token", T, ...]``
+        return [
+            MASK if at in listed else _mask_json(item, secrets) for at, item in enumerate(value)
+        ]
     if isinstance(value, str):
         return mask_text(value, secrets)
     return _number_or_mask(value, secrets)
