@@ -10,7 +10,7 @@ from typing import Any, Final
 from . import locate
 from .reading import as_read
 from .tables import mask_json_tables
-from .words import WORD, mask_words, written_like_a_token
+from .words import WORD, mask_words, token_like, written_like_a_token
 
 #: The words for a token, a password and a secret in authentik's languages, as a localized
 #: message names the secret (``Plex-\u0442\u043e\u043a\u0435\u043d: T``, ``jeton Plex : T``,
@@ -114,7 +114,7 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
             # An error body's messages about a secret field (``This field may not be
             # blank.``) are no stored value.
             stack.extend((child, under_secret) for child in item if not is_message(child))
-            found.update(dict.fromkeys(item[at] for at in listed_values(item)))
+            stack.extend((item[at], True) for at in listed_values(item))
     return tuple(found)
 
 
@@ -130,11 +130,18 @@ def listed_values(items: list[Any] | tuple[Any, ...]) -> list[int]:
         for at in range(len(items) - 1)
         if isinstance(items[at], str)
         and len(items[at]) <= _MAX_NAMED
-        and isinstance(items[at + 1], str)
-        and len(items[at + 1]) >= _MIN_PAIRED
-        and written_like_a_token(items[at + 1])
+        and _paired_value(items[at + 1])
         and is_secret_name(items[at])
     ]
+
+
+def _paired_value(value: Any) -> bool:
+    """Whether a list's item after a secret's name is its value: a string (or one in a list
+    of one, ``[T]``) 8 characters or more that is token-like (see :func:`.words.token_like`).
+    """
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return isinstance(value, str) and len(value) >= _MIN_PAIRED and token_like(value)
 
 
 def _said_words(value: Any, found: dict[str, None]) -> None:
@@ -223,8 +230,10 @@ _GIVEN: Final = _folded_set(
 
 
 def _gives_a_value(name: str) -> bool:
-    """Whether a member (its folded name) holds the value an error was about."""
-    return name.startswith("value") or name in _GIVEN
+    """Whether a member (its folded name) holds the value an error was about (``value``,
+    ``values``, ``resolvedValue``, ``input``...).
+    """
+    return name.startswith("value") or name.endswith("value") or name in _GIVEN
 
 
 def _direct_naming(folded: dict[Any, str]) -> list[Any]:
@@ -288,27 +297,42 @@ def member_kinds(item: dict[Any, Any]) -> tuple[frozenset[Any], frozenset[Any]]:
             if key not in direct and isinstance(item[key], dict) and _names_a_secret(item[key])
         ]
     )
-    paired = _named_values(item, folded)
-    if paired is not None:  # ``{"ParameterKey": "PlexToken", "ParameterValue": T}``
-        return paired, frozenset()
+    # ``{"ParameterKey": "PlexToken", "ParameterValue": T}``: the value hidden, the name shown.
+    pair_values, pair_names = _named_values(item, folded)
     if not (nested or any(_names_secret_field(item, key) for key in direct)):
-        hidden = [key for key in item if is_secret_name(str(key))]
-        if hidden or _says_a_secret(item, folded):
+        hidden = [key for key in item if is_secret_name(str(key)) and key not in pair_names]
+        if hidden or pair_values or _says_a_secret(item, folded):
             # ``{"plex_token": "invalid", "value": T}``, ``{"message": "invalid plex_token",
-            # "value": T}``, ``{"code": "invalid_plex_token", "value": T}``: the value given
+            # "value": T}``, ``{"OptionName": "PLEX_TOKEN", "Value": T}``: the value given;
+            # GraphQL's ``"extensions": {"code": ..., "value": T}`` one level down too.
             hidden += [key for key, name in folded.items() if _gives_a_value(name)]
-        return frozenset(hidden), frozenset()
+            hidden += [key for key in folded if _gives_values_inside(item[key])]
+        return frozenset(hidden) | pair_values, frozenset()
     kept = {*direct, *nested, *(key for key, name in folded.items() if name in _SAYING)}
     saying = frozenset(key for key, name in folded.items() if name in _TELLING)
     return frozenset(key for key in item if key not in kept), saying
 
 
+def _gives_values_inside(value: Any) -> bool:
+    """Whether a member's value is an object holding the value an error was about."""
+    return isinstance(value, dict) and any(
+        isinstance(key, str) and _gives_a_value(_folded(key)) for key in value
+    )
+
+
+#: A member's value that is a field's name, not a sentence (``PLEX_TOKEN``, ``plex_token``).
+_FIELD_NAME: Final = re.compile(r"[\w.$-]{1,64}")
+
+
 def _says_a_secret(item: dict[Any, Any], folded: dict[Any, str]) -> bool:
-    """Whether a member of ``item`` saying what was wrong (:data:`_SAYING`: a message, a code)
-    names a secret field in its text.
+    """Whether a member of ``item`` names a secret field: one saying what was wrong
+    (:data:`_SAYING`: a message, a code) in its text, any other by a field's name alone
+    (``{"OptionName": "PLEX_TOKEN", ...}``, ``{"identifier": "plex_token", ...}``).
     """
     return any(
-        name in _SAYING and isinstance(item[key], str) and is_secret_name(item[key])
+        isinstance(item[key], str)
+        and (name in _SAYING or _FIELD_NAME.fullmatch(item[key]) is not None)
+        and is_secret_name(item[key])
         for key, name in folded.items()
     )
 
@@ -318,13 +342,15 @@ def _says_a_secret(item: dict[Any, Any], folded: dict[Any, str]) -> bool:
 _NAMED_BY: Final = ("key", "name", "label")
 
 
-def _named_values(item: dict[Any, Any], folded: dict[Any, str]) -> frozenset[Any] | None:
+def _named_values(
+    item: dict[Any, Any], folded: dict[Any, str]
+) -> tuple[frozenset[Any], frozenset[Any]]:
     """The ``X...Value`` members of ``item`` whose ``X...Key`` (``Name``, ``Label``) sibling
-    names a secret (see :data:`_NAMED_BY`); None when it holds no such pair. The naming
-    member is shown: it holds a name, even one that reads as a secret's (``ParameterKey``).
+    names a secret (see :data:`_NAMED_BY`), and those naming members: shown, they hold a
+    name, even one that reads as a secret's (``ParameterKey``). Two empty sets for none.
     """
-    hidden = [
-        key
+    pairs = [
+        (key, naming)
         for key, name in folded.items()
         if name.endswith("value") and len(name) > len("value")
         for naming, other in folded.items()
@@ -332,7 +358,7 @@ def _named_values(item: dict[Any, Any], folded: dict[Any, str]) -> frozenset[Any
         and isinstance(item[naming], str)
         and is_secret_name(item[naming])
     ]
-    return frozenset(hidden) if hidden else None
+    return frozenset(key for key, _ in pairs), frozenset(naming for _, naming in pairs)
 
 
 def secret_members(item: dict[Any, Any]) -> frozenset[Any]:
