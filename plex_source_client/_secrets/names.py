@@ -191,6 +191,12 @@ _SAYING: Final = _folded_set(
     " description title reason hint status status_code kind severity level url"
     " doc_url documentation_url help"
 )
+#: Of those, the ones only an error has (a resource may well have a ``description``, a
+#: ``status``, a ``type`` or a ``title``): an object holding one, or one of the others beside
+#: a member naming a field (:data:`_NAMING`), is an error's item.
+_ERROR_SAYING: Final = _folded_set(
+    "msg message messages detail details error errors error_code reason"
+)
 #: Of those, the ones written as sentences, where a server may quote what it got; not a
 #: code, a type, a status or a link (``string_too_long``, ``https://errors.pydantic.dev/...``).
 _TELLING: Final = _folded_set(
@@ -233,7 +239,14 @@ def _gives_a_value(name: str) -> bool:
     """Whether a member (its folded name) holds the value an error was about (``value``,
     ``values``, ``resolvedValue``, ``input``...).
     """
-    return name.startswith("value") or name.endswith("value") or name in _GIVEN
+    return _gives_the_value(name) or name.endswith("value")
+
+
+def _gives_the_value(name: str) -> bool:
+    """Whether a member (its folded name) is named as an error's value is (``value``,
+    ``input``, ``got``...), not only ends so (``default_value``: a resource may have one).
+    """
+    return name.startswith("value") or name in _GIVEN
 
 
 def _direct_naming(folded: dict[Any, str]) -> list[Any]:
@@ -241,7 +254,7 @@ def _direct_naming(folded: dict[Any, str]) -> list[Any]:
     :data:`_NAMING`, and :data:`_PAIR_NAMING` beside a ``value`` or a member saying what was
     wrong (RFC 9457's ``{"name": ..., "reason": ...}``).
     """
-    paired = any(_gives_a_value(name) or name in _SAYING for name in folded.values())
+    paired = any(_gives_the_value(name) or name in _ERROR_SAYING for name in folded.values())
     return [
         key for key, name in folded.items() if name in _NAMING or (paired and name in _PAIR_NAMING)
     ]
@@ -286,7 +299,10 @@ def member_kinds(item: dict[Any, Any]) -> tuple[frozenset[Any], frozenset[Any]]:
     # saying so, or giving the value it got. A resource's member naming a field (a newer
     # server's ``"plex_token_state": {"field": "plex_token", "set": true}`` beside a
     # source's fields) hides nothing but itself.
-    errorish = any(_gives_a_value(name) or name in _SAYING for name in folded.values())
+    names = set(folded.values())
+    errorish = any(_gives_the_value(name) for name in names) or bool(
+        names & _ERROR_SAYING or (names & _NAMING and names & _SAYING)
+    )
     direct = _direct_naming(folded) if errorish else []
     nested = (
         []
@@ -301,11 +317,13 @@ def member_kinds(item: dict[Any, Any]) -> tuple[frozenset[Any], frozenset[Any]]:
     pair_values, pair_names = _named_values(item, folded)
     if not (nested or any(_names_secret_field(item, key) for key in direct)):
         hidden = [key for key in item if is_secret_name(str(key)) and key not in pair_names]
-        if hidden or pair_values or _says_a_secret(item, folded):
+        told = _says_a_secret(item, folded)
+        if hidden or pair_values or told:
             # ``{"plex_token": "invalid", "value": T}``, ``{"message": "invalid plex_token",
             # "value": T}``, ``{"OptionName": "PLEX_TOKEN", "Value": T}``: the value given;
-            # GraphQL's ``"extensions": {"code": ..., "value": T}`` one level down too.
             hidden += [key for key, name in folded.items() if _gives_a_value(name)]
+        if told and errorish:
+            # GraphQL's ``"extensions": {"code": ..., "value": T}`` one level down too.
             hidden += [key for key in folded if _gives_values_inside(item[key])]
         return frozenset(hidden) | pair_values, frozenset()
     kept = {*direct, *nested, *(key for key, name in folded.items() if name in _SAYING)}
@@ -320,18 +338,24 @@ def _gives_values_inside(value: Any) -> bool:
     )
 
 
+#: The most members of an object that names a field by a member's value alone (a setting
+#: ``{"OptionName": ..., "Value": ...}``, an error's item): a resource has more (a source
+#: called ``plex-token-login`` names no field).
+_SMALL: Final = 6
 #: A member's value that is a field's name, not a sentence (``PLEX_TOKEN``, ``plex_token``).
 _FIELD_NAME: Final = re.compile(r"[\w.$-]{1,64}")
 
 
 def _says_a_secret(item: dict[Any, Any], folded: dict[Any, str]) -> bool:
     """Whether a member of ``item`` names a secret field: one saying what was wrong
-    (:data:`_SAYING`: a message, a code) in its text, any other by a field's name alone
-    (``{"OptionName": "PLEX_TOKEN", ...}``, ``{"identifier": "plex_token", ...}``).
+    (:data:`_SAYING`: a message, a code) in its text, any other of a small object
+    (:data:`_SMALL`) by a field's name alone (``{"OptionName": "PLEX_TOKEN", ...}``,
+    ``{"identifier": "plex_token", ...}``).
     """
+    small = len(item) <= _SMALL
     return any(
         isinstance(item[key], str)
-        and (name in _SAYING or _FIELD_NAME.fullmatch(item[key]) is not None)
+        and (name in _SAYING or (small and _FIELD_NAME.fullmatch(item[key]) is not None))
         and is_secret_name(item[key])
         for key, name in folded.items()
     )

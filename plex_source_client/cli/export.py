@@ -67,8 +67,12 @@ def masked_fields(item: dict[str, Any], shown: dict[str, Any]) -> list[str]:
     (rename it to ``***``), so export refuses to write it; ``slug`` when the slug holds one.
     """
     fields = ["slug"] if shown["slug"] != item["slug"] else []
+    changes = shown.get("changes", {})
+    # A key masked too (a stored value equal to a field's name, ``name``): that field changed.
     return fields + [
-        name for name, value in item["changes"].items() if shown["changes"][name] != value
+        name
+        for name, value in item["changes"].items()
+        if name not in changes or changes[name] != value
     ]
 
 
