@@ -300,8 +300,17 @@ def member_kinds(item: dict[Any, Any]) -> tuple[frozenset[Any], frozenset[Any]]:
     # server's ``"plex_token_state": {"field": "plex_token", "set": true}`` beside a
     # source's fields) hides nothing but itself.
     names = set(folded.values())
-    errorish = any(_gives_the_value(name) for name in names) or bool(
-        names & _ERROR_SAYING or (names & _NAMING and names & _SAYING)
+    errorish = (
+        any(_gives_the_value(name) for name in names)
+        or bool(names & _ERROR_SAYING or (names & _NAMING and names & _SAYING))
+        # A small object naming a secret field (Ajv's ``{"instancePath": "/plex_token",
+        # "data": T, ...}``, jsonschema's ``{"path": [...], "instance": T}``): an error's item.
+        or (
+            len(item) <= _SMALL
+            and any(
+                name in _NAMING and _names_secret_field(item, key) for key, name in folded.items()
+            )
+        )
     )
     direct = _direct_naming(folded) if errorish else []
     nested = (
@@ -373,15 +382,17 @@ def _named_values(
     names a secret (see :data:`_NAMED_BY`), and those naming members: shown, they hold a
     name, even one that reads as a secret's (``ParameterKey``). Two empty sets for none.
     """
+    by_name: dict[str, list[Any]] = {}
+    for key, name in folded.items():
+        by_name.setdefault(name, []).append(key)
     pairs = [
         (key, naming)
         for key, name in folded.items()
         if name.endswith("value") and len(name) > len("value")
-        for naming, other in folded.items()
-        if other in {name[: -len("value")] + end for end in _NAMED_BY}
-        and isinstance(item[naming], str)
-        and is_secret_name(item[naming])
-    ]
+        for end in _NAMED_BY
+        for naming in by_name.get(name[: -len("value")] + end, ())
+        if isinstance(item[naming], str) and is_secret_name(item[naming])
+    ]  # one look-up per name's possible naming sibling: linear in the members
     return frozenset(key for key, _ in pairs), frozenset(naming for _, naming in pairs)
 
 
