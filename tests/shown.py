@@ -62,6 +62,31 @@ def shown_by_failed_cli_get(body: Any, status: int = 400) -> tuple[str, str]:
     return out, err
 
 
+def finishes_in_a_child(script: str, what: str, seconds: float = 20) -> None:
+    """A hang guard, not a speed target: ``script`` run by this Python in a child process (in
+    the repository's folder) prints ``done`` before it is killed after ``seconds``; else the
+    test fails saying ``what`` took too long.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=Path(__file__).resolve().parent.parent,
+            capture_output=True,
+            text=True,
+            timeout=seconds,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{what} took over {seconds:g} s")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("done"), done.stdout
+
+
 def text_masked_everywhere(body: str) -> str:
     """A text as the masking shows it wherever it goes: as a text body (``mask_text``), in a
     log record (``mask_record``), inside a JSON error's ``detail`` (``mask_json``).
