@@ -300,9 +300,14 @@ def member_kinds(item: dict[Any, Any]) -> tuple[frozenset[Any], frozenset[Any]]:
     # server's ``"plex_token_state": {"field": "plex_token", "set": true}`` beside a
     # source's fields) hides nothing but itself.
     names = set(folded.values())
+    naming_objects = [
+        key for key in folded if isinstance(item[key], dict) and _names_a_secret(item[key])
+    ]
     errorish = (
         any(_gives_the_value(name) for name in names)
         or bool(names & _ERROR_SAYING or (names & _NAMING and names & _SAYING))
+        # JSON:API's ``{"title": ..., "source": {"pointer": ".../plex_token"}, "meta": ...}``
+        or bool(naming_objects and names & _SAYING and len(item) <= _SMALL)
         # A small object naming a secret field (Ajv's ``{"instancePath": "/plex_token",
         # "data": T, ...}``, jsonschema's ``{"path": [...], "instance": T}``): an error's item.
         or (
@@ -313,15 +318,7 @@ def member_kinds(item: dict[Any, Any]) -> tuple[frozenset[Any], frozenset[Any]]:
         )
     )
     direct = _direct_naming(folded) if errorish else []
-    nested = (
-        []
-        if not errorish
-        else [
-            key
-            for key in folded
-            if key not in direct and isinstance(item[key], dict) and _names_a_secret(item[key])
-        ]
-    )
+    nested = [key for key in naming_objects if key not in direct] if errorish else []
     # ``{"ParameterKey": "PlexToken", "ParameterValue": T}``: the value hidden, the name shown.
     pair_values, pair_names = _named_values(item, folded)
     if not (nested or any(_names_secret_field(item, key) for key in direct)):
@@ -348,9 +345,9 @@ def _gives_values_inside(value: Any) -> bool:
 
 
 #: The most members of an object that names a field by a member's value alone (a setting
-#: ``{"OptionName": ..., "Value": ...}``, an error's item): a resource has more (a source
-#: called ``plex-token-login`` names no field).
-_SMALL: Final = 6
+#: ``{"OptionName": ..., "Value": ...}``, an error's item: Ajv's and jsonschema's have 7): a
+#: resource has more (a source, 20 and more, called ``plex-token-login`` names no field).
+_SMALL: Final = 12
 #: A member's value that is a field's name, not a sentence (``PLEX_TOKEN``, ``plex_token``).
 _FIELD_NAME: Final = re.compile(r"[\w.$-]{1,64}")
 
