@@ -252,9 +252,11 @@ def _gives_the_value(name: str) -> bool:
 def _direct_naming(folded: dict[Any, str]) -> list[Any]:
     """The keys (``folded``: by their folded names) of the members naming a field:
     :data:`_NAMING`, and :data:`_PAIR_NAMING` beside a ``value`` or a member saying what was
-    wrong (RFC 9457's ``{"name": ..., "reason": ...}``).
+    wrong (RFC 9457's ``{"name": ..., "reason": ...}``) in a small object (:data:`_SMALL`).
     """
-    paired = any(_gives_the_value(name) or name in _ERROR_SAYING for name in folded.values())
+    paired = len(folded) <= _SMALL and any(
+        _gives_the_value(name) or name in _ERROR_SAYING for name in folded.values()
+    )  # a resource's ``name`` (a source called "Plex token login") names no field
     return [
         key for key, name in folded.items() if name in _NAMING or (paired and name in _PAIR_NAMING)
     ]
@@ -265,9 +267,28 @@ def _folded_keys(item: dict[Any, Any]) -> dict[Any, str]:
     return {key: _folded(key) for key in item if isinstance(key, str)}
 
 
+#: The steps pydantic adds to a ``loc`` after a field's name for its type (``str`` of a union,
+#: ``constrained-str``, ``function-after[...]``, v1's ``__root__``): no field of their own.
+_TYPE_TAG: Final = re.compile(
+    r"__root__|str|int|float|bool|bytes|decimal|date|datetime|time|uuid|url|none|any"
+    r"|(?:constrained|function|json-or-python|tagged-union|union|lax-or-strict|nullable"
+    r"|default|chain|literal|is-instance)\b.{0,200}"
+)
+
+
 def _names_secret_field(item: dict[Any, Any], key: Any) -> bool:
-    """Whether the naming member ``key`` of ``item`` names a secret field."""
-    return (field := _named_field(item[key])) is not None and is_secret_name(field)
+    """Whether the naming member ``key`` of ``item`` names a secret field: its field, or a
+    step of a path list followed only by type tags (:data:`_TYPE_TAG`: pydantic's ``["body",
+    "plex_token", "constrained-str"]``).
+    """
+    value = item[key]
+    if isinstance(value, list):
+        for at, step in enumerate(value):
+            if isinstance(step, str) and len(step) <= _MAX_NAMED and is_secret_name(step):
+                rest = value[at + 1 :]
+                if rest and all(isinstance(t, str) and _TYPE_TAG.fullmatch(t) for t in rest):
+                    return True
+    return (field := _named_field(value)) is not None and is_secret_name(field)
 
 
 def _names_a_secret(item: dict[Any, Any]) -> bool:
@@ -331,6 +352,10 @@ def member_kinds(item: dict[Any, Any]) -> tuple[frozenset[Any], frozenset[Any]]:
         if told and errorish:
             # GraphQL's ``"extensions": {"code": ..., "value": T}`` one level down too.
             hidden += [key for key in folded if _gives_values_inside(item[key])]
+        if len(item) <= _SMALL and _message_names_a_secret(item, folded):
+            # ``{"message": "plex_token is invalid", "submitted": T}``: whatever the value's
+            # member is called, every member but those saying what was wrong.
+            hidden += [key for key, name in folded.items() if name not in _SAYING]
         return frozenset(hidden) | pair_values, frozenset()
     kept = {*direct, *nested, *(key for key, name in folded.items() if name in _SAYING)}
     saying = frozenset(key for key, name in folded.items() if name in _TELLING)
@@ -350,6 +375,18 @@ def _gives_values_inside(value: Any) -> bool:
 _SMALL: Final = 12
 #: A member's value that is a field's name, not a sentence (``PLEX_TOKEN``, ``plex_token``).
 _FIELD_NAME: Final = re.compile(r"[\w.$-]{1,64}")
+
+
+def _message_names_a_secret(item: dict[Any, Any], folded: dict[Any, str]) -> bool:
+    """Whether a member of ``item`` saying what was wrong only an error says (a message, an
+    error, a detail: :data:`_ERROR_SAYING`, or a ``code``) names a secret field in its text.
+    """
+    return any(
+        (name in _ERROR_SAYING or name in ("code", "errorcode"))
+        and isinstance(item[key], str)
+        and is_secret_name(item[key])
+        for key, name in folded.items()
+    )
 
 
 def _says_a_secret(item: dict[Any, Any], folded: dict[Any, str]) -> bool:
