@@ -87,6 +87,23 @@ def finishes_in_a_child(script: str, what: str, seconds: float = 20) -> None:
     assert done.stdout.startswith("done"), done.stdout
 
 
+def counted_matcher_builds(monkeypatch: Any) -> list[int]:
+    """A list that records, from now on, how many secrets each build of the known secrets'
+    matchers (``_secrets.known._built``) took: to show they are built once, not per string.
+    """
+    from plex_source_client._secrets import known
+
+    built: list[int] = []
+    real = known._built
+
+    def counted(secrets: frozenset[str]) -> object:
+        built.append(len(secrets))
+        return real(secrets)
+
+    monkeypatch.setattr(known, "_built", counted)
+    return built
+
+
 def text_masked_everywhere(body: str) -> str:
     """A text as the masking shows it wherever it goes: as a text body (``mask_text``), in a
     log record (``mask_record``), inside a JSON error's ``detail`` (``mask_json``).

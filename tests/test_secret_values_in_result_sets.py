@@ -18,6 +18,7 @@ import respx
 
 from .conftest import Twin
 from .shown import (
+    counted_matcher_builds,
     finishes_in_a_child,
     shown_by_failed_cli_get,
     shown_by_failed_get,
@@ -323,17 +324,9 @@ def test_masking_a_json_error_table_builds_the_matchers_a_few_times(
     string's masking rebuilt (hashed) the set of all of them (``mask_text`` passes a new
     tuple to ``redact``), ~9,000 times; ~2 s per error, quadratic. Counted, not timed.
     """
-    from plex_source_client._secrets import known
 
     rows = [[f"Ab{i:05d}xY"] for i in range(4600)]
-    built: list[int] = []
-    real = known._built
-
-    def counted(secrets: frozenset[str]) -> object:
-        built.append(len(secrets))
-        return real(secrets)
-
-    monkeypatch.setattr(known, "_built", counted)
+    built = counted_matcher_builds(monkeypatch)
     shown = shown_by_failed_get(twin, api, 400, json={"columns": ["plex_token"], "rows": rows})
     assert "Ab00042xY" not in shown
     assert 0 < len(built) <= 20, len(built)

@@ -16,7 +16,7 @@ from plex_source_client import PlexSourceError
 
 from .conftest import Twin
 from .payloads import SLUG
-from .shown import everything_shown
+from .shown import counted_matcher_builds, everything_shown
 
 ENDPOINT = f"/sources/plex/{SLUG}/"
 #: A Plex token the server stores, never seen by the client before this answer.
@@ -75,19 +75,11 @@ def test_showing_an_answer_with_many_secret_named_members_builds_the_matchers_on
     ``plex-source get`` of a 941 KB answer minutes. Counted, not timed: the matchers are built
     a few times for the whole answer, not once per field.
     """
-    from plex_source_client._secrets import known
 
     api.get(ENDPOINT).respond(200, content=_many_secret_members(12_000),
                               headers={"content-type": "application/json"})  # fmt: skip
     source = twin.call("get", SLUG, options={"max_retries": 0, "timeout": 2})
-    built: list[int] = []
-    real = known._built
-
-    def counted(secrets: frozenset[str]) -> object:
-        built.append(len(secrets))
-        return real(secrets)
-
-    monkeypatch.setattr(known, "_built", counted)
+    built = counted_matcher_builds(monkeypatch)
     shown = repr(source)
     assert "aB3dE00042" not in shown
     assert 0 < len(built) <= 5, len(built)
