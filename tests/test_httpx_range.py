@@ -2,7 +2,8 @@
 
 The lowest (0.27.0: its Client takes ``proxy=``, its pools take the attempt deadline) and
 the newest release (0.29.0 when this was written) run the client tests
-(tests/test_client_*.py, test_faults.py, test_proxies.py, test_sync_name_resolution.py); the
+(tests/test_client_*.py, test_faults.py, test_proxies.py, test_sync_name_resolution.py,
+test_cookies_kept.py); the
 only code touching httpx's internals is plex_source_client/_http/, and where they have another
 shape it falls back to public behaviour (tests/test_client_config.py checks the deadline
 backend is installed on the httpx at hand). The upper bound is the next major version, not
@@ -23,7 +24,9 @@ NEWEST_TESTED = (0, 29, 0)
 #: Below the next major version: httpx 1.0 is a new API.
 BELOW = (1,)
 #: Where httpx's internals may be touched (and nowhere else in the package).
-INTERNALS = re.compile(r"httpx\._(?!_)|\._pool\b|\._mounts\b|\._network_backend\b|\._transport\b")
+INTERNALS = re.compile(
+    r"httpx\._(?!_)|\._pool\b|\._mounts\b|\._network_backend\b|\._transport\b|\._cookies\b"
+)
 
 
 def _version(text: str) -> tuple[int, ...]:

@@ -161,6 +161,26 @@ def own_client_secrets(client: httpx.Client | httpx.AsyncClient) -> tuple[Secret
     return tuple(dict.fromkeys(secret for secret in found if secret.reveal()))
 
 
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing a server sets. authentik's API authenticates every
+    request by its token, so a cookie does nothing for this client; kept, it would cost every
+    answer the standard library's cookie parsing (some 20 µs, the largest single cost of a
+    call after the socket) and send back whatever a server chose to set.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Keep nothing (see the class)."""
+
+
+def _keep_no_cookies(client: httpx.Client | httpx.AsyncClient) -> None:
+    """Give the client's own httpx client :class:`_NoCookies`. httpx has no option for it:
+    its ``cookies`` setter copies into a plain jar, so the private ``_cookies`` (the same in
+    httpx 0.27 to 0.29, tests/test_httpx_range.py) is set; any other shape is left alone.
+    """
+    if isinstance(getattr(client, "_cookies", None), httpx.Cookies):
+        client._cookies = _NoCookies()
+
+
 def check_own_client(http_client: object, kind: type[httpx.Client | httpx.AsyncClient]) -> None:
     """ConfigurationError unless ``http_client`` (a user's own) is an instance of ``kind``:
     ``httpx.Client`` for the sync client, ``httpx.AsyncClient`` for the async one.
@@ -211,6 +231,7 @@ def sync_client(
         transport=main, mounts=mounted, timeout=timeout, follow_redirects=False,
         headers={"User-Agent": USER_AGENT},
     )  # fmt: skip
+    _keep_no_cookies(client)
     return client, secrets
 
 
@@ -233,4 +254,6 @@ def async_client(
             timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT},
         )  # fmt: skip
 
-    return _made(make, settings, secrets), secrets
+    client = _made(make, settings, secrets)
+    _keep_no_cookies(client)
+    return client, secrets
