@@ -27,7 +27,7 @@ from ._http.body import Answer
 from ._models import secrets_held
 from ._secrets import (
     _ESCAPES,
-    as_read,
+    as_echoed,
     bytes_hold_escape,
     json_holds_secret,
     mask_text,
@@ -320,9 +320,10 @@ def _written_forms(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
 
 def _read_holds(text: str, secrets: tuple[str, ...]) -> bool:
     """Whether ``text``, as written or as a person reads it (characters that show nothing
-    left out: ``A\u200bB...``; see :func:`~._secrets.as_read`), holds one of ``secrets``.
+    left out: ``A\u200bB...``; dashes read as ``-``, escapes decoded: see
+    :func:`~._secrets.as_echoed`), holds one of ``secrets``.
     """
-    read = as_read(text)
+    read = as_echoed(text)
     return any(s in text or s in read for s in secrets)
 
 
@@ -354,6 +355,7 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
     if not (
         any(form in content for form in _written_forms(secrets))
         or bytes_hold_escape(content)
+        or b"\\\\" in content  # a backslash in a string: ``tok\\-abc``, regex-quoted
         or (not content.isascii() and _read_holds(content.decode("utf-8", "replace"), secrets))
     ):
         return

@@ -24,7 +24,7 @@ from .known import (
     url_userinfo,
 )
 from .names import is_secret_name, stored_secrets
-from .reading import as_read
+from .reading import as_echoed, as_read
 from .text import (
     json_stored_secrets,
     mask_json,
@@ -41,6 +41,7 @@ __all__ = [
     "MIN_ANYWHERE",
     "_ESCAPES",
     "Secret",
+    "as_echoed",
     "as_read",
     "bytes_hold_escape",
     "is_secret_name",

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 from .escapes import _ESCAPES, _unescape
-from .reading import as_read
+from .reading import as_echoed
 
 MASK: Final = "***"
 
@@ -257,7 +257,7 @@ def _mask_needles(text: str, needles: tuple[tuple[int, frozenset[str]], ...]) ->
 
 
 def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
-    """``text`` with each secret replaced by ``***``: a long one wherever it shows, a short one
+    r"""``text`` with each secret replaced by ``***``: a long one wherever it shows, a short one
     where it stands alone (see :data:`MIN_ANYWHERE`); raw, JSON-escaped or as a bytes repr.
     A part of a long one, :data:`FRAGMENT` characters or more, is masked wherever it shows too.
     The work is linear in the text's length, however many long secrets there are (a page of
@@ -267,13 +267,15 @@ def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     (long) secret: that part is masked too.
 
     A text that hides a secret from this reading but not from a person's (``A\u200bB...``, a
-    zero-width space between its letters: see :mod:`.reading`) is shown as read, masked.
+    zero-width space between its letters; ``A\u2011B``, a non-breaking hyphen for its ``-``;
+    ``A%252DB``, encoded twice; ``A\-B``, regex-quoted: see :func:`.reading.as_echoed`) is
+    shown as read, masked.
     """
     secrets = tuple(secrets)
     redacted = _redact(text, secrets, cut=cut)
-    if not secrets or redacted.isascii():
+    if not secrets:
         return redacted
-    read = as_read(redacted)
+    read = as_echoed(redacted)
     if read is redacted:
         return redacted
     again = _redact(read, secrets, cut=cut)
@@ -385,7 +387,8 @@ def _credentials(text: str) -> Iterator[str]:
 
 def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
     r"""Whether a parsed JSON value carries a secret in a key or string, decoded (so a JSON
-    ``\u0074`` escape hides nothing), escaped forms in it decoded too. A long secret counts
+    ``\u0074`` escape hides nothing), escaped forms in it decoded too, as an echo may
+    rewrite it (see :func:`.reading.as_echoed`). A long secret counts
     anywhere in a string; a short one (see :data:`MIN_ANYWHERE`) only as the credential of an
     echoed ``Authorization`` header (``Bearer tok``, see :data:`_CREDENTIAL_VALUES`): a
     source's slug or name may well be ``plex`` or hold ``tok`` (the key ``plex_token`` does),
@@ -397,7 +400,7 @@ def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
 
     def found(text: str) -> bool:
         decoded = _unescape(text) if _ESCAPES.search(text) else text
-        for candidate in dict.fromkeys((text, decoded, as_read(decoded))):
+        for candidate in dict.fromkeys((text, decoded, as_echoed(text))):
             if any(secret in candidate for secret in long_):
                 return True
             if short and any(value in short for value in _credentials(candidate)):

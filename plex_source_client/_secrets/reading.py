@@ -18,6 +18,8 @@ import re
 import unicodedata
 from typing import Final
 
+from .escapes import _ESCAPES, _unescape
+
 #: Characters that show nothing between two letters, Unicode's default-ignorable ones: the
 #: format characters (category Cf: zero-width space and joiners, soft hyphen, word joiner,
 #: bidirectional marks, the byte order mark, tags) and these others, the combining grapheme
@@ -56,3 +58,40 @@ def as_read(text: str) -> str:
     table = {ord(char): _read_as(char) for char in set(text) if not char.isascii()}
     changed = {code: read for code, read in table.items() if read != chr(code)}
     return text.translate(changed) if changed else text
+
+
+#: Dashes and minus signs a text renderer, a "smart typography" filter or a hostile echo may
+#: write for a secret's ``-`` (Unicode's dash punctuation, Pd, and the minus signs): read as
+#: ``-`` when looking for a known secret (a UUID-shaped token with U+2011 NON-BREAKING HYPHENs
+#: has no run of 12 characters the masking would find as written).
+_DASHES: Final = re.compile(
+    "[\u058a\u05be\u1400\u1806\u2010-\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d\u301c\u3030"
+    "\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\u2212\u2043\u02d7\u2796\U00010ead]"
+)
+#: Backslashes before ASCII punctuation, as ``re.escape`` and shells quote it (``tok\-abc``:
+#: a server quoting the pattern it matched a credential against), doubled too (a bytes repr
+#: in a log record: ``tok\\-abc``).
+_BACKSLASHED: Final = re.compile(r"\\+([!-/:-@\[\]-`{-~])")
+#: How many times escapes are decoded in a row: a URL encoded twice (``%252D``), HTML escaped
+#: twice (``&amp;hyphen;``), a JSON escape of a percent escape.
+_DECODINGS: Final = 3
+
+
+def as_echoed(text: str) -> str:
+    r"""``text`` with what a hostile echo may do to a known secret undone: escapes decoded,
+    again and again (``%252D`` is ``-``, see :func:`.escapes._unescape`), a backslash before
+    punctuation dropped (``re.escape``'s ``tok\-abc``), every dash and minus read as ``-``
+    (:data:`_DASHES`), then read as a person reads it (:func:`as_read`). ``text`` itself
+    (the same object) when none of that changes anything, as for ordinary ASCII text.
+    Looked at only for known secrets: a text is shown so, masked, only when that finds one.
+    """
+    read = text
+    for _ in range(_DECODINGS):
+        if not _ESCAPES.search(read):
+            break
+        read = _unescape(read)
+    if "\\" in read:
+        read = _BACKSLASHED.sub(r"\1", read)
+    if not read.isascii():
+        read = as_read(_DASHES.sub("-", read))
+    return text if read == text else read
