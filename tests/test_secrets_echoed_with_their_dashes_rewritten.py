@@ -3,9 +3,10 @@ hyphens written another way, so that no run of it long enough for the masking to
 written stays whole (a UUID-shaped key has none): regex-quoted (``re.escape``: ``\\-``, as
 a server quoting the pattern it matched the ``Authorization`` header against shows it),
 percent-encoded twice (``%252D``, a URL encoded again in a redirect), with typographic
-hyphens (U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN, U+2212 MINUS SIGN, ``&hyphen;``). Masked
-in every error of both clients, in the HTTP libraries' log records and on the command line;
-a successful answer carrying the API token so is refused (review round 34).
+hyphens (U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN, U+2212 MINUS SIGN, ``&hyphen;``), or
+without them (a UUID normalized to its 32 hex digits). Masked in every error of both
+clients, in the HTTP libraries' log records and on the command line; a successful answer
+carrying the API token so is refused (review round 34).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ ECHOES: dict[str, Callable[[str], str]] = {
     "non-breaking-hyphen": lambda t: f"access denied for {t.replace('-', chr(0x2011))}",
     "minus-sign": lambda t: f"access denied for {t.replace('-', chr(0x2212))}",
     "html-named-hyphen": lambda t: f"<p>access denied for {t.replace('-', '&hyphen;')}</p>",
+    "without-hyphens": lambda t: f"access denied for {t.replace('-', '')}",
 }
 
 

@@ -118,14 +118,22 @@ class Secret:
         return hash(self._value)
 
 
+#: The fewest characters a secret without its hyphens (see :func:`_spellings`) has to be
+#: masked so: a shorter one could be a word.
+_MIN_DASHLESS: Final = 16
+
+
 def _spellings(secret: str) -> set[str]:
     """``secret`` as it is written raw, in a JSON string and in Python's repr of its bytes
     (how httpcore's debug log shows header values): escaping can change a secret with a
-    quote, a backslash or a non-ASCII character.
+    quote, a backslash or a non-ASCII character. A long secret with hyphens (a UUID-shaped
+    key) without them too, as a server normalizing a UUID to its 32 hex digits writes it.
     """
     import json
 
+    dashless = secret.replace("-", "")
     return {
+        *((dashless,) if len(dashless) >= _MIN_DASHLESS and dashless != secret else ()),
         secret,
         _unescape(secret),  # a token holding ``%2F`` or ``&amp;``, shown decoded
         json.dumps(secret)[1:-1],
