@@ -29,6 +29,8 @@ from ._secrets import (
     _ESCAPES,
     as_echoed,
     bytes_hold_escape,
+    bytes_hold_parts,
+    holds_parts,
     json_holds_secret,
     mask_text,
     redact,
@@ -324,7 +326,7 @@ def _read_holds(text: str, secrets: tuple[str, ...]) -> bool:
     :func:`~._secrets.as_echoed`), holds one of ``secrets``.
     """
     read = as_echoed(text)
-    return any(s in text or s in read for s in secrets)
+    return any(s in text or s in read for s in secrets) or holds_parts(text, secrets)
 
 
 def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None:
@@ -356,6 +358,7 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
         any(form in content for form in _written_forms(secrets))
         or bytes_hold_escape(content)
         or b"\\\\" in content  # a backslash in a string: ``tok\\-abc``, regex-quoted
+        or bytes_hold_parts(content, secrets)  # ``3f1c7e2a\\x2d8b4d...``: see holds_parts
         or (not content.isascii() and _read_holds(content.decode("utf-8", "replace"), secrets))
     ):
         return

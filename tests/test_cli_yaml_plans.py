@@ -84,7 +84,6 @@ DOCUMENTS = [
     "a: 0x1f\nb: 0o17\nc: 1_000\nd: '1'\ne: \"q\\tx\"\nf: |\n  block\n  lines\ng: >\n  folded\n",
     "a: !!str 1\nb: !!int '7'\nc: !!float 1\nd: !!binary aGk=\ne: ! 12\n",
     "{=: 1, '<<': 2, \"b\": [[], {}]}\n",
-    "a: 1\na: 2\n",  # the last wins, as safe_load
     "- slug: plex\n  changes:\n    allowed_servers:\n      - abc\n      - 'def'\n",
 ]
 

@@ -6,7 +6,9 @@ percent-encoded twice (``%252D``, a URL encoded again in a redirect), with typog
 hyphens (U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN, U+2212 MINUS SIGN, ``&hyphen;``), or
 without them (a UUID normalized to its 32 hex digits). Masked in every error of both
 clients, in the HTTP libraries' log records and on the command line; a successful answer
-carrying the API token so is refused (review round 34).
+carrying the API token so is refused (review round 34). Any other stand-in for a separator
+too: a secret written in parts is found part by part (C, Python, JavaScript, CSS escapes,
+quoted-printable, cmd.exe and PowerShell quoting: review round 35).
 """
 
 from __future__ import annotations
@@ -191,3 +193,72 @@ def test_a_valid_source_with_dashes_and_escapes_is_read_as_sent(
     name = "Plex \u2011 login \\- 50%252D off"
     api.get(f"/sources/plex/{SLUG}/").respond(200, json=plex_source(name=name))
     assert twin.call("get", SLUG, options={"token": API_TOKENS[1]}).name == name
+
+
+# --- Every other way of writing a separator (review round 35): a secret written in parts is
+# found part by part, whatever stands in each separator's place (up to 24 characters):
+# C/Python/JS ``\x2d``, C octal ``\055``, Python ``\U0000002d`` and ``\N{HYPHEN-MINUS}``,
+# JS/Rust/PHP ``\u{2d}``, CSS ``\2d `` and ``\00002d``, quoted-printable/RFC 2047 ``=2D``,
+# old JS ``%u002D``, and the escape characters of cmd.exe (``^-``) and PowerShell (`` `- ``).
+
+HYPHENS = {
+    "c-hex": "\\x2d",
+    "c-octal": "\\055",
+    "python-long-u": "\\U0000002d",
+    "python-named": "\\N{HYPHEN-MINUS}",
+    "js-braced-u": "\\u{2d}",
+    "css-short": "\\2d ",
+    "css-long": "\\00002d",
+    "quoted-printable": "=2D",
+    "js-percent-u": "%u002D",
+    "cmd-caret": "^-",
+    "powershell-backtick": "`-",
+}
+
+
+@pytest.mark.parametrize("hyphen", list(HYPHENS))
+def test_api_token_echoed_with_escaped_hyphens_is_masked(
+    twin: Twin, api: respx.MockRouter, hyphen: str
+) -> None:
+    body = "access denied for " + OTHER_UUID_TOKEN.replace("-", HYPHENS[hyphen])
+    shown = shown_by_failed_get(
+        twin, api, 401, content=body.encode(), headers={"Content-Type": "text/plain"},
+        token=OTHER_UUID_TOKEN,
+    )  # fmt: skip
+    parts = [part for part in OTHER_UUID_TOKEN.split("-") if part in shown]
+    assert len(parts) < 3, parts
+
+
+@pytest.mark.parametrize("hyphen", ["c-hex", "python-named", "quoted-printable", "cmd-caret"])
+def test_a_2xx_echoing_the_api_token_with_escaped_separators_is_refused(
+    twin: Twin, api: respx.MockRouter, hyphen: str
+) -> None:
+    from plex_source_client import UnexpectedResponse
+
+    from .payloads import plex_source
+
+    echoed = OTHER_UUID_TOKEN.replace("-", HYPHENS[hyphen])
+    api.get(f"/sources/plex/{SLUG}/").respond(200, json=plex_source(name=echoed))
+    with pytest.raises(UnexpectedResponse, match="contains your API token") as caught:
+        twin.call("get", SLUG, options={"token": OTHER_UUID_TOKEN})
+    assert _parts_shown(OTHER_UUID_TOKEN, everything_shown(caught.value)) == []
+
+
+def test_a_page_of_sources_storing_tokens_in_parts_is_masked_in_linear_time() -> None:
+    """Hundreds of stored UUID-shaped tokens and a body of their first parts: each looked-for
+    secret costs one search of the text, and only the first 32 are looked for part by part.
+    """
+    from .shown import finishes_in_a_child
+
+    finishes_in_a_child(
+        """
+import uuid
+from plex_source_client._secrets import mask_text
+tokens = tuple(str(uuid.uuid4()) for _ in range(2000))
+text = " ".join(t.split("-")[0] + "-x" for t in tokens) * 40
+assert len(mask_text(text, tokens)) > 0
+print("done")
+""",
+        "masking a text with 2,000 secrets written in parts",
+        seconds=20,
+    )

@@ -170,7 +170,10 @@ def _needles_of(secret: str) -> dict[int, frozenset[str]]:
     return by_length
 
 
-_Matchers = tuple[tuple[str, ...], re.Pattern[str] | None, tuple[tuple[int, frozenset[str]], ...]]
+_Needles = tuple[tuple[int, frozenset[str]], ...]
+#: A secret written in parts (see :func:`_parts_of`): its first part, and its pattern.
+_Parted = tuple[tuple[str, re.Pattern[str]], ...]
+_Matchers = tuple[tuple[str, ...], re.Pattern[str] | None, _Needles, _Parted]
 
 
 def _matchers(secrets: tuple[str, ...]) -> _Matchers:
@@ -184,7 +187,7 @@ def _matchers(secrets: tuple[str, ...]) -> _Matchers:
     last = _last
     if last is not None and last[0] is secrets:
         return last[1]
-    built = _built(frozenset(secrets))
+    built = (*_built(frozenset(secrets)), _parted(secrets))
     _last = (secrets, built)  # one assignment: another thread sees the old pair or this one
     return built
 
@@ -193,10 +196,87 @@ def _matchers(secrets: tuple[str, ...]) -> _Matchers:
 _last: tuple[tuple[str, ...], _Matchers] | None = None
 
 
+#: A run of letters or digits: a secret's parts, between its separators (``-``, ``_``, ``.``).
+_PART: Final = re.compile(r"[^\W_]+")
+#: The most characters an echo may write for one separator of a secret: ``\x2d``, ``%252D``,
+#: ``&hyphen;``, ``\N{HYPHEN-MINUS}`` (16; 17 with its backslash doubled in a JSON text), a
+#: typographic dash, a quoting ``\``, ``^`` or `````, or nothing (a UUID as 32 hex digits).
+_GAP: Final = 24
+#: What an echo may write for a separator (the shortest that reaches the next part): nothing,
+#: up to four marks that are no letter, digit, ``_`` or space (a dash of any kind, ``\-``,
+#: ``^-``), or an escape: a ``\``, ``%``, ``&``, ``=``, ``^`` or a backtick and what follows
+#: it, up to :data:`_GAP` characters in all, no space but one ending it (``\x2d``,
+#: ``%u002D``, ``&hyphen;``, ``=2D``, CSS's ``\2d ``). Not letters alone: in ``plex_token:
+#: plex-token-1...`` a secret's word-like parts would reach from a key's name into its value.
+_SEPARATOR: Final = rf"(?:[^\w\s]{{0,4}}?|[\\%&=^`]\S{{0,{_GAP - 2}}}? ?)"
+#: How many of a text's secrets written in parts are looked for part by part (the first ones
+#: given: the client's own come first, a page's stored tokens after them): each costs a search
+#: of every text masked.
+_PARTED_UP_TO: Final = 32
+
+
+@functools.lru_cache(maxsize=1024)
+def _parts_of(secret: str) -> tuple[str, re.Pattern[str]] | None:
+    """For a long secret written in parts (``3f1c7e2a-8b4d-4e6f-...``, a UUID-shaped key), its
+    first part and a pattern finding its parts in order with up to :data:`_GAP` characters of
+    anything but a line break in place of each separator: however an echo writes its
+    separators (an escape of any language, a typographic dash, none), the parts are the
+    secret's. Each separator's stand-in is the shortest that reaches the next part (an atomic
+    group: no backtracking, linear time). None for a secret of one part, or whose parts hold
+    fewer than :data:`_MIN_DASHLESS` characters (they could be words).
+    """
+    if len(secret) < MIN_ANYWHERE:
+        return None
+    parts = _PART.findall(secret)
+    if len(parts) < 2 or sum(map(len, parts)) < _MIN_DASHLESS:
+        return None
+    rest = "".join(f"(?>{_SEPARATOR}{re.escape(part)})" for part in parts[1:])
+    return parts[0], re.compile(re.escape(parts[0]) + rest)
+
+
+def _parted(secrets: tuple[str, ...]) -> _Parted:
+    """The first :data:`_PARTED_UP_TO` of ``secrets`` written in parts (see :func:`_parts_of`)."""
+    found: list[tuple[str, re.Pattern[str]]] = []
+    for secret in dict.fromkeys(secrets):
+        parts = _parts_of(secret)
+        if parts is not None:
+            found.append(parts)
+            if len(found) == _PARTED_UP_TO:
+                break
+    return tuple(found)
+
+
+def _mask_parts(text: str, parted: _Parted) -> str:
+    """``text`` with each secret of ``parted`` masked where its parts show in order, whatever
+    stands between them (see :func:`_parts_of`).
+    """
+    for first, pattern in parted:
+        if first in text:
+            text = pattern.sub(MASK, text)
+    return text
+
+
+def bytes_hold_parts(content: bytes, secrets: tuple[str, ...]) -> bool:
+    """:func:`holds_parts` of a body as bytes (UTF-8), decoded only when a secret's first
+    part is in it (a check of every successful answer: most hold none).
+    """
+    parted = _parted(secrets)
+    if not any(first.encode("utf-8", "surrogatepass") in content for first, _ in parted):
+        return False
+    return holds_parts(content.decode("utf-8", "replace"), secrets)
+
+
+def holds_parts(text: str, secrets: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds one of ``secrets`` written in parts, its separators written in
+    any way (see :func:`_parts_of`).
+    """
+    return any(first in text and pattern.search(text) for first, pattern in _parted(secrets))
+
+
 @functools.lru_cache(maxsize=4)
 def _built(
     secrets: frozenset[str],
-) -> tuple[tuple[str, ...], re.Pattern[str] | None, tuple[tuple[int, frozenset[str]], ...]]:
+) -> tuple[tuple[str, ...], re.Pattern[str] | None, _Needles]:
     long_ = sorted({s for s in secrets if len(s) >= MIN_ANYWHERE}, key=len, reverse=True)
     by_length: dict[int, list[frozenset[str]]] = {}
     for secret in long_:
@@ -292,7 +372,9 @@ def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
 
 def _redact(text: str, secrets: tuple[str, ...], *, cut: bool) -> str:
     """:func:`redact`, of ``text`` as written."""
-    long_, short, needles = _matchers(secrets)
+    long_, short, needles, parted = _matchers(secrets)
+    if parted:  # first: the needles would mask the longest part alone, and no more
+        text = _mask_parts(text, parted)
     if needles:
         text = _mask_needles(text, needles)
     if short is not None:
@@ -409,7 +491,7 @@ def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
     def found(text: str) -> bool:
         decoded = _unescape(text) if _ESCAPES.search(text) else text
         for candidate in dict.fromkeys((text, decoded, as_echoed(text))):
-            if any(secret in candidate for secret in long_):
+            if any(secret in candidate for secret in long_) or holds_parts(candidate, long_):
                 return True
             if short and any(value in short for value in _credentials(candidate)):
                 return True

@@ -71,7 +71,9 @@ _DASHES: Final = re.compile(
 #: Backslashes before ASCII punctuation, as ``re.escape`` and shells quote it (``tok\-abc``:
 #: a server quoting the pattern it matched a credential against), doubled too (a bytes repr
 #: in a log record: ``tok\\-abc``).
-_BACKSLASHED: Final = re.compile(r"\\+([!-/:-@\[\]-`{-~])")
+#: A run is matched from its first backslash only, and never given back (possessive): tried
+#: at every backslash of a long run not followed by punctuation, it took quadratic time.
+_BACKSLASHED: Final = re.compile(r"(?<!\\)\\++([!-/:-@\[\]-`{-~])")
 #: How many times escapes are decoded in a row: a URL encoded twice (``%252D``), HTML escaped
 #: twice (``&amp;hyphen;``), a JSON escape of a percent escape.
 _DECODINGS: Final = 3

@@ -8,6 +8,7 @@ of ``changes`` are the keyword names of ``PlexSourceClient.update`` (``new_slug`
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -97,7 +98,7 @@ def load_document(path: str) -> Any:
         elif suffix in (".yaml", ".yml"):
             document = _load_yaml(text, shown)
         else:
-            document = json.loads(text)
+            document = json.loads(text, object_pairs_hook=functools.partial(_unique, shown))
     except PlanError:
         raise
     except RecursionError:
@@ -113,6 +114,26 @@ def load_document(path: str) -> Any:
     if _too_deep(document, MAX_PLAN_DEPTH):
         raise PlanError([_too_deep_message(shown)])
     return document
+
+
+def _twice(key: object) -> str:
+    """Why a mapping naming ``key`` twice is refused: JSON and YAML parsers keep the last
+    value, so a copy-paste slip (``slug`` written twice) would silently change another source
+    than the one a reader sees first. TOML refuses it itself.
+    """
+    return f"the key {shorten(repr(key))} appears twice in one mapping: refused"
+
+
+def _unique(shown: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict; PlanError when a key repeats (see :func:`_twice`)."""
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise PlanError([f"{shown}: {_twice(key)}"])
+            seen.add(key)
+    return mapping
 
 
 def _at(mark: Any) -> str:
@@ -211,6 +232,8 @@ def _build_yaml(yaml: Any, loader: Any, shown: str) -> Any:
             raise refuse(event, "YAML merge keys (<<) are not supported: write each key out")
         elif isinstance(value, (list, dict)):
             raise refuse(event, "a mapping key must be a plain value, not a list or mapping")
+        elif value in top.value:
+            raise refuse(event, _twice(value))
         else:
             top.key, top.keyed = value, True
 
