@@ -713,3 +713,18 @@ def test_credentials_in_the_url_point_to_the_token_settings(
     assert "AUTHENTIK_TOKEN, AUTHENTIK_TOKEN_FILE or --token-file" in err
     assert "token=" not in err
     assert "hunter2" not in err
+
+
+def test_every_writable_field_has_an_update_option() -> None:
+    """A field added to the spec (see docs/contributing/regeneration.md, "Adding a field")
+    needs its option here too: ``update`` names every field ``update()`` takes.
+    """
+    import argparse
+
+    from plex_source_client._changes import FIELD_NAMES
+    from plex_source_client.cli.options import add_field_options
+
+    parser = argparse.ArgumentParser()
+    add_field_options(parser)
+    destinations = {action.dest for action in parser._actions}
+    assert set(FIELD_NAMES) - destinations == set()
