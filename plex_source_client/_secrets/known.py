@@ -209,6 +209,12 @@ _GAP: Final = 24
 #: ``%u002D``, ``&hyphen;``, ``=2D``, CSS's ``\2d ``). Not letters alone: in ``plex_token:
 #: plex-token-1...`` a secret's word-like parts would reach from a key's name into its value.
 _SEPARATOR: Final = rf"(?:[^\w\s]{{0,4}}?|[\\%&=^`]\S{{0,{_GAP - 2}}}? ?)"
+#: The most parts, and characters, a secret looked for part by part has (a UUID has 5 parts and
+#: 36 characters; an API token, 60): each search from a first part's match costs up to this
+#: many parts, so a stored "secret" a hostile answer made of 12,000 parts (``a1-a1-...``),
+#: repeated elsewhere but for its last part, cost quadratic time; it is masked as written.
+_MAX_PARTS: Final = 8
+_MAX_PARTED_LENGTH: Final = 256
 #: How many of a text's secrets written in parts are looked for part by part (the first ones
 #: given: the client's own come first, a page's stored tokens after them): each costs a search
 #: of every text masked.
@@ -222,13 +228,14 @@ def _parts_of(secret: str) -> tuple[str, re.Pattern[str]] | None:
     anything but a line break in place of each separator: however an echo writes its
     separators (an escape of any language, a typographic dash, none), the parts are the
     secret's. Each separator's stand-in is the shortest that reaches the next part (an atomic
-    group: no backtracking, linear time). None for a secret of one part, or whose parts hold
-    fewer than :data:`_MIN_DASHLESS` characters (they could be words).
+    group: no backtracking, linear time). None for a secret of one part or of more than
+    :data:`_MAX_PARTS`, longer than :data:`_MAX_PARTED_LENGTH`, or whose parts hold fewer than
+    :data:`_MIN_DASHLESS` characters (they could be words).
     """
-    if len(secret) < MIN_ANYWHERE:
+    if not MIN_ANYWHERE <= len(secret) <= _MAX_PARTED_LENGTH:
         return None
     parts = _PART.findall(secret)
-    if len(parts) < 2 or sum(map(len, parts)) < _MIN_DASHLESS:
+    if not 2 <= len(parts) <= _MAX_PARTS or sum(map(len, parts)) < _MIN_DASHLESS:
         return None
     rest = "".join(f"(?>{_SEPARATOR}{re.escape(part)})" for part in parts[1:])
     return parts[0], re.compile(re.escape(parts[0]) + rest)
