@@ -241,6 +241,7 @@ def _parts_of(secret: str) -> tuple[str, re.Pattern[str]] | None:
     return parts[0], re.compile(re.escape(parts[0]) + rest)
 
 
+@functools.lru_cache(maxsize=8)
 def _parted(secrets: tuple[str, ...]) -> _Parted:
     """The first :data:`_PARTED_UP_TO` of ``secrets`` written in parts (see :func:`_parts_of`)."""
     found: list[tuple[str, re.Pattern[str]]] = []
