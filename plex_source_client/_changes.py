@@ -34,7 +34,7 @@ from ._errors import InvalidRequest
 from ._generated.models import PatchedPlexSourceRequest
 from ._generated.spec import WRITABLE_FIELDS, Kind
 from ._releases import SLUG_LIMIT_DROPPED_IN, Release, slug_max_length, writable_since
-from ._secrets import is_secret_name
+from ._secrets import MASK, is_secret_name
 from ._text import describe_type, quoted
 
 SLUG_MESSAGE: Final = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
@@ -315,6 +315,28 @@ def needs_release(changes: Mapping[str, object], *, validate: bool = True) -> bo
     return False
 
 
+#: Why a secret field's value that is this client's mask (``***``) is refused.
+MASK_MESSAGE: Final = (
+    "*** is how this client shows a secret, not its value: sent, it would replace the stored "
+    "token with three asterisks; give the real token, or leave the field out to keep it"
+)
+
+
+def mask_errors(changes: Mapping[str, object]) -> dict[str, list[str]]:
+    """An error for every secret field (``plex_token``) whose value is the mask ``***`` the
+    client shows in its place (copied from ``get`` output into a changes file or a plan):
+    checked even with validate=False, as no server means it.
+    """
+    return {
+        name: [MASK_MESSAGE]
+        for name, value in changes.items()
+        if name in FIELDS_BY_NAME
+        and FIELDS_BY_NAME[name].secret
+        and isinstance(value, str)
+        and value.strip() == MASK
+    }
+
+
 def change_errors(
     changes: Mapping[str, object],
     *,
@@ -327,6 +349,7 @@ def change_errors(
     (empty when there is none).
     """
     errors = unknown_field_errors(changes)
+    errors.update(mask_errors(changes))
     if release is not None:
         errors.update(release_errors(changes, release, shown or str(release)))
     if validate:

@@ -166,14 +166,16 @@ def test_a_lone_surrogate_is_escaped_in_json_and_leaves_an_old_toml_file_as_it_w
     assert_clean(code, out, err, 2)  # TOML cannot hold it: refused, not an internal error
     assert err == (
         "plex-source: odd: a value holds a lone surrogate (such as \\ud800), which TOML cannot "
-        "hold: export with --format json (JSON escapes it); nothing was written\n"
+        "hold: export as JSON (JSON escapes it: -o FILE.json, or --format json); nothing was "
+        "written\n"
     )
     assert (plan.read_bytes(), mode_of(plan)) == (OLD, 0o644)
     assert sorted(os.listdir(folder)) == ["plex.toml"]
-    code, out, err, _ = run_main([*argv, "--format", "json"], url=server.url)
+    as_json = old_file(folder / "plex.json")
+    code, out, err, _ = run_main(["export", "odd", "-o", str(as_json), "--force"], url=server.url)
     assert_clean(code, out, err, 0)
-    assert "odd \\ud800" in plan.read_text(encoding="utf-8")  # JSON's escape: valid UTF-8
-    assert json.loads(plan.read_text())["items"][0]["changes"]["name"] == "odd \ud800"
+    assert "odd \\ud800" in as_json.read_text(encoding="utf-8")  # JSON's escape: valid UTF-8
+    assert json.loads(as_json.read_text())["items"][0]["changes"]["name"] == "odd \ud800"
     code, out, err, _ = run_main(["export", "odd", "--format", "json"], url=server.url)
     assert_clean(code, out, err, 0)
     assert json.loads(out)["items"][0]["changes"]["name"] == "odd \ud800"

@@ -118,6 +118,35 @@ def to_toml(items: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def plan_format(chosen: str | None, path: str | None) -> str:
+    """The format to write (``toml`` or ``json``): the one ``plan`` and ``apply`` will read
+    the file ``path`` in (by its suffix: ``.toml`` TOML, any other JSON), so that the export
+    reads back; ``chosen`` (``--format``) when there is no file (default TOML). UsageError for
+    a ``.yaml`` file (read as YAML, which export does not write) or a ``--format`` the file's
+    name contradicts.
+    """
+    from pathlib import Path
+
+    from .exits import UsageError
+
+    if path is None:
+        return chosen or "toml"
+    suffix = Path(path).suffix.lower()
+    shown = shorten(path)
+    if suffix in (".yaml", ".yml"):
+        raise UsageError(
+            f"{shown}: plan and apply read a {suffix} file as YAML, and export writes TOML or "
+            "JSON: name it .toml or .json; nothing was written"
+        )
+    read_as = "toml" if suffix == ".toml" else "json"
+    if chosen is not None and chosen != read_as:
+        raise UsageError(
+            f"--format {chosen} does not match {shown}: plan and apply read it as "
+            f"{read_as.upper()} (.toml is TOML, any other name JSON); nothing was written"
+        )
+    return read_as
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``plex-source export``: read, then write the plan to ``-o FILE`` or standard output."""
     import asyncio
@@ -137,6 +166,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .reading import list_all, read_slugs
     from .settings import client_settings
 
+    fmt = plan_format(args.format, args.o)  # before reading, as the checks below
     if args.o is not None:  # before reading: a refusal costs the server nothing
         refuse_existing(args.o, force=args.force, option="-o")
     try:
@@ -182,7 +212,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         items = shown
     for item in items:
         remember_secret(item["changes"].get("plex_token"))
-    fmt = args.format or ("json" if str(args.o or "").lower().endswith(".json") else "toml")
     if fmt == "json":
         text = json_text({"items": items}, indent=2) + "\n"
     else:
@@ -191,7 +220,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except NoToml as error:
             raise UsageError(
                 f"{shorten(error.slug)}: a value holds a lone surrogate (such as \\ud800), which "
-                "TOML cannot hold: export with --format json (JSON escapes it); nothing was written"
+                "TOML cannot hold: export as JSON (JSON escapes it: -o FILE.json, or --format "
+                "json); nothing was written"
             ) from None
     if args.o is None:
         out.write(text)
@@ -229,7 +259,8 @@ def add_parser(commands: Any) -> None:
         "--format",
         choices=("toml", "json"),
         default=None,
-        help="the plan's format (default: json when -o FILE ends in .json, else toml)",
+        help="the plan's format (default: toml on standard output; with -o FILE, the one plan "
+        "and apply read it in: toml for a .toml file, json for any other name)",
     )
     parser.add_argument(
         "-o",
