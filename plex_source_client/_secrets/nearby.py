@@ -6,7 +6,8 @@ each rule masks one syntax; this masks what looks like a secret near any secret 
 
 - **A secret name**: a word (letters, digits, ``_``, ``.``, ``-``) holding one of the names
   :func:`.names.is_secret_name` knows (``plex_token``, ``X-Plex-Token``, ``apiKey``,
-  ``password``). Not one in a path (``/core/tokens/``: ``/`` before or after it), nor
+  ``password``). Not one in a path (``/core/tokens/``: ``/`` before or after it: there,
+  only the next segment is its value, when written like a token: ``/plex_token/T/``), nor
   PostgreSQL's ``Key (columns)=(values)`` (read by its own rule, which knows the columns).
 - **Nearby**: the rest of the name's line, up to :data:`NEARBY` characters and up to the
   next secret name (that one's own window starts there). A ``***`` does not end it: what a
@@ -46,7 +47,7 @@ from . import locate
 from .known import MASK
 from .markup import _PG_KEY
 from .names import _SECRET_NAME_PARTS
-from .words import WORD, mask_words
+from .words import WORD, mask_words, written_like_a_token
 
 #: How far after a secret name its value is looked for, in characters.
 NEARBY: Final = 200
@@ -102,6 +103,12 @@ def _word_end(text: str, end: int, limit: int) -> int:
 _PG_COLUMNS: Final = 310
 
 
+#: A path's segment after a secret name's (``https://plex.tv/pins/plex_token/T/check``: an
+#: upstream URL quoted in an error): its value when written like a token, 8 characters or
+#: more (``/core/tokens/view_key/`` names an action, no value).
+_PATH_VALUE: Final = re.compile(r"/([^/\s?#:;,\"'<>()\[\]{}]{8,200})(?=[/\s?#:;,\"'<>()\[\]{}]|$)")
+
+
 def _skipped(text: str, name: re.Match[str]) -> bool:
     """Whether a secret name is no key of a value: a path's segment, PostgreSQL's ``Key (``,
     a column of its list (``Key (plex_token, slug)=(***, plex-2)``: its rule masked the
@@ -136,6 +143,13 @@ def mask_nearby_at(text: str, found: dict[str, None], starts: locate.Starts) -> 
     for index, name in enumerate(names):
         limit = names[index + 1].start() if index + 1 < len(names) else len(text)
         if _skipped(text, name):
+            segment = _PATH_VALUE.match(text, name.end())
+            if segment is not None and segment.start(1) >= shown_from:
+                value = segment.group(1)
+                if written_like_a_token(value):  # ``.../plex_token/T/check``: its value
+                    found[value] = None
+                    parts += [text[shown_from : segment.start(1)], MASK]
+                    shown_from = segment.end(1)
             continue
         before = _before(text, name.start(), covered)
         masked = mask_words(text[before : name.start()], found, before_a_name=True)
