@@ -9,6 +9,9 @@ The masking (:func:`.known.redact`, :func:`.text.mask_text`) reads such a text a
 in this form, and shows it so, masked, only when that finds a secret the text as written
 hides: any other text is shown as it was written (a name in an emoji sequence keeps its
 zero-width joiners, a Japanese message its fullwidth punctuation).
+
+:func:`as_echoed` goes further for known secrets only: what an echo may do to one (escapes
+decoded again, a quoting backslash dropped, any dash read as ``-``) undone.
 """
 
 from __future__ import annotations
