@@ -204,11 +204,12 @@ _PART: Final = re.compile(r"[^\W_]+")
 _GAP: Final = 24
 #: What an echo may write for a separator (the shortest that reaches the next part): nothing,
 #: up to four marks that are no letter, digit, ``_`` or space (a dash of any kind, ``\-``,
-#: ``^-``), or an escape: a ``\``, ``%``, ``&``, ``=``, ``^`` or a backtick and what follows
+#: ``^-``), one or two ``_`` (``re.sub(r"\W", "_", ...)``: a cache key, a metric label), or
+#: an escape: a ``\``, ``%``, ``&``, ``=``, ``^`` or a backtick and what follows
 #: it, up to :data:`_GAP` characters in all, no space but one ending it (``\x2d``,
 #: ``%u002D``, ``&hyphen;``, ``=2D``, CSS's ``\2d ``). Not letters alone: in ``plex_token:
 #: plex-token-1...`` a secret's word-like parts would reach from a key's name into its value.
-_SEPARATOR: Final = rf"(?:[^\w\s]{{0,4}}?|[\\%&=^`]\S{{0,{_GAP - 2}}}? ?)"
+_SEPARATOR: Final = rf"(?:[^\w\s]{{0,4}}?|_{{1,2}}|[\\%&=^`]\S{{0,{_GAP - 2}}}? ?)"
 #: The most parts, and characters, a secret looked for part by part has (a UUID has 5 parts and
 #: 36 characters; an API token, 60): each search from a first part's match costs up to this
 #: many parts, so a stored "secret" a hostile answer made of 12,000 parts (``a1-a1-...``),

@@ -30,6 +30,7 @@ Linear in the text: each line (each tag) is read once.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from typing import Any, Final
@@ -344,17 +345,25 @@ def mask_html_tables(text: str, found: dict[str, None]) -> str:
     count = 0
     row: list[tuple[int, int, int, bool]] = []  # cells: content start, end, span, is <th>
     cell: tuple[int, int, bool] | None = None  # the open cell: start, span, is <th>
+    ordered: list[int] = []  # the secret columns, ascending
 
     def end_row() -> None:
         nonlocal columns, count, shown_from
-        spread = [_TAG.sub("", text[start:end]) for start, end, span, _ in row for _ in range(span)]
-        header = _secret_columns(spread)
+        width = sum(span for _, _, span, _ in row)
+        header: set[int] = set()
+        if width <= _MAX_COLUMNS:  # wider: no header's (``colspan=999`` on every cell)
+            place = 0
+            for start, end, span, _ in row:  # each cell read once, whatever it spans
+                if _secret_name(_TAG.sub("", text[start:end]), _LABEL):
+                    header.update(range(place, place + span))
+                place += span
         if header and (not columns or any(is_th for *_, is_th in row)):
-            columns, count = header, len(spread)
+            columns, count = frozenset(header), width
+            ordered[:] = sorted(columns)
             return
         if not columns:
             return
-        if len(spread) != count:
+        if width != count:
             start, end = row[0][0], row[-1][1]
             masked = mask_words(text[start:end], found)
             if masked != text[start:end]:
@@ -364,7 +373,8 @@ def mask_html_tables(text: str, found: dict[str, None]) -> str:
         place = 0
         for start, end, span, _ in row:
             value = text[start:end].strip()
-            if value and any(place + i in columns for i in range(span)):
+            at = bisect.bisect_left(ordered, place)  # a secret column among those it spans
+            if value and at < len(ordered) and ordered[at] < place + span:
                 found[_TAG.sub("", value).strip() or value] = None
                 parts.extend([text[shown_from:start], MASK])
                 shown_from = end

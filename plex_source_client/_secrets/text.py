@@ -215,7 +215,8 @@ def _mask_json(value: Any, secrets: tuple[str, ...]) -> Any:
         if len(value) == 2 and isinstance(value[0], str) and is_secret_name(value[0]):
             # A ``[name, value]`` pair (headers as a debugging page lists them).
             return [mask_text(value[0], secrets), MASK]
-        listed = listed_values(value)  # ``[..., "X-Plex-Token", T, ...]``
+        # ``[..., "X-Plex-Token", T, ...]``; a set: looked up once per item (linear time)
+        listed = set(listed_values(value))
         return [
             MASK if at in listed else _mask_json(item, secrets) for at, item in enumerate(value)
         ]
