@@ -1,10 +1,11 @@
 """Keeping secrets (the API token, Plex tokens) out of reprs, logs, errors and output.
 
 The names the rest of the package imports, from the modules by concern: :mod:`.names` (what
-names a secret), :mod:`.known` (masking secrets whose values are known, URL credentials),
-:mod:`.text` (masking the values after secret-named keys in texts whose secrets are not
-known, by the rules of :mod:`.markup` and :mod:`.keyed`), :mod:`.escapes` (decoding escapes
-that hide a key or a secret), :mod:`.reading` (a text as a person reads it).
+names a secret), :mod:`.secret` (a value that never shows itself), :mod:`.known` (masking
+secrets whose values are known), :mod:`.userinfo` (URL credentials), :mod:`.text` (masking
+the values after secret-named keys in texts whose secrets are not known, by the rules of
+:mod:`.markup` and :mod:`.keyed`), :mod:`.escapes` (decoding escapes that hide a key or a
+secret), :mod:`.reading` (a text as a person reads it).
 """
 
 from __future__ import annotations
@@ -12,21 +13,15 @@ from __future__ import annotations
 from .escapes import _ESCAPES, bytes_hold_escape
 from .known import (
     FRAGMENT,
-    MASK,
-    MAX_SECRET_FILE_BYTES,
     MIN_ANYWHERE,
-    Secret,
     bytes_hold_parts,
     holds_parts,
     json_holds_secret,
-    mask_known,
-    mask_userinfo,
     redact,
-    url_secrets,
-    url_userinfo,
 )
 from .names import is_secret_name, stored_secrets
 from .reading import as_echoed, as_read
+from .secret import MASK, MAX_SECRET_FILE_BYTES, Secret
 from .text import (
     json_stored_secrets,
     mask_json,
@@ -35,6 +30,7 @@ from .text import (
     redact_json,
     text_stored_secrets,
 )
+from .userinfo import mask_known, mask_userinfo, url_secrets, url_userinfo
 
 __all__ = [
     "FRAGMENT",

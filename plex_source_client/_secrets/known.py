@@ -13,12 +13,7 @@ from typing import Any, Final
 
 from .escapes import _ESCAPES, _unescape
 from .reading import as_echoed
-
-MASK: Final = "***"
-
-#: The largest secret file read (an authentik token is 60 characters): a huge file or a device
-#: named by mistake is refused, not read whole.
-MAX_SECRET_FILE_BYTES: Final = 64 * 1024
+from .secret import MASK
 
 #: A secret this long is masked wherever it shows, inside a word too: a real token (authentik's
 #: are 60 characters) cannot appear by chance. A shorter one (a 3-letter test token, a proxy
@@ -89,33 +84,6 @@ def _reads_as_no_word(secret: str) -> bool:
 #: string: a whole value's start. After one, a backslash (``dev\n``, ``dev\"``) is a
 #: delimiter (see :data:`_DELIMITERS_AFTER`).
 _JSON_ESCAPE_BEFORE: Final = r"(?<=\\[nrtbf])"
-
-
-class Secret:
-    """A string that never shows itself: ``repr()`` and ``str()`` give ``***``.
-
-    Call :meth:`reveal` where the real value is needed (the Authorization header).
-    """
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        """The secret itself."""
-        return self._value
-
-    def __repr__(self) -> str:
-        return f"Secret({MASK!r})"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 #: The fewest characters a secret without its hyphens (see :func:`_spellings`) has to be
@@ -518,67 +486,3 @@ def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
-
-
-#: ``scheme://user:password@``: a URL's credentials (userinfo), whatever the scheme and even
-#: when the rest of the URL is invalid (a bad port, a space, a control character).
-#: The credentials run to the LAST ``@`` before the URL's end (its first whitespace), as a
-#: careful reader takes them: a password may hold ``/``, ``#`` or ``?``, where a URL parser
-#: (and a pattern stopping there) would end the host and show the rest.
-_USERINFO: Final = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]{0,30}://)\S{0,512}@")
-#: A URL's start up to where its credentials begin: optional spaces, a scheme and its
-#: slashes (``https://``, ``https:``, ``//``, or nothing: ``user:pw@host``).
-_URL_START: Final = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:)?/{0,3}")
-
-
-def url_userinfo(url: str) -> str | None:
-    """The credentials (``user:password``) of a configured ``url`` (one value, read whole) as
-    a careful reader finds them: everything between the scheme's ``//`` and the LAST ``@``,
-    spaces included (a pasted password may hold one). None when there is no ``@`` after the
-    scheme. A URL parser ends the host at the first ``/``, ``#`` or ``?`` instead, and so
-    reads part of a password as a port or a path. In free text, :func:`mask_userinfo` ends
-    a URL at its first whitespace.
-    """
-    url = url.strip()
-    start = _URL_START.match(url)
-    rest = url[start.end() if start else 0 :]
-    at = rest.rfind("@")
-    return rest[:at] if at > 0 else None
-
-
-def url_secrets(url: str) -> tuple[str, ...]:
-    """The secrets in ``url``'s credentials (see :func:`url_userinfo`): the whole userinfo,
-    the password, and the password's parts between ``/``, ``#``, ``?``, ``:`` and ``@`` (what
-    a URL parser quotes as a "port" or a host). Empty when the URL has none.
-    """
-    userinfo = url_userinfo(url)
-    if not userinfo:
-        return ()
-    found = [userinfo]
-    _, colon, password = userinfo.partition(":")
-    if colon and password:
-        found.append(password)
-        found += [part for part in re.split(r"[/?#:@]", password) if part]
-    return tuple(dict.fromkeys(found))
-
-
-def mask_userinfo(text: str) -> str:
-    """``text`` with the credentials of every URL in it masked (``https://***@host``)."""
-    if "@" not in text:
-        return text
-    return _USERINFO.sub(lambda m: f"{m['scheme']}{MASK}@", text)
-
-
-def mask_known(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with the known ``secrets`` (see :func:`redact`) and URL credentials masked,
-    nothing else: as written, or, when an escaped form (``%74ok...``) hides a secret, decoded
-    and masked. For texts that are not ours to rewrite (other code's log records).
-    """
-    secrets = tuple(secrets)
-    masked = mask_userinfo(redact(text, secrets))
-    if _ESCAPES.search(masked):
-        decoded = _unescape(masked)
-        redacted = redact(decoded, secrets)
-        if redacted != decoded:
-            return redacted
-    return masked

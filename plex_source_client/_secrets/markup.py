@@ -15,8 +15,8 @@ import re
 from typing import Final
 
 from . import locate
-from .known import MASK
 from .names import is_secret_name
+from .secret import MASK
 from .values import (
     _CDATA,
     _KEY_WORD,

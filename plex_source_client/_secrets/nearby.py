@@ -44,9 +44,9 @@ import re
 from typing import Final
 
 from . import locate
-from .known import MASK
 from .markup import _PG_KEY
 from .names import _SECRET_NAME_PARTS
+from .secret import MASK
 from .words import WORD, mask_words, written_like_a_token
 
 #: How far after a secret name its value is looked for, in characters.

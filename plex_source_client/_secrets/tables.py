@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from . import locate, names  # names imports this module: its functions are looked up when called
-from .known import MASK
+from .secret import MASK
 from .words import mask_words
 
 #: The most names a header lists (a wider "header" is no table's).

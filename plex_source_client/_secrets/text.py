@@ -26,7 +26,7 @@ from .keyed import (
     _mask_keyed,
     mask_spaced,
 )
-from .known import MASK, MIN_ANYWHERE, mask_known, mask_userinfo, redact
+from .known import MIN_ANYWHERE, redact
 from .markup import (
     _MULTIPART_FIELD,
     _MULTIPART_STEM,
@@ -47,11 +47,13 @@ from .names import (
 )
 from .nearby import _NAME, mask_nearby_at
 from .reading import as_read
+from .secret import MASK
 from .tables import (
     mask_html_tables,
     mask_json_tables,
     mask_text_tables,
 )
+from .userinfo import mask_known, mask_userinfo
 from .values import _mask_value
 from .words import mask_words
 

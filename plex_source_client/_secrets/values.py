@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from .known import MASK
 from .names import _SECRET_NAME_PARTS
+from .secret import MASK
 
 #: A CDATA section (``<![CDATA[T]]>``), to its end or the text's.
 _CDATA: Final = r"<!\[CDATA\[(?:[^\]]|\](?!\]>))*(?:\]\]>)?"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from .known import MASK
+from .secret import MASK
 
 #: The fewest characters a token-like word has.
 MIN_WORD: Final = 4
