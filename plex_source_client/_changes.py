@@ -40,6 +40,13 @@ from ._text import describe_type, quoted
 SLUG_MESSAGE: Final = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
 BLANK_MESSAGE: Final = "This field may not be blank."
 NUL_MESSAGE: Final = "Null characters are not allowed."
+#: A lone surrogate (``"\ud800"``, as a JSON plan's ``"\\ud800"`` reads) is no text: UTF-8
+#: cannot encode it, so authentik's database refuses it with a 500, after the request is sent.
+SURROGATE_MESSAGE: Final = (
+    "Holds a lone surrogate (such as \\ud800), which is not text: UTF-8 cannot encode it and "
+    "the server cannot store it."
+)
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 class Field(NamedTuple):
@@ -99,6 +106,8 @@ def _check_string(
         )
     if "\x00" in value:
         problems.append(NUL_MESSAGE)
+    if _SURROGATE.search(value):
+        problems.append(SURROGATE_MESSAGE)
     if field.pattern is not None and not field.pattern.fullmatch(value):
         problems.append(SLUG_MESSAGE)
     return problems

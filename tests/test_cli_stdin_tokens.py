@@ -18,7 +18,7 @@ import pytest
 
 from plex_source_client import _files
 
-from .fixed_server import API_TOKEN, PLEX_TOKEN, FixedServer, run_cli, source
+from .fixed_server import API_TOKEN, PLEX_TOKEN, FixedServer, run_cli, run_main, source
 
 #: The process is killed after this many seconds: well past the 10 s limit.
 HARD_LIMIT = 40.0
@@ -97,3 +97,20 @@ def test_the_bounded_read_stops_one_byte_past_the_limit() -> None:
     finally:
         os.close(read)
         os.close(write)
+
+
+@pytest.mark.parametrize("option", ["--token-file", "--plex-token-file"])
+def test_a_token_file_holding_a_dotenv_line_is_exit_2_naming_the_slip(
+    tmp_path: Path, option: str
+) -> None:
+    """Sent as written, ``AUTHENTIK_TOKEN=<token>`` fails as a 403 that never says why."""
+    token = tmp_path / "token"
+    token.write_text(f"AUTHENTIK_TOKEN={API_TOKEN}\n")
+    argv = ["update", "plex", "--name", "x", option, str(token)]
+    with FixedServer([source(slug="plex")]) as server:
+        code, out, err, _ = run_main(argv, url=server.url)
+        requests = list(server.requests)
+    assert code == 2, (out, err)
+    assert "holds a variable's assignment" in err
+    assert API_TOKEN not in out + err
+    assert requests == []

@@ -145,6 +145,41 @@ def test_token_file_that_is_no_token(
 
 
 @pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (f"AUTHENTIK_TOKEN={TOKEN}\n", "holds a variable's assignment"),
+        (f"export AUTHENTIK_TOKEN={TOKEN}\n", "holds a variable's assignment"),
+        (f"AUTHENTIK_URL=https://a.example\nTOKEN = {TOKEN}\n", "holds a variable's assignment"),
+        (f'"{TOKEN}"\n', "holds the secret in quotes"),
+        (f"'{TOKEN}'", "holds the secret in quotes"),
+    ],
+)
+def test_token_file_written_as_a_dotenv_line_or_quoted_is_refused(
+    twin: Twin, tmp_path: Path, content: str, message: str
+) -> None:
+    """Sent as written, such a token fails as a 403 that never says why (review round 38b)."""
+    token_file = tmp_path / "token"
+    token_file.write_text(content)
+    with pytest.raises(ConfigurationError, match=message) as caught:
+        twin.client_class.from_env(
+            environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN_FILE": str(token_file)}
+        )
+    assert TOKEN[:8] not in str(caught.value) + repr(caught.value)
+
+
+@pytest.mark.parametrize("token", ["dGVzdA==", "abc=def", "Token_2024=", "a'b'", "'"])
+def test_token_file_of_a_token_with_quotes_or_equals_signs_inside_is_read(
+    twin: Twin, tmp_path: Path, token: str
+) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text(token + "\n")
+    client = twin.client_class.from_env(
+        environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN_FILE": str(token_file)}
+    )
+    assert client._core.settings.token.reveal() == token
+
+
+@pytest.mark.parametrize(
     "timeout",
     [
         0,

@@ -56,3 +56,18 @@ def test_a_refused_name_is_said_and_nothing_is_written(
     assert code == 2
     assert "nothing was written" in err
     assert not target.exists()
+
+
+@pytest.mark.parametrize("extra", [[], ["--format", "json"]])
+def test_export_to_a_dash_writes_standard_output_not_a_file(
+    server: FixedServer, tmp_path: Path, extra: list[str]
+) -> None:
+    """``-o -`` is standard output, as everywhere on the command line (review round 38b: it
+    wrote a file named ``-`` into the working folder).
+    """
+    code, out, err, _ = run_main(["export", "-o", "-", *extra], url=server.url, cwd=tmp_path)
+    assert (code, err) == (0, "")
+    assert list(tmp_path.iterdir()) == []
+    _, expected, _, _ = run_main(["export", *extra], url=server.url)
+    assert out == expected
+    assert '"plex"' in out

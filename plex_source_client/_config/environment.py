@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -72,9 +73,27 @@ def secret_from_bytes(data: bytes, shown: str) -> str:
             f"{shown} is larger than {MAX_SECRET_FILE_BYTES // 1024} KiB: refused"
         )
     try:
-        return clean_secret(data.decode("utf-8"))
+        secret = clean_secret(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigurationError(f"{shown} is not UTF-8 text") from None
+    if _ASSIGNMENT.match(secret):
+        raise ConfigurationError(
+            f"{shown} holds a variable's assignment (NAME=value, as in a .env file), not a "
+            "secret alone: write only the secret in it"
+        )
+    if len(secret) >= 2 and secret[0] == secret[-1] and secret[0] in "\"'":
+        raise ConfigurationError(
+            f"{shown} holds the secret in quotes, which would be sent as part of it: write "
+            "the secret alone, without quotes"
+        )
+    return secret
+
+
+#: A line of a .env or shell file (``AUTHENTIK_TOKEN=...``, ``export TOKEN=...``) where a
+#: secret alone belongs: sent as written, it fails as a 403 that never names the cause. Only
+#: upper-case names, and a value that follows, so that base64 padding (``dGVzdA==``) is
+#: no assignment.
+_ASSIGNMENT: Final = re.compile(r"(?:export\s+)?[A-Z_][A-Z0-9_]*\s*=\s*[^=\s]")
 
 
 def read_secret_file(path: str, shown: str | None = None) -> str:

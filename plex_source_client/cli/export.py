@@ -166,6 +166,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .reading import list_all, read_slugs
     from .settings import client_settings
 
+    if args.o == "-":  # the usual spelling of standard output, never a file named "-"
+        args.o = None
     fmt = plan_format(args.format, args.o)  # before reading, as the checks below
     if args.o is not None:  # before reading: a refusal costs the server nothing
         refuse_existing(args.o, force=args.force, option="-o")
@@ -266,7 +268,7 @@ def add_parser(commands: Any) -> None:
         "-o",
         metavar="FILE",
         default=None,
-        help="write the plan to FILE (default: stdout): a new file, renamed into place once "
+        help="write the plan to FILE (default, or -: stdout): a new file, renamed into place once "
         "written whole (a failure leaves an old FILE as it was)",
     )
     parser.add_argument("--force", action="store_true", help=FORCE_HELP)

@@ -105,7 +105,11 @@ def load_document(path: str) -> Any:
         raise PlanError([_too_deep_message(shown)]) from None
     except ValueError as exc:  # JSONDecodeError, TOMLDecodeError
         kind = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml"}.get(suffix, "json")
-        raise PlanError([f"{shown}: not valid {kind}: {shorten(exc, MESSAGE_LIMIT)}"]) from None
+        if type(exc) is ValueError:  # int() of more digits than sys.get_int_max_str_digits()
+            problem = "an integer too long to read"  # not Python's advice to raise the limit
+        else:
+            problem = shorten(exc, MESSAGE_LIMIT)
+        raise PlanError([f"{shown}: not valid {kind}: {problem}"]) from None
     except Exception as exc:  # noqa: BLE001 - yaml.YAMLError and kin: report, never crash
         where = _yaml_problem(exc, text)
         if where is not None:
