@@ -130,7 +130,16 @@ def test_token_file_with_a_byte_order_mark_and_newline(twin: Twin, tmp_path: Pat
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"\xff\xfe" + TOKEN.encode("utf-16-le"), "not UTF-8"), (b"x" * 100_000, "larger than")],
+    [
+        (b"\xff\xfe" + TOKEN.encode("utf-16-le"), "not UTF-8"),
+        (b"x" * 100_000, "larger than"),
+        # Sent as written, these fail as a 403 that never says why (review round 38b).
+        (f"AUTHENTIK_TOKEN={TOKEN}\n".encode(), "holds a variable's assignment"),
+        (f"export AUTHENTIK_TOKEN={TOKEN}\n".encode(), "holds a variable's assignment"),
+        (f"AUTHENTIK_URL=https://a.example\nTOKEN = {TOKEN}".encode(), "variable's assignment"),
+        (f'"{TOKEN}"\n'.encode(), "holds the secret in quotes"),
+        (f"'{TOKEN}'".encode(), "holds the secret in quotes"),
+    ],
 )
 def test_token_file_that_is_no_token(
     twin: Twin, tmp_path: Path, content: bytes, message: str
@@ -141,30 +150,9 @@ def test_token_file_that_is_no_token(
         twin.client_class.from_env(
             environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN_FILE": str(token_file)}
         )
-    assert "xxxx" not in str(caught.value)
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (f"AUTHENTIK_TOKEN={TOKEN}\n", "holds a variable's assignment"),
-        (f"export AUTHENTIK_TOKEN={TOKEN}\n", "holds a variable's assignment"),
-        (f"AUTHENTIK_URL=https://a.example\nTOKEN = {TOKEN}\n", "holds a variable's assignment"),
-        (f'"{TOKEN}"\n', "holds the secret in quotes"),
-        (f"'{TOKEN}'", "holds the secret in quotes"),
-    ],
-)
-def test_token_file_written_as_a_dotenv_line_or_quoted_is_refused(
-    twin: Twin, tmp_path: Path, content: str, message: str
-) -> None:
-    """Sent as written, such a token fails as a 403 that never says why (review round 38b)."""
-    token_file = tmp_path / "token"
-    token_file.write_text(content)
-    with pytest.raises(ConfigurationError, match=message) as caught:
-        twin.client_class.from_env(
-            environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN_FILE": str(token_file)}
-        )
-    assert TOKEN[:8] not in str(caught.value) + repr(caught.value)
+    shown = str(caught.value) + repr(caught.value)
+    assert "xxxx" not in shown
+    assert TOKEN[:8] not in shown
 
 
 @pytest.mark.parametrize("token", ["dGVzdA==", "abc=def", "Token_2024=", "a'b'", "'"])
