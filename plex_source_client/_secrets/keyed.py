@@ -16,6 +16,7 @@ import re
 from typing import Final
 
 from . import locate
+from .secret import MASK
 from .values import (
     _KEY_WORD,
     _PARTS,
@@ -76,6 +77,14 @@ _SECRET_KEY: Final = re.compile(
     r"(?:\s*" + _TAG + r"){0,8}(?:\s*string\(\d{1,10}\))?\s*)(?=\S)",
     re.IGNORECASE,
 )
+#: A heredoc's opener (HCL's ``<<EOT`` and ``<<-EOT``, Ruby's ``<<~EOS``, a shell's
+#: ``<<'EOF'``) ending its line: the value is on the lines after, up to its marker's line.
+_HEREDOC: Final = re.compile(
+    r"[ \t]*<<[-~]?(?P<q>[\"']?)(?P<marker>[A-Za-z_][A-Za-z0-9_]{0,40})(?P=q)[ \t]*(?=\r?\n)"
+)
+#: How far a heredoc's marker line is looked for; without one there, all of it is masked
+#: (each opener consumes what it looked at: linear time).
+_HEREDOC_SPAN: Final = 4096
 #: A YAML block scalar's indicator (``|``, ``>-``, ``|+2``): the value is on the lines after.
 _YAML_BLOCK: Final = re.compile(r"[|>][+-]?[1-9]?(?=[ \t]*\r?\n)")
 #: The rest of the indicator's line and the indented (or blank) lines that follow it.
@@ -176,6 +185,25 @@ def _mask_arrows(text: str, end: int, found: dict[str, None]) -> tuple[int, str]
     return end, "".join(parts)
 
 
+def _mask_heredoc(text: str, opener: re.Match[str], found: dict[str, None]) -> tuple[int, str]:
+    """Where a heredoc's value (the lines after ``opener``, up to the line of its marker)
+    ends, and the opener, ``***`` and the marker's line that replace it; each of its lines
+    is added to ``found``. Without a marker's line in :data:`_HEREDOC_SPAN` characters, the
+    lines up to there are its value.
+    """
+    start = opener.end()
+    marker = re.compile(r"\r?\n[ \t]*" + re.escape(opener["marker"]) + r"[ \t]*(?=\r?\n|\Z)")
+    closing = marker.search(text, start, start + _HEREDOC_SPAN)
+    if closing is not None:
+        value, end, after = text[start : closing.start()], closing.end(), closing.group()
+    else:
+        last_line = text.rfind("\n", start + 1, start + _HEREDOC_SPAN)
+        end = len(text) if len(text) <= start + _HEREDOC_SPAN or last_line == -1 else last_line
+        value, after = text[start:end], ""
+    found.update(dict.fromkeys(line.strip() for line in value.splitlines() if line.strip()))
+    return end, f"{opener.group()}\n{MASK}{after}"
+
+
 def _mask_keyed(text: str, found: dict[str, None], starts: locate.Starts) -> str:
     """``text`` with the value after every secret-named key (:data:`_SECRET_KEY`) masked;
     ``starts``: where a key can start (see :func:`.locate.word_starts`).
@@ -187,6 +215,13 @@ def _mask_keyed(text: str, found: dict[str, None], starts: locate.Starts) -> str
         mapping = _yaml_mapping(text, match, found)  # ``key:``, then ``new: T`` indented
         if mapping is not None:
             end, masked = mapping
+            parts += [text[shown_from : match.start()], match["key"], match["sep"], masked]
+            shown_from = end
+            match = locate.search(_SECRET_KEY, text, end, starts)
+            continue
+        heredoc = _HEREDOC.match(text, match.end())  # ``key = <<EOT``, lines, ``EOT``
+        if heredoc is not None:
+            end, masked = _mask_heredoc(text, heredoc, found)
             parts += [text[shown_from : match.start()], match["key"], match["sep"], masked]
             shown_from = end
             match = locate.search(_SECRET_KEY, text, end, starts)
