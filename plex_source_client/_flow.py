@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Generator
 from typing import Any, Final, Generic, TypeVar
@@ -320,6 +321,18 @@ def _written_forms(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
     return tuple(form.encode("utf-8", "backslashreplace") for form in forms if form)
 
 
+#: Two characters in a row written as JavaScript ``escape()`` (``%u0074``) or quoted-printable
+#: (``=74=6F``) write them, in an answer's bytes: a JSON string escaping every character of
+#: the API token so holds them (the other forms of :func:`~._secrets.as_echoed` need a
+#: backslash, doubled in JSON). Not one alone: an icon URL's signature holds ``=AB``. Each
+#: form apart, each starting with its literal: ``re`` then scans for it (some 50x faster than
+#: one alternation or a repeated group, on every successful answer).
+_CHARS_ESCAPED: Final = (
+    re.compile(rb"%u[0-9a-fA-F]{4}%u[0-9a-fA-F]{4}"),
+    re.compile(rb"=[0-9A-F]{2}=[0-9A-F]{2}"),
+)
+
+
 def _read_holds(text: str, secrets: tuple[str, ...]) -> bool:
     """Whether ``text``, as written or as a person reads it (characters that show nothing
     left out: ``A\u200bB...``; dashes read as ``-``, escapes decoded: see
@@ -358,6 +371,7 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
         any(form in content for form in _written_forms(secrets))
         or bytes_hold_escape(content)
         or b"\\\\" in content  # a backslash in a string: ``tok\\-abc``, regex-quoted
+        or any(form.search(content) for form in _CHARS_ESCAPED)  # ``%u0074``: see as_echoed
         or bytes_hold_parts(content, secrets)  # ``3f1c7e2a\\x2d8b4d...``: see holds_parts
         or (not content.isascii() and _read_holds(content.decode("utf-8", "replace"), secrets))
     ):

@@ -77,6 +77,37 @@ _DASHES: Final = re.compile(
 #: A run is matched from its first backslash only, and never given back (possessive): tried
 #: at every backslash of a long run not followed by punctuation, it took quadratic time.
 _BACKSLASHED: Final = re.compile(r"(?<!\\)\\++([!-/:-@\[\]-`{-~])")
+#: Characters written as escapes of a language or format :func:`.escapes._unescape` does
+#: not decode, as an encoder escaping every character of an echoed secret writes them: C's,
+#: Python's and JavaScript's ``\x74``, Rust's and ES2015's ``\u{74}``, Python's ``\U00000074``,
+#: C's octal ``\164``, CSS's ``\74 `` (hex, one optional space ending it; three digits and a
+#: space are CSS's, not octal), the old JavaScript ``escape()``'s ``%u0074``,
+#: quoted-printable's ``=74``. A backslash may be doubled (a JSON text's). Only for known
+#: secrets (see :func:`as_echoed`): decoded, ``\b`` of a regular expression is a control
+#: character, and no secret is found in it. Each form starts with its own literal, and is
+#: searched apart: ``re`` then scans for it (one alternation is tried at every position).
+_CHAR_ESCAPES: Final = (
+    re.compile(
+        r"\\{1,2}(?:x(?P<x>[0-9a-fA-F]{2})|u\{(?P<braced>[0-9a-fA-F]{1,6})\}"
+        r"|U(?P<U>[0-9a-fA-F]{8})|(?P<octal>[0-3][0-7]{2})(?![0-9a-fA-F ])"
+        r"|(?P<css>[0-9a-fA-F]{1,6}) ?)"
+    ),
+    re.compile(r"%u(?P<percent_u>[0-9a-fA-F]{4})"),
+    re.compile(r"=(?P<qp>[0-9A-F]{2})"),
+)
+
+
+def _char(escape: re.Match[str]) -> str:
+    """The character an escape of :data:`_CHAR_ESCAPES` stands for; the escape as written
+    when it stands for no character (a surrogate, past U+10FFFF).
+    """
+    base = 8 if escape.groupdict().get("octal") else 16
+    code = int(next(group for group in escape.groups() if group is not None), base)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return escape.group()
+    return chr(code)
+
+
 #: How many times escapes are decoded in a row: a URL encoded twice (``%252D``), HTML escaped
 #: twice (``&amp;hyphen;``), a JSON escape of a percent escape.
 _DECODINGS: Final = 3
@@ -84,7 +115,8 @@ _DECODINGS: Final = 3
 
 def as_echoed(text: str) -> str:
     r"""``text`` with what a hostile echo may do to a known secret undone: escapes decoded,
-    again and again (``%252D`` is ``-``, see :func:`.escapes._unescape`), a backslash before
+    again and again (``%252D`` is ``-``, see :func:`.escapes._unescape`; ``\x74``, ``\74 ``
+    and the other forms of :data:`_CHAR_ESCAPES` too), a backslash before
     punctuation dropped (``re.escape``'s ``tok\-abc``), every dash and minus read as ``-``
     (:data:`_DASHES`), then read as a person reads it (:func:`as_read`). ``text`` itself
     (the same object) when none of that changes anything, as for ordinary ASCII text.
@@ -92,9 +124,13 @@ def as_echoed(text: str) -> str:
     """
     read = text
     for _ in range(_DECODINGS):
-        if not _ESCAPES.search(read):
+        decoded = _unescape(read) if _ESCAPES.search(read) else read
+        for form in _CHAR_ESCAPES:
+            if form.search(decoded):
+                decoded = form.sub(_char, decoded)
+        if decoded == read:
             break
-        read = _unescape(read)
+        read = decoded
     if "\\" in read:
         read = _BACKSLASHED.sub(r"\1", read)
     if not read.isascii():

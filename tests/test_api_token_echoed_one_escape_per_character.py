@@ -1,0 +1,145 @@
+"""A known secret (the API token, a Plex token being sent) echoed with every character
+written as an escape of a language or format: CSS's ``\\74 \\65 ...`` (a server's error page
+putting the rejected credential into a ``<style>`` block with an encoder escaping every
+character: review round 40), and C's/Python's ``\\x74``, octal ``\\164``, ``\\u{74}``,
+``\\U00000074``, JavaScript ``escape()``'s ``%u0074``, quoted-printable's ``=74``, a doubled
+backslash too (review round 40b). ``\\u0074``, ``%74`` and ``&#116;`` were masked already.
+Masked in every error of both clients and on the command line; a 2xx carrying the API token
+so is refused; text without a secret is shown as written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+import respx
+
+from .conftest import Twin
+from .payloads import SLUG, TOKEN
+from .shown import everything_shown, shown_by_failed_cli_get, shown_by_failed_get
+
+ESCAPES: dict[str, Callable[[str], str]] = {
+    "css-hex-and-space": lambda t: "".join(f"\\{ord(c):x} " for c in t).rstrip(),
+    "css-upper-hex": lambda t: "".join(f"\\{ord(c):X} " for c in t).rstrip(),
+    "css-six-digits": lambda t: "".join(f"\\{ord(c):06x}" for c in t),
+    "c-hex": lambda t: "".join(f"\\x{ord(c):02x}" for c in t),
+    "c-octal": lambda t: "".join(f"\\{ord(c):03o}" for c in t),
+    "es2015-braced": lambda t: "".join(f"\\u{{{ord(c):x}}}" for c in t),
+    "python-long": lambda t: "".join(f"\\U{ord(c):08x}" for c in t),
+    "js-escape": lambda t: "".join(f"%u{ord(c):04X}" for c in t),
+    "quoted-printable": lambda t: "".join(f"={ord(c):02X}" for c in t),
+    "c-hex-backslash-doubled": lambda t: "".join(f"\\\\x{ord(c):02x}" for c in t),
+}
+
+
+def _shows(token: str, shown: str) -> bool:
+    """Whether ``shown`` holds ``token``, or its first 8 characters, in any of the forms."""
+    forms: list[Callable[[str], str]] = [*ESCAPES.values(), str]
+    return any(
+        escape(part) in shown or escape(part) in json.dumps(shown)
+        for part in (token, token[:8])
+        for escape in forms
+    )
+
+
+@pytest.mark.parametrize("form", list(ESCAPES))
+def test_the_api_token_so_echoed_in_a_text_body_is_masked(
+    twin: Twin, api: respx.MockRouter, form: str
+) -> None:
+    body = f'<style>.denied::after {{ content: "{ESCAPES[form](TOKEN)}" }}</style> invalid token'
+    shown = shown_by_failed_get(
+        twin, api, 401, content=body.encode(), headers={"content-type": "text/html"}
+    )
+    assert not _shows(TOKEN, shown), shown[:600]
+
+
+@pytest.mark.parametrize("form", list(ESCAPES))
+def test_the_api_token_so_echoed_in_a_json_detail_is_masked(
+    twin: Twin, api: respx.MockRouter, form: str
+) -> None:
+    body = {"detail": f"bad token {ESCAPES[form](TOKEN)}"}
+    shown = shown_by_failed_get(twin, api, 401, json=body)
+    assert not _shows(TOKEN, shown), shown[:600]
+
+
+@pytest.mark.parametrize("form", ["css-hex-and-space", "c-octal", "quoted-printable"])
+def test_a_plex_token_being_sent_so_echoed_is_masked(
+    twin: Twin, api: respx.MockRouter, form: str
+) -> None:
+    from plex_source_client import PlexSourceError
+
+    plex_token = "pLeX-9f8e7d6c5b4a3210"
+    text = f"rejected: {ESCAPES[form](plex_token)}"
+    api.patch(f"/sources/plex/{SLUG}/").respond(400, json={"non_field_errors": [text]})
+    with pytest.raises(PlexSourceError) as caught:
+        twin.call("update", SLUG, options={"max_retries": 0}, plex_token=plex_token)
+    assert not _shows(plex_token, everything_shown(caught.value))
+
+
+@pytest.mark.parametrize("form", ["css-hex-and-space", "c-hex", "js-escape", "quoted-printable"])
+def test_a_2xx_carrying_the_api_token_so_is_refused(
+    twin: Twin, api: respx.MockRouter, form: str
+) -> None:
+    from plex_source_client import UnexpectedResponse
+
+    from .payloads import plex_source
+
+    api.get(f"/sources/plex/{SLUG}/").respond(200, json=plex_source(name=ESCAPES[form](TOKEN)))
+    with pytest.raises(UnexpectedResponse, match="contains your API token") as caught:
+        twin.call("get", SLUG)
+    assert not _shows(TOKEN, everything_shown(caught.value))
+
+
+def test_cli_get_masks_the_api_token_echoed_as_css_escapes() -> None:
+    from .fixed_server import API_TOKEN
+
+    echo = ESCAPES["css-hex-and-space"](API_TOKEN)
+    out, err = shown_by_failed_cli_get({"detail": f"invalid token {echo}"}, status=401)
+    assert not _shows(API_TOKEN, out + err), out + err
+
+
+def test_text_of_such_escapes_without_a_secret_is_shown_as_written() -> None:
+    from plex_source_client._secrets import mask_text, redact
+
+    text = r"regex \b\d{3}\x41 \101 =3D \2d %u0041 a=B0 ok"
+    assert redact(text, (TOKEN,)) == text
+    assert mask_text(text, (TOKEN,)) == mask_text(text, ())
+
+
+@pytest.mark.parametrize("name", ["Plex =AB=CD", "Plex %u0041 \\x41 \\74 login"])
+def test_a_valid_source_holding_such_escapes_is_read_as_sent(
+    twin: Twin, api: respx.MockRouter, name: str
+) -> None:
+    from .payloads import plex_source
+
+    api.get(f"/sources/plex/{SLUG}/").respond(200, json=plex_source(name=name))
+    assert twin.call("get", SLUG).name == name
+
+
+def test_an_escape_of_no_character_is_left_as_written() -> None:
+    from plex_source_client._secrets import as_echoed
+
+    assert as_echoed("\\U00110000 \\U0000D800 %uD800 \\u{110000}") == (
+        "\\U00110000 \\U0000D800 %uD800 \\u{110000}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("\\74 \\65 st", "test"),  # CSS: hex, a space ends it
+        ("\\000074\\000065st", "test"),  # CSS: six digits, nothing ends it
+        ("\\164\\145st", "test"),  # C: octal, three digits
+        ("\\164 st", "\u0164st"),  # three digits and a space: CSS's hex, not octal
+        ("\\x74\\\\x65st", "test"),  # C/Python hex, a backslash doubled
+        ("\\u{74}\\U00000065st", "test"),
+        ("%u0074%u0065st", "test"),
+        ("=74=65st", "test"),
+    ],
+)
+def test_each_form_is_read_as_its_language_reads_it(written: str, read: str) -> None:
+    from plex_source_client._secrets import as_echoed
+
+    assert as_echoed(written) == read
