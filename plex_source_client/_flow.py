@@ -372,6 +372,7 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
         or bytes_hold_escape(content)
         or b"\\\\" in content  # a backslash in a string: ``tok\\-abc``, regex-quoted
         or any(form.search(content) for form in _CHARS_ESCAPED)  # ``%u0074``: see as_echoed
+        or b"<" in content  # HTML showing nothing inside it: ``tok<wbr>abc``, see as_echoed
         or bytes_hold_parts(content, secrets)  # ``3f1c7e2a\\x2d8b4d...``: see holds_parts
         or (not content.isascii() and _read_holds(content.decode("utf-8", "replace"), secrets))
     ):

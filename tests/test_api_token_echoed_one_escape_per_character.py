@@ -34,9 +34,20 @@ ESCAPES: dict[str, Callable[[str], str]] = {
 }
 
 
+#: HTML that shows nothing between the token's letters (review round 40b): a line-break
+#: opportunity a page inserts to wrap a long token, an empty inline element, a comment, a
+#: letter per inline element.
+SPLIT_BY_HTML: dict[str, Callable[[str], str]] = {
+    "wbr": lambda t: t[:10] + "<wbr>" + t[10:],
+    "empty-bold": lambda t: t[:10] + "<b></b>" + t[10:],
+    "comment": lambda t: t[:10] + "<!-- wrapped -->" + t[10:],
+    "letter-per-span": lambda t: "".join(f'<span class="c">{c}</span>' for c in t),
+}
+
+
 def _shows(token: str, shown: str) -> bool:
     """Whether ``shown`` holds ``token``, or its first 8 characters, in any of the forms."""
-    forms: list[Callable[[str], str]] = [*ESCAPES.values(), str]
+    forms: list[Callable[[str], str]] = [*ESCAPES.values(), *SPLIT_BY_HTML.values(), str]
     return any(
         escape(part) in shown or escape(part) in json.dumps(shown)
         for part in (token, token[:8])
@@ -44,11 +55,12 @@ def _shows(token: str, shown: str) -> bool:
     )
 
 
-@pytest.mark.parametrize("form", list(ESCAPES))
-def test_the_api_token_so_echoed_in_a_text_body_is_masked(
+@pytest.mark.parametrize("form", [*ESCAPES, *SPLIT_BY_HTML])
+def test_the_api_token_so_echoed_in_a_page_is_masked(
     twin: Twin, api: respx.MockRouter, form: str
 ) -> None:
-    body = f'<style>.denied::after {{ content: "{ESCAPES[form](TOKEN)}" }}</style> invalid token'
+    echo = {**ESCAPES, **SPLIT_BY_HTML}[form](TOKEN)
+    body = f'<style>p::after {{ content: "{echo}" }}</style><p>Bad token <code>{echo}</code></p>'
     shown = shown_by_failed_get(
         twin, api, 401, content=body.encode(), headers={"content-type": "text/html"}
     )
@@ -143,3 +155,26 @@ def test_each_form_is_read_as_its_language_reads_it(written: str, read: str) -> 
     from plex_source_client._secrets import as_echoed
 
     assert as_echoed(written) == read
+
+
+@pytest.mark.parametrize("form", ["wbr", "letter-per-span"])
+def test_a_2xx_carrying_the_api_token_split_by_html_is_refused(
+    twin: Twin, api: respx.MockRouter, form: str
+) -> None:
+    from plex_source_client import UnexpectedResponse
+
+    from .payloads import plex_source
+
+    name = SPLIT_BY_HTML[form](TOKEN)
+    api.get(f"/sources/plex/{SLUG}/").respond(200, json=plex_source(name=name))
+    with pytest.raises(UnexpectedResponse, match="contains your API token") as caught:
+        twin.call("get", SLUG)
+    assert TOKEN[:10] not in everything_shown(caught.value)
+
+
+def test_html_between_other_words_is_shown_as_written() -> None:
+    from plex_source_client._secrets import mask_text, redact
+
+    text = "<p>Plex <b>login</b> <!-- note --> <wbr>failed</p>"
+    assert redact(text, (TOKEN,)) == text
+    assert mask_text(text, (TOKEN,)) == mask_text(text, ())

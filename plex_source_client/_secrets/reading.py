@@ -108,6 +108,14 @@ def _char(escape: re.Match[str]) -> str:
     return chr(code)
 
 
+#: HTML that shows nothing between two letters: a line-break opportunity (``<wbr>``, which
+#: a page inserts into a long token to wrap it), a comment, an inline element's tag (``<b>``,
+#: ``</span>``; not a block's or a cell's, which set the letters apart).
+_INVISIBLE_HTML: Final = re.compile(
+    r"<!--.{0,200}?-->|</?(?:wbr|b|i|u|s|em|strong|span|small|mark|code|kbd|samp|var|tt|a"
+    r"|abbr|bdi|bdo|cite|del|dfn|ins|q|sub|sup|font)(?:\s[^<>]{0,200})?/?>",
+    re.IGNORECASE | re.DOTALL,
+)
 #: How many times escapes are decoded in a row: a URL encoded twice (``%252D``), HTML escaped
 #: twice (``&amp;hyphen;``), a JSON escape of a percent escape.
 _DECODINGS: Final = 3
@@ -117,7 +125,8 @@ def as_echoed(text: str) -> str:
     r"""``text`` with what a hostile echo may do to a known secret undone: escapes decoded,
     again and again (``%252D`` is ``-``, see :func:`.escapes._unescape`; ``\x74``, ``\74 ``
     and the other forms of :data:`_CHAR_ESCAPES` too), a backslash before
-    punctuation dropped (``re.escape``'s ``tok\-abc``), every dash and minus read as ``-``
+    punctuation dropped (``re.escape``'s ``tok\-abc``), HTML that shows nothing left out
+    (:data:`_INVISIBLE_HTML`: ``tok<wbr>abc``), every dash and minus read as ``-``
     (:data:`_DASHES`), then read as a person reads it (:func:`as_read`). ``text`` itself
     (the same object) when none of that changes anything, as for ordinary ASCII text.
     Looked at only for known secrets: a text is shown so, masked, only when that finds one.
@@ -133,6 +142,8 @@ def as_echoed(text: str) -> str:
         read = decoded
     if "\\" in read:
         read = _BACKSLASHED.sub(r"\1", read)
+    if "<" in read:
+        read = _INVISIBLE_HTML.sub("", read)
     if not read.isascii():
         read = as_read(_DASHES.sub("-", read))
     return text if read == text else read
