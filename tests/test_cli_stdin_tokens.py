@@ -114,3 +114,16 @@ def test_a_token_file_holding_a_dotenv_line_is_exit_2_naming_the_slip(
     assert "holds a variable's assignment" in err
     assert API_TOKEN not in out + err
     assert requests == []
+
+
+def test_a_quoted_token_variable_is_exit_2_naming_the_slip() -> None:
+    """``docker run --env-file`` keeps a value's quotes: sent, the token fails as a 403."""
+    with FixedServer([source(slug="plex")]) as server:
+        code, out, err, _ = run_main(
+            ["get", "plex"], url=server.url, env={"AUTHENTIK_TOKEN": f'"{API_TOKEN}"'}
+        )
+        requests = list(server.requests)
+    assert code == 2, (out, err)
+    assert "AUTHENTIK_TOKEN holds the secret in quotes" in err
+    assert API_TOKEN not in out + err
+    assert requests == []

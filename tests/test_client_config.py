@@ -155,6 +155,21 @@ def test_token_file_that_is_no_token(
     assert TOKEN[:8] not in shown
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (f'"{TOKEN}"', "AUTHENTIK_TOKEN holds the secret in quotes"),  # docker --env-file
+        (f"AUTHENTIK_TOKEN={TOKEN}", "AUTHENTIK_TOKEN holds a variable's assignment"),
+    ],
+)
+def test_a_quoted_or_assigned_token_variable_is_refused(
+    twin: Twin, value: str, message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message) as caught:
+        twin.client_class.from_env(environ={"AUTHENTIK_URL": URL, "AUTHENTIK_TOKEN": value})
+    assert TOKEN[:8] not in str(caught.value) + repr(caught.value)
+
+
 @pytest.mark.parametrize("token", ["dGVzdA==", "abc=def", "Token_2024=", "a'b'", "'"])
 def test_token_file_of_a_token_with_quotes_or_equals_signs_inside_is_read(
     twin: Twin, tmp_path: Path, token: str

@@ -76,6 +76,16 @@ def secret_from_bytes(data: bytes, shown: str) -> str:
         secret = clean_secret(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigurationError(f"{shown} is not UTF-8 text") from None
+    require_secret_alone(secret, shown)
+    return secret
+
+
+def require_secret_alone(secret: str, shown: str) -> None:
+    """ConfigurationError, never showing ``secret``, when what ``shown`` (a file, a variable)
+    holds is more than a secret: a variable's assignment (a .env line) or a quoted secret (a
+    ``docker --env-file`` keeps the quotes). Sent as written, either fails as a 403 that
+    never says why.
+    """
     if _ASSIGNMENT.match(secret):
         raise ConfigurationError(
             f"{shown} holds a variable's assignment (NAME=value, as in a .env file), not a "
@@ -86,7 +96,6 @@ def secret_from_bytes(data: bytes, shown: str) -> str:
             f"{shown} holds the secret in quotes, which would be sent as part of it: write "
             "the secret alone, without quotes"
         )
-    return secret
 
 
 #: A line of a .env or shell file (``AUTHENTIK_TOKEN=...``, ``export TOKEN=...``) where a
@@ -134,6 +143,7 @@ def token_from_env(env: Mapping[str, str]) -> str:
     is refused (which one was meant?): a token given explicitly is the way to choose.
     """
     token = clean_secret(env.get("AUTHENTIK_TOKEN", ""))
+    require_secret_alone(token, "AUTHENTIK_TOKEN")
     token_file = env.get("AUTHENTIK_TOKEN_FILE", "").strip()
     if token and token_file:
         raise ConfigurationError(
