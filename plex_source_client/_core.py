@@ -355,6 +355,10 @@ class ClientCore:
         except (httpx.InvalidURL, ValueError) as exc:  # a path slug too long for a URL
             raise InvalidRequest({"slug": [f"Cannot be part of a URL: {exc}"]}) from None
         plex_token = changes.get("plex_token")
+        if isinstance(plex_token, str):
+            # Masked in every later error and log record of this client too: the server has
+            # it now, and may quote it in another call's answer (round 42b).
+            _logs.add(self, (plex_token,))
         fields = tuple(changes)
         finish: Finisher[RawResponse]
         if _RELEASE_FIELDS.isdisjoint(fields):  # every release has them: none can be ignored

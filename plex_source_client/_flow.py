@@ -302,22 +302,35 @@ def finish(
 
 
 def _learned(prepared: Prepared[Any]) -> tuple[str, ...]:
-    """The Plex tokens the calling client's earlier answers stored (see :func:`._logs.add`): an
-    error about a later answer masks them too (a 400 quoting a token a GET returned). Only on
+    """The Plex tokens the calling client's earlier answers stored and its PATCHes sent (see
+    :func:`._logs.add`): an error about a later answer masks them too (a 400 quoting a token a
+    GET returned or another call sent). Only on
     an error's path; the echo check keeps to the client's own secrets (answers store tokens).
     """
     return _logs.learned(prepared.owner) if prepared.owner is not None else ()
 
 
+#: The separators (``-``, ``.``, ``/``, ``_``) as escapes that lost their backslash, in each
+#: way they are written: ``u002d``, ``u002D``, ``x2d``, ``x2D``.
+_LOST_BACKSLASH_FORMS: Final = tuple(
+    {ord(c): style.format(ord(c)) for c in "-./_"}
+    for style in ("u{:04x}", "u{:04X}", "x{:02x}", "x{:02X}")
+)
+
+
 @functools.lru_cache(maxsize=32)
 def _written_forms(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
     r"""Each of ``secrets`` as a JSON body can write it: raw, and escaped in a JSON string
-    (``\"``, ``\\``, and ``\/``, which JSON allows for ``/``).
+    (``\"``, ``\\``, and ``\/``, which JSON allows for ``/``); with its separators written
+    as escapes that lost their backslash (``test-api`` as ``testu002dapi``, ``testx2dapi``:
+    see :data:`~._secrets.reading._LOST_BACKSLASH`).
     """
     forms: set[str] = set()
     for secret in secrets:
         escaped = json.dumps(secret)[1:-1]
         forms.update((secret, escaped, escaped.replace("/", "\\/")))
+        if any(c in secret for c in "-./_"):
+            forms.update(secret.translate(lost) for lost in _LOST_BACKSLASH_FORMS)
     return tuple(form.encode("utf-8", "backslashreplace") for form in forms if form)
 
 

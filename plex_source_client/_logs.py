@@ -57,7 +57,8 @@ def register(owner: object, secrets: tuple[str, ...]) -> None:
 
 def add(owner: object, secrets: tuple[str, ...]) -> None:
     """Mask ``secrets`` too while ``owner`` (already registered, so still open) lives: the
-    Plex tokens its answers stored, which a later answer's reason phrase or header may repeat.
+    Plex tokens its answers stored or its PATCHes sent, which a later answer (of another call,
+    a concurrent one too) may repeat.
     Bounded by :data:`MAX_LEARNED` (the oldest go first); its own secrets always stay.
     """
     known = _learned.get(owner)  # a read without the lock: the common case, nothing new
@@ -76,8 +77,9 @@ def add(owner: object, secrets: tuple[str, ...]) -> None:
 
 
 def learned(owner: object) -> tuple[str, ...]:
-    """The secrets ``owner``'s answers stored (see :func:`add`), oldest first: a later answer's
-    error may repeat them too (a 400 quoting a token an earlier GET returned).
+    """The secrets ``owner``'s answers stored or its PATCHes sent (see :func:`add`), oldest
+    first: a later answer's error may repeat them too (a 400 quoting a token an earlier GET
+    returned, or another call sent).
     """
     with _lock:
         return tuple(_learned.get(owner, ()))

@@ -43,6 +43,23 @@ def shown_by_failed_get(twin: Any, api: Any, status: int, **answer: Any) -> str:
     raise AssertionError(f"get did not fail on a {status}")
 
 
+def shown_by_failed_update(twin: Any, api: Any, plex_token: str, message: str) -> str:
+    """Everything the error shows that ``twin``'s update of the test source sending
+    ``plex_token`` raises when ``api`` (respx) answers 400 with ``message`` as DRF's
+    ``non_field_errors``.
+    """
+    from plex_source_client import PlexSourceError
+
+    from .payloads import SLUG
+
+    api.patch(f"/sources/plex/{SLUG}/").respond(400, json={"non_field_errors": [message]})
+    try:
+        twin.call("update", SLUG, options={"max_retries": 0}, plex_token=plex_token)
+    except PlexSourceError as error:
+        return everything_shown(error)
+    raise AssertionError("update did not fail on a 400")
+
+
 def shown_by_failed_cli_get(body: Any, status: int = 400) -> tuple[str, str]:
     """``plex-source get`` (in this process, the API token ``fixed_server.API_TOKEN``) of the
     test source from a server answering ``status`` with ``body`` as JSON: its stdout and

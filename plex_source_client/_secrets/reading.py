@@ -108,6 +108,12 @@ def _char(escape: re.Match[str]) -> str:
     return chr(code)
 
 
+#: A separator's escape (``-``, ``.``, ``/``, ``_``) that lost its backslash on the way,
+#: between two letters or digits: ``u002d`` (MySQL drops the backslash of an escape it does
+#: not know: JSON text pasted into an SQL literal keeps ``u002d``), ``x2d``. Read as the
+#: separator when looking for known secrets (``testu002dapi`` for ``test-api``).
+_LOST_BACKSLASH: Final = re.compile(r"(?<=[^\W_])(?:u00|x)(2[dDeEfF]|5[fF])(?=[^\W_])")
+_LOST_BACKSLASH_STEMS: Final = ("u002", "u005", "x2", "x5")
 #: HTML that shows nothing between two letters: a line-break opportunity (``<wbr>``, which
 #: a page inserts into a long token to wrap it), a comment, an inline element's tag (``<b>``,
 #: ``</span>``; not a block's or a cell's, which set the letters apart).
@@ -125,7 +131,8 @@ def as_echoed(text: str) -> str:
     r"""``text`` with what a hostile echo may do to a known secret undone: escapes decoded,
     again and again (``%252D`` is ``-``, see :func:`.escapes._unescape`; ``\x74``, ``\74 ``
     and the other forms of :data:`_CHAR_ESCAPES` too), a backslash before
-    punctuation dropped (``re.escape``'s ``tok\-abc``), HTML that shows nothing left out
+    punctuation dropped (``re.escape``'s ``tok\-abc``), a separator's escape that lost its
+    backslash read as the separator (:data:`_LOST_BACKSLASH`), HTML that shows nothing left out
     (:data:`_INVISIBLE_HTML`: ``tok<wbr>abc``), every dash and minus read as ``-``
     (:data:`_DASHES`), then read as a person reads it (:func:`as_read`). ``text`` itself
     (the same object) when none of that changes anything, as for ordinary ASCII text.
@@ -140,6 +147,8 @@ def as_echoed(text: str) -> str:
         if decoded == read:
             break
         read = decoded
+    if any(stem in read for stem in _LOST_BACKSLASH_STEMS):
+        read = _LOST_BACKSLASH.sub(lambda escape: chr(int(escape[1], 16)), read)
     if "\\" in read:
         read = _BACKSLASHED.sub(r"\1", read)
     if "<" in read:

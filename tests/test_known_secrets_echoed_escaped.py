@@ -1,9 +1,17 @@
-"""A known secret (the API token, a Plex token being sent) echoed with every character
-written as an escape of a language or format: CSS's ``\\74 \\65 ...`` (a server's error page
-putting the rejected credential into a ``<style>`` block with an encoder escaping every
-character: review round 40), and C's/Python's ``\\x74``, octal ``\\164``, ``\\u{74}``,
-``\\U00000074``, JavaScript ``escape()``'s ``%u0074``, quoted-printable's ``=74``, a doubled
-backslash too (review round 40b). ``\\u0074``, ``%74`` and ``&#116;`` were masked already.
+"""A known secret (the API token, a Plex token being sent) echoed escaped in a way the
+plain search misses:
+
+- every character written as an escape of a language or format (review round 40): CSS's
+  ``\\74 \\65 ...`` (an error page putting the rejected credential into a ``<style>`` block
+  with an encoder escaping every character), C's and Python's ``\\x74``, octal ``\\164``,
+  ``\\u{74}``, ``\\U00000074``, JavaScript ``escape()``'s ``%u0074``, quoted-printable's
+  ``=74``, a backslash doubled too (``\\u0074``, ``%74`` and ``&#116;`` were masked already);
+- split by HTML that shows nothing (review round 40b): ``<wbr>`` (a page wrapping a long
+  token), an empty inline element, a comment, a letter per ``<span>``;
+- its separators written as escapes that lost their backslash on the way (review round 42):
+  ``u002d`` (MySQL drops the backslash of an escape it does not know, so JSON text pasted
+  into an SQL literal keeps ``u002d``: the well-known ``u00e9`` for ``é``), ``x2D``.
+
 Masked in every error of both clients and on the command line; a 2xx carrying the API token
 so is refused; text without a secret is shown as written.
 """
@@ -18,7 +26,12 @@ import respx
 
 from .conftest import Twin
 from .payloads import SLUG, TOKEN
-from .shown import everything_shown, shown_by_failed_cli_get, shown_by_failed_get
+from .shown import (
+    everything_shown,
+    shown_by_failed_cli_get,
+    shown_by_failed_get,
+    shown_by_failed_update,
+)
 
 ESCAPES: dict[str, Callable[[str], str]] = {
     "css-hex-and-space": lambda t: "".join(f"\\{ord(c):x} " for c in t).rstrip(),
@@ -31,7 +44,11 @@ ESCAPES: dict[str, Callable[[str], str]] = {
     "js-escape": lambda t: "".join(f"%u{ord(c):04X}" for c in t),
     "quoted-printable": lambda t: "".join(f"={ord(c):02X}" for c in t),
     "c-hex-backslash-doubled": lambda t: "".join(f"\\\\x{ord(c):02x}" for c in t),
+    "u002d-backslash-lost": lambda t: t.replace("-", "u002d"),
+    "x2D-backslash-lost": lambda t: t.replace("-", "x2D"),
 }
+#: A UUID-shaped API token (authentik lets an admin set a token's key): every part is short.
+UUID_TOKEN = "5e8a9f7c-1d2b-4c3a-9e8f-7a6b5c4d3e2f"
 
 
 #: HTML that shows nothing between the token's letters (review round 40b): a line-break
@@ -55,16 +72,17 @@ def _shows(token: str, shown: str) -> bool:
     )
 
 
+@pytest.mark.parametrize("token", [TOKEN, UUID_TOKEN], ids=["token", "uuid"])
 @pytest.mark.parametrize("form", [*ESCAPES, *SPLIT_BY_HTML])
 def test_the_api_token_so_echoed_in_a_page_is_masked(
-    twin: Twin, api: respx.MockRouter, form: str
+    twin: Twin, api: respx.MockRouter, form: str, token: str
 ) -> None:
-    echo = {**ESCAPES, **SPLIT_BY_HTML}[form](TOKEN)
+    echo = {**ESCAPES, **SPLIT_BY_HTML}[form](token)
     body = f'<style>p::after {{ content: "{echo}" }}</style><p>Bad token <code>{echo}</code></p>'
     shown = shown_by_failed_get(
-        twin, api, 401, content=body.encode(), headers={"content-type": "text/html"}
+        twin, api, 401, content=body.encode(), headers={"content-type": "text/html"}, token=token
     )
-    assert not _shows(TOKEN, shown), shown[:600]
+    assert not _shows(token, shown), shown[:600]
 
 
 @pytest.mark.parametrize("form", list(ESCAPES))
@@ -76,21 +94,21 @@ def test_the_api_token_so_echoed_in_a_json_detail_is_masked(
     assert not _shows(TOKEN, shown), shown[:600]
 
 
-@pytest.mark.parametrize("form", ["css-hex-and-space", "c-octal", "quoted-printable"])
+@pytest.mark.parametrize(
+    "form", ["css-hex-and-space", "c-octal", "quoted-printable", "u002d-backslash-lost"]
+)
 def test_a_plex_token_being_sent_so_echoed_is_masked(
     twin: Twin, api: respx.MockRouter, form: str
 ) -> None:
-    from plex_source_client import PlexSourceError
-
     plex_token = "pLeX-9f8e7d6c5b4a3210"
-    text = f"rejected: {ESCAPES[form](plex_token)}"
-    api.patch(f"/sources/plex/{SLUG}/").respond(400, json={"non_field_errors": [text]})
-    with pytest.raises(PlexSourceError) as caught:
-        twin.call("update", SLUG, options={"max_retries": 0}, plex_token=plex_token)
-    assert not _shows(plex_token, everything_shown(caught.value))
+    shown = shown_by_failed_update(twin, api, plex_token, f"rejected: {ESCAPES[form](plex_token)}")
+    assert not _shows(plex_token, shown)
 
 
-@pytest.mark.parametrize("form", ["css-hex-and-space", "c-hex", "js-escape", "quoted-printable"])
+@pytest.mark.parametrize(
+    "form",
+    ["css-hex-and-space", "c-hex", "js-escape", "quoted-printable", "u002d-backslash-lost"],
+)
 def test_a_2xx_carrying_the_api_token_so_is_refused(
     twin: Twin, api: respx.MockRouter, form: str
 ) -> None:
@@ -104,10 +122,11 @@ def test_a_2xx_carrying_the_api_token_so_is_refused(
     assert not _shows(TOKEN, everything_shown(caught.value))
 
 
-def test_cli_get_masks_the_api_token_echoed_as_css_escapes() -> None:
+@pytest.mark.parametrize("form", ["css-hex-and-space", "u002d-backslash-lost"])
+def test_cli_get_masks_the_api_token_so_echoed(form: str) -> None:
     from .fixed_server import API_TOKEN
 
-    echo = ESCAPES["css-hex-and-space"](API_TOKEN)
+    echo = ESCAPES[form](API_TOKEN)
     out, err = shown_by_failed_cli_get({"detail": f"invalid token {echo}"}, status=401)
     assert not _shows(API_TOKEN, out + err), out + err
 
@@ -115,12 +134,14 @@ def test_cli_get_masks_the_api_token_echoed_as_css_escapes() -> None:
 def test_text_of_such_escapes_without_a_secret_is_shown_as_written() -> None:
     from plex_source_client._secrets import mask_text, redact
 
-    text = r"regex \b\d{3}\x41 \101 =3D \2d %u0041 a=B0 ok"
+    text = r"regex \b\d{3}\x41 \101 =3D \2d %u0041 a=B0 ok max2def 0x2d testu002dapi box5fish"
     assert redact(text, (TOKEN,)) == text
     assert mask_text(text, (TOKEN,)) == mask_text(text, ())
 
 
-@pytest.mark.parametrize("name", ["Plex =AB=CD", "Plex %u0041 \\x41 \\74 login"])
+@pytest.mark.parametrize(
+    "name", ["Plex =AB=CD", "Plex %u0041 \\x41 \\74 login", "max2def testu002dapi"]
+)
 def test_a_valid_source_holding_such_escapes_is_read_as_sent(
     twin: Twin, api: respx.MockRouter, name: str
 ) -> None:
