@@ -50,6 +50,12 @@ FILTER_KEYWORDS: Final = frozenset(FILTERS)
 
 #: How often a call waiting for another's version request looks whether it has ended (s).
 _LEARNING_POLL: Final = 0.02
+#: A call on a closed client (after ``close()``, or its ``with`` block): refused, not sent
+#: over a pool the client no longer answers for.
+CLOSED_MESSAGE: Final = (
+    "the client is closed: nothing was sent (make the calls inside its with block, or use a "
+    "new client)"
+)
 
 #: The writable fields not every release has: the only ones a server can ignore.
 _RELEASE_FIELDS: Final = frozenset(
@@ -133,13 +139,23 @@ class ClientCore:
             {key: value for key, value in self._headers.items() if key != "content-type"}
         )
         self._urls: dict[str, httpx.URL] = {}
+        self.closed = False
         # The HTTP libraries log what the server sent (httpx at INFO, httpcore at DEBUG):
         # masked there too, for as long as this client lives.
         _logs.register(self, self.secrets)
 
     def close(self) -> None:
-        """Stop masking this client's secrets in log records (the client is closed)."""
+        """Refuse every later call, and stop masking this client's secrets in log records:
+        the client is closed (an ``http_client`` the user passed in stays open, and would
+        otherwise carry calls whose records were no longer masked).
+        """
+        self.closed = True
         _logs.unregister(self)
+
+    def _require_open(self) -> None:
+        """ConfigurationError when the client is closed: nothing is sent."""
+        if self.closed:
+            raise ConfigurationError(CLOSED_MESSAGE)
 
     def describe(self, name: str) -> str:
         """The client's repr: ``name(url=..., token='***', ...)``."""
@@ -337,6 +353,7 @@ class ClientCore:
         self, slug: str, changes: Mapping[str, object], timeout: Timeout | NotGiven
     ) -> Prepared[RawResponse]:
         """Validate and build the PATCH, or raise before anything is sent."""
+        self._require_open()
         require_mapping(changes)
         try:
             release, shown = self._checked_release()
@@ -358,7 +375,7 @@ class ClientCore:
         if isinstance(plex_token, str):
             # Masked in every later error and log record of this client too: the server has
             # it now, and may quote it in another call's answer (round 42b).
-            _logs.add(self, (plex_token,))
+            _logs.add(self, (plex_token,), sent=True)
         fields = tuple(changes)
         finish: Finisher[RawResponse]
         if _RELEASE_FIELDS.isdisjoint(fields):  # every release has them: none can be ignored
@@ -390,6 +407,7 @@ class ClientCore:
         retries: int | None = None,
     ) -> Prepared[_T]:
         """A GET of ``url`` with the query ``params``, ready for the request flow."""
+        self._require_open()
         call_timeout = self._call_timeout(timeout)
         try:
             request = self._build_request(

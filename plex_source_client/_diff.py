@@ -18,6 +18,7 @@ and :meth:`FieldChange.display` say only that it changed.
 from __future__ import annotations
 
 import uuid
+import weakref
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
@@ -99,7 +100,14 @@ def _json(value: Any) -> str:
         return repr(value)
 
 
-@attrs.frozen(repr=False)
+#: The secrets each FieldChange masks (its source's stored ones, a token being sent), by its
+#: id, until it is collected: kept beside it, as a source's page secrets are
+#: (:data:`._models._PAGE_SECRETS`), not in a field, which would hand the stored Plex token to
+#: ``attrs.asdict()`` and ``pickle`` of a diff that changes only the name.
+_HIDDEN: dict[int, tuple[str, ...]] = {}
+
+
+@attrs.frozen(repr=False, init=False)
 class FieldChange:
     """One field that differs: its keyword ``name`` (``new_slug`` for the slug), the server's
     ``current`` value and the ``desired`` one, both as the server stores them (JSON values).
@@ -114,8 +122,26 @@ class FieldChange:
     current: Any
     desired: Any
     secret: bool = False
-    #: The source's stored secrets, masked wherever a value shown repeats them.
-    _hidden: tuple[str, ...] = attrs.field(alias="hidden", default=(), eq=False)
+
+    def __init__(
+        self,
+        name: str,
+        current: Any,
+        desired: Any,
+        secret: bool = False,
+        hidden: tuple[str, ...] = (),
+    ) -> None:
+        """``hidden``: the secrets masked wherever a value shown repeats them (the source's
+        stored ones); not a field (see :data:`_HIDDEN`).
+        """
+        self.__attrs_init__(name, current, desired, secret)
+        if hidden:
+            _HIDDEN[id(self)] = tuple(hidden)
+            weakref.finalize(self, _HIDDEN.pop, id(self), None)
+
+    @property
+    def _hidden(self) -> tuple[str, ...]:
+        return _HIDDEN.get(id(self), ())
 
     def display(self) -> str:
         """``current -> desired`` (JSON), or ``changed`` for a secret: never its value."""

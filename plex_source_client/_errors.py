@@ -3,7 +3,8 @@
 ::
 
     PlexSourceError
-    ├── ConfigurationError (also ValueError)   bad url, token or option; nothing was sent
+    ├── ConfigurationError (also ValueError)   bad url, token or option, or the client is
+    │                                          closed; nothing was sent
     ├── InvalidRequest (also ValueError)       a change failed validation; nothing was sent
     ├── APIError                               the server answered with a non-2xx status
     │   ├── BadRequest                         400: the server rejected fields (.errors)

@@ -44,6 +44,9 @@ _lock = threading.Lock()
 _owners: weakref.WeakKeyDictionary[object, frozenset[str]] = weakref.WeakKeyDictionary()
 #: Secrets an owner's answers stored (see :func:`add`), oldest first.
 _learned: weakref.WeakKeyDictionary[object, dict[str, None]] = weakref.WeakKeyDictionary()
+#: The Plex tokens an owner's PATCHes sent (see :func:`add`), apart from those its answers
+#: stored: only the owner's own calls add to them, so no answer can push one out.
+_sent: weakref.WeakKeyDictionary[object, dict[str, None]] = weakref.WeakKeyDictionary()
 
 
 def register(owner: object, secrets: tuple[str, ...]) -> None:
@@ -55,20 +58,23 @@ def register(owner: object, secrets: tuple[str, ...]) -> None:
     install()
 
 
-def add(owner: object, secrets: tuple[str, ...]) -> None:
+def add(owner: object, secrets: tuple[str, ...], *, sent: bool = False) -> None:
     """Mask ``secrets`` too while ``owner`` (already registered, so still open) lives: the
-    Plex tokens its answers stored or its PATCHes sent, which a later answer (of another call,
-    a concurrent one too) may repeat.
-    Bounded by :data:`MAX_LEARNED` (the oldest go first); its own secrets always stay.
+    Plex tokens its answers stored, or (``sent``) its PATCHes sent, which a later answer (of
+    another call, a concurrent one too) may repeat. Each kind is bounded by
+    :data:`MAX_LEARNED` (the oldest go first), apart: an answer storing thousands of
+    "secrets" pushes out earlier answers' tokens, never one the owner sent; its own secrets
+    always stay.
     """
-    known = _learned.get(owner)  # a read without the lock: the common case, nothing new
+    table = _sent if sent else _learned
+    known = table.get(owner)  # a read without the lock: the common case, nothing new
     if known is not None and all(secret in known for secret in secrets):
         return
     new = [s for secret in secrets for s in (secret, secret.strip()) if s]
     with _lock:
         if owner not in _owners:
             return
-        learned = _learned.setdefault(owner, {})
+        learned = table.setdefault(owner, {})
         if all(s in learned for s in new):
             return
         learned.update(dict.fromkeys(new))
@@ -82,7 +88,7 @@ def learned(owner: object) -> tuple[str, ...]:
     returned, or another call sent).
     """
     with _lock:
-        return tuple(_learned.get(owner, ()))
+        return (*_sent.get(owner, ()), *_learned.get(owner, ()))
 
 
 def unregister(owner: object) -> None:
@@ -90,6 +96,7 @@ def unregister(owner: object) -> None:
     with _lock:
         _owners.pop(owner, None)
         _learned.pop(owner, None)
+        _sent.pop(owner, None)
 
 
 def live_secrets() -> tuple[str, ...]:
@@ -97,7 +104,8 @@ def live_secrets() -> tuple[str, ...]:
     a stable cache key).
     """
     with _lock:
-        return tuple(sorted(frozenset().union(*_owners.values(), *_learned.values())))
+        every = (*_owners.values(), *_learned.values(), *_sent.values())
+        return tuple(sorted(frozenset().union(*every)))
 
 
 class SecretsFilter(logging.Filter):

@@ -262,3 +262,27 @@ print("done")
         "masking a text with 2,000 secrets written in parts",
         seconds=20,
     )
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "ak-fake-admin-6xpgSRajTV-9QHao4e1wXrR4DB5j2Xu-",  # token_urlsafe may end in - or _
+        "ak-fake-admin-ZyanbYmueP2Kom8OgEzAHYNBG-ef3zX_",
+        "_-abc-DEF123-ghi456-_",
+    ],
+)
+def test_a_secret_in_parts_is_masked_with_the_marks_before_and_after_them(
+    twin: Twin, api: respx.MockRouter, token: str
+) -> None:
+    """A secret found part by part was masked from its first part to its last: its final
+    ``-`` stayed (``***-``), as a random token_urlsafe ends in one 1 time in 32.
+    """
+    from plex_source_client._secrets import redact
+
+    assert redact(f"deep {token} and more", (token,)) == "deep *** and more"
+    shown = shown_by_failed_get(
+        twin, api, 400, content=f"bad {token}!".encode(), headers={"Content-Type": "text/plain"},
+        token=token,
+    )  # fmt: skip
+    assert "bad ***!" in shown

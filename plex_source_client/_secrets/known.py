@@ -175,9 +175,12 @@ _GAP: Final = 24
 #: ``^-``), one or two ``_`` (``re.sub(r"\W", "_", ...)``: a cache key, a metric label), or
 #: an escape: a ``\``, ``%``, ``&``, ``=``, ``^`` or a backtick and what follows
 #: it, up to :data:`_GAP` characters in all, no space but one ending it (``\x2d``,
-#: ``%u002D``, ``&hyphen;``, ``=2D``, CSS's ``\2d ``). Not letters alone: in ``plex_token:
+#: ``%u002D``, ``&hyphen;``, ``=2D``, CSS's ``\2d ``); then a line break, as a text wrapped
+#: at a narrow width breaks a long token after its hyphens. Not letters alone: in ``plex_token:
 #: plex-token-1...`` a secret's word-like parts would reach from a key's name into its value.
-_SEPARATOR: Final = rf"(?:[^\w\s]{{0,4}}?|_{{1,2}}|[\\%&=^`]\S{{0,{_GAP - 2}}}? ?)"
+_SEPARATOR: Final = (
+    rf"(?:[^\w\s]{{0,4}}?|_{{1,2}}|[\\%&=^`]\S{{0,{_GAP - 2}}}? ?)(?:[ \t]*\r?\n[ \t]*)?"
+)
 #: The most parts, and characters, a secret looked for part by part has (a UUID has 5 parts and
 #: 36 characters; an API token, 60): each search from a first part's match costs up to this
 #: many parts, so a stored "secret" a hostile answer made of 12,000 parts (``a1-a1-...``),
@@ -207,7 +210,13 @@ def _parts_of(secret: str) -> tuple[str, re.Pattern[str]] | None:
     if not 2 <= len(parts) <= _MAX_PARTS or sum(map(len, parts)) < _MIN_DASHLESS:
         return None
     rest = "".join(f"(?>{_SEPARATOR}{re.escape(part)})" for part in parts[1:])
-    return parts[0], re.compile(re.escape(parts[0]) + rest)
+    # The marks before its first part and after its last (``-`` of ``...Xu-``), as written:
+    # masked with it when they are there, else the masked text would end in ``***-``.
+    before = secret[: secret.index(parts[0])]
+    after = secret[secret.rindex(parts[-1]) + len(parts[-1]) :]
+    head = f"(?:{re.escape(before)})?" if before else ""
+    tail = f"(?>{re.escape(after)})?" if after else ""
+    return parts[0], re.compile(head + re.escape(parts[0]) + rest + tail)
 
 
 @functools.lru_cache(maxsize=8)
