@@ -24,7 +24,9 @@ from ._secrets import mask_record
 
 #: The loggers the filter is installed on (and any existing logger below ``httpcore.``):
 #: httpx's, httpcore's (one per module: a logger's filters see only its own records, not
-#: those its children pass up).
+#: those its children pass up), and hpack's, which an ``http_client`` of the user's with
+#: HTTP/2 on (``httpx.Client(http2=True)``, the ``h2`` package) uses: at DEBUG it logs each
+#: header it decodes, name and value, an answer's echo of a token included.
 LOGGERS: Final = (
     "httpx",
     "httpcore",
@@ -33,8 +35,11 @@ LOGGERS: Final = (
     "httpcore.http2",
     "httpcore.proxy",
     "httpcore.socks",
+    "hpack",
+    "hpack.hpack",
+    "hpack.table",
 )
-_PREFIXES: Final = ("httpx.", "httpcore.")
+_PREFIXES: Final = ("httpx.", "httpcore.", "hpack.")
 
 #: The most secrets one owner's answers add (see :func:`add`): a client that lists thousands
 #: of sources keeps the filter's work bounded; the tokens learned last are kept.

@@ -38,7 +38,7 @@ def logged(caplog: pytest.LogCaptureFixture, name: str, msg: str, *args: object)
 
 
 @pytest.mark.parametrize(
-    "name", ["httpx", "httpcore.http11", "httpcore.connection", "httpcore.proxy"]
+    "name", ["httpx", "httpcore.http11", "httpcore.connection", "httpcore.proxy", "hpack.hpack"]
 )
 def test_a_live_clients_secrets_are_masked(caplog: pytest.LogCaptureFixture, name: str) -> None:
     caplog.set_level(logging.DEBUG)
@@ -168,3 +168,18 @@ def test_the_fakes_requests_log_no_token(
         made.get("plex")
     assert any(r.name.startswith("httpcore") for r in caplog.records)
     assert fake.token not in caplog.text
+
+
+def test_hpacks_record_of_a_decoded_header_is_masked(caplog: pytest.LogCaptureFixture) -> None:
+    """hpack (an ``http_client`` of the user's with HTTP/2 on) logs each header it decodes at
+    DEBUG, as ``Decoded (name, value), ...`` (review round 44): an echo of the token there.
+    """
+    caplog.set_level(logging.DEBUG)
+    with client():
+        logging.getLogger("hpack.hpack").debug(
+            "Decoded %s, total consumed %d bytes, indexed %s",
+            (b"x-request-id", TOKEN.encode()), 40, True,
+        )  # fmt: skip
+    (record,) = [r for r in caplog.records if r.name == "hpack.hpack"]
+    assert TOKEN not in record.getMessage()
+    assert "***" in record.getMessage()

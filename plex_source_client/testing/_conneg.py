@@ -88,6 +88,24 @@ def negotiate(accept: str | None, format_param: str | None) -> tuple[int, str] |
     return 406, NOT_ACCEPTABLE
 
 
+def breaks_the_request(content_type: str) -> bool:
+    """Whether Django cannot even build the request: its ``charset`` makes ``codecs.lookup``
+    raise ValueError (a NUL in it), which ``_set_content_type_params`` does not catch (only
+    LookupError). Raised while the ASGI handler builds the request, before any view or
+    middleware runs: the ASGI server answers its plain 500, for every method.
+    """
+    charset = parse_media_type(content_type)[2].get("charset")
+    if charset is None:
+        return False
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return False
+    except ValueError:
+        return True
+    return False
+
+
 def body_encoding(content_type: str) -> str:
     """The charset a JSON body is decoded with: Django's ``HttpRequest.encoding`` (the
     ``charset`` parameter when Python knows the codec, ``_set_content_type_params``), which DRF

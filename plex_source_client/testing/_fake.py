@@ -135,7 +135,7 @@ from .._async_client import AsyncPlexSourceClient
 from .._client import PlexSourceClient
 from .._public import publish
 from .._releases import OLDEST_SUPPORTED, SUPPORTED, Release, parse_release
-from . import _shape, _views
+from . import _conneg, _shape, _views
 from ._faults import Fault, corruption, failure
 from ._recording import RecordedRequest, Recording
 from ._server import (
@@ -147,7 +147,7 @@ from ._server import (
     Transport,
     too_large,
 )
-from ._views import SERVER_ERROR_PAGE
+from ._views import ASGI_SERVER_ERROR, SERVER_ERROR_PAGE
 
 #: The release the fake plays unless told otherwise (the one recorded answers check).
 DEFAULT_VERSION: Final = "2024.8.2"
@@ -432,10 +432,11 @@ class FakeAuthentik:
             time.sleep(self.latency)
         if len(body) > self.max_body_size:
             return too_large(self.max_body_size)
+        lowered = {k.lower(): v for k, v in headers.items()}
+        if _conneg.breaks_the_request(lowered.get("content-type", "")):
+            return Answer(500, {"Content-Type": "text/plain; charset=utf-8"}, ASGI_SERVER_ERROR)
         try:
-            answer = _views.dispatch(
-                self, method.upper(), path, {k.lower(): v for k, v in headers.items()}, body
-            )
+            answer = _views.dispatch(self, method.upper(), path, lowered, body)
         except RecursionError:  # a value nested too deep for Python (as in Django): its 500
             answer = Answer(500, {"Content-Type": "text/html"}, SERVER_ERROR_PAGE)
         if answer is DROP:

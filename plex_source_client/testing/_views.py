@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 #: Django's answer to an unhandled exception (DEBUG off).
 SERVER_ERROR_PAGE: Final = b"<h1>Server Error (500)</h1>"
+#: The ASGI server's (uvicorn's) answer to an exception raised before Django answers: while
+#: the request itself is built (see :func:`._conneg.breaks_the_request`).
+ASGI_SERVER_ERROR: Final = b"Internal Server Error"
 
 
 def _json_answer(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Answer:
