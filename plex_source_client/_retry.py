@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import math
 import random
+import re
 import time
 from typing import Final
 
@@ -31,6 +32,11 @@ def backoff(retry_number: int, *, rng: random.Random | None = None) -> float:
     return ceiling * (0.5 + 0.5 * fraction)
 
 
+#: ``delay-seconds`` (RFC 9110: ASCII digits; a fraction tolerated): not what ``float()`` also
+#: reads (``١٢``, ``1_0``, ``1e3``, ``inf``, ``-5``), which is treated as absent.
+_DELAY_SECONDS: Final = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})?")
+
+
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
     """Seconds a ``Retry-After`` header asks for (a number or an HTTP date), or None.
 
@@ -41,9 +47,9 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return None
     try:
         value = value.strip()
-        try:
+        if _DELAY_SECONDS.fullmatch(value):
             seconds = float(value)
-        except ValueError:
+        else:
             when = email.utils.parsedate_to_datetime(value)
             if when.tzinfo is None:
                 return None

@@ -265,7 +265,20 @@ def test_rate_limited_every_time_keeps_the_last_retry_after() -> None:
 
 @pytest.mark.parametrize(
     ("header", "seconds"),
-    [("2", 2.0), ("0.5", 0.5), ("-3", 0.0), ("soon", None), (None, None), ("nan", None)],
+    [
+        ("2", 2.0),
+        ("0.5", 0.5),
+        (" 7 ", 7.0),
+        ("soon", None),
+        (None, None),
+        ("nan", None),
+        # Not delay-seconds (RFC 9110: ASCII digits), though float() reads them (round 45):
+        ("-3", None),
+        ("\u0661\u0662", None),  # Arabic-Indic digits
+        ("1_0", None),
+        ("1e3", None),
+        ("inf", None),
+    ],
 )
 def test_parse_retry_after(header: str | None, seconds: float | None) -> None:
     assert parse_retry_after(header) == seconds
