@@ -141,24 +141,40 @@ def shown_problem(answer: Answer, secrets: tuple[str, ...]) -> str:
     return one_line(mask_text(answer.problem or "the body was not read in full", secrets), 300)
 
 
+def body_text_secrets(answer: Answer) -> tuple[str, ...]:
+    """The values ``answer``'s body, read as text, stores under secret-named keys
+    (:func:`~.._secrets.text_stored_secrets`), found once per answer: the success path's
+    refusal and the error it becomes both need them (each whole-body scan of a 1 MiB page of
+    named values costs ~2 s).
+    """
+    if answer.text_secrets is None:
+        answer.text_secrets = text_stored_secrets(body_text(answer))
+    return answer.text_secrets
+
+
+#: How much of a 2xx body that is no JSON is masked for the start its error quotes (100
+#: characters): a few times that, as masking shortens a text; not the whole 1 MiB body.
+_MASKED_START: Final = 4096
+
+
 def success_json(answer: Answer, secrets: tuple[str, ...]) -> Any:
     """The 2xx body's JSON, or ValueError saying (safely: masked) why there is none. What the
     message quotes of the headers is masked with the values the body stores under
     secret-named keys too (``plex_token=T`` in the body, ``; x=T`` in its ``Content-Type``).
     """
     if not answer.complete:
-        stored = text_stored_secrets(body_text(answer))
-        raise ValueError(shown_problem(answer, (*secrets, *stored)))
+        raise ValueError(shown_problem(answer, (*secrets, *body_text_secrets(answer))))
     try:
         return parse_json(answer.content)
     except (JSONTooDeep, NotUTF8, DuplicateKey) as exc:
         raise ValueError(str(exc)) from None
     except ValueError:
         text = body_text(answer)
-        masking = (*secrets, *text_stored_secrets(text))
+        masking = (*secrets, *body_text_secrets(answer))
         content_type = one_line(
             mask_text(answer.response.headers.get("Content-Type", "no content type"), masking),
             200,
         )
-        start = one_line(mask_text(text, secrets), 100)
+        head = text[:_MASKED_START]
+        start = one_line(mask_text(head, masking, cut=len(head) < len(text)), 100)
         raise ValueError(f"the body is not JSON ({content_type}): {start!r}") from None

@@ -21,7 +21,7 @@ class Answer:
     ``problem`` says why the body could not be read in full, if it could not.
     """
 
-    __slots__ = ("complete", "content", "limit", "problem", "response")
+    __slots__ = ("complete", "content", "limit", "problem", "response", "text_secrets")
 
     def __init__(
         self, response: httpx.Response, content: bytes, limit: int, problem: str | None = None
@@ -31,6 +31,9 @@ class Answer:
         self.limit = limit
         self.problem = problem
         self.complete = problem is None
+        #: The values the body, read as text, stores under secret-named keys, once found
+        #: (:func:`.._answers.json_body.body_text_secrets`): a whole-body scan, done once.
+        self.text_secrets: tuple[str, ...] | None = None
 
     @property
     def status_code(self) -> int:
