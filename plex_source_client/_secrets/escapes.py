@@ -14,7 +14,9 @@ _ESCAPE_FORMS: Final = (
     # as html.unescape reads them: numeric references in any case, with leading zeros, the
     # ``;`` optional; named ones up to HTML5's longest (32)
     r"&(?:#[0-9]{1,32};?|#[xX][0-9a-fA-F]{1,32};?|\w{2,32};)",
-    r"%[0-9a-fA-F]{2}",
+    # a run at once: the UTF-8 bytes of one character (``%C3%A9``) decode together, and a
+    # page of escapes costs one call per run, not per escape
+    r"(?:%[0-9a-fA-F]{2})+",
 )
 _ESCAPES: Final = re.compile("|".join(_ESCAPE_FORMS))
 #: Each form apart, on bytes: ``re`` finds a pattern's leading literal by a fast scan, while
