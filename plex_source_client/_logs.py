@@ -83,8 +83,11 @@ def add(owner: object, secrets: tuple[str, ...], *, sent: bool = False) -> None:
         if all(s in learned for s in new):
             return
         learned.update(dict.fromkeys(new))
-        while len(learned) > MAX_LEARNED:
-            del learned[next(iter(learned))]
+        if len(learned) > MAX_LEARNED:  # the last ones kept, in one step (deleting the first
+            # one by one walked the deleted slots each time: quadratic in an answer's values)
+            kept = list(learned)[-MAX_LEARNED:]
+            learned.clear()
+            learned.update(dict.fromkeys(kept))
 
 
 def learned(owner: object) -> tuple[str, ...]:

@@ -144,3 +144,22 @@ def json_answer(status: int, body: Any) -> Any:
         )
 
     return script
+
+
+def whole_body_passes(monkeypatch: Any, over: int = 64 * 1024) -> list[int]:
+    """The lengths of the texts over ``over`` characters (more than any start of a body the
+    client masks to show) that the masking reads for secret-named keys from now on: the
+    passes over a whole large body, counted (``_secrets.text._mask_keys``).
+    """
+    from plex_source_client._secrets import text as masking
+
+    passes: list[int] = []
+    original = masking._mask_keys
+
+    def counted(text: str, found: dict[str, None]) -> Any:
+        if len(text) > over:
+            passes.append(len(text))
+        return original(text, found)
+
+    monkeypatch.setattr(masking, "_mask_keys", counted)
+    return passes

@@ -20,31 +20,23 @@ from plex_source_client._secrets.names import stored_secrets
 
 from .conftest import Twin
 from .payloads import SLUG
+from .shown import whole_body_passes
 
 LINE = "token: Ab1\n"
 BODY = (LINE * ((160 * 1024) // len(LINE))).encode()
-#: More than any start of a body the client masks to show (16 KiB kept text, 4 KiB start).
-WHOLE = 64 * 1024
 
 
 @pytest.mark.parametrize("status", [200, 400])
 def test_a_large_text_page_is_scanned_whole_once(
     twin: Twin, api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch, status: int
 ) -> None:
-    lengths: list[int] = []
-    original = masking._mask_keys
-
-    def counted(text: str, found: dict[str, None]) -> Any:
-        lengths.append(len(text))
-        return original(text, found)
-
-    monkeypatch.setattr(masking, "_mask_keys", counted)
+    passes = whole_body_passes(monkeypatch)
     api.get(f"/sources/plex/{SLUG}/").respond(
         status, content=BODY, headers={"Content-Type": "text/plain"}
     )
     with pytest.raises(PlexSourceError) as caught:
         twin.call("get", SLUG, options={"max_retries": 0})
-    assert [n for n in lengths if n > WHOLE] == [len(BODY)], lengths
+    assert passes == [len(BODY)], passes
     assert "Ab1" not in str(caught.value)
 
 
