@@ -349,11 +349,24 @@ def redact(text: str, secrets: Iterable[str], *, cut: bool = False) -> str:
     redacted = _redact(text, secrets, cut=cut)
     if not secrets:
         return redacted
+    # The text as read hides more when masking it as written took a piece of a secret
+    # only (a value stored after ``token`` in an echo of the API token in fullwidth letters,
+    # masked first, left the rest unrecognisable): then it is shown as read, masked.
+    read = as_echoed(text)
+    if read is not text:
+        again = _redact(read, secrets, cut=cut)
+        if _hidden(read, again) > _hidden(text, redacted):
+            return again
     read = as_echoed(redacted)
     if read is redacted:
         return redacted
     again = _redact(read, secrets, cut=cut)
     return again if again != read else redacted
+
+
+def _hidden(text: str, masked: str) -> int:
+    """How many characters of ``text`` its ``masked`` form hides (each ``***`` shows none)."""
+    return len(text) - (len(masked) - masked.count(MASK) * len(MASK))
 
 
 def _redact(text: str, secrets: tuple[str, ...], *, cut: bool) -> str:
