@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .._text import MESSAGE_LIMIT, shorten, shorten_secret_free, text_of
 from .exits import (
@@ -67,6 +67,14 @@ def remember_client_secrets(client: PlexSourceClient | AsyncPlexSourceClient) ->
             short_client_secrets.add(value)
 
 
+#: The most values one source read from the server adds to the run's secrets: an authentik
+#: source stores one (``plex_token``), a newer release a few more. A hostile answer storing
+#: 42,000 secret-named members made every later item of ``apply`` mask against all of them
+#: (rebuilt per item: quadratic in the plan's length). The source itself is shown masked
+#: with all its values; only their echo in another source's output is bounded so.
+MAX_REMEMBERED_PER_SOURCE: Final = 64
+
+
 def remember_source(source: PlexSource | Mapping[str, Any]) -> None:
     """Remember every secret a source read from the server stores (its ``plex_token``, any
     other secret-named field a newer server adds, at any depth): the server may echo one in
@@ -75,7 +83,7 @@ def remember_source(source: PlexSource | Mapping[str, Any]) -> None:
     from .._secrets import stored_secrets
 
     data = source if isinstance(source, Mapping) else source.to_dict()
-    for value in stored_secrets(data):
+    for value in stored_secrets(data)[:MAX_REMEMBERED_PER_SOURCE]:
         remember_secret(value)
 
 
