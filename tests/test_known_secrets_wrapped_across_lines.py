@@ -2,8 +2,9 @@
 token's key) echoed in a text wrapped at a narrow width (``textwrap.fill``, ``fold -s``, a
 narrow column): broken after its hyphens, it spans three lines or more (review round 43:
 broken once it was masked; more often, the middle lines' parts were shown). A line break
-after a separator is one of its stand-ins (see ``_secrets.known._SEPARATOR``). Not read: a
-column narrower than the token's parts (~13 characters), which breaks inside a part.
+after a separator is one of its stand-ins (see ``_secrets.known._SEPARATOR``); one inside a
+part, at a column narrower than the token's parts, is read as nothing (round 49b: see
+test_secrets_wrapped_at_a_line_end.py).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _shown_parts(shown: str) -> list[str]:
     return [part for part in UUID_TOKEN.split("-") if part in shown]
 
 
-@pytest.mark.parametrize("width", [16, 17, 18, 20, 24])
+@pytest.mark.parametrize("width", [11, 12, 13, 16, 17, 18, 20, 24])
 def test_the_api_token_echoed_in_text_wrapped_at_a_narrow_width_is_masked(
     twin: Twin, api: respx.MockRouter, width: int
 ) -> None:

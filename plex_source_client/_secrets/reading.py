@@ -64,12 +64,16 @@ def as_read(text: str) -> str:
 
 
 #: Dashes and minus signs a text renderer, a "smart typography" filter or a hostile echo may
-#: write for a secret's ``-`` (Unicode's dash punctuation, Pd, and the minus signs): read as
+#: write for a secret's ``-`` (Unicode's dash punctuation, Pd, the minus signs, and letters
+#: drawn as a dash, such as the Japanese long-vowel mark ``ー``): read as
 #: ``-`` when looking for a known secret (a UUID-shaped token with U+2011 NON-BREAKING HYPHENs
 #: has no run of 12 characters the masking would find as written).
 _DASHES: Final = re.compile(
     "[\u058a\u05be\u1400\u1806\u2010-\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d\u301c\u3030"
-    "\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\u2212\u2043\u02d7\u2796\U00010ead]"
+    "\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\u2212\u2043\u02d7\u2796\U00010ead"
+    # letters that draw a dash: the long-vowel mark (a normaliser's stand-in for a fullwidth
+    # hyphen, halfwidth too), the Arabic tatweel, the modifier letter macron
+    "\u30fc\uff70\u0640\u02c9]"
 )
 #: Backslashes before ASCII punctuation, as ``re.escape`` and shells quote it (``tok\-abc``:
 #: a server quoting the pattern it matched a credential against), doubled too (a bytes repr
@@ -114,6 +118,11 @@ def _char(escape: re.Match[str]) -> str:
 #: separator when looking for known secrets (``testu002dapi`` for ``test-api``).
 _LOST_BACKSLASH: Final = re.compile(r"(?<=[^\W_])(?:u00|x)(2[dDeEfF]|5[fF])(?=[^\W_])")
 _LOST_BACKSLASH_STEMS: Final = ("u002", "u005", "x2", "x5")
+#: A line break inside a word (``Zq8Rt5Yu2Io\n9Pa4Sd7Fg``): a text hard-wrapped at a width
+#: (``fold -w 76``, quoted-printable's soft break ``=\r\n``, a fixed-width log) cuts a long
+#: token where the line ends, and a narrow column after its hyphens. Read as nothing when
+#: looking for known secrets (a text shown so, masked, has such lines joined).
+_WRAPPED: Final = re.compile(r"(?<=[\w-])=?[ \t]*\r?\n[ \t]*(?=\w)")
 #: HTML that shows nothing between two letters: a line-break opportunity (``<wbr>``, which
 #: a page inserts into a long token to wrap it), a comment, an inline element's tag (``<b>``,
 #: ``</span>``; not a block's or a cell's, which set the letters apart).
@@ -133,7 +142,8 @@ def as_echoed(text: str) -> str:
     and the other forms of :data:`_CHAR_ESCAPES` too), a backslash before
     punctuation dropped (``re.escape``'s ``tok\-abc``), a separator's escape that lost its
     backslash read as the separator (:data:`_LOST_BACKSLASH`), HTML that shows nothing left out
-    (:data:`_INVISIBLE_HTML`: ``tok<wbr>abc``), every dash and minus read as ``-``
+    (:data:`_INVISIBLE_HTML`: ``tok<wbr>abc``), lines broken inside a word joined
+    (:data:`_WRAPPED`), every dash and minus read as ``-``
     (:data:`_DASHES`), then read as a person reads it (:func:`as_read`). ``text`` itself
     (the same object) when none of that changes anything, as for ordinary ASCII text.
     Looked at only for known secrets: a text is shown so, masked, only when that finds one.
@@ -153,6 +163,8 @@ def as_echoed(text: str) -> str:
         read = _BACKSLASHED.sub(r"\1", read)
     if "<" in read:
         read = _INVISIBLE_HTML.sub("", read)
+    if "\n" in read:
+        read = _WRAPPED.sub("", read)
     if not read.isascii():
         read = as_read(_DASHES.sub("-", read))
     return text if read == text else read
