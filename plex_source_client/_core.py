@@ -26,16 +26,15 @@ from ._errors import (
     APIError,
     ConfigurationError,
     InvalidRequest,
-    NotApplied,
     TransportError,
     UnexpectedResponse,
     masked_copy,
 )
 from ._flow import Finisher, Flow, Prepared, Sleep, request_flow
-from ._http.body import Answer
 from ._listing import FILTERS, Pager, list_query
-from ._models import RawResponse, secrets_held
+from ._models import RawResponse
 from ._releases import Release, writable_since
+from ._results import checked_patch_result, page_result, source_result, version_result
 from ._secrets import Secret
 from ._text import describe_type
 
@@ -191,7 +190,7 @@ class ClientCore:
             raise InvalidRequest({"slug": problems})
         return self._prepare_read(
             self.base_url + _changes.source_path(slug), (), timeout,
-            partial(_source_response, release=self.release),
+            partial(source_result, release=self.release),
         )  # fmt: skip
 
     def diff_flow(
@@ -239,7 +238,7 @@ class ClientCore:
             self.base_url + _changes.LIST_PATH,
             pager.params(),
             pager.timeout,
-            partial(_page_response, release=self.release),
+            partial(page_result, release=self.release),
             not_found=_answers.LIST_NOT_FOUND
             if pager.page == 1
             else "no such page (did the list shrink while it was read?)",
@@ -302,7 +301,7 @@ class ClientCore:
         concurrent ones (async tasks, threads) wait for its answer instead of asking too.
         """
         prepared = self._prepare_read(
-            self.base_url + _answers.VERSION_PATH, (), timeout, _version_response,
+            self.base_url + _answers.VERSION_PATH, (), timeout, version_result,
             not_found="no version endpoint", expected="authentik's version", retries=0,
         )  # fmt: skip
         if self._learning:
@@ -379,12 +378,12 @@ class ClientCore:
         fields = tuple(changes)
         finish: Finisher[RawResponse]
         if _RELEASE_FIELDS.isdisjoint(fields):  # every release has them: none can be ignored
-            finish = _source_response
+            finish = source_result
             if self.release is not None:
-                finish = partial(_source_response, release=self.release)
+                finish = partial(source_result, release=self.release)
         else:
             finish = partial(
-                _checked_patch_response, fields=fields, url=url, release=self.release, owner=self
+                checked_patch_result, fields=fields, url=url, release=self.release, owner=self
             )
         return Prepared(
             request, url, fields=fields, client_secrets=self.secrets, echoed=self.echoed,
@@ -423,94 +422,3 @@ class ClientCore:
             retries=self.max_retries if retries is None else retries, finish=finish,
             not_found=not_found, expected=expected, owner=self,
         )  # fmt: skip
-
-
-# --- what a 2xx answer becomes ------------------------------------------------------------------
-
-
-def _source_response(
-    answer: Answer,
-    secrets: tuple[str, ...],
-    attempts: int,
-    elapsed: float,
-    request_id: str | None,
-    *,
-    release: Release | None = None,
-) -> RawResponse:
-    """A 2xx answer that must be a Plex source (PATCH, GET of a source) as a RawResponse; from
-    a server of a known ``release``, with the fields that release has.
-    """
-    source = _answers.parse_source(answer, secrets, release)
-    return RawResponse(
-        source=source,
-        status_code=answer.status_code,
-        request_id=_answers.request_id_hiding(request_id, secrets_held(source)),
-        attempts=attempts,
-        elapsed=elapsed,
-        headers=answer.response.headers,
-        http_response=answer.response,
-        content=answer.content,
-    )
-
-
-def _page_response(
-    answer: Answer,
-    secrets: tuple[str, ...],
-    attempts: int,
-    elapsed: float,
-    request_id: str | None,
-    *,
-    release: Release | None = None,
-) -> Page:
-    """A 2xx answer that must be a page of the list (``PaginatedPlexSourceList``)."""
-    page = _answers.parse_page(answer, secrets, release)
-    request_id = _answers.request_id_hiding(request_id, secrets_held(page))
-    page.status_code, page.request_id, page.attempts = answer.status_code, request_id, attempts
-    return page
-
-
-def _version_response(
-    answer: Answer, secrets: tuple[str, ...], attempts: int, elapsed: float, request_id: str | None
-) -> Release:
-    """A 2xx answer of the version endpoint: the release it names."""
-    return _answers.parse_version(answer, secrets)
-
-
-def _checked_patch_response(
-    answer: Answer,
-    secrets: tuple[str, ...],
-    attempts: int,
-    elapsed: float,
-    request_id: str | None,
-    *,
-    fields: tuple[str, ...],
-    url: str,
-    release: Release | None,
-    owner: object,
-) -> RawResponse:
-    """A PATCH's 2xx answer as a RawResponse; :class:`NotApplied` when it shows the server
-    ignored a changed field (its release lacks it). The error names the request id unless it
-    repeats a token the answer stores or the client (``owner``) learned from earlier answers.
-    """
-    # Parsed as from any release first: a field ignored is NotApplied even when the release
-    # given (server_version) is wrong, not an answer "missing" that release's fields.
-    raw = _source_response(answer, secrets, attempts, elapsed, request_id)
-    ignored = _changes.unwritable_fields(raw.source.to_dict(), fields)
-    if ignored:
-        by_name = _changes.FIELDS_BY_NAME
-        raise NotApplied(
-            not_applied=tuple(ignored),
-            needs={
-                name: str(since)
-                for name in ignored
-                if (since := writable_since(by_name[name].wire)) is not None
-            },
-            believed=None if release is None else str(release),
-            applied=tuple(name for name in fields if name not in ignored),
-            source=raw.source, method="PATCH", url=url, status_code=raw.status_code,
-            request_id=_answers.request_id_hiding(raw.request_id, _logs.learned(owner)),
-            attempts=attempts,
-        )  # fmt: skip
-    if release is not None:
-        _answers.require_release_fields(raw.source, release)
-    return raw

@@ -33,6 +33,7 @@ from ._secrets import (
     bytes_hold_parts,
     holds_parts,
     json_holds_secret,
+    lost_backslash_spellings,
     mask_text,
     redact,
 )
@@ -313,14 +314,6 @@ def _learned(prepared: Prepared[Any]) -> tuple[str, ...]:
     return _logs.learned(prepared.owner) if prepared.owner is not None else ()
 
 
-#: The separators (``-``, ``.``, ``/``, ``_``) as escapes that lost their backslash, in each
-#: way they are written: ``u002d``, ``u002D``, ``x2d``, ``x2D``.
-_LOST_BACKSLASH_FORMS: Final = tuple(
-    {ord(c): style.format(ord(c)) for c in "-./_"}
-    for style in ("u{:04x}", "u{:04X}", "x{:02x}", "x{:02X}")
-)
-
-
 @functools.lru_cache(maxsize=32)
 def _written_forms(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
     r"""Each of ``secrets`` as a JSON body can write it: raw, and escaped in a JSON string
@@ -332,8 +325,7 @@ def _written_forms(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
     for secret in secrets:
         escaped = json.dumps(secret)[1:-1]
         forms.update((secret, escaped, escaped.replace("/", "\\/")))
-        if any(c in secret for c in "-./_"):
-            forms.update(secret.translate(lost) for lost in _LOST_BACKSLASH_FORMS)
+        forms.update(lost_backslash_spellings(secret))
     return tuple(form.encode("utf-8", "backslashreplace") for form in forms if form)
 
 

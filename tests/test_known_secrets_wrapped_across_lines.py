@@ -1,9 +1,9 @@
 """A known secret written in parts (a UUID-shaped API token: authentik lets an admin set a
 token's key) echoed in a text wrapped at a narrow width (``textwrap.fill``, ``fold -s``, a
 narrow column): broken after its hyphens, it spans three lines or more (review round 43:
-broken once it was masked; more often, the middle lines' parts were shown). A line break
-after a separator is one of its stand-ins (see ``_secrets.known._SEPARATOR``); one inside a
-part, at a column narrower than the token's parts, is read as nothing (round 49b: see
+broken once it was masked; more often, the middle lines' parts were shown), and inside a
+part at a column narrower than its parts. A line break inside a word is read as nothing
+when looking for known secrets (``_secrets.reading._WRAPPED``; round 49b: see
 test_secrets_wrapped_at_a_line_end.py).
 """
 

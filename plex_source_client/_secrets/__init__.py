@@ -11,17 +11,11 @@ secret), :mod:`.reading` (a text as a person reads it).
 from __future__ import annotations
 
 from .escapes import _ESCAPES, bytes_hold_escape
-from .known import (
-    FRAGMENT,
-    MIN_ANYWHERE,
-    bytes_hold_parts,
-    holds_parts,
-    json_holds_secret,
-    redact,
-)
+from .known import FRAGMENT, json_holds_secret, redact
 from .names import is_secret_name, stored_secrets
-from .reading import as_echoed, as_read
-from .secret import MASK, MAX_SECRET_FILE_BYTES, Secret
+from .parts import bytes_hold_parts, holds_parts
+from .reading import as_echoed, as_read, lost_backslash_spellings
+from .secret import MASK, MAX_SECRET_FILE_BYTES, MIN_ANYWHERE, Secret
 from .text import (
     json_stored_secrets,
     mask_json,
@@ -47,6 +41,7 @@ __all__ = [
     "is_secret_name",
     "json_holds_secret",
     "json_stored_secrets",
+    "lost_backslash_spellings",
     "mask_json",
     "mask_known",
     "mask_record",

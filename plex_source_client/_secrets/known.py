@@ -1,6 +1,6 @@
 """Masking secrets whose values are known (the client's token, a proxy's password, values
-a server stored): :class:`Secret`, :func:`redact` (every spelling, short ones standing alone,
-long ones' fragments), finding them in parsed JSON, and URL credentials.
+a server stored): :func:`redact` (every spelling, short ones standing alone, long ones'
+fragments, secrets in parts: :mod:`.parts`) and finding them in parsed JSON.
 """
 
 from __future__ import annotations
@@ -12,15 +12,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 from .escapes import _ESCAPES, _unescape
+from .parts import Parted, holds_parts, mask_parts, secrets_in_parts
 from .reading import as_echoed
-from .secret import MASK
+from .secret import MASK, MIN_ANYWHERE, MIN_DASHLESS
 
-#: A secret this long is masked wherever it shows, inside a word too: a real token (authentik's
-#: are 60 characters) cannot appear by chance. A shorter one (a 3-letter test token, a proxy
-#: password ``plex``) could: it is masked only where it stands alone, as a whole value is
-#: written (between spaces, quotes, ``=``, ``:``, ``@``, ``&``, brackets, or the text's ends),
-#: and never "found" inside a word or a key (``plex_token``) or a path (``/sources/plex/``).
-MIN_ANYWHERE: Final = 8
 #: A part of a long secret this long or longer is masked wherever it shows, as the secret is:
 #: a parser's error quotes what arrived so far (when a token is split across two TCP
 #: segments: 23 of its 25 characters), a text cut short may hold its middle. A run of 12
@@ -86,11 +81,6 @@ def _reads_as_no_word(secret: str) -> bool:
 _JSON_ESCAPE_BEFORE: Final = r"(?<=\\[nrtbf])"
 
 
-#: The fewest characters a secret without its hyphens (see :func:`_spellings`) has to be
-#: masked so: a shorter one could be a word.
-_MIN_DASHLESS: Final = 16
-
-
 def _spellings(secret: str) -> set[str]:
     """``secret`` as it is written raw, in a JSON string and in Python's repr of its bytes
     (how httpcore's debug log shows header values): escaping can change a secret with a
@@ -101,7 +91,7 @@ def _spellings(secret: str) -> set[str]:
 
     dashless = secret.replace("-", "")
     return {
-        *((dashless,) if len(dashless) >= _MIN_DASHLESS and dashless != secret else ()),
+        *((dashless,) if len(dashless) >= MIN_DASHLESS and dashless != secret else ()),
         secret,
         _unescape(secret),  # a token holding ``%2F`` or ``&amp;``, shown decoded
         json.dumps(secret)[1:-1],
@@ -139,9 +129,7 @@ def _needles_of(secret: str) -> dict[int, frozenset[str]]:
 
 
 _Needles = tuple[tuple[int, frozenset[str]], ...]
-#: A secret written in parts (see :func:`_parts_of`): its first part, and its pattern.
-_Parted = tuple[tuple[str, re.Pattern[str]], ...]
-_Matchers = tuple[tuple[str, ...], re.Pattern[str] | None, _Needles, _Parted]
+_Matchers = tuple[tuple[str, ...], re.Pattern[str] | None, _Needles, Parted]
 
 
 def _matchers(secrets: tuple[str, ...]) -> _Matchers:
@@ -155,108 +143,13 @@ def _matchers(secrets: tuple[str, ...]) -> _Matchers:
     last = _last
     if last is not None and last[0] is secrets:
         return last[1]
-    built = (*_built(frozenset(secrets)), _parted(secrets))
+    built = (*_built(frozenset(secrets)), secrets_in_parts(secrets))
     _last = (secrets, built)  # one assignment: another thread sees the old pair or this one
     return built
 
 
 #: The last tuple of secrets :func:`_matchers` was asked for, and its matchers.
 _last: tuple[tuple[str, ...], _Matchers] | None = None
-
-
-#: A run of letters or digits: a secret's parts, between its separators (``-``, ``_``, ``.``).
-_PART: Final = re.compile(r"[^\W_]+")
-#: The most characters an echo may write for one separator of a secret: ``\x2d``, ``%252D``,
-#: ``&hyphen;``, ``\N{HYPHEN-MINUS}`` (16; 17 with its backslash doubled in a JSON text), a
-#: typographic dash, a quoting ``\``, ``^`` or `````, or nothing (a UUID as 32 hex digits).
-_GAP: Final = 24
-#: What an echo may write for a separator (the shortest that reaches the next part): nothing,
-#: up to four marks that are no letter, digit, ``_`` or space (a dash of any kind, ``\-``,
-#: ``^-``), one or two ``_`` (``re.sub(r"\W", "_", ...)``: a cache key, a metric label), or
-#: an escape: a ``\``, ``%``, ``&``, ``=``, ``^`` or a backtick and what follows
-#: it, up to :data:`_GAP` characters in all, no space but one ending it (``\x2d``,
-#: ``%u002D``, ``&hyphen;``, ``=2D``, CSS's ``\2d ``); then a line break, as a text wrapped
-#: at a narrow width breaks a long token after its hyphens. Not letters alone: in ``plex_token:
-#: plex-token-1...`` a secret's word-like parts would reach from a key's name into its value.
-_SEPARATOR: Final = (
-    rf"(?:[^\w\s]{{0,4}}?|_{{1,2}}|[\\%&=^`]\S{{0,{_GAP - 2}}}? ?)(?:[ \t]*\r?\n[ \t]*)?"
-)
-#: The most parts, and characters, a secret looked for part by part has (a UUID has 5 parts and
-#: 36 characters; an API token, 60): each search from a first part's match costs up to this
-#: many parts, so a stored "secret" a hostile answer made of 12,000 parts (``a1-a1-...``),
-#: repeated elsewhere but for its last part, cost quadratic time; it is masked as written.
-_MAX_PARTS: Final = 8
-_MAX_PARTED_LENGTH: Final = 256
-#: How many of a text's secrets written in parts are looked for part by part (the first ones
-#: given: the client's own come first, a page's stored tokens after them): each costs a search
-#: of every text masked.
-_PARTED_UP_TO: Final = 32
-
-
-@functools.lru_cache(maxsize=1024)
-def _parts_of(secret: str) -> tuple[str, re.Pattern[str]] | None:
-    """For a long secret written in parts (``3f1c7e2a-8b4d-4e6f-...``, a UUID-shaped key), its
-    first part and a pattern finding its parts in order with up to :data:`_GAP` characters of
-    anything but a line break in place of each separator: however an echo writes its
-    separators (an escape of any language, a typographic dash, none), the parts are the
-    secret's. Each separator's stand-in is the shortest that reaches the next part (an atomic
-    group: no backtracking, linear time). None for a secret of one part or of more than
-    :data:`_MAX_PARTS`, longer than :data:`_MAX_PARTED_LENGTH`, or whose parts hold fewer than
-    :data:`_MIN_DASHLESS` characters (they could be words).
-    """
-    if not MIN_ANYWHERE <= len(secret) <= _MAX_PARTED_LENGTH:
-        return None
-    parts = _PART.findall(secret)
-    if not 2 <= len(parts) <= _MAX_PARTS or sum(map(len, parts)) < _MIN_DASHLESS:
-        return None
-    rest = "".join(f"(?>{_SEPARATOR}{re.escape(part)})" for part in parts[1:])
-    # The marks before its first part and after its last (``-`` of ``...Xu-``), as written:
-    # masked with it when they are there, else the masked text would end in ``***-``.
-    before = secret[: secret.index(parts[0])]
-    after = secret[secret.rindex(parts[-1]) + len(parts[-1]) :]
-    head = f"(?:{re.escape(before)})?" if before else ""
-    tail = f"(?>{re.escape(after)})?" if after else ""
-    return parts[0], re.compile(head + re.escape(parts[0]) + rest + tail)
-
-
-@functools.lru_cache(maxsize=8)
-def _parted(secrets: tuple[str, ...]) -> _Parted:
-    """The first :data:`_PARTED_UP_TO` of ``secrets`` written in parts (see :func:`_parts_of`)."""
-    found: list[tuple[str, re.Pattern[str]]] = []
-    for secret in dict.fromkeys(secrets):
-        parts = _parts_of(secret)
-        if parts is not None:
-            found.append(parts)
-            if len(found) == _PARTED_UP_TO:
-                break
-    return tuple(found)
-
-
-def _mask_parts(text: str, parted: _Parted) -> str:
-    """``text`` with each secret of ``parted`` masked where its parts show in order, whatever
-    stands between them (see :func:`_parts_of`).
-    """
-    for first, pattern in parted:
-        if first in text:
-            text = pattern.sub(MASK, text)
-    return text
-
-
-def bytes_hold_parts(content: bytes, secrets: tuple[str, ...]) -> bool:
-    """:func:`holds_parts` of a body as bytes (UTF-8), decoded only when a secret's first
-    part is in it (a check of every successful answer: most hold none).
-    """
-    parted = _parted(secrets)
-    if not any(first.encode("utf-8", "surrogatepass") in content for first, _ in parted):
-        return False
-    return holds_parts(content.decode("utf-8", "replace"), secrets)
-
-
-def holds_parts(text: str, secrets: tuple[str, ...]) -> bool:
-    """Whether ``text`` holds one of ``secrets`` written in parts, its separators written in
-    any way (see :func:`_parts_of`).
-    """
-    return any(first in text and pattern.search(text) for first, pattern in _parted(secrets))
 
 
 @functools.lru_cache(maxsize=4)
@@ -373,7 +266,7 @@ def _redact(text: str, secrets: tuple[str, ...], *, cut: bool) -> str:
     """:func:`redact`, of ``text`` as written."""
     long_, short, needles, parted = _matchers(secrets)
     if parted:  # first: the needles would mask the longest part alone, and no more
-        text = _mask_parts(text, parted)
+        text = mask_parts(text, parted)
     if needles:
         text = _mask_needles(text, needles)
     if short is not None:

@@ -118,6 +118,23 @@ def _char(escape: re.Match[str]) -> str:
 #: separator when looking for known secrets (``testu002dapi`` for ``test-api``).
 _LOST_BACKSLASH: Final = re.compile(r"(?<=[^\W_])(?:u00|x)(2[dDeEfF]|5[fF])(?=[^\W_])")
 _LOST_BACKSLASH_STEMS: Final = ("u002", "u005", "x2", "x5")
+#: The separators as such escapes, in each way they are written: ``u002d``, ``u002D``,
+#: ``x2d``, ``x2D`` (see :func:`lost_backslash_spellings`).
+_LOST_BACKSLASH_FORMS: Final = tuple(
+    {ord(c): style.format(ord(c)) for c in "-./_"}
+    for style in ("u{:04x}", "u{:04X}", "x{:02x}", "x{:02X}")
+)
+
+
+def lost_backslash_spellings(secret: str) -> set[str]:
+    """``secret`` with its separators written as escapes that lost their backslash (see
+    :data:`_LOST_BACKSLASH`): how an echo of it reads so as written (``testu002dapi``).
+    """
+    if not any(c in secret for c in "-./_"):
+        return set()
+    return {secret.translate(lost) for lost in _LOST_BACKSLASH_FORMS}
+
+
 #: A line break inside a word (``Zq8Rt5Yu2Io\n9Pa4Sd7Fg``): a text hard-wrapped at a width
 #: (``fold -w 76``, quoted-printable's soft break ``=\r\n``, a fixed-width log) cuts a long
 #: token where the line ends, and a narrow column after its hyphens. Read as nothing when

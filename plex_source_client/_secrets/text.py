@@ -26,7 +26,7 @@ from .keyed import (
     _mask_keyed,
     mask_spaced,
 )
-from .known import MIN_ANYWHERE, redact
+from .known import redact
 from .markup import (
     _MULTIPART_FIELD,
     _MULTIPART_STEM,
@@ -47,7 +47,7 @@ from .names import (
 )
 from .nearby import _NAME, mask_nearby_at
 from .reading import as_read
-from .secret import MASK
+from .secret import MASK, MIN_ANYWHERE
 from .tables import (
     mask_html_tables,
     mask_json_tables,
