@@ -28,6 +28,7 @@ from ._http.body import Answer
 from ._models import secrets_held
 from ._secrets import (
     _ESCAPES,
+    MIN_ANYWHERE,
     as_echoed,
     bytes_hold_escape,
     bytes_hold_parts,
@@ -314,6 +315,13 @@ def _learned(prepared: Prepared[Any]) -> tuple[str, ...]:
     return _logs.learned(prepared.owner) if prepared.owner is not None else ()
 
 
+#: How many of a long secret's first (and last) characters an answer holding a piece of it
+#: is parsed for (see :func:`_written_forms`): a run of 8 of a random token does not occur by
+#: chance, and a secret cut into a list's items has its ends in its first and last piece
+#: (unless cut into pieces shorter than this at both ends).
+_SPLIT_END: Final = 8
+
+
 @functools.lru_cache(maxsize=32)
 def _written_forms(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
     r"""Each of ``secrets`` as a JSON body can write it: raw, and escaped in a JSON string
@@ -326,6 +334,10 @@ def _written_forms(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
         escaped = json.dumps(secret)[1:-1]
         forms.update((secret, escaped, escaped.replace("/", "\\/")))
         forms.update(lost_backslash_spellings(secret))
+        if len(secret) >= MIN_ANYWHERE:
+            # Its first and last characters: a piece of it, split into a list's items or
+            # members (see json_holds_secret), holds them.
+            forms.update((secret[:_SPLIT_END], secret[-_SPLIT_END:]))
     return tuple(form.encode("utf-8", "backslashreplace") for form in forms if form)
 
 

@@ -15,6 +15,7 @@ from .escapes import _ESCAPES, _unescape
 from .parts import Parted, holds_parts, mask_parts, secrets_in_parts
 from .reading import as_echoed
 from .secret import MASK, MIN_ANYWHERE, MIN_DASHLESS
+from .split import json_strings_hold
 
 #: A part of a long secret this long or longer is masked wherever it shows, as the secret is:
 #: a parser's error quotes what arrived so far (when a token is split across two TCP
@@ -374,7 +375,8 @@ def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
     anywhere in a string; a short one (see :data:`MIN_ANYWHERE`) only as the credential of an
     echoed ``Authorization`` header (``Bearer tok``, see :data:`_CREDENTIAL_VALUES`): a
     source's slug or name may well be ``plex`` or hold ``tok`` (the key ``plex_token`` does),
-    or ``Basic tok login``, which is no echo of a password.
+    or ``Basic tok login``, which is no echo of a password. A long secret split across
+    strings counts too (see :func:`.split.json_strings_hold`).
     """
     secrets = tuple(s for s in secrets if s)
     long_ = tuple(s for s in secrets if len(s) >= MIN_ANYWHERE)
@@ -402,4 +404,5 @@ def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-    return False
+    # A long secret split across strings (list items, members: see .split).
+    return json_strings_hold(value, long_)

@@ -74,14 +74,15 @@ def is_secret_name(name: str) -> bool:
     return locate.holds(locate.NAME_STEMS, name) and _SECRET_NAME.search(name) is not None
 
 
-def stored_secrets(value: Any) -> tuple[str, ...]:
+def stored_secrets(value: Any, *, error: bool = False) -> tuple[str, ...]:
     """The strings a JSON value stores under secret-named keys (``plex_token``, at any depth;
     every string inside such a key's list or object too), or beside a member that names a
     secret (see :func:`secret_members`), stripped forms included, and a key written like a
     token whose value names a secret (``{"T": "invalid plex_token"}``): an answer that masks them
     may repeat them in another field (a name, a message), so whatever shows that JSON masks
     them there too (see :func:`redact`). Walks the value once: called where it is masked or
-    shown (an error, a repr), never on a successful call's path.
+    shown (an error, a repr), never on a successful call's path. ``error``: the value is an
+    error's body (see :func:`member_kinds`).
     """
     found: dict[str, None] = {}
     mask_json_tables(value, found)  # a table's secret column (see .tables)
@@ -97,7 +98,7 @@ def stored_secrets(value: Any) -> tuple[str, ...]:
             if under_secret and len(text := str(item)) >= _MIN_NUMBER:
                 found[text] = None
         elif isinstance(item, dict):
-            hidden, saying = member_kinds(item)
+            hidden, saying = member_kinds(item, error=error)
             for key in saying:
                 _said_words(item[key], found)
             for key, child in item.items():  # {"T": "invalid plex_token"}: keyed by the value
@@ -298,9 +299,13 @@ def _names_a_secret(item: dict[Any, Any]) -> bool:
     return any(_names_secret_field(item, key) for key in _direct_naming(_folded_keys(item)))
 
 
-def member_kinds(item: dict[Any, Any]) -> tuple[frozenset[Any], frozenset[Any]]:
+def member_kinds(
+    item: dict[Any, Any], *, error: bool = False
+) -> tuple[frozenset[Any], frozenset[Any]]:
     """The keys of a JSON object whose values hold a secret, and those whose sentences may
-    quote one (found together: a masking walk asks for both of each object).
+    quote one (found together: a masking walk asks for both of each object). ``error``: the
+    object is (in) an error's body, where a member naming a secret field in its text hides
+    its siblings too (see :func:`_beside_a_told_name`).
 
     - Holding a secret: secret-named ones (``plex_token``) and a ``value``/``val``/``input``
       beside one (``{"plex_token": "invalid", "value": T}``); and, when a naming member
@@ -356,10 +361,59 @@ def member_kinds(item: dict[Any, Any]) -> tuple[frozenset[Any], frozenset[Any]]:
             # ``{"message": "plex_token is invalid", "submitted": T}``: whatever the value's
             # member is called, every member but those saying what was wrong.
             hidden += [key for key, name in folded.items() if name not in _SAYING]
+        if error:
+            hidden += _beside_a_told_name(item, folded)
         return frozenset(hidden) | pair_values, frozenset()
     kept = {*direct, *nested, *(key for key, name in folded.items() if name in _SAYING)}
     saying = frozenset(key for key, name in folded.items() if name in _TELLING)
     return frozenset(key for key in item if key not in kept), saying
+
+
+def _tells_a_secret_name(value: Any) -> bool:
+    """Whether a member's value names a secret field: a text that does (a statement
+    ``UPDATE ... SET plex_token=%s``, an event ``plex_token rejected``, a format
+    ``plex_token={0}``, a message id ``invalid_plex_token``), or a list holding a field's
+    name that does (``["plex_token", "client_id"]``; not a list of DRF's sentences).
+    """
+    if isinstance(value, str):
+        return is_secret_name(value)
+    return isinstance(value, list) and any(
+        isinstance(item, str) and _FIELD_NAME.fullmatch(item) is not None and is_secret_name(item)
+        for item in value
+    )
+
+
+def _beside_a_told_name(item: dict[Any, Any], folded: dict[Any, str]) -> list[Any]:
+    """In an error's body: when a member of ``item`` names a secret field in its text (see
+    :func:`_tells_a_secret_name`), the members beside it that may hold its value, whatever
+    they are called (structlog's ``{"event": "plex_token rejected", "value": T}``, ``{"sql":
+    "... plex_token=%s", "params": [T, 5]}``, ``{"fields": [...], "values": [...]}``,
+    ``{"message_id": "invalid_plex_token", "params": [T]}``): every other member but those
+    saying what was wrong (:data:`_SAYING`) and a ``true``, ``false`` or ``null`` (no secret).
+    A member giving a value (``value``, ``input``) or named as a secret (its value may hold
+    ``token``) never names the field here, nor does one naming a field by its path (``path``,
+    ``pointer``, ``loc``: read by its last step, see :func:`member_kinds`: a URL's folder
+    ``/api/v3/core/tokens/`` names none). Only in a small object (:data:`_SMALL`): a
+    resource's name may name one (``Plex token login``).
+    """
+    if len(item) > _SMALL:  # a resource (a source called "Plex token login"), no error's item
+        return []
+    told = [
+        key
+        for key, name in folded.items()
+        if not (_gives_a_value(name) or name in _NAMING or name in _PAIR_NAMING)
+        and not is_secret_name(key)
+        and _tells_a_secret_name(item[key])
+    ]
+    if not told:
+        return []
+    return [
+        key
+        for key, name in folded.items()
+        if key not in told
+        and name not in _SAYING
+        and not (item[key] is None or isinstance(item[key], bool))
+    ]
 
 
 def _gives_values_inside(value: Any) -> bool:

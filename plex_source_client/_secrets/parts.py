@@ -23,14 +23,14 @@ _PART: Final = re.compile(r"[^\W_]+")
 #: typographic dash, a quoting ``\``, ``^`` or `````, or nothing (a UUID as 32 hex digits).
 _GAP: Final = 24
 #: What an echo may write for a separator (the shortest that reaches the next part): nothing,
-#: up to four marks that are no letter, digit, ``_`` or space (a dash of any kind, ``\-``,
-#: ``^-``), one or two ``_`` (``re.sub(r"\W", "_", ...)``: a cache key, a metric label), or
+#: up to eight marks or spaces that are no letter, digit or ``_`` (a dash of any kind,
+#: ``\-``, ``^-``; a list's ``", "`` or ``",\n  "`` between parts a server split at the
+#: hyphens), one or two ``_`` (``re.sub(r"\W", "_", ...)``: a cache key, a metric label), or
 #: an escape: a ``\``, ``%``, ``&``, ``=``, ``^`` or a backtick and what follows it, up to
 #: :data:`_GAP` characters in all, no space but one ending it (``\x2d``, ``%u002D``,
-#: ``&hyphen;``, ``=2D``, CSS's ``\2d ``); a line break is left to :func:`.reading.as_echoed`,
-#: whose reading is searched too. Not letters alone: in ``plex_token: plex-token-1...``
-#: a secret's word-like parts would reach from a key's name into its value.
-_SEPARATOR: Final = rf"(?:[^\w\s]{{0,4}}?|_{{1,2}}|[\\%&=^`]\S{{0,{_GAP - 2}}}? ?)"
+#: ``&hyphen;``, ``=2D``, CSS's ``\2d ``). Not letters alone: in ``plex_token:
+#: plex-token-1...`` a secret's word-like parts would reach from a key's name into its value.
+_SEPARATOR: Final = rf"(?:\W{{0,8}}?|_{{1,2}}|[\\%&=^`]\S{{0,{_GAP - 2}}}? ?)"
 #: The most parts, and characters, a secret looked for part by part has (a UUID has 5 parts and
 #: 36 characters; an API token, 60): each search from a first part's match costs up to this
 #: many parts, so a stored "secret" a hostile answer made of 12,000 parts (``a1-a1-...``),
@@ -46,8 +46,8 @@ _PARTED_UP_TO: Final = 32
 @functools.lru_cache(maxsize=1024)
 def _parts_of(secret: str) -> tuple[str, re.Pattern[str]] | None:
     """For a long secret written in parts (``3f1c7e2a-8b4d-4e6f-...``, a UUID-shaped key), its
-    first part and a pattern finding its parts in order with up to :data:`_GAP` characters of
-    anything but a line break in place of each separator: however an echo writes its
+    first part and a pattern finding its parts in order with up to :data:`_GAP` characters in
+    place of each separator (see :data:`_SEPARATOR`): however an echo writes its
     separators (an escape of any language, a typographic dash, none), the parts are the
     secret's. Each separator's stand-in is the shortest that reaches the next part (an atomic
     group: no backtracking, linear time). None for a secret of one part or of more than

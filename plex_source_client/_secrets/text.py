@@ -3,9 +3,10 @@ bodies) and collecting the values masked, to mask them where the text repeats th
 entry points :func:`mask_text`, :func:`mask_record`, :func:`text_stored_secrets`, and
 :func:`mask_json`, :func:`redact_json` for JSON error bodies. :func:`_mask_keys` runs the
 rules by syntax: :mod:`.markup`'s (elements, PostgreSQL's details, multipart fields, items),
-then :mod:`.keyed`'s (``key=value`` and its kin, spaced keys, HTTP credentials), each
-masking a value as :mod:`.values` does; last, for a syntax none reads, the fallback of
-:mod:`.nearby` (token-like words near a secret name).
+:mod:`.bound`'s (the values an SQL statement's placeholders were bound to), then
+:mod:`.keyed`'s (``key=value`` and its kin, spaced keys, HTTP credentials), each masking a
+value as :mod:`.values` does; last, for a syntax none reads, the fallback of :mod:`.nearby`
+(token-like words near a secret name).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from . import locate
+from .bound import mask_bound_values
 from .escapes import _ESCAPES, _unescape
 from .keyed import (
     _AUTHORIZATION,
@@ -48,6 +50,7 @@ from .names import (
 from .nearby import _NAME, mask_nearby_at
 from .reading import as_read
 from .secret import MASK, MIN_ANYWHERE
+from .split import mask_split
 from .tables import (
     mask_html_tables,
     mask_json_tables,
@@ -77,6 +80,7 @@ def _mask_keys(text: str, found: dict[str, None]) -> str:
         text = _mask_named_elements(text, found)
     if "Key (" in text:
         text = _mask_pg_keys(text, found)
+    text = mask_bound_values(text, found)
     if locate.holds(_MULTIPART_STEM, text):
         text = _MULTIPART_FIELD.sub(functools.partial(_mask_multipart, found=found), text)
     # The name patterns are tried only where a secret-named word starts (see
@@ -194,15 +198,18 @@ def mask_json(value: Any, secrets: Iterable[str]) -> Any:
     too (``{"attr": "plex_token", "detail": T}``), and every string (keys too) masked as a text
     body is (:func:`mask_text`): a secret-named key written inside a
     string (``"invalid plex_token=..."``, JSON in a string), a secret escaped in it
-    (``&#..;``, ``%XX``, a literal ``\uXXXX``) and HTTP credentials (``Basic ...``).
+    (``&#..;``, ``%XX``, a literal ``\uXXXX``) and HTTP credentials (``Basic ...``); a known
+    secret split across its strings first (see :func:`.split.mask_split`).
     """
-    return _mask_json(mask_json_tables(value, {}), tuple(secrets))
+    secrets = tuple(secrets)
+    # A secret split across its strings first (``["3f1c7e2a", "8b4d", ...]``: see .split).
+    return _mask_json(mask_split(mask_json_tables(value, {}), secrets), secrets)
 
 
 def _mask_json(value: Any, secrets: tuple[str, ...]) -> Any:
     """:func:`mask_json`, its tables' secret cells masked already."""
     if isinstance(value, dict):
-        hidden, saying = member_kinds(value)
+        hidden, saying = member_kinds(value, error=True)
         return {
             mask_text(key, secrets) if isinstance(key, str) else key: _messages_or_mask(
                 item, secrets
@@ -271,7 +278,7 @@ def json_stored_secrets(value: Any) -> tuple[str, ...]:
     URL, a traceback's frame, a ``Location``). Those found in strings are the long ones only
     (see :func:`_repeated`): a short one (``invalid``) could be a word.
     """
-    found: dict[str, None] = dict.fromkeys(stored_secrets(value))
+    found: dict[str, None] = dict.fromkeys(stored_secrets(value, error=True))
     in_strings: dict[str, None] = {}
     stack = [value]
     while stack:
