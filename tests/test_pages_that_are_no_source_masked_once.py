@@ -16,7 +16,7 @@ import respx
 
 from plex_source_client import PlexSourceError, UnexpectedResponse
 from plex_source_client._secrets import text as masking
-from plex_source_client._secrets.names import stored_secrets
+from plex_source_client._secrets.members import stored_secrets
 
 from .conftest import Twin
 from .payloads import SLUG

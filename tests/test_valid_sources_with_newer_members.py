@@ -90,7 +90,7 @@ def test_export_never_crashes_on_a_stored_value_equal_to_a_plan_field_name(relea
 
 
 def test_a_resource_with_a_description_and_a_field_descriptor_hides_nothing_else() -> None:
-    from plex_source_client._secrets.names import member_kinds
+    from plex_source_client._secrets.members import member_kinds
 
     item: dict[str, Any] = {f"field{i}": "x" for i in range(20)}  # a source has 20 and more
     item |= {"slug": "s", "description": "d", "state": {"field": "plex_token", "set": True}}
@@ -98,7 +98,7 @@ def test_a_resource_with_a_description_and_a_field_descriptor_hides_nothing_else
 
 
 def test_a_resource_whose_name_reads_as_a_field_hides_no_value_member() -> None:
-    from plex_source_client._secrets.names import member_kinds
+    from plex_source_client._secrets.members import member_kinds
 
     item = {f"field{i}": "x" for i in range(20)}  # a source has 20 members and more
     item |= {"name": "plex-token-login", "default_value": "abc12345XY"}

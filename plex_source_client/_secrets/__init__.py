@@ -1,18 +1,21 @@
 """Keeping secrets (the API token, Plex tokens) out of reprs, logs, errors and output.
 
 The names the rest of the package imports, from the modules by concern: :mod:`.names` (what
-names a secret), :mod:`.secret` (a value that never shows itself), :mod:`.known` (masking
-secrets whose values are known), :mod:`.userinfo` (URL credentials), :mod:`.text` (masking
-the values after secret-named keys in texts whose secrets are not known, by the rules of
-:mod:`.markup` and :mod:`.keyed`), :mod:`.escapes` (decoding escapes that hide a key or a
-secret), :mod:`.reading` (a text as a person reads it).
+names a secret), :mod:`.members` (what a JSON value's members hold by those names),
+:mod:`.secret` (a value that never shows itself), :mod:`.known` (masking secrets whose
+values are known; :mod:`.parts` and :mod:`.split`, such a secret in parts or split across a
+JSON value's strings), :mod:`.userinfo` (URL credentials), :mod:`.text` (masking the values
+after secret-named keys in texts whose secrets are not known, by the rules of
+:mod:`.markup`, :mod:`.bound` and :mod:`.keyed`), :mod:`.escapes` (decoding escapes that hide
+a key or a secret), :mod:`.reading` (a text as a person reads it).
 """
 
 from __future__ import annotations
 
 from .escapes import _ESCAPES, bytes_hold_escape
 from .known import FRAGMENT, json_holds_secret, redact
-from .names import is_secret_name, stored_secrets
+from .members import stored_secrets
+from .names import is_secret_name
 from .parts import bytes_hold_parts, holds_parts
 from .reading import as_echoed, as_read, lost_backslash_spellings
 from .secret import MASK, MAX_SECRET_FILE_BYTES, MIN_ANYWHERE, Secret

@@ -35,7 +35,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, Final
 
-from . import locate, names  # names imports this module: its functions are looked up when called
+from . import locate
+from .names import is_secret_name
 from .secret import MASK
 from .words import mask_words
 
@@ -90,7 +91,7 @@ def _secret_name(cell: Any, name: re.Pattern[str]) -> bool:
     if not isinstance(cell, str) or len(cell) > 200:
         return False
     written = cell.strip(_AROUND_A_NAME)
-    return name.fullmatch(written) is not None and names.is_secret_name(written)
+    return name.fullmatch(written) is not None and is_secret_name(written)
 
 
 def _secret_columns(cells: list[Any], name: re.Pattern[str] = _LABEL) -> frozenset[int]:
@@ -307,7 +308,7 @@ def mask_text_tables(text: str, found: dict[str, None]) -> str:
     while index < len(lines):
         line = lines[index]
         index += 1
-        header = _header(line.rstrip("\r")) if names.is_secret_name(line) else None
+        header = _header(line.rstrip("\r")) if is_secret_name(line) else None
         if header is None:
             continue
         while index < len(lines) and lines[index].strip():

@@ -39,14 +39,14 @@ from .markup import (
     _mask_named_elements,
     _mask_pg_keys,
 )
-from .names import (
+from .members import (
     is_message,
-    is_secret_name,
     listed_values,
     member_kinds,
     secret_members,
     stored_secrets,
 )
+from .names import is_secret_name
 from .nearby import _NAME, mask_nearby_at
 from .reading import as_read
 from .secret import MASK, MIN_ANYWHERE
@@ -182,7 +182,7 @@ def _messages_or_mask(value: Any, secrets: tuple[str, ...]) -> Any:
 
 def _said(value: Any) -> Any:
     """A member saying what was wrong beside one naming a secret field (see
-    :func:`~.names.member_kinds`), already masked as text: its token-like words masked too.
+    :func:`~.members.member_kinds`), already masked as text: its token-like words masked too.
     """
     if isinstance(value, str):
         return mask_words(value, {})
@@ -194,7 +194,7 @@ def _said(value: Any) -> Any:
 def mask_json(value: Any, secrets: Iterable[str]) -> Any:
     r"""A copy of a JSON error body with secret-named fields, and the values a sibling member
     names as a secret (``{"loc": ["body", "plex_token"], "input": T}``: see
-    :func:`~.names.secret_members`), masked, the token-like words of a message beside it
+    :func:`~.members.secret_members`), masked, the token-like words of a message beside it
     too (``{"attr": "plex_token", "detail": T}``), and every string (keys too) masked as a text
     body is (:func:`mask_text`): a secret-named key written inside a
     string (``"invalid plex_token=..."``, JSON in a string), a secret escaped in it
@@ -247,7 +247,7 @@ def _number_or_mask(value: Any, secrets: tuple[str, ...]) -> Any:
 
 def redact_json(value: Any, secrets: Iterable[str]) -> Any:
     """A copy of a JSON value with secret-named fields (and values a sibling names as a
-    secret: see :func:`~.names.secret_members`) masked and known secrets redacted, in keys
+    secret: see :func:`~.members.secret_members`) masked and known secrets redacted, in keys
     too (a server may echo a secret as a key).
     """
     return _redact_json(mask_json_tables(value, {}), tuple(secrets))
@@ -272,7 +272,7 @@ def _redact_json(value: Any, secrets: tuple[str, ...]) -> Any:
 
 def json_stored_secrets(value: Any) -> tuple[str, ...]:
     """The values a parsed JSON value stores: under secret-named members (see
-    :func:`~.names.stored_secrets`), and under secret-named keys written inside its strings
+    :func:`~.members.stored_secrets`), and under secret-named keys written inside its strings
     (``"detail": "rejected plex_token=T"``, ``"X-Plex-Token: T"``, an XML element), as
     :func:`mask_text` finds them there: the same body may repeat them without their name (a
     URL, a traceback's frame, a ``Location``). Those found in strings are the long ones only
