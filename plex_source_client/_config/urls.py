@@ -132,7 +132,9 @@ def api_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
         path += API_PATH
     base = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
     try:
-        httpx.URL(base + "/")
+        # Its host decoded too: httpx reads an IDNA name (``xn--a.example``, no valid
+        # punycode) only when a request is built, which then seemed to blame the slug.
+        httpx.URL(base + "/").host  # noqa: B018 - read for its check
     except (httpx.InvalidURL, ValueError) as exc:
         problem = _url_problem(exc, url)
     if problem is not None:

@@ -15,7 +15,7 @@ import httpx
 from .._config import USER_AGENT, Proxy, Settings, check_proxy
 from .._errors import ConfigurationError
 from .._secrets import Secret, mask_text, redact
-from .._text import describe_type
+from .._text import describe_type, shorten
 from . import deadline
 from .tls import verify_context
 from .transports import async_transport
@@ -95,11 +95,27 @@ def _proxy_mounts(proxy: Proxy | None) -> Mounts:
     if proxy is not None:
         return {"all://": check_proxy(proxy)}
     return {
-        pattern: None
+        pattern: _no_proxy(pattern)
         if typed is None
         else check_proxy(_with_scheme(typed), f"the proxy for {pattern} (environment)", typed)
         for pattern, typed in _environment_values(None).items()
     }
+
+
+def _no_proxy(pattern: str) -> httpx.Proxy | None:
+    """None: no proxy for ``pattern`` (a ``NO_PROXY`` entry's); ConfigurationError when
+    httpx cannot read it as a URL pattern (an internationalised name, ``*b\u00fccher.example``:
+    IDNA refuses its ``*``; a port that is no number): httpx would raise InvalidURL on
+    making the client.
+    """
+    try:
+        httpx.URL(pattern)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise ConfigurationError(
+            f"NO_PROXY (environment) holds an entry httpx cannot read, as the pattern "
+            f"{shorten(pattern)!r}: {shorten(str(exc))}; remove or correct it"
+        ) from None
+    return None
 
 
 def proxy_secrets(mounts: Mounts) -> tuple[Secret, ...]:
@@ -215,22 +231,25 @@ def sync_client(
     mounts = proxy_mounts(proxy, settings.token)
     secrets = proxy_secrets(mounts)
 
-    def make() -> tuple[httpx.HTTPTransport, dict[str, httpx.HTTPTransport | None]]:
+    def make() -> tuple[httpx.Client, list[httpx.HTTPTransport | None]]:
         verify = verify_context(settings.verify)
 
         def transport(proxy: httpx.Proxy | None = None) -> httpx.HTTPTransport:
             return httpx.HTTPTransport(verify=verify, limits=settings.limits, proxy=proxy)
 
-        return transport(), {
-            p: None if url is None else transport(url) for p, url in mounts.items()
-        }
+        main = transport()
+        mounted = {p: None if url is None else transport(url) for p, url in mounts.items()}
+        # Made here: httpx parses the mounts' patterns (a NO_PROXY entry it cannot read, an
+        # internationalised host ``b\u00fccher.example``, raises InvalidURL), as the async
+        # client's is.
+        client = httpx.Client(
+            transport=main, mounts=mounted, timeout=timeout, follow_redirects=False,
+            headers={"User-Agent": USER_AGENT},
+        )  # fmt: skip
+        return client, [main, *mounted.values()]
 
-    main, mounted = _made(make, settings, secrets)
-    deadline.install([main, *mounted.values()])
-    client = httpx.Client(
-        transport=main, mounts=mounted, timeout=timeout, follow_redirects=False,
-        headers={"User-Agent": USER_AGENT},
-    )  # fmt: skip
+    client, transports = _made(make, settings, secrets)
+    deadline.install(transports)
     _keep_no_cookies(client)
     return client, secrets
 

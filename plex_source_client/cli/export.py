@@ -163,12 +163,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         short_client_secrets,
     )
     from .outfile import refuse_existing, write_output_file
-    from .reading import list_all, read_slugs
+    from .reading import list_all, read_slugs, require_path_slugs
     from .settings import client_settings
 
     if args.o == "-":  # the usual spelling of standard output, never a file named "-"
         args.o = None
     fmt = plan_format(args.format, args.o)  # before reading, as the checks below
+    require_path_slugs(args.slugs, named=True)
     if args.o is not None:  # before reading: a refusal costs the server nothing
         refuse_existing(args.o, force=args.force, option="-o")
     try:

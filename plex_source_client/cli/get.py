@@ -55,9 +55,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .._errors import ConfigurationError, NotFound, PlexSourceError
     from .exits import UsageError, cli_words
     from .guard import remember_client_secrets, remember_source, shown_json
+    from .reading import require_path_slugs
     from .settings import client_settings
     from .tables import text_table
 
+    require_path_slugs([args.slug], named=False)
     try:
         settings = client_settings(args, os.environ)
         with PlexSourceClient(**settings) as client:

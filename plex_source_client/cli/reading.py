@@ -9,13 +9,31 @@ import asyncio
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from .._changes import path_slug_problems
 from .._errors import NotFound, PlexSourceError
+from .._text import shorten
+from .exits import Invalid
 from .guard import remember_source
 from .runner import LIST_FROM, READ_PAGE_SIZE, list_not_found
 
 if TYPE_CHECKING:
     from .._async_client import AsyncPlexSourceClient
     from .._models import PlexSource
+
+
+def require_path_slugs(slugs: Iterable[str], *, named: bool) -> None:
+    """:class:`~.exits.Invalid` (exit 2, nothing sent) for every slug no source can have
+    (``a b``, 5,000 characters: see :func:`~plex_source_client._changes.path_slug_problems`),
+    checked before a request: the client refuses them unsent, which is no server's refusal
+    (exit 1). ``named``: several slugs, each named in its problem; else the one is ``SLUG``.
+    """
+    problems = [
+        f"SLUG {shorten(slug)!r}: {message}" if named else f"SLUG: {message}"
+        for slug in slugs
+        for message in path_slug_problems(slug)
+    ]
+    if problems:
+        raise Invalid(problems)
 
 
 async def list_all(client: AsyncPlexSourceClient) -> list[PlexSource]:
