@@ -54,6 +54,8 @@ def mask_bound_values(text: str, found: dict[str, None]) -> str:
     parts: list[str] = []
     shown_from = 0
     for head in locate.finditer(_LISTING, text, starts):
+        if head.start() < shown_from:  # inside a listing masked already: linear time
+            continue
         end = text.find("\n", head.end())
         end = len(text) if end == -1 else end
         values = text[head.end() : end].rstrip("\r")

@@ -11,10 +11,12 @@ holds no secret; their concatenation in document order does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import re
+from collections.abc import Callable, Iterator
 from typing import Any, Final
 
-from .parts import holds_parts
+from .parts import holds_parts, secrets_in_parts
 from .secret import MASK, MIN_ANYWHERE
 
 #: How many secrets in one list's items (split across them, or whole in one) are found item by
@@ -23,7 +25,7 @@ from .secret import MASK, MIN_ANYWHERE
 _FOUND_UP_TO: Final = 8
 
 #: How many of an error body's secrets are looked for (the first: the client's own come first,
-#: the values the body stores after them), each on its own (each costs passes over the body).
+#: the values the body stores after them).
 _SECRETS_UP_TO: Final = 32
 
 
@@ -43,14 +45,13 @@ def _strings(value: Any, *, keys: bool) -> Iterator[str]:
             stack.extend(reversed(item))
 
 
-def _joined(value: Any, *, but: tuple[str, ...] = ()) -> str:
+def _joined(value: Any, *, but: Callable[[str], bool] | None = None) -> str:
     """The strings of ``value`` joined in document order: its values alone (pieces in
     members of their own: ``{"head": "Zq8x...", "tail": "...b3c"}``), then with its keys (a
-    piece as a key: ``{"Zq8x...": "...b3c"}``), one line each; ``but`` those that hold one of
-    the secrets ``but`` alone.
+    piece as a key: ``{"Zq8x...": "...b3c"}``), one line each; ``but`` those it is true of.
     """
     return "\n".join(
-        "".join(text for text in _strings(value, keys=keys) if not (but and _holds(text, but)))
+        "".join(text for text in _strings(value, keys=keys) if but is None or not but(text))
         for keys in (False, True)
     )
 
@@ -63,6 +64,22 @@ def _long(secrets: tuple[str, ...]) -> tuple[str, ...]:
 def _holds(text: str, long_: tuple[str, ...]) -> bool:
     """Whether ``text`` holds one of the long secrets ``long_``, whole or in parts."""
     return any(secret in text for secret in long_) or holds_parts(text, long_)
+
+
+@functools.lru_cache(maxsize=16)
+def _finder(long_: tuple[str, ...]) -> Callable[[str], bool]:
+    """:func:`_holds` for ``long_``, one search of a text for them all (a body's many strings
+    are each asked), then their parts only where a first part shows.
+    """
+    whole = re.compile("|".join(re.escape(secret) for secret in long_))
+    firsts = re.compile("|".join(re.escape(first) for first, _ in secrets_in_parts(long_)))
+
+    def holds(text: str) -> bool:
+        if whole.search(text) is not None:
+            return True
+        return firsts.pattern != "" and firsts.search(text) is not None and holds_parts(text, long_)
+
+    return holds
 
 
 def json_strings_hold(value: Any, secrets: tuple[str, ...]) -> bool:
@@ -78,30 +95,38 @@ def mask_split(value: Any, secrets: tuple[str, ...]) -> Any:
     long secret masked (before each string is masked alone: masking a piece as a fragment
     would hide the rest); ``***`` for the whole body when its strings, joined in document
     order, still spell one (split across members). A string holding a whole secret is left
-    to the masking of each string (``"Invalid token T"`` keeps its words).
+    to the masking of each string (``"Invalid token T"`` keeps its words). The work is
+    linear in the body: one walk, each list's text searched for all the secrets at once.
     """
+    long_ = _long(secrets)[:_SECRETS_UP_TO]
     joined = _joined(value)
-    # Each secret the body spells looked for on its own: another (a stored piece of one,
-    # ``3f1c7e2a`` after ``token``) held by one string would end a run at that string.
-    held = tuple(secret for secret in _long(secrets)[:_SECRETS_UP_TO] if _holds(joined, (secret,)))
+    held = tuple(secret for secret in long_ if _holds(joined, (secret,)))
     if not held:
         return value
-    masked = value
-    for secret in held:
-        masked = _mask_lists(masked, (secret,))
+    masked = _mask_lists(value, held)
     # What still spells one, but for the strings holding a whole one (masked as texts are).
-    return MASK if _holds(_joined(masked, but=held), held) else masked
+    holds_one = _finder(held)
+    return MASK if holds_one(_joined(masked, but=holds_one)) else masked
 
 
-def _mask_lists(value: Any, long_: tuple[str, ...]) -> Any:
-    """``value`` with the strings of each list that spell a secret together masked."""
+def _mask_lists(value: Any, held: tuple[str, ...]) -> Any:
+    """``value`` with the strings of each list that spell one of ``held`` together masked:
+    each secret looked for on its own (another, a stored piece of one such as ``3f1c7e2a``
+    after ``token``, held by one string would end a run at that string).
+    """
     if isinstance(value, dict):
-        return {key: _mask_lists(item, long_) for key, item in value.items()}
+        return {key: _mask_lists(item, held) for key, item in value.items()}
     if isinstance(value, list):
-        items = [_mask_lists(item, long_) for item in value]
+        items = [_mask_lists(item, held) for item in value]
         at = [index for index, item in enumerate(items) if isinstance(item, str)]
-        for index in _spelling(at, [items[index] for index in at], long_):
-            items[index] = MASK
+        strings = [items[index] for index in at]
+        text = "".join(strings)
+        if len(strings) < 2 or not _finder(held)(text):
+            return items
+        for secret in held:
+            if _holds(text, (secret,)):
+                for index in _spelling(at, strings, (secret,)):
+                    items[index] = MASK
         return items
     return value
 
