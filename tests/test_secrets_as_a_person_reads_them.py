@@ -18,11 +18,12 @@ from plex_source_client._secrets import mask_json, mask_text, redact
 
 from .conftest import Twin
 from .fixed_server import API_TOKEN
-from .payloads import SLUG, TOKEN, plex_source
+from .payloads import PLEX_TOKEN, SLUG, TOKEN, plex_source
 from .shown import (
     everything_shown,
     shown_by_failed_cli_get,
     shown_by_failed_get,
+    shown_by_failed_update,
     text_masked_everywhere,
 )
 
@@ -39,6 +40,9 @@ INVISIBLE = {
     "left-to-right-mark": "\u200e",
     "tag-letter": "\U000e0061",
     "hangul-filler": "\u3164",
+    # drawn as an empty cell, the usual stand-in for a blank where spaces are refused
+    "braille-pattern-blank": "\u2800",
+    "musical-null-notehead": "\U0001d159",
 }
 
 
@@ -55,6 +59,25 @@ def test_an_api_token_with_invisible_characters_in_an_error_is_masked(
     assert echo not in shown
     assert echo.encode("unicode_escape").decode() not in shown
     assert "is not here" in shown
+
+
+@pytest.mark.parametrize("sent", ["api-token", "plex-token"])
+@pytest.mark.parametrize("between", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_a_known_secret_with_invisible_characters_in_a_text_body_is_masked(
+    twin: Twin, api: respx.MockRouter, between: str, sent: str
+) -> None:
+    """In a text body, no word naming a token near it (a 401 quoting the API token, a 400 the
+    Plex token the PATCH sent): every letter apart, each of the last eight too.
+    """
+    secret = TOKEN if sent == "api-token" else PLEX_TOKEN
+    echo = spaced_out(secret, between)
+    text = f"The request was refused; we saw {echo} in it."
+    if sent == "api-token":
+        shown = shown_by_failed_get(twin, api, 401, content=text.encode())
+    else:
+        shown = shown_by_failed_update(twin, api, PLEX_TOKEN, text)
+    assert echo not in shown
+    assert spaced_out(secret[-8:], between) not in shown
 
 
 @pytest.mark.parametrize("between", INVISIBLE.values(), ids=INVISIBLE.keys())

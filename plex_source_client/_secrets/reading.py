@@ -26,9 +26,12 @@ from .escapes import _ESCAPES, _unescape
 #: Characters that show nothing between two letters, Unicode's default-ignorable ones: the
 #: format characters (category Cf: zero-width space and joiners, soft hyphen, word joiner,
 #: bidirectional marks, the byte order mark, tags) and these others, the combining grapheme
-#: joiner, Hangul fillers, Khmer inherent vowels, Mongolian and other variation selectors.
+#: joiner, Hangul fillers, Khmer inherent vowels, Mongolian and other variation selectors;
+#: and the symbols drawn as an empty cell that stand in for a blank where spaces are refused
+#: (the braille pattern blank U+2800, the musical null notehead U+1D159).
 _SHOWING_NOTHING: Final = re.compile(
-    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0000-\U000e0fff]"
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0"
+    "\U0001d159\U000e0000-\U000e0fff]"
 )
 
 
