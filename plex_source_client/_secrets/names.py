@@ -48,14 +48,15 @@ _LOCALIZED_NAME_PARTS: Final = (
 #: Parts of field names that hold a secret, in authentik's responses and in our requests,
 #: however a server spells the name: ``plex_token``, ``X-Plex-Token``, ``apiKey``,
 #: ``private-key``, ``APIKEY``, ``passwd``, ``passphrase``, ``credentials``, ``key`` or
-#: ``keys`` as a word of its own (``signing_key``, ``accessKeys``, ``KEY``; not ``monkey``,
-#: ``keyboard``) or joined to what kind of key it is (``accesskey``, ``signingkey``) (a
+#: ``keys`` as a word of its own (``signing_key``, ``accessKeys``, ``KEY``, ``key2``; not
+#: ``monkey``, ``keyboard``, nor the letters inside an id: ``5kEy8CqYsoL8``, a Plex server's)
+#: or joined to what kind of key it is (``accesskey``, ``signingkey``) (a
 #: regular expression, matched ignoring case); and the words for a token, a password and a
 #: secret in the languages authentik is translated to (:data:`_LOCALIZED_NAME_PARTS`).
 _SECRET_NAME_PARTS: Final = (
     r"token|secret|passw(?:or)?d|passphrase|credential"
     r"|(?:private|api|access|signing|encryption|auth|master|session|license|ssh)[_-]?keys?"
-    r"|(?<![a-z])keys?(?![a-z])|(?-i:(?<=[a-z0-9])Keys?(?![a-z]))"
+    r"|(?<![a-z0-9])keys?(?![a-z])|(?-i:(?<=[a-z])Keys?(?![a-z]))"
     r"|" + _LOCALIZED_NAME_PARTS
 )
 _SECRET_NAME: Final = re.compile(_SECRET_NAME_PARTS, re.IGNORECASE)
