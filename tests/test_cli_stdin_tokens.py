@@ -127,3 +127,22 @@ def test_a_quoted_token_variable_is_exit_2_naming_the_slip() -> None:
     assert "AUTHENTIK_TOKEN holds the secret in quotes" in err
     assert API_TOKEN not in out + err
     assert requests == []
+
+
+@pytest.mark.parametrize("api_token_from", ["option", "variable"])
+def test_both_secrets_from_standard_input_is_a_usage_error(api_token_from: str) -> None:
+    """``--plex-token-file -`` beside an API token read from ``-`` too (the option or
+    ``AUTHENTIK_TOKEN_FILE=-``): one standard input cannot hold both; said so, before any
+    read (it said "--plex-token-file: - is empty", the first read having taken it all).
+    """
+    argv = ["update", "plex", "--plex-token-file", "-"]
+    env = {"AUTHENTIK_TOKEN": ""}
+    if api_token_from == "option":
+        argv += ["--token-file", "-"]
+    else:
+        env["AUTHENTIK_TOKEN_FILE"] = "-"
+    with FixedServer([source()]) as server:
+        code, out, err, _ = run_main(argv, url=server.url, env=env)
+        assert server.requests == []
+    assert (code, out) == (2, "")
+    assert "both read standard input" in err

@@ -19,6 +19,7 @@ so is refused; text without a secret is shown as written.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 
 import pytest
@@ -43,6 +44,10 @@ ESCAPES: dict[str, Callable[[str], str]] = {
     "python-long": lambda t: "".join(f"\\U{ord(c):08x}" for c in t),
     "js-escape": lambda t: "".join(f"%u{ord(c):04X}" for c in t),
     "quoted-printable": lambda t: "".join(f"={ord(c):02X}" for c in t),
+    "python-named": lambda t: "".join(f"\\N{{{unicodedata.name(c)}}}" for c in t),
+    "python-named-lowercase-only": lambda t: "".join(
+        f"\\N{{{unicodedata.name(c)}}}" if c.islower() else c for c in t
+    ),
     "c-hex-backslash-doubled": lambda t: "".join(f"\\\\x{ord(c):02x}" for c in t),
     "u002d-backslash-lost": lambda t: t.replace("-", "u002d"),
     "x2D-backslash-lost": lambda t: t.replace("-", "x2D"),
@@ -95,7 +100,8 @@ def test_the_api_token_so_echoed_in_a_json_detail_is_masked(
 
 
 @pytest.mark.parametrize(
-    "form", ["css-hex-and-space", "c-octal", "quoted-printable", "u002d-backslash-lost"]
+    "form",
+    ["css-hex-and-space", "c-octal", "quoted-printable", "u002d-backslash-lost", "python-named"],
 )
 def test_a_plex_token_being_sent_so_echoed_is_masked(
     twin: Twin, api: respx.MockRouter, form: str
@@ -107,7 +113,14 @@ def test_a_plex_token_being_sent_so_echoed_is_masked(
 
 @pytest.mark.parametrize(
     "form",
-    ["css-hex-and-space", "c-hex", "js-escape", "quoted-printable", "u002d-backslash-lost"],
+    [
+        "css-hex-and-space",
+        "c-hex",
+        "js-escape",
+        "quoted-printable",
+        "u002d-backslash-lost",
+        "python-named",
+    ],
 )
 def test_a_2xx_carrying_the_api_token_so_is_refused(
     twin: Twin, api: respx.MockRouter, form: str

@@ -89,10 +89,11 @@ _BACKSLASHED: Final = re.compile(r"(?<!\\)\\++([!-/:-@\[\]-`{-~])")
 #: Python's and JavaScript's ``\x74``, Rust's and ES2015's ``\u{74}``, Python's ``\U00000074``,
 #: C's octal ``\164``, CSS's ``\74 `` (hex, one optional space ending it; three digits and a
 #: space are CSS's, not octal), the old JavaScript ``escape()``'s ``%u0074``,
-#: quoted-printable's ``=74``. A backslash may be doubled (a JSON text's). Only for known
-#: secrets (see :func:`as_echoed`): decoded, ``\b`` of a regular expression is a control
-#: character, and no secret is found in it. Each form starts with its own literal, and is
-#: searched apart: ``re`` then scans for it (one alternation is tried at every position).
+#: quoted-printable's ``=74``, Python's ``\N{LATIN SMALL LETTER T}``. A backslash may be
+#: doubled (a JSON text's). Only for known secrets (see :func:`as_echoed`): decoded, ``\b``
+#: of a regular expression is a control character, and no secret is found in it. Each form
+#: starts with its own literal, and is searched apart: ``re`` then scans for it (one
+#: alternation is tried at every position).
 _CHAR_ESCAPES: Final = (
     re.compile(
         r"\\{1,2}(?:x(?P<x>[0-9a-fA-F]{2})|u\{(?P<braced>[0-9a-fA-F]{1,6})\}"
@@ -101,13 +102,21 @@ _CHAR_ESCAPES: Final = (
     ),
     re.compile(r"%u(?P<percent_u>[0-9a-fA-F]{4})"),
     re.compile(r"=(?P<qp>[0-9A-F]{2})"),
+    # Python's named escape, ``\N{LATIN SMALL LETTER T}`` (the longest name has 88 letters)
+    re.compile(r"\\{1,2}N\{(?P<named>[A-Za-z0-9 -]{1,88})\}"),
 )
 
 
 def _char(escape: re.Match[str]) -> str:
     """The character an escape of :data:`_CHAR_ESCAPES` stands for; the escape as written
-    when it stands for no character (a surrogate, past U+10FFFF).
+    when it stands for no character (a surrogate, past U+10FFFF, a name Unicode lacks).
     """
+    named = escape.groupdict().get("named")
+    if named is not None:
+        try:
+            return unicodedata.lookup(named)
+        except KeyError:
+            return escape.group()
     base = 8 if escape.groupdict().get("octal") else 16
     code = int(next(group for group in escape.groups() if group is not None), base)
     if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:

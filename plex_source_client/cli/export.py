@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .._text import json_text, shorten
-from .exits import EXIT_OK, EXIT_USAGE, exit_codes_help
+from .exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE, exit_codes_help
 
 if TYPE_CHECKING:
     from .._models import PlexSource
@@ -147,6 +147,29 @@ def plan_format(chosen: str | None, path: str | None) -> str:
     return read_as
 
 
+def unnamable_slugs(sources: list[PlexSource]) -> list[tuple[str, str]]:
+    """The slugs of ``sources`` no plan can name (no authentik stores them: ``a/b``, ``..``,
+    ``a b``, an empty one), each with why: a hostile server's list.
+    """
+    from .._changes import path_slug_problems
+
+    return [
+        (source.slug, problems[0])
+        for source in sources
+        if (problems := path_slug_problems(source.slug))
+    ]
+
+
+def shown_slug(slug: str) -> str:
+    """A slug a server sent, quoted and shortened for a message, every secret this run knows
+    masked in it.
+    """
+    from .._text import shorten_secret_free
+    from .guard import run_secrets
+
+    return shorten_secret_free(repr(slug), run_secrets())
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``plex-source export``: read, then write the plan to ``-o FILE`` or standard output."""
     import asyncio
@@ -194,6 +217,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write("plex-source: nothing was written\n")
         return max(codes)
     sources = [value for value in read.values() if not isinstance(value, PlexSourceError)]
+    if unnamable := unnamable_slugs(sources):
+        # No authentik stores such a slug, and a plan naming it is refused (exit 2): the file
+        # would be of no use. The slug is the server's, masked of every secret this run knows.
+        for slug, problem in unnamable:
+            err.write(
+                f"plex-source: the server sent a source whose slug {shown_slug(slug)} no plan can "
+                f"name ({problem}): not an answer of authentik's\n"
+            )
+        err.write("plex-source: nothing was written\n")
+        return EXIT_FAILED
     items = [plan_item(source, include_secrets=args.include_secrets) for source in sources]
     if not args.include_secrets:  # a secret this run knows, in another field, is masked too
         secrets = export_secrets(data_secrets(), short_client_secrets)

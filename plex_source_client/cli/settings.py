@@ -65,6 +65,16 @@ def _read_standard_input(what: str, limit: int) -> bytes:
         ) from None
 
 
+def api_token_file(args: argparse.Namespace, environ: Mapping[str, str]) -> str:
+    """The file the API token is read from ('-': standard input; '': none): ``--token-file``,
+    which wins over both variables, else ``AUTHENTIK_TOKEN_FILE`` when ``AUTHENTIK_TOKEN`` is
+    not set (with both set, the client's settings refuse them).
+    """
+    if args.token_file or environ.get("AUTHENTIK_TOKEN", "").strip():
+        return str(args.token_file or "")
+    return environ.get("AUTHENTIK_TOKEN_FILE", "").strip()
+
+
 def client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:
     """The client's keyword arguments from the options and ``environ``."""
     from .._config import settings_from_env
@@ -72,10 +82,7 @@ def client_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> dic
     given: dict[str, Any] = {}
     if args.url:
         given["url"] = args.url
-    token_file = args.token_file  # --token-file wins over both variables
-    if not token_file and not environ.get("AUTHENTIK_TOKEN", "").strip():
-        # AUTHENTIK_TOKEN_FILE alone; with AUTHENTIK_TOKEN too, settings_from_env refuses both
-        token_file = environ.get("AUTHENTIK_TOKEN_FILE", "").strip()
+    token_file = api_token_file(args, environ)
     if token_file:
         what = "API token file" if args.token_file else "AUTHENTIK_TOKEN_FILE"
         given["token"] = read_secret_option(token_file, what)  # checked by the client

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .._text import MESSAGE_LIMIT, shorten
 from .exits import Invalid, UsageError, exit_codes_help
 from .guard import remember_secrets_in
-from .settings import read_secret_option
+from .settings import api_token_file, read_secret_option
 
 if TYPE_CHECKING:
     from .planfile import PlanItem
@@ -64,6 +65,11 @@ def update_changes(args: argparse.Namespace) -> dict[str, Any]:
 
     given = {k: v for k, v in vars(args).items() if k in FIELDS_BY_NAME}
     if hasattr(args, "plex_token_file"):
+        if args.plex_token_file == "-" and api_token_file(args, os.environ) == "-":  # noqa: S105
+            raise UsageError(
+                "--plex-token-file - and the API token's file (--token-file or "
+                "AUTHENTIK_TOKEN_FILE) both read standard input: give one of them a file"
+            )
         given["plex_token"] = read_secret_option(args.plex_token_file, "--plex-token-file")
     if not hasattr(args, "from_file"):
         if not given:
