@@ -32,6 +32,7 @@ from ._secrets import (
     as_echoed,
     bytes_hold_escape,
     bytes_hold_parts,
+    holds_interleaved,
     holds_parts,
     json_holds_secret,
     lost_backslash_spellings,
@@ -179,7 +180,11 @@ def _attempts(prepared: Prepared[_T]) -> Flow[_T]:
             status = outcome.status_code
             retry_after = _retry.parse_retry_after(outcome.response.headers.get("Retry-After"))
         delay = None
-        if attempt <= max_retries and not _mismatch.wrong_scheme(outcome, url):
+        if (
+            attempt <= max_retries
+            and not _mismatch.wrong_scheme(outcome, url)
+            and not _unreadable_redirect(outcome)
+        ):
             delay = _retry.retry_delay(
                 retry_number=attempt, status_code=status, retry_after=retry_after
             )
@@ -202,6 +207,21 @@ def _attempts(prepared: Prepared[_T]) -> Flow[_T]:
         )
         yield Sleep(delay)
     return finish(prepared, outcome, attempt, time.monotonic() - started, took if debug else None)
+
+
+#: How httpx says a redirect's Location is no URL it can read (httpx 0.27 to 0.29), raising
+#: after the answer came: with the user's own http_client (the client's own keep such a
+#: Location, see ``_http.clients.keep_unreadable_location``).
+_UNREADABLE_LOCATION: Final = "Invalid URL in location header"
+
+
+def _unreadable_redirect(outcome: Outcome) -> bool:
+    """Whether ``outcome`` is httpx's error for a redirect whose Location it cannot read: an
+    answer came, so the request is not sent again (a PATCH the server answered).
+    """
+    return isinstance(outcome, httpx.RemoteProtocolError) and str(outcome).startswith(
+        _UNREADABLE_LOCATION
+    )
 
 
 def _log_attempt(
@@ -359,7 +379,11 @@ def _read_holds(text: str, secrets: tuple[str, ...]) -> bool:
     :func:`~._secrets.as_echoed`), holds one of ``secrets``.
     """
     read = as_echoed(text)
-    return any(s in text or s in read for s in secrets) or holds_parts(text, secrets)
+    return (
+        any(s in text or s in read for s in secrets)
+        or holds_parts(text, secrets)
+        or holds_interleaved(text, secrets)
+    )
 
 
 def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None:
@@ -394,6 +418,7 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
         or any(form.search(content) for form in _CHARS_ESCAPED)  # ``%u0074``: see as_echoed
         or b"<" in content  # HTML showing nothing inside it: ``tok<wbr>abc``, see as_echoed
         or bytes_hold_parts(content, secrets)  # ``3f1c7e2a\\x2d8b4d...``: see holds_parts
+        or holds_interleaved(content.decode("utf-8", "replace"), secrets)  # ``t e s t``
         or (not content.isascii() and _read_holds(content.decode("utf-8", "replace"), secrets))
     ):
         return

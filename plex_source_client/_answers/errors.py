@@ -21,6 +21,7 @@ from .._errors import (
     format_field_errors,
 )
 from .._http.body import Answer
+from .._http.clients import UNREADABLE_LOCATION
 from .._secrets import (
     MASK,
     is_secret_name,
@@ -257,8 +258,9 @@ def api_error(
         return RateLimited(summary, retry_after=retry_after, **kwargs)
     if status >= 500:
         return ServerError(summary, **kwargs)
-    if response.is_redirect:
-        location = response.headers.get("Location")
+    unreadable = response.extensions.get(UNREADABLE_LOCATION)
+    if response.is_redirect or unreadable is not None:
+        location = response.headers.get("Location", unreadable)
         shown = None if location is None else one_line(mask_text(location, secrets), 300)
         return UnexpectedStatus(
             f"redirected to {shown}; not followed, because the request carries your API "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 from urllib.request import getproxies
 
 import httpx
@@ -21,6 +21,8 @@ from .tls import verify_context
 from .transports import async_transport
 
 Mounts = dict[str, httpx.Proxy | None]
+#: Where a redirect's Location httpx cannot read is kept (see :func:`keep_unreadable_location`).
+UNREADABLE_LOCATION: Final = "plex_source_client.unreadable_location"
 
 
 def _is_ip(host: str, kind: type[ipaddress.IPv4Address | ipaddress.IPv6Address]) -> bool:
@@ -197,6 +199,31 @@ def _keep_no_cookies(client: httpx.Client | httpx.AsyncClient) -> None:
         client._cookies = _NoCookies()
 
 
+def keep_unreadable_location(response: httpx.Response) -> None:
+    """A response hook: a redirect whose ``Location`` httpx cannot read as a URL (a bad port,
+    ``https://sso:${PORT}/``; an unclosed ``[``) keeps it in its extensions
+    (:data:`UNREADABLE_LOCATION`) instead of its headers. httpx builds the next request of
+    every redirect, even one it does not follow, and raises RemoteProtocolError on such a
+    Location: the answer would be taken for a broken connection, and a PATCH it answered sent
+    again. Kept so, the redirect is the answer it is (UnexpectedStatus, never retried).
+    """
+    location = response.headers.get("Location")
+    if location is None or not response.is_redirect:
+        return
+    try:
+        url = httpx.URL(location)
+        if url.is_relative_url:
+            response.request.url.join(url)
+    except (httpx.InvalidURL, ValueError):
+        response.extensions[UNREADABLE_LOCATION] = location
+        del response.headers["Location"]
+
+
+async def keep_unreadable_location_async(response: httpx.Response) -> None:
+    """:func:`keep_unreadable_location`, as the async client's hooks are."""
+    keep_unreadable_location(response)
+
+
 def check_own_client(http_client: object, kind: type[httpx.Client | httpx.AsyncClient]) -> None:
     """ConfigurationError unless ``http_client`` (a user's own) is an instance of ``kind``:
     ``httpx.Client`` for the sync client, ``httpx.AsyncClient`` for the async one.
@@ -245,6 +272,7 @@ def sync_client(
         client = httpx.Client(
             transport=main, mounts=mounted, timeout=timeout, follow_redirects=False,
             headers={"User-Agent": USER_AGENT},
+            event_hooks={"response": [keep_unreadable_location]},
         )  # fmt: skip
         return client, [main, *mounted.values()]
 
@@ -271,6 +299,7 @@ def async_client(
             transport=transport(),
             mounts={p: None if url is None else transport(url) for p, url in mounts.items()},
             timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT},
+            event_hooks={"response": [keep_unreadable_location_async]},
         )  # fmt: skip
 
     client = _made(make, settings, secrets)

@@ -13,6 +13,7 @@ a key or a secret), :mod:`.reading` (a text as a person reads it).
 from __future__ import annotations
 
 from .escapes import _ESCAPES, bytes_hold_escape
+from .interleaved import holds_interleaved
 from .known import FRAGMENT, json_holds_secret, redact
 from .members import stored_secrets
 from .names import is_secret_name
@@ -40,6 +41,7 @@ __all__ = [
     "as_read",
     "bytes_hold_escape",
     "bytes_hold_parts",
+    "holds_interleaved",
     "holds_parts",
     "is_secret_name",
     "json_holds_secret",

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 from .escapes import _ESCAPES, _unescape
+from .interleaved import holds_interleaved, interleaved_pattern
 from .parts import Parted, holds_parts, mask_parts, secrets_in_parts
 from .reading import as_echoed
 from .secret import MASK, MIN_ANYWHERE, MIN_DASHLESS
@@ -130,7 +131,7 @@ def _needles_of(secret: str) -> dict[int, frozenset[str]]:
 
 
 _Needles = tuple[tuple[int, frozenset[str]], ...]
-_Matchers = tuple[tuple[str, ...], re.Pattern[str] | None, _Needles, Parted]
+_Matchers = tuple[tuple[str, ...], re.Pattern[str] | None, _Needles, Parted, re.Pattern[str] | None]
 
 
 def _matchers(secrets: tuple[str, ...]) -> _Matchers:
@@ -144,7 +145,11 @@ def _matchers(secrets: tuple[str, ...]) -> _Matchers:
     last = _last
     if last is not None and last[0] is secrets:
         return last[1]
-    built = (*_built(frozenset(secrets)), secrets_in_parts(secrets))
+    built = (
+        *_built(frozenset(secrets)),
+        secrets_in_parts(secrets),
+        interleaved_pattern(secrets),
+    )
     _last = (secrets, built)  # one assignment: another thread sees the old pair or this one
     return built
 
@@ -265,9 +270,11 @@ def _hidden(text: str, masked: str) -> int:
 
 def _redact(text: str, secrets: tuple[str, ...], *, cut: bool) -> str:
     """:func:`redact`, of ``text`` as written."""
-    long_, short, needles, parted = _matchers(secrets)
+    long_, short, needles, parted, interleaved = _matchers(secrets)
     if parted:  # first: the needles would mask the longest part alone, and no more
         text = mask_parts(text, parted)
+    if interleaved is not None:  # spaced out: ``t e s t``, ``Q\xa0m\xa07...``
+        text = interleaved.sub(MASK, text)
     if needles:
         text = _mask_needles(text, needles)
     if short is not None:
@@ -387,7 +394,11 @@ def json_holds_secret(value: Any, secrets: Iterable[str]) -> bool:
         # As echoed from the decoded text: its first decoding is not done twice (a 1 MiB
         # page of escapes took 3 decodings on a 2xx); one more level is read, no less.
         for candidate in dict.fromkeys((text, decoded, as_echoed(decoded))):
-            if any(secret in candidate for secret in long_) or holds_parts(candidate, long_):
+            if (
+                any(secret in candidate for secret in long_)
+                or holds_parts(candidate, long_)
+                or holds_interleaved(candidate, long_)
+            ):
                 return True
             if short and any(value in short for value in _credentials(candidate)):
                 return True
