@@ -73,3 +73,13 @@ def retry_delay(
     if retry_after is not None:
         return retry_after if retry_after <= RETRY_AFTER_MAX else None
     return backoff(retry_number)
+
+
+def answered_though_cut(method: str, status_code: int) -> bool:
+    """Whether an answer whose body broke off after its head came (the connection closed
+    before its Content-Length, an illegal chunk) is the answer, cut short, rather than no
+    answer: for a PATCH always (the server answered it: sent again, it would be applied and
+    audited again), for a read when its status is one that is never retried (a 403 read again
+    is refused again). A read's other answers (a 200 cut off) are retried as no answer.
+    """
+    return method != "GET" or (status_code not in RETRY_STATUSES and not 200 <= status_code < 300)

@@ -1,6 +1,8 @@
 """One attempt of a request, sync or async: send it and read its body within the step's
 budget and size limit (:class:`~.._flow.Send`). Whatever the HTTP layer raises ends the
-attempt and is its outcome, never raised: the request flow decides what it means.
+attempt and is its outcome, never raised: the request flow decides what it means. Once the
+answer's head came, a body that breaks off (not one too slow) may be the answer, cut short
+(see :func:`.._retry.answered_though_cut`).
 """
 
 from __future__ import annotations
@@ -8,12 +10,27 @@ from __future__ import annotations
 import httpx
 
 from .._flow import Outcome, Send
+from .._retry import answered_though_cut
 from . import deadline
-from .body import reader_for
+from .body import BodyReader, reader_for
 
 
 class AttemptTimedOut(httpx.TimeoutException):
     """The attempt's budget ran out, however slowly the server was sending."""
+
+
+def _body_broke(
+    reader: BodyReader, step: Send, response: httpx.Response, error: httpx.TransportError
+) -> None:
+    """The body of ``response`` broke off with ``error`` after its head came: raised again
+    (no answer: retried as one) when too slow, or when the request may be sent again
+    (:func:`.._retry.answered_though_cut`); else the answer is what was read, cut short.
+    """
+    if isinstance(error, httpx.TimeoutException) or not answered_though_cut(
+        step.request.method, response.status_code
+    ):
+        raise error
+    reader.broke(error)
 
 
 def send(http: httpx.Client, step: Send) -> Outcome:
@@ -25,12 +42,15 @@ def send(http: httpx.Client, step: Send) -> Outcome:
         response = http.send(step.request, stream=True, follow_redirects=False)
         try:
             reader, done = reader_for(response, step.limit)
-            if not done:
-                for chunk in response.iter_raw():
-                    if reader.feed(chunk):
-                        break
-                    if deadline.expired():  # for transports without DeadlineBackend
-                        raise httpx.ReadTimeout("the attempt's time budget (timeout) ran out")
+            try:
+                if not done:
+                    for chunk in response.iter_raw():
+                        if reader.feed(chunk):
+                            break
+                        if deadline.expired():  # for transports without DeadlineBackend
+                            raise httpx.ReadTimeout("the attempt's time budget (timeout) ran out")
+            except httpx.TransportError as exc:
+                _body_broke(reader, step, response, exc)
             return reader.answer(response)
         finally:
             response.close()
@@ -49,10 +69,13 @@ async def send_async(http: httpx.AsyncClient, step: Send) -> Outcome:
             response = await http.send(step.request, stream=True, follow_redirects=False)
             try:
                 reader, done = reader_for(response, step.limit)
-                if not done:
-                    async for chunk in response.aiter_raw():
-                        if reader.feed(chunk):
-                            break
+                try:
+                    if not done:
+                        async for chunk in response.aiter_raw():
+                            if reader.feed(chunk):
+                                break
+                except httpx.TransportError as exc:
+                    _body_broke(reader, step, response, exc)
                 return reader.answer(response)
             finally:
                 await response.aclose()

@@ -99,6 +99,14 @@ class BodyReader:
         self._chunks.append(data)
         return False
 
+    def broke(self, error: httpx.TransportError) -> None:
+        """The body broke off after the answer's head came (the connection closed before its
+        Content-Length, an illegal chunk): the answer is what was read, cut short (its status
+        stands: a 403 whose body broke is still a refusal, and a PATCH answered is not sent
+        again). ``error``'s text is not kept: a parser may quote what it refused.
+        """
+        self.problem = f"the body broke off after {self._size:,} bytes ({type(error).__name__})"
+
     def answer(self, response: httpx.Response) -> Answer:
         """The response with what was read of its body."""
         content = self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
