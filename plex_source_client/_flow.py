@@ -183,7 +183,7 @@ def _attempts(prepared: Prepared[_T]) -> Flow[_T]:
         if (
             attempt <= max_retries
             and not _mismatch.wrong_scheme(outcome, url)
-            and not _unreadable_redirect(outcome)
+            and not _answered_unreadably(method, outcome)
         ):
             delay = _retry.retry_delay(
                 retry_number=attempt, status_code=status, retry_after=retry_after
@@ -213,15 +213,24 @@ def _attempts(prepared: Prepared[_T]) -> Flow[_T]:
 #: after the answer came: with the user's own http_client (the client's own keep such a
 #: Location, see ``_http.clients.keep_unreadable_location``).
 _UNREADABLE_LOCATION: Final = "Invalid URL in location header"
+#: How httpcore says the connection closed before any answer (a kept-alive connection the
+#: server had closed, the usual reason to send again): no answer came.
+_NO_ANSWER: Final = "Server disconnected without sending a response"
 
 
-def _unreadable_redirect(outcome: Outcome) -> bool:
-    """Whether ``outcome`` is httpx's error for a redirect whose Location it cannot read: an
-    answer came, so the request is not sent again (a PATCH the server answered).
+def _answered_unreadably(method: str, outcome: Outcome) -> bool:
+    """Whether ``outcome`` is an answer that could not be read, so that the request is not
+    sent again: a redirect whose Location httpx cannot read (any request), or, for a PATCH,
+    any answer the HTTP parser refused (a head with two Content-Lengths, a Transfer-Encoding
+    it does not speak, a status line that is none): the server answered, and most likely
+    applied the PATCH. A connection closed before any answer is sent again, as before.
     """
-    return isinstance(outcome, httpx.RemoteProtocolError) and str(outcome).startswith(
-        _UNREADABLE_LOCATION
-    )
+    if not isinstance(outcome, httpx.RemoteProtocolError):
+        return False
+    reason = str(outcome)
+    if reason.startswith(_UNREADABLE_LOCATION):
+        return True
+    return method != "GET" and not reason.startswith(_NO_ANSWER)
 
 
 def _log_attempt(
@@ -270,6 +279,11 @@ def finish(
         if took is not None:
             _log_attempt(prepared, outcome, attempts, took, secrets)
         reason = _mismatch.with_hint(transport_reason(outcome, secrets), outcome, url)
+        if _answered_unreadably(method, outcome):
+            reason += (
+                "; the server answered, but not in a form that can be read: not sent again "
+                "(it may have been applied)"
+            )
         timed_out = outcome is not None and _is_timeout(outcome)
         kind = RequestTimeout if timed_out else TransportError
         raise kind(reason, method=method, url=url, attempts=attempts) from None

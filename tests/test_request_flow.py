@@ -179,7 +179,10 @@ def test_other_statuses_are_never_retried(status: int, kind: type[Exception]) ->
     ("error", "kind"),
     [
         (httpx.ConnectError("refused"), TransportError),
-        (httpx.RemoteProtocolError("Server disconnected"), TransportError),
+        (
+            httpx.RemoteProtocolError("Server disconnected without sending a response."),
+            TransportError,
+        ),
         (httpx.ReadTimeout("timed out"), RequestTimeout),
         (TimeoutError(), RequestTimeout),
     ],

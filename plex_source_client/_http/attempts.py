@@ -20,17 +20,34 @@ class AttemptTimedOut(httpx.TimeoutException):
 
 
 def _body_broke(
-    reader: BodyReader, step: Send, response: httpx.Response, error: httpx.TransportError
+    reader: BodyReader,
+    step: Send,
+    response: httpx.Response,
+    error: httpx.TransportError,
+    problem: str | None = None,
 ) -> None:
-    """The body of ``response`` broke off with ``error`` after its head came: raised again
-    (no answer: retried as one) when too slow, or when the request may be sent again
-    (:func:`.._retry.answered_though_cut`); else the answer is what was read, cut short.
+    """The body of ``response`` broke off with ``error`` after its head came (or its head is
+    one the client refuses: ``problem``): raised again (no answer: retried as one) when too
+    slow, or when the request may be sent again (:func:`.._retry.answered_though_cut`); else
+    the answer is what was read, cut short.
     """
     if isinstance(error, httpx.TimeoutException) or not answered_though_cut(
         step.request.method, response.status_code
     ):
         raise error
-    reader.broke(error)
+    reader.broke(error, problem)
+
+
+def _reader(step: Send, response: httpx.Response) -> tuple[BodyReader, bool]:
+    """A reader of ``response``'s body (see :func:`.body.reader_for`); one that reads none when
+    its headers are over the limit and the answer stands (a PATCH answered: not sent again).
+    """
+    try:
+        return reader_for(response, step.limit)
+    except httpx.RemoteProtocolError as exc:  # its headers are over the limit
+        reader = BodyReader(None, step.limit)
+        _body_broke(reader, step, response, exc, str(exc))
+        return reader, True
 
 
 def send(http: httpx.Client, step: Send) -> Outcome:
@@ -41,7 +58,7 @@ def send(http: httpx.Client, step: Send) -> Outcome:
     try:
         response = http.send(step.request, stream=True, follow_redirects=False)
         try:
-            reader, done = reader_for(response, step.limit)
+            reader, done = _reader(step, response)
             try:
                 if not done:
                     for chunk in response.iter_raw():
@@ -68,7 +85,7 @@ async def send_async(http: httpx.AsyncClient, step: Send) -> Outcome:
         async with asyncio.timeout(step.budget) as budget:
             response = await http.send(step.request, stream=True, follow_redirects=False)
             try:
-                reader, done = reader_for(response, step.limit)
+                reader, done = _reader(step, response)
                 try:
                     if not done:
                         async for chunk in response.aiter_raw():

@@ -99,13 +99,16 @@ class BodyReader:
         self._chunks.append(data)
         return False
 
-    def broke(self, error: httpx.TransportError) -> None:
+    def broke(self, error: httpx.TransportError, problem: str | None = None) -> None:
         """The body broke off after the answer's head came (the connection closed before its
         Content-Length, an illegal chunk): the answer is what was read, cut short (its status
         stands: a 403 whose body broke is still a refusal, and a PATCH answered is not sent
-        again). ``error``'s text is not kept: a parser may quote what it refused.
+        again). ``error``'s text is not kept: a parser may quote what it refused; ``problem``
+        says what was wrong instead (the client's own words: headers over the limit).
         """
-        self.problem = f"the body broke off after {self._size:,} bytes ({type(error).__name__})"
+        self.problem = problem or (
+            f"the body broke off after {self._size:,} bytes ({type(error).__name__})"
+        )
 
     def answer(self, response: httpx.Response) -> Answer:
         """The response with what was read of its body."""
