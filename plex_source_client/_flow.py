@@ -400,6 +400,16 @@ def _read_holds(text: str, secrets: tuple[str, ...]) -> bool:
     )
 
 
+def _text_holds(content: bytes, secrets: tuple[str, ...]) -> bool:
+    """Whether a 2xx body, decoded once, holds one of ``secrets`` spaced out (``t e s t``),
+    or, beyond ASCII, as a person reads it (see :func:`_read_holds`, which looks for both).
+    """
+    text = content.decode("utf-8", "replace")
+    if content.isascii():
+        return holds_interleaved(text, secrets)
+    return _read_holds(text, secrets)
+
+
 def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None:
     r"""ValueError when a 2xx answer carries the API token (``secrets``): authentik never
     sends it back, so the answer is not authentik's (and must not be shown, nor handed back: a
@@ -432,8 +442,7 @@ def _refuse_echoed_credentials(answer: Answer, secrets: tuple[str, ...]) -> None
         or any(form.search(content) for form in _CHARS_ESCAPED)  # ``%u0074``: see as_echoed
         or b"<" in content  # HTML showing nothing inside it: ``tok<wbr>abc``, see as_echoed
         or bytes_hold_parts(content, secrets)  # ``3f1c7e2a\\x2d8b4d...``: see holds_parts
-        or holds_interleaved(content.decode("utf-8", "replace"), secrets)  # ``t e s t``
-        or (not content.isascii() and _read_holds(content.decode("utf-8", "replace"), secrets))
+        or _text_holds(content, secrets)
     ):
         return
     try:
